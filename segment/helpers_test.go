@@ -1,0 +1,61 @@
+package segment_test
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"tian"
+	"tian/segment"
+)
+
+// The default segmenter takes most of a second and a few hundred MB to
+// load, so the tests of this package share one.
+var shared = sync.OnceValues(func() (*segment.Segmenter, error) {
+	return segment.New(segment.DefaultConfig())
+})
+
+func defaultSegmenter(tb testing.TB) *segment.Segmenter {
+	tb.Helper()
+	s, err := shared()
+	if err != nil {
+		tb.Fatalf("loading the default segmenter: %v", err)
+	}
+	return s
+}
+
+// words returns the texts of toks, without whitespace tokens.
+func words(toks []tian.Token) []string {
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if t.Text != " " {
+			out = append(out, t.Text)
+		}
+	}
+	return out
+}
+
+// sharedData returns the path of a folder of ../shared/data (the project's
+// third-party evaluation data), skipping the test when it is absent.
+func sharedData(tb testing.TB, name string) string {
+	tb.Helper()
+	root := os.Getenv("TIAN_SHARED_DATA")
+	if root == "" {
+		root = filepath.Join("..", "..", "shared", "data")
+	}
+	dir := filepath.Join(root, name)
+	if _, err := os.Stat(dir); err != nil {
+		tb.Skipf("%s not present (third-party data, see ../shared/data/README.md)", dir)
+	}
+	return dir
+}
+
+func contains(list []string, w string) bool {
+	for _, x := range list {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
