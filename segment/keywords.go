@@ -153,13 +153,17 @@ func (s *Segmenter) KeywordTerms(text string) []string {
 }
 
 // Keywords returns the n terms of text with the highest TF-IDF, weight
-// descending, ties by term. idf nil means gse's table.
+// descending, ties by term; n < 0 returns them all. idf nil means gse's
+// table.
 func (s *Segmenter) Keywords(text string, n int, idf IDF) []tian.Keyword {
 	if idf == nil {
 		idf = GseIDF()
 	}
+	return rankTerms(s.KeywordTerms(text), n, idf)
+}
+
+func rankTerms(terms []string, n int, idf IDF) []tian.Keyword {
 	tf := make(map[string]int)
-	terms := s.KeywordTerms(text)
 	for _, t := range terms {
 		tf[t]++
 	}
@@ -187,4 +191,37 @@ func isNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// Topics returns the n terms that most often rank among the perDoc
+// strongest keywords of the documents, with the number of documents and
+// their share (percent): the "hot topics" of a year's proposals. IDF is
+// counted over docs themselves.
+func (s *Segmenter) Topics(docs []string, perDoc, n int) []tian.Count {
+	terms := make([][]string, len(docs))
+	var idf CorpusIDF
+	for i, d := range docs {
+		terms[i] = s.KeywordTerms(d)
+		idf.Add(terms[i])
+	}
+	counts := map[string]int{}
+	for _, ts := range terms {
+		for _, k := range rankTerms(ts, perDoc, &idf) {
+			counts[k.Text]++
+		}
+	}
+	out := make([]tian.Count, 0, len(counts))
+	for t, c := range counts {
+		out = append(out, tian.Count{Name: t, Count: c, Share: tian.Percent(c, len(docs))})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Name < out[j].Name
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
 }

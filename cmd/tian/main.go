@@ -15,6 +15,7 @@ import (
 
 	"tian"
 	"tian/segment"
+	"tian/sqlite"
 )
 
 func main() {
@@ -35,10 +36,15 @@ type Main struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 
+	// DataDir holds the database, the index and the models (--data).
+	DataDir string
 	// UserDicts are deployment dictionary files (--user-dict).
 	UserDicts []string
+	// Actor names who runs the command, for the audit log.
+	Actor string
 
-	seg *segment.Segmenter
+	seg   *segment.Segmenter
+	store *sqlite.DB
 }
 
 // NewMain returns a Main on the process's standard streams.
@@ -57,7 +63,26 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 }
 
 // Close releases what Run opened.
-func (m *Main) Close() error { return nil }
+func (m *Main) Close() error {
+	if m.store != nil {
+		err := m.store.Close()
+		m.store = nil
+		return err
+	}
+	return nil
+}
+
+// Store opens the system of record in the data directory, once.
+func (m *Main) Store(ctx context.Context) (*sqlite.DB, error) {
+	if m.store == nil {
+		db, err := sqlite.Open(ctx, m.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		m.store = db
+	}
+	return m.store, nil
+}
 
 func (m *Main) command() *cobra.Command {
 	root := &cobra.Command{
@@ -66,11 +91,18 @@ func (m *Main) command() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.PersistentFlags().StringVar(&m.DataDir, "data", "./tian-data", "data directory: database, index, models")
 	root.PersistentFlags().StringArrayVar(&m.UserDicts, "user-dict", nil,
 		"extra dictionary file (word [freq [pos]] a line); repeatable, first wins")
+	root.PersistentFlags().StringVar(&m.Actor, "actor", defaultActor(), "who runs the command, for the audit log")
 	root.AddCommand(
 		(&versionCmd{m: m}).command(),
 		(&segmentCmd{m: m}).command(),
+		(&importCmd{m: m}).command(),
+		(&exportCmd{m: m}).command(),
+		(&statsCmd{m: m}).command(),
+		(&demoCmd{m: m}).command(),
+		(&unitsCmd{m: m}).command(),
 	)
 	return root
 }
@@ -95,6 +127,17 @@ func (m *Main) Segmenter() (*segment.Segmenter, error) {
 	}
 	m.seg = s
 	return s, nil
+}
+
+// defaultActor is the operating-system user, prefixed cli: so that the
+// audit log tells command-line changes from API ones.
+func defaultActor() string {
+	for _, k := range []string{"USER", "USERNAME", "LOGNAME"} {
+		if v := os.Getenv(k); v != "" {
+			return "cli:" + v
+		}
+	}
+	return "cli"
 }
 
 func readDictionary(path string) (*segment.Dictionary, error) {

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tian"
+)
+
+// runIn runs the CLI on a data directory.
+func runIn(t *testing.T, dir string, args ...string) (string, string, error) {
+	t.Helper()
+	return runMain(t, "", append([]string{"--data", dir, "--actor", "test"}, args...)...)
+}
+
+func demoDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	out, _, err := runIn(t, dir, "demo")
+	if err != nil || !strings.Contains(out, "proposals") {
+		t.Fatalf("tian demo: %q, %v", out, err)
+	}
+	return dir
+}
+
+func TestDemoLoadsOnceAndStatsReports(t *testing.T) {
+	dir := demoDir(t)
+	if out, _, err := runIn(t, dir, "demo"); err != nil || !strings.Contains(out, "already holds proposals") {
+		t.Errorf("second tian demo: %q, %v", out, err)
+	}
+	out, _, err := runIn(t, dir, "stats", "--year", "2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	para := strings.SplitN(out, "\n", 2)[0]
+	for _, want := range []string{"2024年全年共收到提案", "件，经审查立案", "立案率", "立案提案中，委员提案", "集体提案",
+		"经济建设类提案", "社会建设类提案", "生态文明建设类提案", "主办件数较多的承办单位是", "委员关注的热点集中在"} {
+		if !strings.Contains(para, want) {
+			t.Errorf("report paragraph lacks %q:\n%s", want, para)
+		}
+	}
+	out, _, err = runIn(t, dir, "stats", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s tian.Stats
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	corpus := countCorpus(t)
+	if s.Received != corpus.received || s.Filed != corpus.filed || s.Members+s.Collective != s.Filed {
+		t.Errorf("stats received %d filed %d (members %d, collective %d); the corpus has %d and %d",
+			s.Received, s.Filed, s.Members, s.Collective, corpus.received, corpus.filed)
+	}
+	shares := 0.0
+	for _, c := range s.Categories {
+		shares += c.Share
+	}
+	if len(s.Categories) != 5 || shares < 99.9 || shares > 100.1 {
+		t.Errorf("categories %+v: want five whose shares add up to 100%%", s.Categories)
+	}
+}
+
+type corpusCount struct{ received, filed int }
+
+func countCorpus(t *testing.T) corpusCount {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "proposals.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c corpusCount
+	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		var p tian.Proposal
+		if err := json.Unmarshal(line, &p); err != nil {
+			t.Fatal(err)
+		}
+		c.received++
+		if p.Filed() {
+			c.filed++
+		}
+	}
+	return c
+}
+
+// Export then import is lossless in every format: into the same store it
+// changes nothing, into an empty store it rebuilds the same proposals.
+func TestExportImportRoundTrip(t *testing.T) {
+	dir := demoDir(t)
+	want, _, err := runIn(t, dir, "export", "--format", "jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"xlsx", "csv", "jsonl"} {
+		t.Run(format, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "all."+format)
+			if _, _, err := runIn(t, dir, "export", "--format", format, "--out", file); err != nil {
+				t.Fatal(err)
+			}
+			out, _, err := runIn(t, dir, "import", "--json", file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep tian.ImportReport
+			json.Unmarshal([]byte(out), &rep)
+			if rep.Unchanged != rep.Rows || rep.Rows < 1500 {
+				t.Errorf("re-importing the %s export: %+v, want every row unchanged", format, rep)
+			}
+			fresh := t.TempDir()
+			if _, _, err := runIn(t, fresh, "import", file); err != nil {
+				t.Fatal(err)
+			}
+			got, _, err := runIn(t, fresh, "export", "--format", "jsonl")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("export → import → export through %s changed the proposals", format)
+			}
+		})
+	}
+	out, _, err := runIn(t, dir, "export", "--format", "jsonl", "--year", "2023", "--category", "文化建设")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := strings.Count(out, "\n")
+	if n == 0 || strings.Count(out, `"year":2023`) != n || strings.Count(out, `"category":"文化建设"`) != n {
+		t.Errorf("filtered export has %d lines not all of 2023 and 文化建设", n)
+	}
+}
+
+func TestImportStrictAndErrorsNameFileRowColumn(t *testing.T) {
+	dir := demoDir(t)
+	csv := "提案号,年度,标题,内容,类别,主办单位\n" +
+		"20260001,2026,关于城南区增设公交线路的提案,城南区大学城公交线路少。,社会建设,市交通运输局\n" +
+		"20260002,2026,关于推进古城夜游的提案,府学街夜游项目单一。,文化建设,市文旅厅\n" +
+		"20260003,二〇二六,关于加强湿地保护的提案,东湖湿地公园鸟类减少。,生态文明建设,市园林和林业局\n"
+	file := filepath.Join(t.TempDir(), "2026.csv")
+	os.WriteFile(file, []byte(csv), 0o644)
+	_, stderr, err := runIn(t, dir, "import", "--strict", file)
+	if err == nil {
+		t.Fatal("a strict import with bad rows succeeded")
+	}
+	for _, want := range []string{"2026.csv: row 3, column 主办单位（第6列）: 未知单位“市文旅厅”", "市文化和旅游局",
+		"2026.csv: row 4, column 年度（第2列）"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("errors lack %q:\n%s", want, stderr)
+		}
+	}
+	if out, _, _ := runIn(t, dir, "export", "--format", "jsonl", "--year", "2026"); out != "" {
+		t.Errorf("--strict imported rows from a bad file: %q", out)
+	}
+	stdout, _, err := runIn(t, dir, "import", file)
+	if err == nil || !strings.Contains(stdout, "新增1件") || !strings.Contains(stdout, "拒收2行") {
+		t.Errorf("non-strict import: %q, %v; want the good row in and two rejected", stdout, err)
+	}
+}
+
+// The real files of ../shared/data import whole with the usual headers or
+// a mapping; importing twice changes nothing.
+func TestImportRealFiles(t *testing.T) {
+	data := sharedData(t)
+	dir := t.TempDir()
+	sheet4 := filepath.Join(data, "teddycup2020c", "full", "full_dataset_sheet_4.xlsx")
+	for round := 1; round <= 2; round++ {
+		out, _, err := runIn(t, dir, "import", "--json", sheet4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep tian.ImportReport
+		json.Unmarshal([]byte(out), &rep)
+		if rep.Rows != 2816 || rep.Rejected != 0 || (round == 2 && rep.Unchanged != 2816) {
+			t.Errorf("round %d: %+v", round, rep)
+		}
+	}
+	db, err := NewMainWithData(dir).Store(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.CountProposals(context.Background()); n != 2816 {
+		t.Errorf("%d proposals after importing full_dataset_sheet_4.xlsx twice, want 2816", n)
+	}
+	db.Close()
+
+	gas := filepath.Join(data, "liuyan-gas", "all_pages_location.csv")
+	out, _, err := runIn(t, t.TempDir(), "import", "--json", "--map", "body=replyContentMain", "--map", "submitted=replyDate",
+		"--map", "reply=handleContent", "--map", "reply_date=handleTime", "--map", "category=typeNameD", gas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep tian.ImportReport
+	json.Unmarshal([]byte(out), &rep)
+	if rep.Rows != 1050 || rep.Inserted != 1050 {
+		t.Errorf("liuyan-gas: %+v, want all 1050 rows", rep)
+	}
+}
+
+func sharedData(t *testing.T) string {
+	t.Helper()
+	root := os.Getenv("TIAN_SHARED_DATA")
+	if root == "" {
+		root = filepath.Join("..", "..", "..", "shared", "data")
+	}
+	if _, err := os.Stat(root); err != nil {
+		t.Skipf("%s not present (third-party evaluation data)", root)
+	}
+	return root
+}
+
+// NewMainWithData returns a Main on a data directory, for tests that look
+// into the store directly.
+func NewMainWithData(dir string) *Main {
+	m := NewMain()
+	m.DataDir = dir
+	return m
+}
+
+// A 10 MB cell is refused with the row and column named, and under
+// --strict the file is refused whole; memory stays bounded by the file.
+func TestImportHugeCellAndWrongEncoding(t *testing.T) {
+	dir := t.TempDir()
+	huge := strings.Repeat("长", 10<<20/3)
+	csv := "提案号,标题,内容\n20260101,关于正常提案的提案,内容正常。\n20260102,关于超长提案的提案," + huge + "\n"
+	file := filepath.Join(t.TempDir(), "huge.csv")
+	os.WriteFile(file, []byte(csv), 0o644)
+	_, stderr, err := runIn(t, dir, "import", "--strict", file)
+	if err == nil || !strings.Contains(stderr, "huge.csv: row 3, column 内容（第3列）: 内容有") {
+		t.Errorf("huge cell: err %v, stderr %q", err, stderr)
+	}
+	if out, _, _ := runIn(t, dir, "export", "--format", "jsonl"); out != "" {
+		t.Error("--strict imported part of a file with a huge cell")
+	}
+	latin := filepath.Join(t.TempDir(), "latin1.csv")
+	os.WriteFile(latin, []byte("\xcc\xe1\xb0\xb8\xba\xc5,title\n1,\xff\xfe\xfd\n"), 0o644)
+	if _, _, err := runIn(t, dir, "import", latin); err == nil || !strings.Contains(err.Error(), "latin1.csv") ||
+		!strings.Contains(err.Error(), "neither UTF-8 nor GB18030") {
+		t.Errorf("wrong encoding: err = %v", err)
+	}
+}

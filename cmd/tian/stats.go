@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"tian"
+	"tian/sqlite"
+)
+
+type statsCmd struct {
+	m      *Main
+	year   int
+	json   bool
+	topics int
+}
+
+func (c *statsCmd) command() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "stats",
+		Short: "the annual-report figures: received, filed, filing rate, member and collective, categories, lead units, topics",
+		Example: `  tian stats --year 2024
+  tian stats --json`,
+		Args: cobra.NoArgs,
+		RunE: c.run,
+	}
+	f := cmd.Flags()
+	f.IntVar(&c.year, "year", 0, "only this year (default: all years)")
+	f.BoolVar(&c.json, "json", false, "print JSON")
+	f.IntVar(&c.topics, "topics", 10, "how many hot topics to list")
+	return cmd
+}
+
+func (c *statsCmd) run(cmd *cobra.Command, _ []string) error {
+	db, err := c.m.Store(cmd.Context())
+	if err != nil {
+		return err
+	}
+	s, err := db.Stats(cmd.Context(), c.year)
+	if err != nil {
+		return err
+	}
+	if c.topics > 0 && s.Filed > 0 {
+		if s.Topics, err = c.hotTopics(cmd, db); err != nil {
+			return err
+		}
+	}
+	if c.json {
+		enc := json.NewEncoder(c.m.Stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	fmt.Fprintln(c.m.Stdout, s.Report())
+	fmt.Fprintln(c.m.Stdout)
+	fmt.Fprintln(c.m.Stdout, "类别\t件数\t占比")
+	for _, x := range s.Categories {
+		fmt.Fprintf(c.m.Stdout, "%s\t%d\t%.1f%%\n", x.Name, x.Count, x.Share)
+	}
+	fmt.Fprintln(c.m.Stdout)
+	fmt.Fprintln(c.m.Stdout, "主办单位\t件数")
+	for _, x := range s.LeadUnits {
+		fmt.Fprintf(c.m.Stdout, "%s\t%d\n", x.Name, x.Count)
+	}
+	return nil
+}
+
+// hotTopics ranks the key terms of the filed proposals of the year.
+func (c *statsCmd) hotTopics(cmd *cobra.Command, db *sqlite.DB) ([]tian.Count, error) {
+	ps, err := db.Proposals(cmd.Context(), sqlite.Filter{Year: c.year})
+	if err != nil {
+		return nil, err
+	}
+	seg, err := c.m.Segmenter()
+	if err != nil {
+		return nil, err
+	}
+	var docs []string
+	for _, p := range ps {
+		if p.Filed() {
+			docs = append(docs, p.Text())
+		}
+	}
+	return seg.Topics(docs, 3, c.topics), nil
+}

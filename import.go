@@ -1,0 +1,63 @@
+package tian
+
+import (
+	"fmt"
+	"strings"
+)
+
+// RowError is a problem with one cell or row of an imported file. Row is
+// the row as the user sees it (a spreadsheet's row number, a file's line
+// number); Column names the header and, for sheets, the column letter.
+type RowError struct {
+	File    string `json:"file"`
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+func (e *RowError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Row > 0 {
+		fmt.Fprintf(&b, ": row %d", e.Row)
+	}
+	if e.Column != "" {
+		fmt.Fprintf(&b, ", column %s", e.Column)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// Record is one proposal read from a file, with where it came from.
+type Record struct {
+	Row      int
+	Proposal Proposal
+}
+
+// ImportReport says what an import did. Rejected rows are listed in
+// Errors; nothing is dropped without a line there.
+type ImportReport struct {
+	File          string     `json:"file"`
+	Rows          int        `json:"rows"` // data rows read (empty rows not counted)
+	Inserted      int        `json:"inserted"`
+	Updated       int        `json:"updated"`
+	Unchanged     int        `json:"unchanged"`
+	Rejected      int        `json:"rejected"`
+	Errors        []RowError `json:"errors,omitempty"`
+	Warnings      []RowError `json:"warnings,omitempty"`
+	NewCategories []string   `json:"new_categories,omitempty"`
+	NewUnits      []string   `json:"new_units,omitempty"`
+	Committed     bool       `json:"committed"` // false when --strict refused the file
+}
+
+// Summary is the one-line account of a report, in Chinese as the office
+// reads it.
+func (r *ImportReport) Summary() string {
+	verb := "已导入"
+	if !r.Committed {
+		verb = "未导入（有错误，--strict 下整个文件不导入）"
+	}
+	return fmt.Sprintf("%s：读取%d行，新增%d件，更新%d件，未变%d件，拒收%d行；%s",
+		r.File, r.Rows, r.Inserted, r.Updated, r.Unchanged, r.Rejected, verb)
+}

@@ -1,0 +1,334 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"tian"
+)
+
+// ImportOptions control ImportProposals.
+type ImportOptions struct {
+	File   string // the file the records came from, for messages
+	Strict bool   // import nothing when any record is bad
+	DryRun bool   // check everything, write nothing
+	// NewUnits creates units the catalogue does not know. Without it an
+	// unknown unit rejects the record, naming the closest known units;
+	// with an empty catalogue units are always created (the catalogue is
+	// learnt from the first import).
+	NewUnits bool
+	Actor    string
+	// Columns maps a field (JSON name) to the column it came from, e.g.
+	// "category" → "I（类别）", so that messages point at the cell.
+	Columns map[string]string
+	// Progress, if set, is called as records are processed.
+	Progress func(done int)
+}
+
+// ImportProposals upserts records by number in one transaction: a record
+// equal to the stored proposal changes nothing, so importing a file twice
+// is a no-op. Bad records are reported row by row and skipped, or, under
+// Strict, make the whole file roll back. Categories are created as they
+// appear (the label set comes from data).
+func (db *DB) ImportProposals(ctx context.Context, recs []tian.Record, opt ImportOptions) (*tian.ImportReport, error) {
+	rep := &tian.ImportReport{File: opt.File, Rows: len(recs)}
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, internal("sqlite.ImportProposals", err)
+	}
+	defer tx.Rollback()
+	im, err := db.newImporter(ctx, tx, rep, opt)
+	if err != nil {
+		return nil, internal("sqlite.ImportProposals", err)
+	}
+	for i := range recs {
+		if err := im.record(ctx, &recs[i], recs); err != nil {
+			return nil, internal("sqlite.ImportProposals", err)
+		}
+		if opt.Progress != nil {
+			opt.Progress(i + 1)
+		}
+	}
+	rep.Rejected = im.rejected
+	if opt.DryRun || opt.Strict && len(rep.Errors) > 0 {
+		rep.Inserted, rep.Updated, rep.Unchanged, rep.NewCategories, rep.NewUnits = 0, 0, 0, nil, nil
+		return rep, nil
+	}
+	detail := fmt.Sprintf("rows %d, inserted %d, updated %d, unchanged %d, rejected %d",
+		rep.Rows, rep.Inserted, rep.Updated, rep.Unchanged, rep.Rejected)
+	if err := db.audit(ctx, tx, opt.Actor, "proposals.import", opt.File, detail); err != nil {
+		return nil, internal("sqlite.ImportProposals", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, internal("sqlite.ImportProposals", err)
+	}
+	rep.Committed = true
+	return rep, nil
+}
+
+// importer holds the state of one import transaction.
+type importer struct {
+	db         *DB
+	tx         *sql.Tx
+	rep        *tian.ImportReport
+	opt        ImportOptions
+	units      *unitCatalog
+	createAll  bool             // the catalogue was empty: learn it
+	categories map[string]int64 // names and codes
+	rowOf      map[string]int   // number → row, within this file
+	rejected   int
+}
+
+func (db *DB) newImporter(ctx context.Context, tx *sql.Tx, rep *tian.ImportReport, opt ImportOptions) (*importer, error) {
+	units, err := loadUnits(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := loadCategoryIDs(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return &importer{db: db, tx: tx, rep: rep, opt: opt, units: units, createAll: len(units.byID) == 0,
+		categories: cats, rowOf: map[string]int{}}, nil
+}
+
+func (im *importer) fail(row int, field, msg string) {
+	col := im.opt.Columns[field]
+	if col == "" {
+		col = field
+	}
+	im.rep.Errors = append(im.rep.Errors, tian.RowError{File: im.opt.File, Row: row, Column: col, Message: msg})
+}
+
+// record checks, resolves and writes one record. Problems with the record
+// are reported and skip it; only database failures are returned.
+func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Record) error {
+	p := rec.Proposal
+	errsBefore := len(im.rep.Errors)
+	for _, fp := range p.Check() {
+		im.fail(rec.Row, fp.Field, fp.Message)
+	}
+	if first, dup := im.rowOf[p.Number]; dup && p.Number != "" {
+		im.fail(rec.Row, "number", fmt.Sprintf("提案号%s与第%d行重复", p.Number, first))
+	}
+	if len(im.rep.Errors) > errsBefore {
+		im.rejected++
+		return nil
+	}
+	im.rowOf[p.Number] = rec.Row
+	catID, err := im.category(ctx, p.Category)
+	if err != nil {
+		return err
+	}
+	unitIDs, ok, err := im.resolveUnits(ctx, rec.Row, &p)
+	if err != nil {
+		return err
+	}
+	if ok {
+		ok, err = im.checkMergedInto(ctx, rec.Row, &p, all)
+	}
+	if err != nil || !ok {
+		im.rejected++
+		return err
+	}
+	return im.upsert(ctx, &p, catID, unitIDs)
+}
+
+// category resolves a name or code, creating the category when new.
+func (im *importer) category(ctx context.Context, name string) (sql.NullInt64, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return sql.NullInt64{}, nil
+	}
+	if id, ok := im.categories[name]; ok {
+		return sql.NullInt64{Int64: id, Valid: true}, nil
+	}
+	var id int64
+	err := im.tx.QueryRowContext(ctx, `INSERT INTO categories (code, name) VALUES (?, ?) RETURNING id`, name, name).Scan(&id)
+	if err != nil {
+		return sql.NullInt64{}, err
+	}
+	im.categories[name] = id
+	im.rep.NewCategories = append(im.rep.NewCategories, name)
+	return sql.NullInt64{Int64: id, Valid: true}, nil
+}
+
+// resolveUnits maps the lead and co-handling units to catalogue ids,
+// rewriting aliases to current names in p.
+func (im *importer) resolveUnits(ctx context.Context, row int, p *tian.Proposal) ([]int64, bool, error) {
+	var ids []int64
+	seen := map[int64]bool{}
+	ok := true
+	resolve := func(field, name string) (string, error) {
+		id, u, found := im.units.resolve(name)
+		if !found && (im.createAll || im.opt.NewUnits) {
+			err := im.tx.QueryRowContext(ctx, `INSERT INTO units (name) VALUES (?) RETURNING id`, name).Scan(&id)
+			if err != nil {
+				return "", err
+			}
+			im.units.add(id, name)
+			im.rep.NewUnits = append(im.rep.NewUnits, name)
+			u, found = im.units.byID[id], true
+		}
+		if !found {
+			msg := fmt.Sprintf("未知单位“%s”", name)
+			if near := im.units.closest(name, 3); len(near) > 0 {
+				msg += "，最接近的已知单位：" + strings.Join(near, "、")
+			}
+			im.fail(row, field, msg+"（可在单位表中增加别名，或用 --new-units 新建）")
+			ok = false
+			return name, nil
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+		return u.Name, nil
+	}
+	var err error
+	if p.LeadUnit != "" {
+		if p.LeadUnit, err = resolve("lead_unit", p.LeadUnit); err != nil {
+			return nil, false, err
+		}
+	}
+	co := p.CoUnits[:0:0]
+	for _, name := range p.CoUnits {
+		canonical, err := resolve("co_units", name)
+		if err != nil {
+			return nil, false, err
+		}
+		if canonical != p.LeadUnit && !contains(co, canonical) {
+			co = append(co, canonical)
+		}
+	}
+	p.CoUnits = co
+	return ids, ok, nil
+}
+
+// checkMergedInto requires the target of a merge to be in the file or the
+// store.
+func (im *importer) checkMergedInto(ctx context.Context, row int, p *tian.Proposal, all []tian.Record) (bool, error) {
+	if p.MergedInto == "" {
+		return true, nil
+	}
+	for i := range all {
+		if all[i].Proposal.Number == p.MergedInto {
+			return true, nil
+		}
+	}
+	var n int
+	if err := im.tx.QueryRowContext(ctx, `SELECT count(*) FROM proposals WHERE number = ?`, p.MergedInto).Scan(&n); err != nil {
+		return false, err
+	}
+	if n == 0 {
+		im.fail(row, "merged_into", fmt.Sprintf("并入的提案号%s不存在", p.MergedInto))
+		return false, nil
+	}
+	return true, nil
+}
+
+func (im *importer) upsert(ctx context.Context, p *tian.Proposal, catID sql.NullInt64, unitIDs []int64) error {
+	old, oldID, err := getProposal(ctx, im.tx, p.Number)
+	switch {
+	case errors.Is(err, errNotFound):
+		im.rep.Inserted++
+	case err != nil:
+		return err
+	case sameProposal(old, p):
+		im.rep.Unchanged++
+		return nil
+	default:
+		im.rep.Updated++
+	}
+	id, err := writeProposal(ctx, im.tx, im.db.now(), oldID, p, catID)
+	if err != nil {
+		return err
+	}
+	if err := writeRoutings(ctx, im.tx, id, unitIDs, p.LeadUnit != ""); err != nil {
+		return err
+	}
+	return logChange(ctx, im.tx, im.db.now(), p.Number, "upsert")
+}
+
+func writeProposal(ctx context.Context, tx *sql.Tx, now string, id int64, p *tian.Proposal, catID sql.NullInt64) (int64, error) {
+	args := []any{p.Number, p.Year, p.Session, p.Title, p.Body, p.Proposer, string(p.ProposerType), p.Sector, catID,
+		string(p.Status), p.StatusReason, p.MergedInto, p.Reply, p.Submitted, p.ReplyDate, now}
+	if id != 0 {
+		_, err := tx.ExecContext(ctx, `UPDATE proposals SET number = ?, year = ?, session = ?, title = ?, body = ?,
+			proposer = ?, proposer_type = ?, sector = ?, category_id = ?, status = ?, status_reason = ?,
+			merged_into = ?, reply = ?, submitted = ?, reply_date = ?, updated_at = ? WHERE id = ?`, append(args, id)...)
+		return id, err
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO proposals (number, year, session, title, body, proposer,
+		proposer_type, sector, category_id, status, status_reason, merged_into, reply, submitted, reply_date,
+		updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		append(args, now)...).Scan(&id)
+	return id, err
+}
+
+// writeRoutings replaces the routings of a proposal: the first unit leads
+// when hasLead, the others co-handle, in order.
+func writeRoutings(ctx context.Context, tx *sql.Tx, proposalID int64, unitIDs []int64, hasLead bool) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM routings WHERE proposal_id = ?`, proposalID); err != nil {
+		return err
+	}
+	for i, uid := range unitIDs {
+		role := "co"
+		if i == 0 && hasLead {
+			role = "lead"
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO routings (proposal_id, unit_id, role, ord) VALUES (?, ?, ?, ?)`,
+			proposalID, uid, role, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func logChange(ctx context.Context, tx *sql.Tx, now, number, op string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO changes (number, op, at) VALUES (?, ?, ?)`, number, op, now)
+	return err
+}
+
+// sameProposal compares two proposals as stored (nil and empty lists equal).
+func sameProposal(a, b *tian.Proposal) bool {
+	x, y := *a, *b
+	if len(x.CoUnits) == 0 {
+		x.CoUnits = nil
+	}
+	if len(y.CoUnits) == 0 {
+		y.CoUnits = nil
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func loadCategoryIDs(ctx context.Context, q querier) (map[string]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, code, name FROM categories`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var code, name string
+		if err := rows.Scan(&id, &code, &name); err != nil {
+			return nil, err
+		}
+		m[code], m[name] = id, id
+	}
+	return m, rows.Err()
+}

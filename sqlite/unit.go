@@ -1,0 +1,236 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+
+	"tian"
+)
+
+// ImportUnits adds or updates units by name, with their aliases. An alias
+// that names another unit's former name moves to this unit: institutional
+// reform renames and merges units, and old routings must map to the
+// current one.
+func (db *DB) ImportUnits(ctx context.Context, units []tian.Unit, actor string) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, u := range units {
+			if strings.TrimSpace(u.Name) == "" {
+				return tian.Errorf(tian.EINVALID, "a unit without a name")
+			}
+			var id int64
+			err := tx.QueryRowContext(ctx, `INSERT INTO units (name, kind, duties) VALUES (?, ?, ?)
+				ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, duties = excluded.duties RETURNING id`,
+				u.Name, u.Kind, u.Duties).Scan(&id)
+			if err != nil {
+				return err
+			}
+			for _, a := range u.Aliases {
+				if a == "" || a == u.Name {
+					continue
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO unit_aliases (alias, unit_id) VALUES (?, ?)
+					ON CONFLICT(alias) DO UPDATE SET unit_id = excluded.unit_id`, a, id); err != nil {
+					return err
+				}
+			}
+		}
+		return db.audit(ctx, tx, actor, "units.import", "", fmt.Sprintf("%d units", len(units)))
+	})
+	if err != nil && tian.ErrorCode(err) == tian.EINTERNAL {
+		return internal("sqlite.ImportUnits", err)
+	}
+	return err
+}
+
+// Units returns every unit with its aliases, by name.
+func (db *DB) Units(ctx context.Context) ([]tian.Unit, error) {
+	cat, err := loadUnits(ctx, db.db)
+	if err != nil {
+		return nil, internal("sqlite.Units", err)
+	}
+	return cat.units(), nil
+}
+
+// ImportCategories adds or updates categories by code.
+func (db *DB) ImportCategories(ctx context.Context, cats []tian.Category, actor string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, c := range cats {
+			if c.Name == "" {
+				return tian.Errorf(tian.EINVALID, "a category without a name")
+			}
+			code := c.Code
+			if code == "" {
+				code = c.Name
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO categories (code, name, scope) VALUES (?, ?, ?)
+				ON CONFLICT(code) DO UPDATE SET name = excluded.name, scope = excluded.scope`, code, c.Name, c.Scope); err != nil {
+				return err
+			}
+		}
+		return db.audit(ctx, tx, actor, "categories.import", "", fmt.Sprintf("%d categories", len(cats)))
+	})
+}
+
+// Categories returns the label set, in the order it was created.
+func (db *DB) Categories(ctx context.Context) ([]tian.Category, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT code, name, scope FROM categories ORDER BY id`)
+	if err != nil {
+		return nil, internal("sqlite.Categories", err)
+	}
+	defer rows.Close()
+	var out []tian.Category
+	for rows.Next() {
+		var c tian.Category
+		if err := rows.Scan(&c.Code, &c.Name, &c.Scope); err != nil {
+			return nil, internal("sqlite.Categories", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// querier is what loaders need of *sql.DB and *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// unitCatalog resolves unit names and aliases to units.
+type unitCatalog struct {
+	byID   map[int64]*tian.Unit
+	lookup map[string]int64 // names and aliases
+}
+
+func loadUnits(ctx context.Context, q querier) (*unitCatalog, error) {
+	c := &unitCatalog{byID: map[int64]*tian.Unit{}, lookup: map[string]int64{}}
+	rows, err := q.QueryContext(ctx, `SELECT id, name, kind, duties FROM units`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		u := &tian.Unit{}
+		var id int64
+		if err := rows.Scan(&id, &u.Name, &u.Kind, &u.Duties); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.byID[id], c.lookup[u.Name] = u, id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT alias, unit_id FROM unit_aliases ORDER BY alias`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var alias string
+		var id int64
+		if err := rows.Scan(&alias, &id); err != nil {
+			return nil, err
+		}
+		if u := c.byID[id]; u != nil {
+			u.Aliases = append(u.Aliases, alias)
+			if _, isName := c.lookup[alias]; !isName {
+				c.lookup[alias] = id
+			}
+		}
+	}
+	return c, rows.Err()
+}
+
+// resolve returns the unit a name or alias stands for.
+func (c *unitCatalog) resolve(name string) (int64, *tian.Unit, bool) {
+	id, ok := c.lookup[strings.TrimSpace(name)]
+	if !ok {
+		return 0, nil, false
+	}
+	return id, c.byID[id], true
+}
+
+func (c *unitCatalog) add(id int64, name string) {
+	c.byID[id] = &tian.Unit{Name: name}
+	c.lookup[name] = id
+}
+
+func (c *unitCatalog) units() []tian.Unit {
+	out := make([]tian.Unit, 0, len(c.byID))
+	for _, u := range c.byID {
+		out = append(out, *u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// closest returns up to n known names (units and aliases) most like name,
+// by the overlap of their character bigrams (Dice coefficient), for the
+// "did you mean" of an unknown unit. Hand-written: the catalogue is small
+// (under a few hundred names) and the measure is a few lines.
+func (c *unitCatalog) closest(name string, n int) []string {
+	type scored struct {
+		name  string
+		score float64
+	}
+	var cands []scored
+	target := bigrams(name)
+	for known, id := range c.lookup {
+		s := dice(target, bigrams(known))
+		if s >= 0.25 {
+			canonical := c.byID[id].Name
+			label := canonical
+			if known != canonical {
+				label = known + "（即" + canonical + "）"
+			}
+			cands = append(cands, scored{label, s})
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return cands[i].name < cands[j].name
+	})
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range cands {
+		if len(out) == n {
+			break
+		}
+		if !seen[s.name] {
+			seen[s.name] = true
+			out = append(out, s.name)
+		}
+	}
+	return out
+}
+
+func bigrams(s string) map[string]int {
+	r := []rune(s)
+	m := make(map[string]int, len(r))
+	for i := 0; i+1 < len(r); i++ {
+		m[string(r[i:i+2])]++
+	}
+	if len(r) == 1 {
+		m[s]++
+	}
+	return m
+}
+
+func dice(a, b map[string]int) float64 {
+	var inter, na, nb int
+	for k, v := range a {
+		na += v
+		inter += min(v, b[k])
+	}
+	for _, v := range b {
+		nb += v
+	}
+	if na+nb == 0 {
+		return 0
+	}
+	return 2 * float64(inter) / float64(na+nb)
+}
