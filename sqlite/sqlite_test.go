@@ -276,3 +276,31 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 		t.Errorf("after reopening: %+v, %v", p, err)
 	}
 }
+
+// Institutional reform: a unit that routings name is renamed; importing the
+// new unit with the old name as an alias moves its routings over.
+func TestUnitRenameMovesRoutings(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	old := dataSharing()
+	if _, err := db.ImportProposals(ctx, []tian.Record{rec(2, old)}, sqlite.ImportOptions{File: "2021.xlsx"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := db.Proposal(ctx, old.Number); p.LeadUnit != "市大数据中心" {
+		t.Fatalf("lead unit %q before the reform", p.LeadUnit)
+	}
+	if err := db.ImportUnits(ctx, []tian.Unit{{Name: "市数据局", Aliases: []string{"市大数据中心"}}}, "staff"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := db.Proposal(ctx, old.Number); p.LeadUnit != "市数据局" {
+		t.Errorf("lead unit %q after the reform, want 市数据局", p.LeadUnit)
+	}
+	units, _ := db.Units(ctx)
+	if len(units) != 1 || units[0].Name != "市数据局" || !reflect.DeepEqual(units[0].Aliases, []string{"市大数据中心"}) {
+		t.Errorf("units after the reform: %+v", units)
+	}
+	changes, _ := db.Changes(ctx, 0, 10)
+	if len(changes) != 2 {
+		t.Errorf("changes %+v: the proposal whose unit changed must be logged for the index", changes)
+	}
+}

@@ -31,6 +31,9 @@ func (db *DB) ImportUnits(ctx context.Context, units []tian.Unit, actor string) 
 				if a == "" || a == u.Name {
 					continue
 				}
+				if err := db.absorbUnit(ctx, tx, a, id); err != nil {
+					return err
+				}
 				if _, err := tx.ExecContext(ctx, `INSERT INTO unit_aliases (alias, unit_id) VALUES (?, ?)
 					ON CONFLICT(alias) DO UPDATE SET unit_id = excluded.unit_id`, a, id); err != nil {
 					return err
@@ -43,6 +46,59 @@ func (db *DB) ImportUnits(ctx context.Context, units []tian.Unit, actor string) 
 		return internal("sqlite.ImportUnits", err)
 	}
 	return err
+}
+
+// absorbUnit merges the unit named old, if there is one, into unit id: a
+// reform renamed or merged it. Its routings and aliases move to the
+// current unit, the proposals it handled are logged as changed (their
+// indexed units change), and the old unit goes.
+func (db *DB) absorbUnit(ctx context.Context, tx *sql.Tx, old string, id int64) error {
+	var oldID int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE name = ? AND id <> ?`, old, id).Scan(&oldID)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT p.number FROM routings r JOIN proposals p ON p.id = r.proposal_id
+		WHERE r.unit_id = ?`, oldID)
+	if err != nil {
+		return err
+	}
+	var numbers []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		numbers = append(numbers, n)
+	}
+	rows.Close()
+	for _, q := range []string{
+		// a proposal routed to both keeps the current unit's routing
+		`DELETE FROM routings WHERE unit_id = ? AND proposal_id IN (SELECT proposal_id FROM routings WHERE unit_id = ?)`,
+		`UPDATE routings SET unit_id = ? WHERE unit_id = ?`,
+		`UPDATE unit_aliases SET unit_id = ? WHERE unit_id = ?`,
+	} {
+		args := []any{id, oldID}
+		if strings.HasPrefix(q, "DELETE") {
+			args = []any{oldID, id}
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM units WHERE id = ?`, oldID); err != nil {
+		return err
+	}
+	for _, n := range numbers {
+		if err := logChange(ctx, tx, db.now(), n, "upsert"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Units returns every unit with its aliases, by name.

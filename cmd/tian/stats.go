@@ -54,6 +54,9 @@ func (c *statsCmd) run(cmd *cobra.Command, _ []string) error {
 		return enc.Encode(s)
 	}
 	fmt.Fprintln(c.m.Stdout, s.Report())
+	if s.Received == 0 {
+		fmt.Fprintf(c.m.Stdout, "（%s 中还没有提案：运行 tian demo 载入演示数据，或用 tian import 导入。）\n", c.m.DataDir)
+	}
 	fmt.Fprintln(c.m.Stdout)
 	fmt.Fprintln(c.m.Stdout, "类别\t件数\t占比")
 	for _, x := range s.Categories {
