@@ -138,3 +138,52 @@ func cells(values []string, style int) []any {
 	}
 	return out
 }
+
+// WriteGroupsXLSX writes groups for joint consultation as a workbook for
+// the staff meeting: one row per member, the group's label, cohesion and
+// usual lead unit on its first row.
+func WriteGroupsXLSX(w io.Writer, groups []tian.Group) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "并案分组"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	for i, width := range []float64{8, 24, 10, 24, 12, 50, 30, 10} {
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+	header := []string{"组号", "议题", "凝聚度", "常见主办单位", "提案号", "标题", "入组理由（共有关键词）", "与组内平均相似度"}
+	if err := sw.SetRow("A1", cells(header, bold)); err != nil {
+		return err
+	}
+	row := 2
+	for gi, g := range groups {
+		for mi, m := range g.Members {
+			label, cohesion, lead := "", "", ""
+			if mi == 0 {
+				label, cohesion, lead = strings.Join(g.Label, "、"), strconv.FormatFloat(g.Cohesion, 'f', 3, 64), g.LeadUnit
+			}
+			vals := []string{strconv.Itoa(gi + 1), label, cohesion, lead, m.Number, m.Title,
+				strings.Join(m.Reason, "、"), strconv.FormatFloat(m.Score, 'f', 3, 64)}
+			cell, _ := excelize.CoordinatesToCellName(1, row)
+			if err := sw.SetRow(cell, cells(vals, 0)); err != nil {
+				return err
+			}
+			row++
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}

@@ -121,6 +121,34 @@ func (db *DB) Proposals(ctx context.Context, f Filter) ([]*tian.Proposal, error)
 	return out, nil
 }
 
+// ProposalsByNumber returns the proposals that exist among numbers.
+func (db *DB) ProposalsByNumber(ctx context.Context, numbers []string) (map[string]*tian.Proposal, error) {
+	out := make(map[string]*tian.Proposal, len(numbers))
+	for len(numbers) > 0 {
+		n := min(len(numbers), 500)
+		ps, err := db.Proposals(ctx, Filter{Numbers: numbers[:n]})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			out[p.Number] = p
+		}
+		numbers = numbers[n:]
+	}
+	return out, nil
+}
+
+// LastChange returns the sequence number of the newest change, 0 if none.
+func (db *DB) LastChange(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := db.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&seq); err != nil {
+		return 0, internal("sqlite.LastChange", err)
+	}
+	return seq, nil
+}
+
+var _ tian.ProposalReader = (*DB)(nil)
+
 // CountProposals returns how many proposals the store holds.
 func (db *DB) CountProposals(ctx context.Context) (int, error) {
 	var n int
@@ -155,24 +183,16 @@ func (db *DB) DeleteProposal(ctx context.Context, number, actor string) error {
 	})
 }
 
-// Change is one entry of the change log: a proposal was written or
-// deleted. Indexes record the last Seq they applied and catch up from it.
-type Change struct {
-	Seq    int64  `json:"seq"`
-	Number string `json:"number"`
-	Op     string `json:"op"` // upsert or delete
-}
-
 // Changes returns up to limit changes after seq, oldest first.
-func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]Change, error) {
+func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]tian.Change, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT seq, number, op FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, internal("sqlite.Changes", err)
 	}
 	defer rows.Close()
-	var out []Change
+	var out []tian.Change
 	for rows.Next() {
-		var c Change
+		var c tian.Change
 		if err := rows.Scan(&c.Seq, &c.Number, &c.Op); err != nil {
 			return nil, internal("sqlite.Changes", err)
 		}

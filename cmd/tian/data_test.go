@@ -242,3 +242,46 @@ func TestImportHugeCellAndWrongEncoding(t *testing.T) {
 		t.Errorf("wrong encoding: err = %v", err)
 	}
 }
+
+func TestSearchSimilarGroupCommands(t *testing.T) {
+	dir := demoDir(t)
+	out, _, err := runIn(t, dir, "search", "加装电梯", "--year", "2021", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res tian.SearchResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Total == 0 || res.Hits[0].Year != 2021 || !strings.Contains(res.Hits[0].TitleHTML+res.Hits[0].Snippet, "<mark>加装电梯</mark>") {
+		t.Errorf("search: %+v", res)
+	}
+	for _, f := range res.Facets["lead_unit"] {
+		if f.Name == "" {
+			t.Error("the lead-unit facet counts proposals without a lead unit as a unit")
+		}
+	}
+	out, _, err = runIn(t, dir, "similar", "20210205", "--k", "3")
+	if err != nil || !strings.Contains(out, "疑似重复  20220205") {
+		t.Errorf("similar 20210205: %q, %v; want its resubmission 20220205 flagged", out, err)
+	}
+	file := filepath.Join(t.TempDir(), "groups.xlsx")
+	if _, _, err := runIn(t, dir, "group", "--year", "2024", "--format", "xlsx", "--out", file); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(file); err != nil || st.Size() < 2000 {
+		t.Errorf("groups workbook: %v", err)
+	}
+	out, _, err = runIn(t, dir, "group", "--year", "2024", "--format", "json")
+	var groups []tian.Group
+	if err != nil || json.Unmarshal([]byte(out), &groups) != nil || len(groups) < 10 {
+		t.Errorf("group --format json: %d groups, %v", len(groups), err)
+	}
+	if _, _, err := runIn(t, dir, "search", "养老", "--size", "1000"); tian.ErrorCode(err) != tian.EINVALID {
+		t.Errorf("oversized page: err = %v", err)
+	}
+	out, _, err = runIn(t, dir, "reindex")
+	if err != nil || !strings.Contains(out, "indexed 1570 proposals") {
+		t.Errorf("reindex: %q, %v", out, err)
+	}
+}

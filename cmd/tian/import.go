@@ -67,6 +67,10 @@ func (c *importCmd) run(cmd *cobra.Command, args []string) error {
 		rejected += rep.Rejected
 		c.print(rep)
 	}
+	// the index follows every import
+	if _, err := c.m.Index(cmd.Context()); err != nil {
+		return err
+	}
 	if rejected > 0 {
 		return tian.Errorf(tian.EINVALID, "%d rows were rejected (listed above)", rejected)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"tian"
+	"tian/index"
 	"tian/segment"
 	"tian/sqlite"
 )
@@ -45,6 +46,7 @@ type Main struct {
 
 	seg   *segment.Segmenter
 	store *sqlite.DB
+	index *index.Index
 }
 
 // NewMain returns a Main on the process's standard streams.
@@ -64,12 +66,39 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 
 // Close releases what Run opened.
 func (m *Main) Close() error {
+	if m.index != nil {
+		m.index.Close()
+		m.index = nil
+	}
 	if m.store != nil {
 		err := m.store.Close()
 		m.store = nil
 		return err
 	}
 	return nil
+}
+
+// Index opens the search index of the data directory, once, creating it
+// or catching it up with the store.
+func (m *Main) Index(ctx context.Context) (*index.Index, error) {
+	if m.index != nil {
+		_, err := m.index.CatchUp(ctx)
+		return m.index, err
+	}
+	db, err := m.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seg, err := m.Segmenter()
+	if err != nil {
+		return nil, err
+	}
+	ix, err := index.Open(ctx, m.DataDir, db, seg)
+	if err != nil {
+		return nil, err
+	}
+	m.index = ix
+	return ix, nil
 }
 
 // Store opens the system of record in the data directory, once.
@@ -103,6 +132,11 @@ func (m *Main) command() *cobra.Command {
 		(&statsCmd{m: m}).command(),
 		(&demoCmd{m: m}).command(),
 		(&unitsCmd{m: m}).command(),
+		(&searchCmd{m: m}).command(),
+		(&similarCmd{m: m}).command(),
+		(&groupCmd{m: m}).command(),
+		(&reindexCmd{m: m}).command(),
+		(&evalCmd{m: m}).command(),
 	)
 	return root
 }

@@ -1,0 +1,437 @@
+package index
+
+import (
+	"container/heap"
+	"context"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"tian"
+)
+
+// GroupRequest selects the proposals to group: a year, a session, or a
+// list of numbers (any combination narrows the set).
+type GroupRequest struct {
+	Year    int
+	Session string
+	Numbers []string
+	// FiledOnly leaves out proposals not accepted (不予立案).
+	FiledOnly bool
+	// Threshold is the average-linkage similarity at which clusters stop
+	// merging; 0 means DefaultThreshold.
+	Threshold float64
+	// MaxSize re-splits larger groups with a stricter threshold; 0 means 8.
+	MaxSize int
+	// Linkage is "average" (the default) or "single", kept for comparison:
+	// single linkage joins whatever a chain of similar pairs connects.
+	Linkage string
+	Params  *Params
+}
+
+// DefaultThreshold was tuned on the 2021–2022 gold groups (eval_test.go).
+const DefaultThreshold = 0.13
+
+// Bounds: the set grouped at once, and the neighbours each proposal
+// brings into the similarity graph.
+const (
+	MaxGroupSet    = 20_000
+	groupNeighbors = 15
+)
+
+// Groups clusters a set of proposals for joint consultation. The graph
+// joins each proposal to the best of its retrieved candidates inside the
+// set (no all-pairs comparison), and average-linkage agglomerative
+// clustering merges while the mean similarity between two clusters, with
+// missing edges counting 0, stays at or above the threshold: a chain of
+// pairwise-similar proposals does not pull unrelated ones together, as
+// single linkage would. Groups over MaxSize are re-split with a higher
+// threshold. Singletons are not returned.
+func (ix *Index) Groups(ctx context.Context, req GroupRequest) ([]tian.Group, error) {
+	p := DefaultParams()
+	if req.Params != nil {
+		p = *req.Params
+	}
+	if req.Threshold == 0 {
+		req.Threshold = DefaultThreshold
+	}
+	if req.MaxSize == 0 {
+		req.MaxSize = 8
+	}
+	if req.Threshold < 0 || req.Threshold > 1 || req.MaxSize < 2 {
+		return nil, tian.Errorf(tian.EINVALID, "threshold must be in (0,1] and max size at least 2")
+	}
+	set, restrict, err := ix.groupSet(ctx, req, p)
+	if err != nil {
+		return nil, err
+	}
+	g, err := ix.similarityGraph(ctx, set, restrict, p)
+	if err != nil {
+		return nil, err
+	}
+	var clusters [][]int
+	switch req.Linkage {
+	case "", "average":
+		clusters = averageLinkage(len(set), g, req.Threshold)
+	case "single":
+		clusters = singleLinkage(len(set), g, req.Threshold)
+	default:
+		return nil, tian.Errorf(tian.EINVALID, "linkage %q: want average or single", req.Linkage)
+	}
+	clusters = resplit(clusters, g, req.Threshold, req.MaxSize)
+	var out []tian.Group
+	for _, c := range clusters {
+		if len(c) >= 2 {
+			out = append(out, describe(set, c, g, p))
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if len(out[i].Members) != len(out[j].Members) {
+			return len(out[i].Members) > len(out[j].Members)
+		}
+		return out[i].Members[0].Number < out[j].Members[0].Number
+	})
+	return out, nil
+}
+
+// member is a proposal of the set with its profile.
+type member struct {
+	p    *tian.Proposal
+	prof *profile
+}
+
+// groupSet reads the set: from the index by year and session, then the
+// proposals from the store; restrict keeps candidate retrieval inside it.
+func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]member, []query.Query, error) {
+	var restrict []query.Query
+	if req.Year != 0 {
+		restrict = append(restrict, years(req.Year, req.Year))
+	}
+	if req.Session != "" {
+		tq := bleve.NewTermQuery(req.Session)
+		tq.SetField(fSession)
+		restrict = append(restrict, tq)
+	}
+	if len(req.Numbers) > 0 {
+		if len(req.Numbers) > MaxGroupSet {
+			return nil, nil, tian.Errorf(tian.ETOOLARGE, "at most %d proposals can be grouped at once", MaxGroupSet)
+		}
+		restrict = append(restrict, bleve.NewDocIDQuery(req.Numbers))
+	}
+	if req.FiledOnly {
+		b := bleve.NewBooleanQuery()
+		tq := bleve.NewTermQuery(string(tian.StatusRejected))
+		tq.SetField(fStatus)
+		b.AddMust(bleve.NewMatchAllQuery())
+		b.AddMustNot(tq)
+		restrict = append(restrict, b)
+	}
+	if len(restrict) == 0 {
+		return nil, nil, tian.Errorf(tian.EINVALID, "say which proposals to group: a year, a session or numbers")
+	}
+	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(restrict...), MaxGroupSet+1, 0, false)
+	sr.SortBy([]string{fNumber})
+	res, err := ix.bleve.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Groups", Err: err}
+	}
+	if len(res.Hits) > MaxGroupSet {
+		return nil, nil, tian.Errorf(tian.ETOOLARGE, "the set holds more than %d proposals; narrow it", MaxGroupSet)
+	}
+	numbers := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		numbers[i] = h.ID
+	}
+	ps, err := ix.store.ProposalsByNumber(ctx, numbers)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := ix.corpus()
+	if err != nil {
+		return nil, nil, err
+	}
+	set := make([]member, 0, len(numbers))
+	for _, n := range numbers {
+		if pr, ok := ps[n]; ok {
+			set = append(set, member{pr, ix.profileOf(pr, cs, p)})
+		}
+	}
+	return set, restrict, nil
+}
+
+// graph is a sparse symmetric similarity graph over set indexes.
+type graph map[int]map[int]float64
+
+func (g graph) set(i, j int, w float64) {
+	if g[i] == nil {
+		g[i] = map[int]float64{}
+	}
+	if g[j] == nil {
+		g[j] = map[int]float64{}
+	}
+	g[i][j], g[j][i] = w, w
+}
+
+// similarityGraph links each member to the candidates its strongest terms
+// retrieve inside the set, weighted by the exact similarity.
+func (ix *Index) similarityGraph(ctx context.Context, set []member, restrict []query.Query, p Params) (graph, error) {
+	index := make(map[string]int, len(set))
+	for i, m := range set {
+		index[m.p.Number] = i
+	}
+	g := graph{}
+	for i, m := range set {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		numbers, err := ix.candidateNumbers(ctx, m.prof, m.p.Number, restrict, groupNeighbors)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range numbers {
+			j, ok := index[n]
+			if !ok {
+				continue
+			}
+			if _, done := g[i][j]; done {
+				continue
+			}
+			if c := compare(m.prof, set[j].prof, p); c.score > 0 {
+				g.set(i, j, c.score)
+			}
+		}
+	}
+	return g, nil
+}
+
+// averageLinkage clusters the nodes 0..n-1: repeatedly merge the two
+// clusters with the highest mean pairwise similarity (absent edges are 0)
+// while it is at least threshold. A lazy max-heap keeps it O(E log E).
+func averageLinkage(n int, g graph, threshold float64) [][]int {
+	members := make([][]int, n)
+	sums := make([]map[int]float64, n) // cluster → neighbouring cluster → summed edge weights
+	version := make([]int, n)
+	alive := make([]bool, n)
+	h := &linkHeap{}
+	for i := range n {
+		members[i], alive[i], sums[i] = []int{i}, true, map[int]float64{}
+		for j, w := range g[i] {
+			sums[i][j] = w
+			if j > i && w >= threshold {
+				heap.Push(h, link{w, i, j, 0, 0})
+			}
+		}
+	}
+	for h.Len() > 0 {
+		l := heap.Pop(h).(link)
+		if !alive[l.a] || !alive[l.b] || version[l.a] != l.va || version[l.b] != l.vb {
+			continue
+		}
+		a, b := l.a, l.b // merge b into a
+		members[a] = append(members[a], members[b]...)
+		alive[b] = false
+		version[a]++
+		for c, w := range sums[b] {
+			if c == a {
+				continue
+			}
+			sums[a][c] += w
+			sums[c][a] = sums[a][c]
+			delete(sums[c], b)
+		}
+		delete(sums[a], b)
+		sums[b] = nil
+		for c, w := range sums[a] {
+			if !alive[c] {
+				continue
+			}
+			avg := w / float64(len(members[a])*len(members[c]))
+			if avg >= threshold {
+				x, y := a, c
+				if x > y {
+					x, y = y, x
+				}
+				heap.Push(h, link{avg, x, y, version[x], version[y]})
+			}
+		}
+	}
+	var out [][]int
+	for i := range n {
+		if alive[i] {
+			sort.Ints(members[i])
+			out = append(out, members[i])
+		}
+	}
+	return out
+}
+
+// singleLinkage joins the nodes connected by edges at or above threshold.
+func singleLinkage(n int, g graph, threshold float64) [][]int {
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for i, nb := range g {
+		for j, w := range nb {
+			if w >= threshold {
+				parent[find(i)] = find(j)
+			}
+		}
+	}
+	byRoot := map[int][]int{}
+	for i := range n {
+		byRoot[find(i)] = append(byRoot[find(i)], i)
+	}
+	var out [][]int
+	for i := range n {
+		if c, ok := byRoot[i]; ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+type link struct {
+	w      float64
+	a, b   int
+	va, vb int
+}
+
+type linkHeap []link
+
+func (h linkHeap) Len() int { return len(h) }
+func (h linkHeap) Less(i, j int) bool {
+	if h[i].w != h[j].w {
+		return h[i].w > h[j].w
+	}
+	if h[i].a != h[j].a {
+		return h[i].a < h[j].a
+	}
+	return h[i].b < h[j].b
+}
+func (h linkHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *linkHeap) Push(x any)   { *h = append(*h, x.(link)) }
+func (h *linkHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// resplit clusters each group larger than maxSize again with a stricter
+// threshold, until every group fits.
+func resplit(clusters [][]int, g graph, threshold float64, maxSize int) [][]int {
+	var out [][]int
+	for _, c := range clusters {
+		if len(c) <= maxSize {
+			out = append(out, c)
+			continue
+		}
+		sub := graph{}
+		local := make(map[int]int, len(c))
+		for i, node := range c {
+			local[node] = i
+		}
+		for i, node := range c {
+			for other, w := range g[node] {
+				if j, ok := local[other]; ok {
+					sub.set(i, j, w)
+				}
+			}
+		}
+		stricter := threshold + 0.05
+		if stricter > 1 {
+			for _, node := range c { // cannot split further: singletons
+				out = append(out, []int{node})
+			}
+			continue
+		}
+		for _, part := range resplit(averageLinkage(len(c), sub, stricter), sub, stricter, maxSize) {
+			mapped := make([]int, len(part))
+			for i, x := range part {
+				mapped[i] = c[x]
+			}
+			sort.Ints(mapped)
+			out = append(out, mapped)
+		}
+	}
+	return out
+}
+
+// describe labels a cluster: the 2–4 terms most members share, each
+// member's reason (the label terms and other strong terms it shares with
+// the group), the cohesion (mean pairwise similarity) and the most
+// frequent lead unit.
+func describe(set []member, c []int, g graph, p Params) tian.Group {
+	weight := map[string]float64{}
+	holders := map[string]int{}
+	for _, i := range c {
+		for t, w := range set[i].prof.terms {
+			weight[t] += w
+			holders[t]++
+		}
+	}
+	type tw struct {
+		t string
+		w float64
+	}
+	var ranked []tw
+	for t, w := range weight {
+		if holders[t] >= 2 {
+			ranked = append(ranked, tw{t, w * float64(holders[t]) / float64(len(c))})
+		}
+	}
+	sort.Slice(ranked, func(i, j int) bool {
+		if ranked[i].w != ranked[j].w {
+			return ranked[i].w > ranked[j].w
+		}
+		return ranked[i].t < ranked[j].t
+	})
+	grp := tian.Group{}
+	for i := 0; i < len(ranked) && len(grp.Label) < 4; i++ {
+		if len(grp.Label) >= 2 && ranked[i].w < ranked[0].w/3 {
+			break
+		}
+		grp.Label = append(grp.Label, ranked[i].t)
+	}
+	units := map[string]int{}
+	var pairs, total float64
+	for _, i := range c {
+		var sum float64
+		for _, j := range c {
+			if i != j {
+				sum += compare(set[i].prof, set[j].prof, p).score
+			}
+		}
+		total += sum
+		pairs += float64(len(c) - 1)
+		var reason []string
+		for k := 0; k < len(ranked) && len(reason) < 4; k++ {
+			if _, ok := set[i].prof.terms[ranked[k].t]; ok {
+				reason = append(reason, ranked[k].t)
+			}
+		}
+		grp.Members = append(grp.Members, tian.GroupMember{Number: set[i].p.Number, Title: set[i].p.Title,
+			Reason: reason, Score: round3(sum / float64(len(c)-1))})
+		if set[i].p.LeadUnit != "" {
+			units[set[i].p.LeadUnit]++
+		}
+	}
+	grp.Cohesion = round3(total / pairs)
+	best := 0
+	for u, n := range units {
+		if n > best || n == best && u < grp.LeadUnit {
+			grp.LeadUnit, best = u, n
+		}
+	}
+	return grp
+}

@@ -1,0 +1,135 @@
+package index_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"tian"
+	"tian/index"
+	"tian/segment"
+	"tian/sheet"
+	"tian/sqlite"
+)
+
+// fixture is the demo corpus in a store with its index, shared by the
+// tests of the package (building it takes a few seconds).
+type fixture struct {
+	dir   string
+	store *sqlite.DB
+	seg   *segment.Segmenter
+	ix    *index.Index
+	byNum map[string]*tian.Proposal
+}
+
+var (
+	fixtureOnce sync.Once
+	theFixture  *fixture
+	fixtureErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if theFixture != nil {
+		theFixture.ix.Close()
+		theFixture.store.Close()
+		os.RemoveAll(theFixture.dir)
+	}
+	os.Exit(code)
+}
+
+func demo(tb testing.TB) *fixture {
+	tb.Helper()
+	fixtureOnce.Do(func() { theFixture, fixtureErr = buildFixture() })
+	if fixtureErr != nil {
+		tb.Fatalf("building the demo index: %v", fixtureErr)
+	}
+	return theFixture
+}
+
+func buildFixture() (*fixture, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "tian-index-test-")
+	if err != nil {
+		return nil, err
+	}
+	f := &fixture{dir: dir}
+	if f.seg, err = segment.New(segment.DefaultConfig()); err != nil {
+		return nil, err
+	}
+	if f.store, err = sqlite.Open(ctx, dir); err != nil {
+		return nil, err
+	}
+	if err := loadDemo(ctx, f.store); err != nil {
+		return nil, err
+	}
+	if f.ix, err = index.Open(ctx, dir, f.store, f.seg); err != nil {
+		return nil, err
+	}
+	all, err := f.store.Proposals(ctx, sqlite.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	f.byNum = map[string]*tian.Proposal{}
+	for _, p := range all {
+		f.byNum[p.Number] = p
+	}
+	return f, nil
+}
+
+func loadDemo(ctx context.Context, db *sqlite.DB) error {
+	units, err := sheet.ReadUnitsFS(tian.DemoFS(), tian.DemoUnits)
+	if err != nil {
+		return err
+	}
+	if err := db.ImportUnits(ctx, units, "test"); err != nil {
+		return err
+	}
+	res, err := sheet.ReadProposalsFS(tian.DemoFS(), tian.DemoProposals, sheet.Options{})
+	if err != nil {
+		return err
+	}
+	_, err = db.ImportProposals(ctx, res.Records, sqlite.ImportOptions{File: "demo", Strict: true})
+	return err
+}
+
+// gold is testdata/gold.json.
+type gold struct {
+	Groups []struct {
+		Label   string   `json:"label"`
+		Year    int      `json:"year"`
+		Members []string `json:"members"`
+	} `json:"groups"`
+	NearDuplicates [][2]string `json:"near_duplicates"`
+}
+
+func readGold(tb testing.TB) gold {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "gold.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var g gold
+	if err := json.Unmarshal(b, &g); err != nil {
+		tb.Fatal(err)
+	}
+	return g
+}
+
+func sharedData(tb testing.TB, rel string) string {
+	tb.Helper()
+	root := os.Getenv("TIAN_SHARED_DATA")
+	if root == "" {
+		root = filepath.Join("..", "..", "shared", "data")
+	}
+	path := filepath.Join(root, rel)
+	if _, err := os.Stat(path); err != nil {
+		tb.Skipf("%s not present (third-party evaluation data)", path)
+	}
+	return path
+}
+
+func storeOpts() sqlite.ImportOptions { return sqlite.ImportOptions{File: "test", Actor: "test"} }

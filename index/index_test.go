@@ -1,0 +1,290 @@
+package index_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"tian"
+	"tian/index"
+)
+
+func search(t *testing.T, req tian.SearchRequest) *tian.SearchResult {
+	t.Helper()
+	res, err := demo(t).ix.Search(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", req, err)
+	}
+	return res
+}
+
+func TestSearchFindsAndHighlights(t *testing.T) {
+	f := demo(t)
+	res := search(t, tian.SearchRequest{Query: "加装电梯", Size: 20})
+	if res.Total < 10 {
+		t.Fatalf("加装电梯: %d hits, the corpus has a whole group of them", res.Total)
+	}
+	for _, h := range res.Hits {
+		p := f.byNum[h.Number]
+		if !strings.Contains(p.Title+p.Body, "加装电梯") && !strings.Contains(p.Title+p.Body, "加装") {
+			t.Errorf("%s %s does not mention 加装电梯", h.Number, p.Title)
+		}
+		if !strings.Contains(h.TitleHTML+h.Snippet, "<mark>") {
+			t.Errorf("%s: no highlight in %q / %q", h.Number, h.TitleHTML, h.Snippet)
+		}
+	}
+	if top := f.byNum[res.Hits[0].Number]; !strings.Contains(top.Title, "电梯") {
+		t.Errorf("top hit %q should carry the words in its title (title boost)", top.Title)
+	}
+}
+
+func TestSearchTraditionalFindsSimplified(t *testing.T) {
+	simp := search(t, tian.SearchRequest{Query: "专精特新 企业上市"})
+	trad := search(t, tian.SearchRequest{Query: "專精特新 企業上市"})
+	if simp.Total == 0 || simp.Total != trad.Total || simp.Hits[0].Number != trad.Hits[0].Number {
+		t.Errorf("simplified %d hits, traditional %d", simp.Total, trad.Total)
+	}
+}
+
+func TestSearchOperatorsAndFields(t *testing.T) {
+	f := demo(t)
+	all := search(t, tian.SearchRequest{Query: "停车"})
+	not := search(t, tian.SearchRequest{Query: "停车 -城东区", Size: 100})
+	if not.Total == 0 || not.Total >= all.Total {
+		t.Errorf("停车 %d hits, 停车 -城东区 %d: exclusion should remove some", all.Total, not.Total)
+	}
+	for _, h := range not.Hits {
+		if p := f.byNum[h.Number]; strings.Contains(p.Title+p.Body, "城东区") {
+			t.Errorf("%s mentions 城东区 but -城东区 excluded it", h.Number)
+		}
+	}
+	or := search(t, tian.SearchRequest{Query: "托育 OR 夜游"})
+	a, b := search(t, tian.SearchRequest{Query: "托育"}), search(t, tian.SearchRequest{Query: "夜游"})
+	if or.Total < a.Total || or.Total < b.Total || or.Total > a.Total+b.Total {
+		t.Errorf("托育 %d, 夜游 %d, 托育 OR 夜游 %d", a.Total, b.Total, or.Total)
+	}
+	field := search(t, tian.SearchRequest{Query: "类别:文化建设 夜游", Size: 50})
+	for _, h := range field.Hits {
+		if h.Category != "文化建设" {
+			t.Errorf("类别:文化建设 returned %s of %s", h.Number, h.Category)
+		}
+	}
+	phrase := search(t, tian.SearchRequest{Query: `"老年助餐"`, Size: 50})
+	for _, h := range phrase.Hits {
+		if p := f.byNum[h.Number]; !strings.Contains(p.Title+p.Body, "老年助餐") {
+			t.Errorf("phrase 老年助餐 matched %s, which lacks it", h.Number)
+		}
+	}
+}
+
+func TestSearchFiltersFacetsSortPaging(t *testing.T) {
+	req := tian.SearchRequest{Query: "养老", YearFrom: 2023, YearTo: 2024, Proposer: "集体", Size: 5, Sort: "date"}
+	res := search(t, req)
+	if res.Total == 0 {
+		t.Fatal("no collective proposals on 养老 in 2023–2024")
+	}
+	last := ""
+	for _, h := range res.Hits {
+		if h.Year < 2023 || h.Year > 2024 || h.ProposerType != "集体" {
+			t.Errorf("%s (%d, %s) passes the filters", h.Number, h.Year, h.ProposerType)
+		}
+		if last != "" && h.Number > last {
+			t.Errorf("date order: %s after %s", h.Number, last)
+		}
+		last = h.Number
+	}
+	sum := 0
+	for _, c := range res.Facets["category"] {
+		sum += c.Count
+	}
+	if sum != res.Total || len(res.Facets["year"]) == 0 || len(res.Facets["lead_unit"]) == 0 {
+		t.Errorf("facets %v do not account for %d hits", res.Facets, res.Total)
+	}
+	page2 := search(t, tian.SearchRequest{Query: "养老", Size: 5, Page: 2})
+	page1 := search(t, tian.SearchRequest{Query: "养老", Size: 5})
+	if page2.Hits[0].Number == page1.Hits[0].Number || page2.Total != page1.Total {
+		t.Error("page 2 repeats page 1")
+	}
+	unit := search(t, tian.SearchRequest{Unit: "市民政局", Size: 100})
+	for _, h := range unit.Hits {
+		p := demo(t).byNum[h.Number]
+		if !contains(p.Units(), "市民政局") {
+			t.Errorf("unit filter returned %s routed to %v", h.Number, p.Units())
+		}
+	}
+}
+
+func TestSearchBadRequests(t *testing.T) {
+	ix := demo(t).ix
+	for name, req := range map[string]tian.SearchRequest{
+		"page 0 size":   {Size: -1},
+		"deep paging":   {Page: 1001, Size: 10},
+		"huge page":     {Size: 100_000},
+		"sort":          {Sort: "random"},
+		"facet":         {Facets: []string{"colour"}},
+		"facet size":    {FacetSize: 100_000},
+		"years":         {YearFrom: 2025, YearTo: 2021},
+		"long query":    {Query: strings.Repeat("养老 ", 2000)},
+		"many clauses":  {Query: strings.Repeat("a ", 65)},
+		"too many facs": {Facets: []string{"category", "year", "lead_unit", "unit", "proposer_type", "status", "session", "category"}},
+	} {
+		if _, err := ix.Search(context.Background(), req); tian.ErrorCode(err) != tian.EINVALID {
+			t.Errorf("%s: err = %v, want EINVALID", name, err)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Every gold near-duplicate pair of the years tuning never saw is found
+// and flagged, and few other pairs are.
+func TestSimilarFindsNearDuplicates(t *testing.T) {
+	f := demo(t)
+	g := readGoldIndex(t)
+	ev, err := f.ix.EvalDuplicates(context.Background(), g, []int{2023, 2024, 2025}, index.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("near_duplicate on 2023–2025: precision %.3f recall %.3f F1 %.3f (%d flagged, %d gold pairs)",
+		ev.Precision, ev.Recall, ev.F1, ev.Flagged, ev.GoldPairs)
+	if ev.Recall < 0.9 || ev.Precision < 0.8 {
+		t.Errorf("near-duplicate precision %.2f recall %.2f", ev.Precision, ev.Recall)
+	}
+}
+
+func TestSimilarByTextAndEarlierYears(t *testing.T) {
+	f := demo(t)
+	ms, err := f.ix.Similar(context.Background(), index.SimilarRequest{
+		Title: "关于解决老旧小区加装电梯难的提案",
+		Body:  "城东区纺织厂家属院多为六层老楼，老人上下楼难，加装电梯协调难、审批慢、资金缺口大，建议简化审批并加大补贴。",
+		K:     5, BeforeYear: 2024,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) == 0 {
+		t.Fatal("no earlier proposal on 加装电梯")
+	}
+	replies := 0
+	for i, m := range ms {
+		if m.Year >= 2024 {
+			t.Errorf("%s is of %d, not before 2024", m.Number, m.Year)
+		}
+		if m.Score < 0 || m.Score > 1 || (i > 0 && m.Score > ms[i-1].Score) {
+			t.Errorf("scores out of range or order: %v", ms)
+		}
+		if !contains(m.SharedTerms, "加装电梯") && !contains(m.SharedTerms, "电梯") {
+			t.Errorf("%s %s: shared terms %v lack 加装电梯", m.Number, m.Title, m.SharedTerms)
+		}
+		if m.Reply != "" {
+			replies++
+		}
+	}
+	if replies == 0 {
+		t.Error("earlier proposals came without their replies")
+	}
+	if _, err := f.ix.Similar(context.Background(), index.SimilarRequest{Number: "19990001"}); tian.ErrorCode(err) != tian.ENOTFOUND {
+		t.Errorf("unknown number: err = %v", err)
+	}
+}
+
+// Groups on the years tuning never saw, against the gold.
+func TestGroupsAgainstGold(t *testing.T) {
+	f := demo(t)
+	g := readGoldIndex(t)
+	evs, err := f.ix.EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, index.GroupRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f1, ari float64
+	for _, e := range evs {
+		t.Logf("%d: pairwise P %.3f R %.3f F1 %.3f, ARI %.3f (%d groups, %d gold)", e.Year, e.Precision, e.Recall, e.F1, e.ARI, e.Groups, e.GoldGroups)
+		f1 += e.F1 / float64(len(evs))
+		ari += e.ARI / float64(len(evs))
+	}
+	t.Logf("mean F1 %.3f, ARI %.3f", f1, ari)
+	if f1 < 0.35 || ari < 0.35 {
+		t.Errorf("grouping fell to F1 %.3f ARI %.3f", f1, ari)
+	}
+	groups, err := f.ix.Groups(context.Background(), index.GroupRequest{Year: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gr := range groups {
+		if len(gr.Members) < 2 || len(gr.Members) > 8 || len(gr.Label) < 1 || len(gr.Label) > 4 ||
+			gr.Cohesion <= 0 || gr.Cohesion > 1 {
+			t.Errorf("group %v: %d members, cohesion %.3f", gr.Label, len(gr.Members), gr.Cohesion)
+		}
+		for _, m := range gr.Members {
+			if f.byNum[m.Number].Year != 2024 || len(m.Reason) == 0 {
+				t.Errorf("member %s of %v: year %d, reason %v", m.Number, gr.Label, f.byNum[m.Number].Year, m.Reason)
+			}
+		}
+	}
+}
+
+func TestAverageBeatsSingleLinkage(t *testing.T) {
+	f := demo(t)
+	g := readGoldIndex(t)
+	score := func(linkage string) float64 {
+		evs, err := f.ix.EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, index.GroupRequest{Linkage: linkage, MaxSize: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s float64
+		for _, e := range evs {
+			s += e.F1 / float64(len(evs))
+		}
+		return s
+	}
+	avg, single := score("average"), score("single")
+	t.Logf("without re-splitting: average linkage F1 %.3f, single linkage %.3f", avg, single)
+	if avg <= single {
+		t.Errorf("average linkage (%.3f) should beat single linkage (%.3f), which chains topics together", avg, single)
+	}
+}
+
+// The index follows the store: a new proposal is found after CatchUp, a
+// deleted one is gone, and the last change is recorded.
+func TestCatchUpFollowsStore(t *testing.T) {
+	f := demo(t)
+	ctx := context.Background()
+	p := *f.byNum["20240107"]
+	p.Number, p.Title = "20249901", "关于在城南区高铁南站增设共享单车停放点的提案"
+	p.Body = "高铁南站出站口共享单车乱停乱放，建议增设电子围栏停放点。"
+	query := tian.SearchRequest{Query: "高铁南站 共享单车 电子围栏", Size: 100}
+	before := search(t, query).Total
+	if _, err := f.store.ImportProposals(ctx, []tian.Record{{Row: 1, Proposal: p}}, storeOpts()); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.ix.CatchUp(ctx); err != nil || n != 1 {
+		t.Fatalf("CatchUp applied %d, %v", n, err)
+	}
+	res := search(t, query)
+	found := false
+	for _, h := range res.Hits {
+		found = found || h.Number == p.Number
+	}
+	if res.Total != before+1 || !found {
+		t.Errorf("after adding %s: %d hits (before %d), found %v", p.Number, res.Total, before, found)
+	}
+	if err := f.store.DeleteProposal(ctx, p.Number, "test"); err != nil {
+		t.Fatal(err)
+	}
+	f.ix.CatchUp(ctx)
+	if res := search(t, query); res.Total != before {
+		t.Errorf("after deleting %s: %d hits, want %d", p.Number, res.Total, before)
+	}
+	seq, _ := f.ix.LastChange()
+	last, _ := f.store.LastChange(ctx)
+	if seq != last {
+		t.Errorf("index at change %d, store at %d", seq, last)
+	}
+}

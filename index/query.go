@@ -1,0 +1,161 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"tian"
+)
+
+// Limits on a query string, so that no query costs unbounded work.
+const (
+	MaxQueryBytes   = 4096
+	MaxQueryClauses = 64
+)
+
+// clause is one item of a query string: free text or a phrase, optionally
+// on a field, optionally negated.
+type clause struct {
+	field  string // "" for title and body
+	text   string
+	phrase bool
+	not    bool
+}
+
+// parsedQuery is an OR of AND-groups, plus clauses excluded from all.
+type parsedQuery struct {
+	any  [][]clause // at least one group must match entirely
+	none []clause   // none may match
+}
+
+// fieldNames maps the field prefixes users write (Chinese and English)
+// to index fields.
+var fieldNames = map[string]string{
+	"标题": fTitle, "题目": fTitle, "title": fTitle,
+	"内容": fBody, "正文": fBody, "body": fBody,
+	"答复": fReply, "reply": fReply,
+	"类别": fCategory, "分类": fCategory, "category": fCategory,
+	"单位": fUnits, "承办": fUnits, "承办单位": fUnits, "unit": fUnits,
+	"主办": fLead, "主办单位": fLead, "lead": fLead,
+	"年度": fYear, "年份": fYear, "年": fYear, "year": fYear,
+	"届次": fSession, "session": fSession,
+	"状态": fStatus, "status": fStatus,
+	"提案人": fProposer, "proposer": fProposer,
+	"类型": fType, "type": fType,
+	"提案号": fNumber, "number": fNumber,
+}
+
+// parseQuery reads a query string: words and "quoted phrases" (also
+// “Chinese quotes”), joined by AND (the default) or OR, a leading - or
+// NOT to exclude, and field:value with the field names above. A prefix
+// that is not a field name is ordinary text. Parsing never fails on
+// content; only size limits give an EINVALID error.
+func parseQuery(q string) (*parsedQuery, error) {
+	if len(q) > MaxQueryBytes {
+		return nil, tian.Errorf(tian.EINVALID, "the query is %d bytes; the limit is %d", len(q), MaxQueryBytes)
+	}
+	if !utf8.ValidString(q) {
+		q = strings.ToValidUTF8(q, "\uFFFD")
+	}
+	items := lexQuery(q)
+	pq := &parsedQuery{}
+	group := []clause{}
+	negateNext := false
+	count := 0
+	for _, it := range items {
+		switch {
+		case !it.quoted && (it.text == "OR" || it.text == "|" || it.text == "||"):
+			if len(group) > 0 {
+				pq.any = append(pq.any, group)
+			}
+			group = []clause{}
+			continue
+		case !it.quoted && (it.text == "AND" || it.text == "&&" || it.text == "&" || it.text == "+"):
+			continue
+		case !it.quoted && it.text == "NOT":
+			negateNext = true
+			continue
+		}
+		c := it.clause()
+		c.not = c.not || negateNext
+		negateNext = false
+		if strings.TrimSpace(c.text) == "" {
+			continue
+		}
+		if count++; count > MaxQueryClauses {
+			return nil, tian.Errorf(tian.EINVALID, "the query has more than %d terms; shorten it", MaxQueryClauses)
+		}
+		if c.not {
+			pq.none = append(pq.none, c)
+		} else {
+			group = append(group, c)
+		}
+	}
+	if len(group) > 0 {
+		pq.any = append(pq.any, group)
+	}
+	return pq, nil
+}
+
+// item is a lexed piece of a query string.
+type item struct {
+	text   string
+	quoted bool
+	field  string
+	not    bool
+}
+
+func (it item) clause() clause {
+	return clause{field: it.field, text: it.text, phrase: it.quoted, not: it.not}
+}
+
+var quotes = map[rune]rune{'"': '"', '“': '”', '「': '」'}
+
+// lexQuery splits a query into items: runs of non-space characters, or
+// quoted phrases, each with an optional - and field: prefix.
+func lexQuery(q string) []item {
+	var out []item
+	rs := []rune(q)
+	for i := 0; i < len(rs); {
+		if unicode.IsSpace(rs[i]) || rs[i] == '\u3000' {
+			i++
+			continue
+		}
+		var it item
+		if rs[i] == '-' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) {
+			it.not = true
+			i++
+		}
+		// field prefix: letters up to a colon
+		for j := i; j < len(rs) && j-i <= 8; j++ {
+			if rs[j] == ':' || rs[j] == '：' {
+				if f, ok := fieldNames[strings.ToLower(string(rs[i:j]))]; ok && j+1 < len(rs) {
+					it.field = f
+					i = j + 1
+				}
+				break
+			}
+			if unicode.IsSpace(rs[j]) {
+				break
+			}
+		}
+		if close, ok := quotes[rs[i]]; ok {
+			end := i + 1
+			for end < len(rs) && rs[end] != close {
+				end++
+			}
+			it.text, it.quoted = string(rs[i+1:end]), true
+			i = end + 1
+		} else {
+			end := i
+			for end < len(rs) && !unicode.IsSpace(rs[end]) && rs[end] != '\u3000' {
+				end++
+			}
+			it.text = string(rs[i:end])
+			i = end
+		}
+		out = append(out, it)
+	}
+	return out
+}

@@ -1,0 +1,176 @@
+package index
+
+import (
+	"context"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"tian"
+)
+
+// SimilarRequest asks for the proposals most like a stored proposal
+// (Number) or a free text (Title and Body).
+type SimilarRequest struct {
+	Number string
+	Title  string
+	Body   string
+	K      int // how many, default 10, at most 100
+	// BeforeYear, when set, looks only at proposals of earlier years:
+	// "was this proposed before, and how was it answered?"
+	BeforeYear int
+	Params     *Params // nil: DefaultParams
+}
+
+// Candidate retrieval: the strongest terms of the source fetch this many
+// proposals from the index, which are then scored exactly.
+const (
+	queryTerms = 12
+	candidates = 50
+	MaxK       = 100
+)
+
+// Similar returns the k proposals most like the source, best first, each
+// with its score in [0,1], the key terms it shares with the source, and
+// whether it is a near-duplicate (resubmitted or copied text) or only on
+// the same topic.
+func (ix *Index) Similar(ctx context.Context, req SimilarRequest) ([]tian.Match, error) {
+	p := DefaultParams()
+	if req.Params != nil {
+		p = *req.Params
+	}
+	if req.K == 0 {
+		req.K = 10
+	}
+	if req.K < 1 || req.K > MaxK {
+		return nil, tian.Errorf(tian.EINVALID, "k must be between 1 and %d, got %d", MaxK, req.K)
+	}
+	title, body, self := req.Title, req.Body, ""
+	if req.Number != "" {
+		src, err := ix.store.Proposal(ctx, req.Number)
+		if err != nil {
+			return nil, err
+		}
+		title, body, self = src.Title, src.Body, src.Number
+	}
+	if len(title)+len(body) > 4*tian.MaxBodyRunes {
+		return nil, tian.Errorf(tian.ETOOLARGE, "the text is too long to compare (limit %d characters)", tian.MaxBodyRunes)
+	}
+	cs, err := ix.corpus()
+	if err != nil {
+		return nil, err
+	}
+	prof := newProfile(ix.seg, title, body, cs, p)
+	var restrict []query.Query
+	if req.BeforeYear != 0 {
+		restrict = append(restrict, years(1900, req.BeforeYear-1))
+	}
+	cands, err := ix.candidates(ctx, prof, self, restrict, candidates, p)
+	if err != nil {
+		return nil, err
+	}
+	matches := make([]tian.Match, 0, len(cands))
+	for _, c := range cands {
+		cmp := compare(prof, c.prof, p)
+		if cmp.score < p.MinScore {
+			continue
+		}
+		m := tian.Match{Number: c.p.Number, Year: c.p.Year, Title: c.p.Title, Score: round3(cmp.score), Kind: tian.MatchSimilar,
+			SharedTerms: sharedTerms(prof, c.prof, 5), Cosine: round3(cmp.cosine), Shingles: round3(cmp.overlap),
+			LeadUnit: c.p.LeadUnit, Status: string(c.p.Status), CategoryLabel: c.p.Category}
+		if cmp.dup >= p.NearDuplicate {
+			m.Kind = tian.MatchNearDuplicate
+		}
+		if req.BeforeYear != 0 {
+			m.Reply = c.p.Reply
+		}
+		matches = append(matches, m)
+	}
+	sort.SliceStable(matches, func(i, j int) bool {
+		if matches[i].Score != matches[j].Score {
+			return matches[i].Score > matches[j].Score
+		}
+		return matches[i].Number < matches[j].Number
+	})
+	if len(matches) > req.K {
+		matches = matches[:req.K]
+	}
+	return matches, nil
+}
+
+// candidate is a proposal fetched for exact scoring.
+type candidate struct {
+	p    *tian.Proposal
+	prof *profile
+}
+
+// candidates fetches up to n proposals sharing the profile's strongest
+// terms (each term boosted by its weight), other than self and within the
+// restrictions, and builds their profiles.
+func (ix *Index) candidates(ctx context.Context, prof *profile, self string, restrict []query.Query, n int, p Params) ([]candidate, error) {
+	numbers, err := ix.candidateNumbers(ctx, prof, self, restrict, n)
+	if err != nil || len(numbers) == 0 {
+		return nil, err
+	}
+	ps, err := ix.store.ProposalsByNumber(ctx, numbers)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := ix.corpus()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]candidate, 0, len(numbers))
+	for _, num := range numbers {
+		if c, ok := ps[num]; ok {
+			out = append(out, candidate{c, ix.profileOf(c, cs, p)})
+		}
+	}
+	return out, nil
+}
+
+func (ix *Index) candidateNumbers(ctx context.Context, prof *profile, self string, restrict []query.Query, n int) ([]string, error) {
+	var should []query.Query
+	for i, t := range prof.ranked {
+		if i == queryTerms {
+			break
+		}
+		for _, f := range []string{fTitle, fBody} {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(f)
+			boost := prof.terms[t]
+			if f == fTitle {
+				boost *= titleBoost
+			}
+			tq.SetBoost(boost)
+			should = append(should, tq)
+		}
+	}
+	if len(should) == 0 {
+		return nil, nil
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddShould(should...)
+	if len(restrict) > 0 {
+		b.AddMust(restrict...)
+	}
+	if self != "" {
+		b.AddMustNot(bleve.NewDocIDQuery([]string{self}))
+	}
+	sr := bleve.NewSearchRequestOptions(b, n, 0, false)
+	sr.SortBy([]string{"-_score", fNumber})
+	res, err := ix.bleve.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Similar", Err: err}
+	}
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.ID
+	}
+	return out, nil
+}
+
+func round3(x float64) float64 {
+	return float64(int(x*1000+0.5)) / 1000
+}

@@ -1,0 +1,114 @@
+package tian
+
+import "context"
+
+// Change is one entry of the store's change log: a proposal was written or
+// deleted. Derived data (the index) records the last Seq it applied and
+// catches up from there.
+type Change struct {
+	Seq    int64  `json:"seq"`
+	Number string `json:"number"`
+	Op     string `json:"op"` // ChangeUpsert or ChangeDelete
+}
+
+// Change operations.
+const (
+	ChangeUpsert = "upsert"
+	ChangeDelete = "delete"
+)
+
+// ProposalReader is what derived data needs of the system of record.
+type ProposalReader interface {
+	// Proposal returns one proposal, or an ENOTFOUND error.
+	Proposal(ctx context.Context, number string) (*Proposal, error)
+	// ProposalsByNumber returns the proposals that exist among numbers.
+	ProposalsByNumber(ctx context.Context, numbers []string) (map[string]*Proposal, error)
+	// Changes returns up to limit changes after seq, oldest first.
+	Changes(ctx context.Context, after int64, limit int) ([]Change, error)
+}
+
+// SearchRequest is a search over proposals: a query string and filters.
+type SearchRequest struct {
+	// Query: words, "quoted phrases", AND / OR, -excluded, and field
+	// filters such as 类别:社会建设 or 年度:2024. Empty matches everything.
+	Query     string   `json:"query"`
+	YearFrom  int      `json:"year_from,omitempty"`
+	YearTo    int      `json:"year_to,omitempty"`
+	Session   string   `json:"session,omitempty"`
+	Category  string   `json:"category,omitempty"`
+	Unit      string   `json:"unit,omitempty"` // lead or co-handling
+	LeadUnit  string   `json:"lead_unit,omitempty"`
+	Proposer  string   `json:"proposer_type,omitempty"` // 委员 or 集体
+	Status    string   `json:"status,omitempty"`
+	Sort      string   `json:"sort,omitempty"` // relevance (default) or date
+	Page      int      `json:"page,omitempty"` // 1-based
+	Size      int      `json:"size,omitempty"` // hits a page
+	Facets    []string `json:"facets,omitempty"`
+	FacetSize int      `json:"facet_size,omitempty"`
+}
+
+// SearchResult is one page of hits with facet counts.
+type SearchResult struct {
+	Total  int                `json:"total"`
+	Page   int                `json:"page"`
+	Size   int                `json:"size"`
+	Hits   []Hit              `json:"hits"`
+	Facets map[string][]Count `json:"facets,omitempty"`
+	TookMS float64            `json:"took_ms"`
+}
+
+// Hit is a proposal found by a search, with highlighted snippets: the
+// matched words are wrapped in <mark> and everything else is HTML-escaped.
+type Hit struct {
+	Number       string   `json:"number"`
+	Score        float64  `json:"score"`
+	Year         int      `json:"year"`
+	Title        string   `json:"title"`
+	TitleHTML    string   `json:"title_html"`
+	Snippet      string   `json:"snippet_html"`
+	Category     string   `json:"category"`
+	LeadUnit     string   `json:"lead_unit"`
+	Proposer     string   `json:"proposer"`
+	ProposerType string   `json:"proposer_type"`
+	Status       string   `json:"status"`
+	HasReply     bool     `json:"has_reply"`
+	Terms        []string `json:"terms,omitempty"` // the query words matched
+}
+
+// Match is a proposal similar to another, with the reason.
+type Match struct {
+	Number        string   `json:"number"`
+	Year          int      `json:"year"`
+	Title         string   `json:"title"`
+	Score         float64  `json:"score"` // in [0,1]
+	Kind          string   `json:"kind"`  // MatchNearDuplicate or MatchSimilar
+	SharedTerms   []string `json:"shared_terms"`
+	Cosine        float64  `json:"cosine"`  // term-vector cosine
+	Shingles      float64  `json:"overlap"` // character-shingle overlap
+	LeadUnit      string   `json:"lead_unit,omitempty"`
+	Status        string   `json:"status,omitempty"`
+	Reply         string   `json:"reply,omitempty"` // for earlier proposals: how it was answered
+	CategoryLabel string   `json:"category,omitempty"`
+}
+
+// Kinds of Match.
+const (
+	MatchNearDuplicate = "near_duplicate" // resubmitted or copied text
+	MatchSimilar       = "similar"        // the same topic
+)
+
+// Group is a set of proposals for joint consultation (同类提案集中协商).
+type Group struct {
+	Label    []string      `json:"label"` // 2–4 key terms
+	Members  []GroupMember `json:"members"`
+	Cohesion float64       `json:"cohesion"` // mean similarity between members
+	LeadUnit string        `json:"lead_unit,omitempty"`
+}
+
+// GroupMember is a proposal in a group and why it is there.
+type GroupMember struct {
+	Number string   `json:"number"`
+	Title  string   `json:"title"`
+	Reason []string `json:"reason"` // the group's key terms it shares
+	Score  float64  `json:"score"`  // mean similarity to the other members
+}
