@@ -32,7 +32,7 @@ type Index struct {
 	seg   tian.Segmenter
 	path  string
 
-	mu      sync.Mutex // serialises CatchUp
+	mu       sync.Mutex // serialises CatchUp
 	statsMu  sync.Mutex
 	stats    *corpusStats        // IDF and document count, for similarity
 	profiles map[string]*profile // by number and params, for the current stats

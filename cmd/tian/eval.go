@@ -25,11 +25,11 @@ func (c *evalCmd) command() *cobra.Command {
 		Short: "measure quality against annotated data",
 	}
 	groups := &cobra.Command{
-		Use:   "groups",
-		Short: "groups and near-duplicates against a gold file: pairwise precision/recall/F1, adjusted Rand index",
+		Use:     "groups",
+		Short:   "groups and near-duplicates against a gold file: pairwise precision/recall/F1, adjusted Rand index",
 		Example: `  tian demo && tian eval groups --gold testdata/gold.json --years 2023,2024,2025`,
-		Args: cobra.NoArgs,
-		RunE: c.runGroups,
+		Args:    cobra.NoArgs,
+		RunE:    c.runGroups,
 	}
 	groups.Flags().StringVar(&c.gold, "gold", "testdata/gold.json", "gold file (groups and near-duplicate pairs)")
 	groups.Flags().IntSliceVar(&c.years, "years", []int{2023, 2024, 2025}, "years to evaluate (the defaults were tuned on 2021–2022)")
