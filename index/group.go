@@ -386,7 +386,7 @@ func describe(set []member, c []int, g graph, p Params) tian.Group {
 	}
 	var ranked []tw
 	for t, w := range weight {
-		if holders[t] >= 2 {
+		if holders[t] >= 2 && isLabelTerm(t) {
 			ranked = append(ranked, tw{t, w * float64(holders[t]) / float64(len(c))})
 		}
 	}

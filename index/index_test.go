@@ -210,7 +210,7 @@ func TestGroupsAgainstGold(t *testing.T) {
 		ari += e.ARI / float64(len(evs))
 	}
 	t.Logf("mean F1 %.3f, ARI %.3f", f1, ari)
-	if f1 < 0.35 || ari < 0.35 {
+	if f1 < 0.5 || ari < 0.5 {
 		t.Errorf("grouping fell to F1 %.3f ARI %.3f", f1, ari)
 	}
 	groups, err := f.ix.Groups(context.Background(), index.GroupRequest{Year: 2024})

@@ -6,12 +6,14 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"tian"
 )
 
 // Params tune similarity. DefaultParams were chosen on the STS-B train
-// split and on the 2021–2022 part of the corpus gold (see eval_test.go);
+// split and on the 2021–2022 part of the corpus gold (tune_test.go, run
+// with TIAN_TUNE=1);
 // the figures reported are on the other data.
 type Params struct {
 	// Alpha weighs the term-vector cosine against the character-shingle
@@ -93,14 +95,15 @@ func newProfile(seg tian.Segmenter, title, body string, idf IDF, p Params) *prof
 	return pr
 }
 
-// keywordTerms are the words that carry meaning: exact-mode words of two
-// or more characters, lower-cased, without stop words, punctuation or
-// pure numbers.
+// keywordTerms are the words that carry meaning: exact-mode words,
+// lower-cased, without stop words, punctuation or pure numbers. Words of
+// one character count (猫 and 狗 differ); IDF keeps the common ones weak,
+// and labels and reasons show only longer words (see isLabelTerm).
 func keywordTerms(seg tian.Segmenter, text string) []string {
 	toks := seg.Cut(text, tian.CutOptions{Mode: tian.ModeExact, DropStop: true, DropPunct: true})
 	out := make([]string, 0, len(toks))
 	for _, t := range toks {
-		if len([]rune(t.Text)) < 2 || isNumeric(t.Text) {
+		if isNumeric(t.Text) {
 			continue
 		}
 		out = append(out, strings.ToLower(t.Text))
@@ -213,7 +216,7 @@ func sharedTerms(a, b *profile, n int) []string {
 	}
 	var both []tw
 	for t, w := range a.terms {
-		if v, ok := b.terms[t]; ok {
+		if v, ok := b.terms[t]; ok && isLabelTerm(t) {
 			both = append(both, tw{t, w * v})
 		}
 	}
@@ -229,3 +232,7 @@ func sharedTerms(a, b *profile, n int) []string {
 	}
 	return out
 }
+
+// isLabelTerm reports whether a term may name a topic to a person: a word
+// of two or more characters.
+func isLabelTerm(t string) bool { return utf8.RuneCountInString(t) >= 2 }

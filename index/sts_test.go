@@ -67,8 +67,9 @@ func readSOHU(t *testing.T, path string) []stsPair {
 // Spearman correlation on the STS-B test split and SOHU dd and dc. The
 // parameters were chosen on the proposal gold and the STS-B train split;
 // the test sets are touched once, for the figure. It fails when the score
-// regresses below the figures it reached (the peers are not all beaten yet:
-// see the README).
+// falls below the TF-IDF word-cosine peer of ../shared/data/README.md
+// (STS-B 0.602, SOHU dd 0.706, dc 0.550). The character 1–2-gram peer on
+// STS-B (0.655) is not beaten yet.
 func TestSTSSpearman(t *testing.T) {
 	dir := sharedData(t, "sts-zh")
 	f := demo(t)
@@ -76,11 +77,10 @@ func TestSTSSpearman(t *testing.T) {
 		name  string
 		pairs []stsPair
 		peer  float64 // TF-IDF cosine over jieba words (../shared/data/README.md)
-		floor float64 // what this score reached when it was tuned: a regression guard
 	}{
-		{"STS-B test", readSTSB(t, filepath.Join(dir, "STS-B", "STS-B.test.data")), 0.602, 0.59},
-		{"SOHU dd", readSOHU(t, filepath.Join(dir, "SOHU", "dd-test.jsonl")), 0.706, 0.66},
-		{"SOHU dc", readSOHU(t, filepath.Join(dir, "SOHU", "dc-test.jsonl")), 0.550, 0.49},
+		{"STS-B test", readSTSB(t, filepath.Join(dir, "STS-B", "STS-B.test.data")), 0.602},
+		{"SOHU dd", readSOHU(t, filepath.Join(dir, "SOHU", "dd-test.jsonl")), 0.706},
+		{"SOHU dc", readSOHU(t, filepath.Join(dir, "SOHU", "dc-test.jsonl")), 0.550},
 	}
 	for _, set := range sets {
 		// document frequencies from the set's own texts, without labels,
@@ -98,8 +98,8 @@ func TestSTSSpearman(t *testing.T) {
 		}
 		rho := index.Spearman(got, want)
 		t.Logf("%s: Spearman %.3f over %d pairs (TF-IDF word cosine peer %.3f)", set.name, rho, len(set.pairs), set.peer)
-		if rho < set.floor {
-			t.Errorf("%s: Spearman %.3f fell below %.2f", set.name, rho, set.floor)
+		if rho < set.peer {
+			t.Errorf("%s: Spearman %.3f is below the TF-IDF word-cosine peer %.3f", set.name, rho, set.peer)
 		}
 	}
 }

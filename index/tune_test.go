@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"tian/index"
@@ -19,9 +20,9 @@ func TestTune(t *testing.T) {
 	}
 	f := demo(t)
 	g := readGoldIndex(t)
-	for _, alpha := range []float64{0.5, 0.6, 0.7, 0.8} {
+	for _, alpha := range []float64{0.6, 0.7, 0.8, 0.9} {
 		for _, k := range []int{0} {
-			for _, th := range []float64{0.10, 0.13, 0.16, 0.19} {
+			for _, th := range []float64{0.11, 0.13, 0.15} {
 				p := index.DefaultParams()
 				p.Alpha, p.ShingleK = alpha, k
 				evs, err := f.ix.EvalGroups(context.Background(), g, []int{2021, 2022}, index.GroupRequest{Threshold: th, Params: &p})
@@ -35,6 +36,32 @@ func TestTune(t *testing.T) {
 				}
 				fmt.Printf("alpha %.1f k %d threshold %.2f: F1 %.3f ARI %.3f (P %.2f R %.2f, %d groups)\n", alpha, k, th, f1, ari, evs[0].Precision, evs[0].Recall, evs[0].Groups)
 			}
+		}
+	}
+}
+
+// TestTuneSTS measures the score on the STS-B train split (run with
+// TIAN_TUNE=1 -v) for the same grid of alpha and shingle length.
+func TestTuneSTS(t *testing.T) {
+	if os.Getenv("TIAN_TUNE") == "" {
+		t.Skip("set TIAN_TUNE=1 to tune")
+	}
+	train := readSTSB(t, filepath.Join(sharedData(t, "sts-zh"), "STS-B", "STS-B.train.data"))
+	var corpus []string
+	for _, p := range train {
+		corpus = append(corpus, p.a, p.b)
+	}
+	for _, alpha := range []float64{0.3, 0.5, 0.8, 1} {
+		for _, k := range []int{0, 1, 2, 3} {
+			p := index.DefaultParams()
+			p.Alpha, p.ShingleK = alpha, k
+			sc := index.NewScorer(demo(t).seg, corpus, p)
+			var got, want []float64
+			for _, x := range train {
+				s, _ := sc.Score(x.a, x.b)
+				got, want = append(got, s), append(want, x.score)
+			}
+			fmt.Printf("STS-B train, alpha %.1f k %d: Spearman %.3f\n", alpha, k, index.Spearman(got, want))
 		}
 	}
 }
