@@ -41,8 +41,9 @@ const (
 )
 
 // Groups clusters a set of proposals for joint consultation. The graph
-// joins each proposal to the best of its retrieved candidates inside the
-// set (no all-pairs comparison), and average-linkage agglomerative
+// joins each proposal to the best of its candidates inside the set,
+// retrieved through an inverted index of the set (no all-pairs
+// comparison), and average-linkage agglomerative
 // clustering merges while the mean similarity between two clusters, with
 // missing edges counting 0, stays at or above the threshold: a chain of
 // pairwise-similar proposals does not pull unrelated ones together, as
@@ -62,11 +63,11 @@ func (ix *Index) Groups(ctx context.Context, req GroupRequest) ([]tian.Group, er
 	if req.Threshold < 0 || req.Threshold > 1 || req.MaxSize < 2 {
 		return nil, tian.Errorf(tian.EINVALID, "threshold must be in (0,1] and max size at least 2")
 	}
-	set, restrict, err := ix.groupSet(ctx, req, p)
+	set, err := ix.groupSet(ctx, req, p)
 	if err != nil {
 		return nil, err
 	}
-	g, err := ix.similarityGraph(ctx, set, restrict, p)
+	g, err := ix.similarityGraph(ctx, set, p)
 	if err != nil {
 		return nil, err
 	}
@@ -101,9 +102,9 @@ type member struct {
 	prof *profile
 }
 
-// groupSet reads the set: from the index by year and session, then the
-// proposals from the store; restrict keeps candidate retrieval inside it.
-func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]member, []query.Query, error) {
+// groupSet reads the set: the numbers from the index by year, session or
+// list, then the proposals from the store, with their profiles.
+func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]member, error) {
 	var restrict []query.Query
 	if req.Year != 0 {
 		restrict = append(restrict, years(req.Year, req.Year))
@@ -115,7 +116,7 @@ func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]me
 	}
 	if len(req.Numbers) > 0 {
 		if len(req.Numbers) > MaxGroupSet {
-			return nil, nil, tian.Errorf(tian.ETOOLARGE, "at most %d proposals can be grouped at once", MaxGroupSet)
+			return nil, tian.Errorf(tian.ETOOLARGE, "at most %d proposals can be grouped at once", MaxGroupSet)
 		}
 		restrict = append(restrict, bleve.NewDocIDQuery(req.Numbers))
 	}
@@ -128,16 +129,16 @@ func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]me
 		restrict = append(restrict, b)
 	}
 	if len(restrict) == 0 {
-		return nil, nil, tian.Errorf(tian.EINVALID, "say which proposals to group: a year, a session or numbers")
+		return nil, tian.Errorf(tian.EINVALID, "say which proposals to group: a year, a session or numbers")
 	}
 	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(restrict...), MaxGroupSet+1, 0, false)
 	sr.SortBy([]string{fNumber})
 	res, err := ix.bleve.SearchInContext(ctx, sr)
 	if err != nil {
-		return nil, nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Groups", Err: err}
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Groups", Err: err}
 	}
 	if len(res.Hits) > MaxGroupSet {
-		return nil, nil, tian.Errorf(tian.ETOOLARGE, "the set holds more than %d proposals; narrow it", MaxGroupSet)
+		return nil, tian.Errorf(tian.ETOOLARGE, "the set holds more than %d proposals; narrow it", MaxGroupSet)
 	}
 	numbers := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
@@ -145,11 +146,11 @@ func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]me
 	}
 	ps, err := ix.store.ProposalsByNumber(ctx, numbers)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	cs, err := ix.corpus()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	set := make([]member, 0, len(numbers))
 	for _, n := range numbers {
@@ -157,7 +158,7 @@ func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]me
 			set = append(set, member{pr, ix.profileOf(pr, cs, p)})
 		}
 	}
-	return set, restrict, nil
+	return set, nil
 }
 
 // graph is a sparse symmetric similarity graph over set indexes.
@@ -173,33 +174,58 @@ func (g graph) set(i, j int, w float64) {
 	g[i][j], g[j][i] = w, w
 }
 
-// similarityGraph links each member to the candidates its strongest terms
-// retrieve inside the set, weighted by the exact similarity.
-func (ix *Index) similarityGraph(ctx context.Context, set []member, restrict []query.Query, p Params) (graph, error) {
-	index := make(map[string]int, len(set))
+// similarityGraph links each member to its candidate neighbours inside
+// the set, weighted by the exact similarity. Candidates come from an
+// inverted index over the set's own term vectors, built here: each
+// member's strongest terms vote for the members holding them, by the
+// product of the weights (the part of the cosine those terms make up), and
+// the best few are scored exactly. No pair outside the candidates is ever
+// compared.
+func (ix *Index) similarityGraph(ctx context.Context, set []member, p Params) (graph, error) {
+	postings := map[string][]int{}
 	for i, m := range set {
-		index[m.p.Number] = i
+		for t := range m.prof.terms {
+			postings[t] = append(postings[t], i)
+		}
 	}
 	g := graph{}
+	votes := make([]float64, len(set))
+	var touched []int
 	for i, m := range set {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		numbers, err := ix.candidateNumbers(ctx, m.prof, m.p.Number, restrict, groupNeighbors)
-		if err != nil {
-			return nil, err
+		touched = touched[:0]
+		for k, t := range m.prof.ranked {
+			if k == queryTerms {
+				break
+			}
+			w := m.prof.terms[t]
+			for _, j := range postings[t] {
+				if j == i {
+					continue
+				}
+				if votes[j] == 0 {
+					touched = append(touched, j)
+				}
+				votes[j] += w * set[j].prof.terms[t]
+			}
 		}
-		for _, n := range numbers {
-			j, ok := index[n]
-			if !ok {
-				continue
+		sort.Slice(touched, func(a, b int) bool {
+			if votes[touched[a]] != votes[touched[b]] {
+				return votes[touched[a]] > votes[touched[b]]
 			}
-			if _, done := g[i][j]; done {
-				continue
+			return touched[a] < touched[b]
+		})
+		for k, j := range touched {
+			if k < groupNeighbors {
+				if _, done := g[i][j]; !done {
+					if c := compare(m.prof, set[j].prof, p); c.score > 0 {
+						g.set(i, j, c.score)
+					}
+				}
 			}
-			if c := compare(m.prof, set[j].prof, p); c.score > 0 {
-				g.set(i, j, c.score)
-			}
+			votes[j] = 0
 		}
 	}
 	return g, nil

@@ -137,6 +137,7 @@ func (m *Main) command() *cobra.Command {
 		(&groupCmd{m: m}).command(),
 		(&reindexCmd{m: m}).command(),
 		(&evalCmd{m: m}).command(),
+		(&benchCmd{m: m}).command(),
 	)
 	return root
 }

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"tian"
+	"tian/index"
+	"tian/sheet"
+	"tian/sqlite"
+	"tian/synth"
+)
+
+type benchCmd struct {
+	m       *Main
+	n       int
+	queries int
+	group   int
+	dir     string
+}
+
+func (c *benchCmd) command() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "measure speed and size at scale: import, index build, search and similar latency, grouping, disk, memory",
+		Long: `Scales the demo corpus to --n proposals by recombining its sentences (package synth), imports them
+into a fresh data directory, builds the index, and prints the figures as a Markdown table.`,
+		Example: `  tian bench --n 100000
+  tian bench --n 5000 --group 2000`,
+		Args: cobra.NoArgs,
+		RunE: c.run,
+	}
+	f := cmd.Flags()
+	f.IntVar(&c.n, "n", 100_000, "proposals to generate")
+	f.IntVar(&c.queries, "queries", 300, "searches and similar requests to time")
+	f.IntVar(&c.group, "group", 5000, "proposals to group at once")
+	f.StringVar(&c.dir, "dir", "", "data directory for the run (default: a temporary one, removed after)")
+	return cmd
+}
+
+type benchRow struct{ what, value string }
+
+func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
+	ctx := cmd.Context()
+	if c.n < 1 || c.queries < 1 || c.group < 2 {
+		return tian.Errorf(tian.EINVALID, "--n, --queries and --group must be positive")
+	}
+	dir := c.dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "tian-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	var rows []benchRow
+	add := func(what, format string, args ...any) {
+		rows = append(rows, benchRow{what, fmt.Sprintf(format, args...)})
+		fmt.Fprintf(c.m.Stderr, "%s: %s\n", what, rows[len(rows)-1].value)
+	}
+	t0 := time.Now()
+	seg, err := c.m.Segmenter()
+	if err != nil {
+		return err
+	}
+	add("segmenter load", "%s", time.Since(t0).Round(time.Millisecond))
+	db, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	corpus, err := c.loadCorpus(ctx, db)
+	if err != nil {
+		return err
+	}
+	gen := synth.New(corpus, 1)
+	t0 = time.Now()
+	const chunk = 10_000
+	for start := 0; start < c.n; start += chunk {
+		recs := make([]tian.Record, 0, chunk)
+		for i := start; i < min(start+chunk, c.n); i++ {
+			recs = append(recs, tian.Record{Row: i + 2, Proposal: gen.Proposal(i)})
+		}
+		rep, err := db.ImportProposals(ctx, recs, sqlite.ImportOptions{File: "bench", Actor: "bench"})
+		if err != nil {
+			return err
+		}
+		if rep.Rejected > 0 {
+			return tian.Errorf(tian.EINTERNAL, "bench: %d generated rows rejected: %v", rep.Rejected, rep.Errors[0].Error())
+		}
+	}
+	took := time.Since(t0)
+	add("import into SQLite", "%d proposals in %s (%.0f/s)", c.n, took.Round(time.Millisecond), float64(c.n)/took.Seconds())
+	t0 = time.Now()
+	ix, err := index.Rebuild(ctx, dir, db, seg)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	took = time.Since(t0)
+	add("index build", "%s (%.0f proposals/s)", took.Round(time.Millisecond), float64(c.n)/took.Seconds())
+	size, _ := ix.DiskSize()
+	dbSize := fileSize(filepath.Join(dir, sqlite.FileName)) + fileSize(filepath.Join(dir, sqlite.FileName+"-wal"))
+	add("index size on disk", "%.1f MB (%.1f KB a proposal); database %.1f MB", float64(size)/1e6, float64(size)/1e3/float64(c.n), float64(dbSize)/1e6)
+
+	rng := rand.New(rand.NewPCG(2, 3))
+	numbers := make([]string, c.queries)
+	queries := make([]string, c.queries)
+	for i := range c.queries {
+		p := gen.Proposal(rng.IntN(c.n))
+		numbers[i] = p.Number
+		var words []string
+		for _, k := range seg.Keywords(p.Title+"\n"+p.Body, 1+rng.IntN(2), nil) {
+			words = append(words, k.Text)
+		}
+		queries[i] = strings.Join(words, " ")
+	}
+	lat, err := timeEach(c.queries, func(i int) error {
+		_, err := ix.Search(ctx, tian.SearchRequest{Query: queries[i], Size: 10})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	add("search latency (10 hits, 3 facets, snippets)", "p50 %s, p99 %s", lat(50), lat(99))
+	lat, err = timeEach(c.queries, func(i int) error {
+		_, err := ix.Similar(ctx, index.SimilarRequest{Number: numbers[i], K: 10})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	add("similar latency (k=10 of 50 candidates)", "p50 %s, p99 %s", lat(50), lat(99))
+	set := make([]string, 0, c.group)
+	for _, i := range rng.Perm(c.n)[:min(c.group, c.n)] {
+		set = append(set, gen.Proposal(i).Number)
+	}
+	t0 = time.Now()
+	groups, err := ix.Groups(ctx, index.GroupRequest{Numbers: set})
+	if err != nil {
+		return err
+	}
+	add("grouping", "%d proposals in %s (%d groups)", len(set), time.Since(t0).Round(time.Millisecond), len(groups))
+	add("memory", "RSS %s, peak %s", procStatus("VmRSS"), procStatus("VmHWM"))
+	printTable(c.m.Stdout, rows)
+	return nil
+}
+
+// loadCorpus loads the demo units and returns the demo proposals to
+// recombine.
+func (c *benchCmd) loadCorpus(ctx context.Context, db *sqlite.DB) ([]*tian.Proposal, error) {
+	units, err := sheet.ReadUnitsFS(tian.DemoFS(), tian.DemoUnits)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.ImportUnits(ctx, units, "bench"); err != nil {
+		return nil, err
+	}
+	res, err := sheet.ReadProposalsFS(tian.DemoFS(), tian.DemoProposals, sheet.Options{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*tian.Proposal, len(res.Records))
+	for i := range res.Records {
+		out[i] = &res.Records[i].Proposal
+	}
+	return out, nil
+}
+
+// timeEach runs fn n times and returns a percentile function over the
+// latencies.
+func timeEach(n int, fn func(int) error) (func(p int) time.Duration, error) {
+	lat := make([]time.Duration, n)
+	for i := range n {
+		t0 := time.Now()
+		if err := fn(i); err != nil {
+			return nil, err
+		}
+		lat[i] = time.Since(t0)
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	return func(p int) time.Duration {
+		i := min(len(lat)-1, (len(lat)*p+99)/100-1)
+		return lat[max(i, 0)].Round(10 * time.Microsecond)
+	}, nil
+}
+
+func printTable(w io.Writer, rows []benchRow) {
+	fmt.Fprintln(w, "| measure | figure |")
+	fmt.Fprintln(w, "|---|---|")
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %s | %s |\n", r.what, r.value)
+	}
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
