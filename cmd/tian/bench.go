@@ -210,4 +210,3 @@ func fileSize(path string) int64 {
 	}
 	return st.Size()
 }
-
