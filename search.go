@@ -86,6 +86,7 @@ type Match struct {
 	Cosine        float64  `json:"cosine"`  // term-vector cosine
 	Shingles      float64  `json:"overlap"` // character-shingle overlap
 	LeadUnit      string   `json:"lead_unit,omitempty"`
+	CoUnits       []string `json:"co_units,omitempty"`
 	Status        string   `json:"status,omitempty"`
 	Reply         string   `json:"reply,omitempty"` // for earlier proposals: how it was answered
 	CategoryLabel string   `json:"category,omitempty"`

@@ -78,7 +78,7 @@ func (ix *Index) Similar(ctx context.Context, req SimilarRequest) ([]tian.Match,
 		}
 		m := tian.Match{Number: c.p.Number, Year: c.p.Year, Title: c.p.Title, Score: round3(cmp.score), Kind: tian.MatchSimilar,
 			SharedTerms: sharedTerms(prof, c.prof, 5), Cosine: round3(cmp.cosine), Shingles: round3(cmp.overlap),
-			LeadUnit: c.p.LeadUnit, Status: string(c.p.Status), CategoryLabel: c.p.Category}
+			LeadUnit: c.p.LeadUnit, CoUnits: c.p.CoUnits, Status: string(c.p.Status), CategoryLabel: c.p.Category}
 		if cmp.dup >= p.NearDuplicate {
 			m.Kind = tian.MatchNearDuplicate
 		}
@@ -174,3 +174,10 @@ func (ix *Index) candidateNumbers(ctx context.Context, prof *profile, self strin
 func round3(x float64) float64 {
 	return float64(int(x*1000+0.5)) / 1000
 }
+
+// SimilarText implements tian.Neighbours.
+func (ix *Index) SimilarText(ctx context.Context, title, body string, k, before int) ([]tian.Match, error) {
+	return ix.Similar(ctx, SimilarRequest{Title: title, Body: body, K: k, BeforeYear: before})
+}
+
+var _ tian.Neighbours = (*Index)(nil)

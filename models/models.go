@@ -1,11 +1,16 @@
 // Package models holds tian's versioned artifacts, embedded in the binary so
 // that an intranet deployment fetches nothing at run time:
 //
-//	dict/domain.txt     the domain dictionary (word freq pos a line)
-//	dict/stopwords.txt  stop words (a word a line)
+//	dict/domain.txt            the domain dictionary (word freq pos a line)
+//	dict/stopwords.txt         stop words (a word a line)
+//	trained/category.model     the default category model
+//	trained/unit.model         the default per-unit text model (routing)
+//	trained/router.json        the default routing combination
 //
-// Trained models join them here as they land. Everything is read through
-// FS, an fs.FS, so tests and deployments can substitute their own files.
+// The trained models are made from the demo corpus by
+// `go run ./cmd/tian train --corpus --out models/trained`; a test fails
+// when they are stale. Everything is read through FS, an fs.FS, so tests
+// and deployments can substitute their own files.
 package models
 
 import (
@@ -13,7 +18,7 @@ import (
 	"io/fs"
 )
 
-//go:embed dict
+//go:embed dict trained
 var files embed.FS
 
 // FS returns the embedded artifacts.
@@ -21,6 +26,9 @@ func FS() fs.FS { return files }
 
 // Paths of the artifacts inside FS.
 const (
-	DomainDict = "dict/domain.txt"
-	StopWords  = "dict/stopwords.txt"
+	DomainDict    = "dict/domain.txt"
+	StopWords     = "dict/stopwords.txt"
+	CategoryModel = "trained/category.model"
+	UnitModel     = "trained/unit.model"
+	RouterModel   = "trained/router.json"
 )

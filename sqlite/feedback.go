@@ -7,24 +7,8 @@ import (
 	"tian"
 )
 
-// Feedback is a reviewer's verdict on a suggestion: accepted, or
-// overridden with another choice. It is stored, audited and used by
-// training.
-type Feedback struct {
-	ID           int64  `json:"id"`
-	Number       string `json:"number,omitempty"` // the proposal, if it is stored
-	Kind         string `json:"kind"`             // category, lead_unit or co_unit
-	Suggested    string `json:"suggested"`
-	Chosen       string `json:"chosen"`
-	Accepted     bool   `json:"accepted"`
-	Text         string `json:"text,omitempty"` // the text judged, when it is not a stored proposal
-	ModelVersion string `json:"model_version,omitempty"`
-	Actor        string `json:"actor"`
-	At           string `json:"at"`
-}
-
 // AddFeedback stores a verdict and audits it.
-func (db *DB) AddFeedback(ctx context.Context, f Feedback) (int64, error) {
+func (db *DB) AddFeedback(ctx context.Context, f tian.Feedback) (int64, error) {
 	switch f.Kind {
 	case "category", "lead_unit", "co_unit":
 	default:
@@ -54,16 +38,16 @@ func (db *DB) AddFeedback(ctx context.Context, f Feedback) (int64, error) {
 }
 
 // Feedbacks returns all verdicts, oldest first.
-func (db *DB) Feedbacks(ctx context.Context) ([]Feedback, error) {
+func (db *DB) Feedbacks(ctx context.Context) ([]tian.Feedback, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id, number, kind, suggested, chosen, accepted, text, model_version,
 		actor, at FROM feedback ORDER BY id`)
 	if err != nil {
 		return nil, internal("sqlite.Feedbacks", err)
 	}
 	defer rows.Close()
-	var out []Feedback
+	var out []tian.Feedback
 	for rows.Next() {
-		var f Feedback
+		var f tian.Feedback
 		if err := rows.Scan(&f.ID, &f.Number, &f.Kind, &f.Suggested, &f.Chosen, &f.Accepted, &f.Text,
 			&f.ModelVersion, &f.Actor, &f.At); err != nil {
 			return nil, internal("sqlite.Feedbacks", err)

@@ -240,11 +240,11 @@ func TestStats(t *testing.T) {
 func TestFeedbackIsStoredAndAudited(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
-	if _, err := db.AddFeedback(ctx, sqlite.Feedback{Number: "20240157", Kind: "category", Suggested: "经济建设",
+	if _, err := db.AddFeedback(ctx, tian.Feedback{Number: "20240157", Kind: "category", Suggested: "经济建设",
 		Chosen: "社会建设", Actor: "reviewer:li"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddFeedback(ctx, sqlite.Feedback{Kind: "mood", Chosen: "x", Actor: "r"}); tian.ErrorCode(err) != tian.EINVALID {
+	if _, err := db.AddFeedback(ctx, tian.Feedback{Kind: "mood", Chosen: "x", Actor: "r"}); tian.ErrorCode(err) != tian.EINVALID {
 		t.Errorf("bad kind: err = %v", err)
 	}
 	fbs, _ := db.Feedbacks(ctx)

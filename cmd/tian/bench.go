@@ -166,15 +166,8 @@ func (c *benchCmd) loadCorpus(ctx context.Context, db *sqlite.DB) ([]*tian.Propo
 	if err := db.ImportUnits(ctx, units, "bench"); err != nil {
 		return nil, err
 	}
-	res, err := sheet.ReadProposalsFS(tian.DemoFS(), tian.DemoProposals, sheet.Options{})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*tian.Proposal, len(res.Records))
-	for i := range res.Records {
-		out[i] = &res.Records[i].Proposal
-	}
-	return out, nil
+	ps, _, err := demoProposals()
+	return ps, err
 }
 
 // timeEach runs fn n times and returns a percentile function over the

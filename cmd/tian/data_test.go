@@ -285,3 +285,45 @@ func TestSearchSimilarGroupCommands(t *testing.T) {
 		t.Errorf("reindex: %q, %v", out, err)
 	}
 }
+
+// The embedded default models are what `tian train --corpus` makes now.
+func TestEmbeddedModelsAreFresh(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runIn(t, t.TempDir(), "train", "--corpus", "--out", dir); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(filepath.Join("..", "..", "models", "trained"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, e := range entries {
+		if e.Name() == "README.md" {
+			continue
+		}
+		want, _ := os.ReadFile(filepath.Join("..", "..", "models", "trained", e.Name()))
+		got, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("models/trained/%s is stale: run go run ./cmd/tian train --corpus --out models/trained", e.Name())
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Error("no embedded model to check")
+	}
+}
+
+func TestClassifyCommand(t *testing.T) {
+	out, _, err := runMain(t, "", "--data", t.TempDir(), "classify", "--json",
+		"关于加快发展社区嵌入式养老服务的提案\n城东区近四成社区没有养老服务站点，建议建设嵌入式养老服务设施。")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s tian.Suggestion
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Labels[0].Label != "社会建设" || s.Uncertain || len(s.Evidence) == 0 || !strings.HasPrefix(s.Model, "category-") {
+		t.Errorf("classify: %+v", s)
+	}
+}

@@ -81,3 +81,16 @@ func (m *Main) EnsureDemo(ctx context.Context) (bool, error) {
 }
 
 func dirOf(path string) string { return filepath.Dir(path) }
+
+// demoProposals returns the embedded demo corpus, as training reads it.
+func demoProposals() ([]*tian.Proposal, []tian.Feedback, error) {
+	res, err := sheet.ReadProposalsFS(tian.DemoFS(), tian.DemoProposals, sheet.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]*tian.Proposal, len(res.Records))
+	for i := range res.Records {
+		out[i] = &res.Records[i].Proposal
+	}
+	return out, nil, nil
+}

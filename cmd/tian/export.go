@@ -71,6 +71,10 @@ func writeFileAtomic(path string, write func(*os.File) error) error {
 		return tian.Errorf(tian.EINVALID, "writing %s: %v", path, err)
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"tian"
+	"tian/classify"
 	"tian/index"
 	"tian/segment"
 	"tian/sqlite"
@@ -44,9 +45,10 @@ type Main struct {
 	// Actor names who runs the command, for the audit log.
 	Actor string
 
-	seg   *segment.Segmenter
-	store *sqlite.DB
-	index *index.Index
+	seg      *segment.Segmenter
+	store    *sqlite.DB
+	index    *index.Index
+	category *classify.Model
 }
 
 // NewMain returns a Main on the process's standard streams.
@@ -138,6 +140,8 @@ func (m *Main) command() *cobra.Command {
 		(&reindexCmd{m: m}).command(),
 		(&evalCmd{m: m}).command(),
 		(&benchCmd{m: m}).command(),
+		(&classifyCmd{m: m}).command(),
+		(&trainCmd{m: m}).command(),
 	)
 	return root
 }

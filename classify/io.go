@@ -1,0 +1,148 @@
+package classify
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+
+	"tian"
+)
+
+// The saved form: gzip of a header line naming the kind and format
+// version, a JSON line with everything but the weights, then the weights
+// and biases as little-endian float32. Equal models give equal bytes.
+const (
+	categoryMagic = "tian-category-model"
+	formatVersion = 1
+)
+
+type modelHeader struct {
+	Model *Model    `json:"model"`
+	K     int       `json:"k"`
+	D     int       `json:"d"`
+	Terms []string  `json:"terms"`
+	IDF   []float32 `json:"idf"`
+}
+
+// seal rounds the weights to what the saved form keeps, so that a model
+// in memory and one loaded from disk answer the same, and computes the
+// version from the saved bytes.
+func (m *Model) seal() error {
+	for i, w := range m.lin.w {
+		m.lin.w[i] = float64(float32(w))
+	}
+	for i, b := range m.lin.b {
+		m.lin.b[i] = float64(float32(b))
+	}
+	var buf bytes.Buffer
+	if err := m.write(&buf); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	m.version = "category-" + hex.EncodeToString(sum[:6])
+	return nil
+}
+
+// WriteTo saves the model.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	zw, err := gzip.NewWriterLevel(cw, gzip.BestCompression)
+	if err != nil {
+		return 0, err
+	}
+	if err := m.write(zw); err != nil {
+		return cw.n, err
+	}
+	err = zw.Close()
+	return cw.n, err
+}
+
+func (m *Model) write(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%s %d\n", categoryMagic, formatVersion)
+	h := modelHeader{Model: m, K: m.lin.k, D: m.lin.d, Terms: m.vocab.terms, IDF: m.vocab.idf}
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(h); err != nil {
+		return err
+	}
+	var b [4]byte
+	for _, xs := range [][]float64{m.lin.w, m.lin.b} {
+		for _, x := range xs {
+			binary.LittleEndian.PutUint32(b[:], math.Float32bits(float32(x)))
+			bw.Write(b[:])
+		}
+	}
+	return bw.Flush()
+}
+
+// ReadModel loads a model saved by WriteTo; seg is the segmenter it will
+// cut text with. A file of another kind or format version is EINVALID.
+func ReadModel(r io.Reader, seg tian.Segmenter) (*Model, error) {
+	bad := func(format string, args ...any) error {
+		return &tian.Error{Code: tian.EINVALID, Op: "classify.ReadModel", Message: fmt.Sprintf(format, args...)}
+	}
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, bad("not a tian model: %v", err)
+	}
+	br := bufio.NewReader(zr)
+	line, err := br.ReadString('\n')
+	var kind string
+	var version int
+	if _, err2 := fmt.Sscanf(line, "%s %d", &kind, &version); err != nil || err2 != nil || kind != categoryMagic {
+		return nil, bad("not a tian category model")
+	}
+	if version != formatVersion {
+		return nil, bad("model format %d; this tian reads format %d: retrain with tian train", version, formatVersion)
+	}
+	js, err := br.ReadBytes('\n')
+	if err != nil {
+		return nil, bad("truncated model: %v", err)
+	}
+	var h modelHeader
+	if err := json.Unmarshal(js, &h); err != nil || h.Model == nil {
+		return nil, bad("corrupt model header: %v", err)
+	}
+	if h.K != len(h.Model.Labels) || h.D != len(h.Terms) || len(h.IDF) != h.D || h.K < 2 || h.D > 50_000_000 {
+		return nil, bad("inconsistent model header")
+	}
+	m := h.Model
+	m.lin = &linear{k: h.K, d: h.D, w: make([]float64, h.K*h.D), b: make([]float64, h.K)}
+	var b [4]byte
+	for _, xs := range [][]float64{m.lin.w, m.lin.b} {
+		for i := range xs {
+			if _, err := io.ReadFull(br, b[:]); err != nil {
+				return nil, bad("truncated model weights")
+			}
+			xs[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[:])))
+		}
+	}
+	m.vocab = &vocab{terms: h.Terms, idf: h.IDF, index: make(map[string]int32, len(h.Terms))}
+	for i, t := range h.Terms {
+		m.vocab.index[t] = int32(i)
+	}
+	m.ex = extractor{seg: seg, cfg: m.Config.Features}
+	if err := m.seal(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,372 @@
+package classify
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"unicode"
+
+	"tian"
+)
+
+// Doc is a labelled text for training and evaluation.
+type Doc struct {
+	Title string
+	Body  string
+	Label string
+}
+
+// TrainConfig controls training.
+type TrainConfig struct {
+	Features FeatureConfig `json:"features"`
+	Epochs   int           `json:"epochs"`
+	Rate     float64       `json:"rate"`
+	L2       float64       `json:"l2"`
+	Seed     uint64        `json:"seed"`
+	// HoldOut is the share of each class kept aside to calibrate the
+	// probabilities and choose the uncertainty threshold, before the
+	// final model is fitted on everything.
+	HoldOut float64 `json:"hold_out"`
+	// TargetPrecision is how often suggestions above the threshold must
+	// be right on the held-out part.
+	TargetPrecision float64 `json:"target_precision"`
+}
+
+// DefaultTrainConfig are the settings the default model is trained with.
+func DefaultTrainConfig() TrainConfig {
+	return TrainConfig{Features: DefaultFeatures(), Epochs: 12, Rate: 0.1, L2: 1e-6, Seed: 1, HoldOut: 0.2, TargetPrecision: 0.95}
+}
+
+// Model is a trained category model. Use it through Classify; it is
+// immutable and safe for concurrent use once its segmenter is set.
+type Model struct {
+	Labels      []string     `json:"labels"`
+	Config      TrainConfig  `json:"config"`
+	Temperature float64      `json:"temperature"`
+	Threshold   float64      `json:"threshold"`
+	Calibration *Calibration `json:"calibration,omitempty"`
+	Trained     int          `json:"trained"` // documents in the final fit
+	version     string
+	vocab       *vocab
+	lin         *linear
+	ex          extractor
+}
+
+// Calibration records what the held-out part showed.
+type Calibration struct {
+	HeldOut   int     `json:"held_out"`
+	Accuracy  float64 `json:"accuracy"`
+	Coverage  float64 `json:"coverage"`  // share of held-out suggestions at or above the threshold
+	Precision float64 `json:"precision"` // their accuracy
+	ECE       float64 `json:"ece"`       // expected calibration error after scaling
+	ECERaw    float64 `json:"ece_raw"`   // before
+}
+
+// Version identifies the model (a digest of its saved form).
+func (m *Model) Version() string { return m.version }
+
+// Train fits a model to docs. Labels come from the data: any label set
+// works. It needs at least two labels and two documents of each for
+// calibration; with fewer it trains without.
+func Train(seg tian.Segmenter, docs []Doc, cfg TrainConfig) (*Model, error) {
+	labels, ys := labelIndex(docs)
+	if len(labels) < 2 {
+		return nil, tian.Errorf(tian.EINVALID, "training needs at least two labels, got %d", len(labels))
+	}
+	ex := extractor{seg: seg, cfg: cfg.Features}
+	counts := make([]map[string]float64, len(docs))
+	for i, d := range docs {
+		counts[i] = ex.counts(d.Title, d.Body)
+	}
+	m := &Model{Labels: labels, Config: cfg, Temperature: 1, Threshold: 0.5, ex: ex}
+	train, held := stratifiedSplit(ys, len(labels), cfg.HoldOut, cfg.Seed)
+	if len(held) >= 2*len(labels) {
+		cal, err := m.calibrate(counts, ys, train, held)
+		if err != nil {
+			return nil, err
+		}
+		m.Calibration = cal
+	}
+	m.vocab = buildVocab(counts, cfg.Features)
+	xs := make([]sparse, len(docs))
+	for i := range docs {
+		xs[i] = m.vocab.vector(counts[i])
+	}
+	m.lin = trainLinear(xs, ys, len(labels), len(m.vocab.terms), m.sgd())
+	m.Trained = len(docs)
+	if err := m.seal(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Model) sgd() sgdConfig {
+	return sgdConfig{epochs: m.Config.Epochs, rate: m.Config.Rate, l2: m.Config.L2, seed: m.Config.Seed}
+}
+
+// calibrate fits a model on the train part, then on the held-out part
+// chooses the temperature (least negative log-likelihood) and the lowest
+// threshold whose suggestions are right TargetPrecision of the time.
+func (m *Model) calibrate(counts []map[string]float64, ys []int, train, held []int) (*Calibration, error) {
+	sub := make([]map[string]float64, len(train))
+	for i, n := range train {
+		sub[i] = counts[n]
+	}
+	v := buildVocab(sub, m.Config.Features)
+	xs, tys := make([]sparse, len(train)), make([]int, len(train))
+	for i, n := range train {
+		xs[i], tys[i] = v.vector(counts[n]), ys[n]
+	}
+	lin := trainLinear(xs, tys, len(m.Labels), len(v.terms), m.sgd())
+	logits := make([][]float64, len(held))
+	gold := make([]int, len(held))
+	for i, n := range held {
+		logits[i] = make([]float64, len(m.Labels))
+		lin.scores(v.vector(counts[n]), logits[i])
+		gold[i] = ys[n]
+	}
+	cal := &Calibration{HeldOut: len(held), ECERaw: ece(probsAt(logits, 1), gold)}
+	m.Temperature = fitTemperature(logits, gold)
+	probs := probsAt(logits, m.Temperature)
+	cal.ECE = ece(probs, gold)
+	m.Threshold, cal.Coverage, cal.Precision = chooseThreshold(probs, gold, m.Config.TargetPrecision)
+	right := 0
+	for i, p := range probs {
+		if argmax(p) == gold[i] {
+			right++
+		}
+	}
+	cal.Accuracy = float64(right) / float64(len(held))
+	return cal, nil
+}
+
+// Probabilities returns the calibrated probability of each label.
+func (m *Model) Probabilities(title, body string) []float64 {
+	z := make([]float64, len(m.Labels))
+	m.lin.scores(m.vocab.vector(m.ex.counts(title, body)), z)
+	softmaxInPlace(z, m.Temperature)
+	return z
+}
+
+// Classify implements tian.Classifier.
+func (m *Model) Classify(_ context.Context, title, body string, k int) (*tian.Suggestion, error) {
+	if len(title)+len(body) > 4*tian.MaxBodyRunes {
+		return nil, tian.Errorf(tian.ETOOLARGE, "the text is too long to classify (limit %d characters)", tian.MaxBodyRunes)
+	}
+	if strings.TrimSpace(title+body) == "" {
+		return nil, tian.Errorf(tian.EINVALID, "nothing to classify: the text is empty")
+	}
+	if k <= 0 || k > len(m.Labels) {
+		k = len(m.Labels)
+	}
+	counts := m.ex.counts(title, body)
+	x := m.vocab.vector(counts)
+	z := make([]float64, len(m.Labels))
+	m.lin.scores(x, z)
+	softmaxInPlace(z, m.Temperature)
+	order := make([]int, len(z))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return z[order[a]] > z[order[b]] })
+	s := &tian.Suggestion{Threshold: m.Threshold, Model: m.version}
+	for _, c := range order[:k] {
+		s.Labels = append(s.Labels, tian.Scored{Label: m.Labels[c], Prob: round4(z[c])})
+	}
+	s.Uncertain = z[order[0]] < m.Threshold
+	s.Evidence = m.evidence(x, order[0], title, body)
+	return s, nil
+}
+
+// evidence returns the words that pushed the text most towards label c:
+// each word feature's value times how much more its weight favours c than
+// the average label. Title and body occurrences are located in the text
+// given as title + "\n" + body.
+func (m *Model) evidence(x sparse, c int, title, body string) []tian.Evidence {
+	d, k := m.lin.d, m.lin.k
+	contrib := map[string]float64{}
+	for i, f := range x.idx {
+		term := m.vocab.terms[f]
+		if !strings.HasPrefix(term, "w:") {
+			continue
+		}
+		var mean float64
+		for cc := range k {
+			mean += m.lin.w[cc*d+int(f)]
+		}
+		mean /= float64(k)
+		if v := float64(x.val[i]) * (m.lin.w[c*d+int(f)] - mean); v > 0 {
+			contrib[term[2:]] += v
+		}
+	}
+	var out []tian.Evidence
+	for t, w := range contrib {
+		if len([]rune(t)) >= 2 && strings.IndexFunc(t, unicode.IsLetter) >= 0 {
+			out = append(out, tian.Evidence{Term: t, Weight: round4(w)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Weight != out[j].Weight {
+			return out[i].Weight > out[j].Weight
+		}
+		return out[i].Term < out[j].Term
+	})
+	if len(out) > 6 {
+		out = out[:6]
+	}
+	text := title + "\n" + body
+	if title == "" {
+		text = body
+	}
+	for _, tok := range m.ex.seg.Cut(text, tian.CutOptions{Mode: tian.ModeExact, DropPunct: true}) {
+		for i := range out {
+			if strings.ToLower(tok.Text) == out[i].Term {
+				out[i].Spans = append(out[i].Spans, [2]int{tok.Start, tok.End})
+			}
+		}
+	}
+	return out
+}
+
+func labelIndex(docs []Doc) ([]string, []int) {
+	set := map[string]bool{}
+	for _, d := range docs {
+		set[d.Label] = true
+	}
+	labels := make([]string, 0, len(set))
+	for l := range set {
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	idx := map[string]int{}
+	for i, l := range labels {
+		idx[l] = i
+	}
+	ys := make([]int, len(docs))
+	for i, d := range docs {
+		ys[i] = idx[d.Label]
+	}
+	return labels, ys
+}
+
+// stratifiedSplit keeps share of each class aside, chosen by a seeded
+// shuffle.
+func stratifiedSplit(ys []int, k int, share float64, seed uint64) (train, held []int) {
+	byClass := make([][]int, k)
+	for i, y := range ys {
+		byClass[y] = append(byClass[y], i)
+	}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	for _, idx := range byClass {
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		n := int(math.Round(share * float64(len(idx))))
+		if len(idx) < 5 {
+			n = 0
+		}
+		held = append(held, idx[:n]...)
+		train = append(train, idx[n:]...)
+	}
+	sort.Ints(train)
+	sort.Ints(held)
+	return train, held
+}
+
+func probsAt(logits [][]float64, t float64) [][]float64 {
+	out := make([][]float64, len(logits))
+	for i, z := range logits {
+		p := append([]float64(nil), z...)
+		softmaxInPlace(p, t)
+		out[i] = p
+	}
+	return out
+}
+
+// fitTemperature minimises the held-out negative log-likelihood over the
+// temperature by golden-section search on [0.05, 20] (log scale).
+func fitTemperature(logits [][]float64, gold []int) float64 {
+	nll := func(logT float64) float64 {
+		var s float64
+		for i, p := range probsAt(logits, math.Exp(logT)) {
+			s -= math.Log(math.Max(p[gold[i]], 1e-12))
+		}
+		return s
+	}
+	a, b := math.Log(0.05), math.Log(20.0)
+	g := (math.Sqrt(5) - 1) / 2
+	c, d := b-g*(b-a), a+g*(b-a)
+	for range 60 {
+		if nll(c) < nll(d) {
+			b = d
+		} else {
+			a = c
+		}
+		c, d = b-g*(b-a), a+g*(b-a)
+	}
+	return math.Exp((a + b) / 2)
+}
+
+// chooseThreshold returns the lowest probability τ such that the
+// suggestions with top probability ≥ τ are right at least target of the
+// time, with their share and accuracy. If none is, τ is 1.
+func chooseThreshold(probs [][]float64, gold []int, target float64) (tau, coverage, precision float64) {
+	type pc struct {
+		p     float64
+		right bool
+	}
+	var xs []pc
+	for i, p := range probs {
+		c := argmax(p)
+		xs = append(xs, pc{p[c], c == gold[i]})
+	}
+	sort.Slice(xs, func(i, j int) bool { return xs[i].p > xs[j].p })
+	tau, right := 1.0, 0
+	for i, x := range xs {
+		if x.right {
+			right++
+		}
+		if i+1 < len(xs) && xs[i+1].p == x.p {
+			continue
+		}
+		if acc := float64(right) / float64(i+1); acc >= target {
+			tau, coverage, precision = x.p, float64(i+1)/float64(len(xs)), acc
+		}
+	}
+	return round4(tau), coverage, precision
+}
+
+// ece is the expected calibration error over 10 equal-width bins of the
+// top probability.
+func ece(probs [][]float64, gold []int) float64 {
+	var conf, acc [10]float64
+	var n [10]int
+	for i, p := range probs {
+		c := argmax(p)
+		b := min(int(p[c]*10), 9)
+		conf[b] += p[c]
+		if c == gold[i] {
+			acc[b]++
+		}
+		n[b]++
+	}
+	var e float64
+	for b := range 10 {
+		if n[b] > 0 {
+			e += math.Abs(acc[b]-conf[b]) / float64(len(probs))
+		}
+	}
+	return e
+}
+
+func argmax(p []float64) int {
+	best := 0
+	for i, v := range p {
+		if v > p[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }

@@ -1,0 +1,76 @@
+package classify_test
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tian/classify"
+	"tian/segment"
+)
+
+var sharedSeg = sync.OnceValues(func() (*segment.Segmenter, error) { return segment.New(segment.DefaultConfig()) })
+
+func seg(tb testing.TB) *segment.Segmenter {
+	tb.Helper()
+	s, err := sharedSeg()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+func sharedData(tb testing.TB, rel string) string {
+	tb.Helper()
+	root := os.Getenv("TIAN_SHARED_DATA")
+	if root == "" {
+		root = filepath.Join("..", "..", "shared", "data")
+	}
+	path := filepath.Join(root, rel)
+	if _, err := os.Stat(path); err != nil {
+		tb.Skipf("%s not present (third-party evaluation data)", path)
+	}
+	return path
+}
+
+func readTitles(tb testing.TB, path string) []classify.Doc {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var docs []classify.Doc
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		text, label, ok := strings.Cut(sc.Text(), "\t")
+		if ok {
+			docs = append(docs, classify.Doc{Title: text, Label: label})
+		}
+	}
+	return docs
+}
+
+// THUCNews titles, trained on dev and tested on test: a generic benchmark
+// with peers measured on the same split (../shared/data/README.md).
+func TestTHUCNews(t *testing.T) {
+	dir := sharedData(t, "thucnews-titles")
+	train := readTitles(t, filepath.Join(dir, "dev.txt"))
+	test := readTitles(t, filepath.Join(dir, "test.txt"))
+	t0 := time.Now()
+	m, err := classify.Train(seg(t), train, classify.DefaultTrainConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(t0)
+	r := classify.Evaluate(m, test)
+	t.Logf("THUCNews titles: accuracy %.3f, macro-F1 %.3f, ECE %.3f; %.0f%% confident at %.2f, %.3f right; trained in %s; %.0f docs/s end to end",
+		r.Accuracy, r.MacroF1, r.ECE, r.Coverage*100, m.Threshold, r.Precision, took.Round(time.Millisecond), r.DocsPerSecond)
+	if r.MacroF1 < 0.808 {
+		t.Errorf("macro-F1 %.3f is below fastText's 0.808 on the same split", r.MacroF1)
+	}
+}

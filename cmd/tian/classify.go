@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"tian"
+	"tian/classify"
+	"tian/models"
+	"tian/sqlite"
+)
+
+// modelDir is where `tian train` puts the models of a data directory;
+// they take precedence over the embedded defaults.
+func (m *Main) modelDir() string { return filepath.Join(m.DataDir, "models") }
+
+// openModel opens a model file of the data directory, or the embedded
+// default.
+func (m *Main) openModel(name string) (io.ReadCloser, string, error) {
+	path := filepath.Join(m.modelDir(), filepath.Base(name))
+	if f, err := os.Open(path); err == nil {
+		return f, path, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, "", err
+	}
+	f, err := models.FS().Open(name)
+	if err != nil {
+		return nil, "", tian.Errorf(tian.ENOTFOUND, "no %s: run tian train", name)
+	}
+	return f, "embedded:" + name, nil
+}
+
+// Category loads the category model once.
+func (m *Main) Category() (*classify.Model, error) {
+	if m.category != nil {
+		return m.category, nil
+	}
+	seg, err := m.Segmenter()
+	if err != nil {
+		return nil, err
+	}
+	r, _, err := m.openModel(models.CategoryModel)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	cm, err := classify.ReadModel(r, seg)
+	if err != nil {
+		return nil, err
+	}
+	m.category = cm
+	return cm, nil
+}
+
+type classifyCmd struct {
+	m     *Main
+	file  string
+	title string
+	k     int
+	json  bool
+}
+
+func (c *classifyCmd) command() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "classify [TEXT | - | --file F]",
+		Short: "suggest a category with a calibrated probability, the words that drove it, and an honest 'uncertain'",
+		Example: `  tian classify "关于加快发展社区嵌入式养老服务的提案 城东区近四成社区没有养老服务站点……"
+  tian classify --file proposal.txt --json`,
+		Args: cobra.ArbitraryArgs,
+		RunE: c.run,
+	}
+	f := cmd.Flags()
+	f.StringVar(&c.file, "file", "", "read the text from a file")
+	f.StringVar(&c.title, "title", "", "the title, if the text is only the body")
+	f.IntVar(&c.k, "k", 3, "how many categories to list")
+	f.BoolVar(&c.json, "json", false, "print JSON")
+	return cmd
+}
+
+// readText reads the text of a classify or route command: arguments, -
+// for standard input, or --file.
+func readText(m *Main, args []string, file string) (string, error) {
+	switch {
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", tian.Errorf(tian.EINVALID, "%v", err)
+		}
+		return string(b), nil
+	case len(args) == 0 || (len(args) == 1 && args[0] == "-"):
+		b, err := io.ReadAll(io.LimitReader(m.Stdin, 4<<20))
+		return string(b), err
+	}
+	return strings.Join(args, " "), nil
+}
+
+// splitTitle takes a first line that looks like a title (关于……) as the
+// title.
+func splitTitle(text, title string) (string, string) {
+	text = strings.TrimSpace(text)
+	if title != "" {
+		return title, text
+	}
+	first, rest, _ := strings.Cut(text, "\n")
+	if strings.HasPrefix(strings.TrimSpace(first), "关于") && len([]rune(first)) <= 80 {
+		return strings.TrimSpace(first), rest
+	}
+	return "", text
+}
+
+func (c *classifyCmd) run(cmd *cobra.Command, args []string) error {
+	text, err := readText(c.m, args, c.file)
+	if err != nil {
+		return err
+	}
+	cm, err := c.m.Category()
+	if err != nil {
+		return err
+	}
+	title, body := splitTitle(text, c.title)
+	s, err := cm.Classify(cmd.Context(), title, body, c.k)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		return printJSON(c.m.Stdout, s)
+	}
+	w := c.m.Stdout
+	for i, l := range s.Labels {
+		bar := strings.Repeat("█", int(l.Prob*20+0.5))
+		fmt.Fprintf(w, "%s %-8s %5.1f%% %s\n", map[bool]string{true: "→", false: " "}[i == 0], l.Label, l.Prob*100, bar)
+	}
+	if s.Uncertain {
+		fmt.Fprintf(w, "不确定：最高概率低于%.0f%%，请人工判断\n", s.Threshold*100)
+	}
+	var terms []string
+	for _, e := range s.Evidence {
+		terms = append(terms, e.Term)
+	}
+	fmt.Fprintf(w, "依据：%s\n", strings.Join(terms, "、"))
+	return nil
+}
+
+type trainCmd struct {
+	m      *Main
+	corpus bool
+	out    string
+}
+
+func (c *trainCmd) command() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "train the category and routing models from the store (with reviewers' feedback) or the demo corpus",
+		Example: `  tian train                                   # from the store, into DATA/models, served from then on
+  tian train --corpus --out models/trained     # reproduce the embedded defaults`,
+		Args: cobra.NoArgs,
+		RunE: c.run,
+	}
+	cmd.Flags().BoolVar(&c.corpus, "corpus", false, "train from the embedded demo corpus instead of the store")
+	cmd.Flags().StringVar(&c.out, "out", "", "output folder (default: the data directory's models folder)")
+	return cmd
+}
+
+func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
+	ctx := cmd.Context()
+	ps, fbs, err := c.sources(ctx)
+	if err != nil {
+		return err
+	}
+	seg, err := c.m.Segmenter()
+	if err != nil {
+		return err
+	}
+	out := c.out
+	if out == "" {
+		out = c.m.modelDir()
+	}
+	if err := os.MkdirAll(out, 0o750); err != nil {
+		return tian.Errorf(tian.EINVALID, "%v", err)
+	}
+	t0 := time.Now()
+	docs := classify.WithFeedback(ps, fbs)
+	cm, err := classify.Train(seg, docs, classify.DefaultTrainConfig())
+	if err != nil {
+		return err
+	}
+	if err := saveModel(filepath.Join(out, filepath.Base(models.CategoryModel)), cm); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.m.Stdout, "category model %s: %d documents, %d labels, trained in %s; held-out accuracy %.3f, uncertain below %.2f\n",
+		cm.Version(), cm.Trained, len(cm.Labels), time.Since(t0).Round(time.Millisecond), cal(cm).Accuracy, cm.Threshold)
+	c.m.category = nil
+	return nil
+}
+
+func cal(m *classify.Model) classify.Calibration {
+	if m.Calibration == nil {
+		return classify.Calibration{}
+	}
+	return *m.Calibration
+}
+
+// sources returns the proposals and feedback to train from.
+func (c *trainCmd) sources(ctx context.Context) ([]*tian.Proposal, []tian.Feedback, error) {
+	if c.corpus {
+		return demoProposals()
+	}
+	db, err := c.m.Store(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := db.Proposals(ctx, sqlite.Filter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	fbs, err := db.Feedbacks(ctx)
+	return ps, fbs, err
+}
+
+// saveModel writes a model atomically: a reader sees the old file or the
+// new one, never a torn one.
+func saveModel(path string, wt io.WriterTo) error {
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, func(f *os.File) error {
+		_, err := f.Write(buf.Bytes())
+		return err
+	})
+}
