@@ -1,0 +1,723 @@
+package classify
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+
+	"github.com/sajari/regression"
+
+	"tian"
+)
+
+// Routing features of a (proposal, unit) pair. They are few and measure
+// different things, as a least-squares fit needs.
+const (
+	fSimLead  = iota // share of the similar past proposals' weight this unit led
+	fSimCo           // share it co-handled
+	fText            // the per-unit text model's probability that it leads
+	fCatLead         // how often it led proposals of the category
+	fCatCo           // how often it co-handled them
+	fDuty            // cosine of the text with the unit's duties
+	nFeatures
+)
+
+var featureNames = [nFeatures]string{"similar_lead", "similar_co", "text", "category_lead", "category_co", "duties"}
+
+// The lead score uses these features, the co-handling score those.
+var (
+	leadFeatures = []int{fSimLead, fText, fCatLead, fDuty}
+	coFeatures   = []int{fSimCo, fSimLead, fText, fCatCo, fDuty}
+)
+
+// RouterConfig controls routing training.
+type RouterConfig struct {
+	Neighbours int    `json:"neighbours"`  // similar past proposals consulted
+	MaxRows    int    `json:"max_rows"`    // proposal–unit pairs the regression sees (it holds an n×n matrix)
+	Negatives  int    `json:"negatives"`   // hard negatives per proposal
+	MaxCoUnits int    `json:"max_co_units"`
+	Seed       uint64 `json:"seed"`
+	Text       TrainConfig
+}
+
+// DefaultRouterConfig are the settings of the default router.
+func DefaultRouterConfig() RouterConfig {
+	return RouterConfig{Neighbours: 10, MaxRows: 3000, Negatives: 5, MaxCoUnits: 3, Seed: 1, Text: DefaultTrainConfig()}
+}
+
+// Router suggests the lead and co-handling units of a text.
+type Router struct {
+	Config      RouterConfig                  `json:"config"`
+	Units       []string                      `json:"units"`
+	Lead        []float64                     `json:"lead_coefficients"` // intercept first
+	Co          []float64                     `json:"co_coefficients"`
+	CoThreshold float64                       `json:"co_threshold"`
+	CatLead     map[string]map[string]float64 `json:"category_lead"`
+	CatCo       map[string]map[string]float64 `json:"category_co"`
+	Trained     int                           `json:"trained"`
+	Rows        int                           `json:"rows"`
+	TextVersion string                        `json:"text_model"`
+
+	version string
+	text    *Model // lead unit from text alone
+	seg     tian.Segmenter
+	duties  map[string]map[string]float64 // unit → normalised duty word vector
+	dutyIDF map[string]float64
+	aliases map[string]string // any name → current name
+}
+
+// Version identifies the router.
+func (r *Router) Version() string { return r.version }
+
+// TextModel returns the per-unit text model, saved beside the router.
+func (r *Router) TextModel() *Model { return r.text }
+
+// routed is a training proposal: text, category and units.
+type routed struct {
+	p    *tian.Proposal
+	lead string
+	co   []string
+}
+
+// TrainRouter learns routing from the filed proposals of history. nb finds
+// similar past proposals (only of earlier years than each proposal, so
+// that no proposal votes for itself); units carry the duties.
+func TrainRouter(ctx context.Context, seg tian.Segmenter, ps []*tian.Proposal, units []tian.Unit, nb tian.Neighbours, cfg RouterConfig) (*Router, error) {
+	r := &Router{Config: cfg, seg: seg}
+	r.setUnits(units)
+	var rs []routed
+	for _, p := range ps {
+		if p.Status == tian.StatusFiled && p.LeadUnit != "" {
+			rs = append(rs, routed{p: p, lead: r.canonical(p.LeadUnit), co: r.canonicalAll(p.CoUnits)})
+		}
+	}
+	if len(rs) < 20 {
+		return nil, tian.Errorf(tian.EINVALID, "routing needs at least 20 filed proposals with a lead unit, got %d", len(rs))
+	}
+	r.Units = r.unitNames(rs)
+	r.CatLead, r.CatCo = priors(rs)
+	// The text feature of a training proposal comes from a model that did
+	// not see it (two folds, each predicting the other).
+	textProb, err := r.crossFitText(rs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if r.text, err = Train(seg, unitDocs(rs), cfg.Text); err != nil {
+		return nil, err
+	}
+	r.TextVersion = r.text.Version()
+	rng := rand.New(rand.NewPCG(cfg.Seed, 5))
+	order := rng.Perm(len(rs))
+	perProposal := 1 + 1 + cfg.Negatives + 2
+	if n := cfg.MaxRows / perProposal; len(order) > n {
+		order = order[:n]
+	}
+	var leadX, coX [][]float64
+	var leadY, coY []float64
+	var coCands [][]candidateScore
+	for _, i := range order {
+		x := rs[i]
+		feats, err := r.features(ctx, nb, x.p.Title, x.p.Body, x.p.Category, x.p.Year, textProb[i])
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range r.sampleUnits(x, feats, rng, cfg.Negatives) {
+			f := feats[u]
+			leadX, leadY = append(leadX, pick(f, leadFeatures)), append(leadY, b2f(r.Units[u] == x.lead))
+			coX, coY = append(coX, pick(f, coFeatures)), append(coY, b2f(contains(x.co, r.Units[u])))
+		}
+		coCands = append(coCands, r.coCandidates(feats, x))
+	}
+	r.Rows = len(leadY)
+	if r.Lead, err = fit(leadX, leadY, leadFeatures); err != nil {
+		return nil, err
+	}
+	if r.Co, err = fit(coX, coY, coFeatures); err != nil {
+		return nil, err
+	}
+	r.CoThreshold = chooseCoThreshold(coCands, r.Co, cfg.MaxCoUnits)
+	r.Trained = len(rs)
+	return r, r.seal()
+}
+
+// candidateScore is a unit's co-handling features for threshold choice.
+type candidateScore struct {
+	f    []float64
+	gold bool
+	lead bool
+}
+
+func (r *Router) coCandidates(feats [][]float64, x routed) []candidateScore {
+	out := make([]candidateScore, len(r.Units))
+	for u := range r.Units {
+		out[u] = candidateScore{f: pick(feats[u], coFeatures), gold: contains(x.co, r.Units[u]), lead: r.Units[u] == x.lead}
+	}
+	return out
+}
+
+// chooseCoThreshold picks the co-handling score above which units are
+// suggested, maximising F1 of the co-handling units of the sample.
+func chooseCoThreshold(cands [][]candidateScore, coef []float64, most int) float64 {
+	best, bestF1 := 1.0, -1.0
+	for t := 0.05; t <= 0.8; t += 0.01 {
+		var tp, fp, fn float64
+		for _, cs := range cands {
+			type us struct {
+				s    float64
+				gold bool
+			}
+			var picked []us
+			for _, c := range cs {
+				if c.lead {
+					continue
+				}
+				if c.gold {
+					fn++
+				}
+				if s := predict(coef, c.f); s >= t {
+					picked = append(picked, us{s, c.gold})
+				}
+			}
+			sort.Slice(picked, func(i, j int) bool { return picked[i].s > picked[j].s })
+			if len(picked) > most {
+				picked = picked[:most]
+			}
+			for _, p := range picked {
+				if p.gold {
+					tp++
+					fn--
+				} else {
+					fp++
+				}
+			}
+		}
+		if f1 := 2 * tp / math.Max(2*tp+fp+fn, 1); f1 > bestF1 {
+			best, bestF1 = t, f1
+		}
+	}
+	return math.Round(best*100) / 100
+}
+
+// fit runs least squares with github.com/sajari/regression and returns
+// the intercept and coefficients.
+func fit(xs [][]float64, ys []float64, feats []int) ([]float64, error) {
+	var r regression.Regression
+	r.SetObserved("handled")
+	for i, f := range feats {
+		r.SetVar(i, featureNames[f])
+	}
+	for i := range xs {
+		r.Train(regression.DataPoint(ys[i], xs[i]))
+	}
+	if err := r.Run(); err != nil {
+		return nil, tian.Errorf(tian.EINVALID, "routing regression: %v", err)
+	}
+	out := make([]float64, len(feats)+1)
+	for i := range out {
+		out[i] = math.Round(r.Coeff(i)*1e6) / 1e6
+	}
+	return out, nil
+}
+
+func predict(coef, f []float64) float64 {
+	s := coef[0]
+	for i, x := range f {
+		s += coef[i+1] * x
+	}
+	return s
+}
+
+func pick(f []float64, idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for i, j := range idx {
+		out[i] = f[j]
+	}
+	return out
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sampleUnits are the units a training proposal contributes rows for: its
+// own, the hardest wrong ones by the text and similarity features, and
+// two at random.
+func (r *Router) sampleUnits(x routed, feats [][]float64, rng *rand.Rand, negatives int) []int {
+	own := map[string]bool{x.lead: true}
+	for _, c := range x.co {
+		own[c] = true
+	}
+	var out, others []int
+	for u, name := range r.Units {
+		if own[name] {
+			out = append(out, u)
+		} else {
+			others = append(others, u)
+		}
+	}
+	sort.SliceStable(others, func(i, j int) bool {
+		a, b := feats[others[i]], feats[others[j]]
+		return a[fText]+a[fSimLead]+a[fDuty] > b[fText]+b[fSimLead]+b[fDuty]
+	})
+	n := min(negatives, len(others))
+	out = append(out, others[:n]...)
+	rest := others[n:]
+	for range 2 {
+		if len(rest) > 0 {
+			out = append(out, rest[rng.IntN(len(rest))])
+		}
+	}
+	return out
+}
+
+// crossFitText returns, for each training proposal, the text model's unit
+// probabilities from a model trained on the other half.
+func (r *Router) crossFitText(rs []routed, cfg RouterConfig) ([]map[string]float64, error) {
+	out := make([]map[string]float64, len(rs))
+	for fold := range 2 {
+		var train []routed
+		for i, x := range rs {
+			if i%2 != fold {
+				train = append(train, x)
+			}
+		}
+		m, err := Train(r.seg, unitDocs(train), cfg.Text)
+		if err != nil {
+			return nil, err
+		}
+		for i, x := range rs {
+			if i%2 == fold {
+				out[i] = labelProbs(m, x.p.Title, x.p.Body)
+			}
+		}
+	}
+	return out, nil
+}
+
+func labelProbs(m *Model, title, body string) map[string]float64 {
+	p := m.Probabilities(title, body)
+	out := make(map[string]float64, len(p))
+	for i, l := range m.Labels {
+		out[l] = p[i]
+	}
+	return out
+}
+
+func unitDocs(rs []routed) []Doc {
+	docs := make([]Doc, len(rs))
+	for i, x := range rs {
+		docs[i] = Doc{Title: x.p.Title, Body: x.p.Body, Label: x.lead}
+	}
+	return docs
+}
+
+// priors are P(unit leads | category) and P(unit co-handles | category).
+func priors(rs []routed) (lead, co map[string]map[string]float64) {
+	lead, co = map[string]map[string]float64{}, map[string]map[string]float64{}
+	n := map[string]float64{}
+	for _, x := range rs {
+		c := x.p.Category
+		if lead[c] == nil {
+			lead[c], co[c] = map[string]float64{}, map[string]float64{}
+		}
+		n[c]++
+		lead[c][x.lead]++
+		for _, u := range x.co {
+			co[c][u]++
+		}
+	}
+	for c := range lead {
+		for u := range lead[c] {
+			lead[c][u] = math.Round(lead[c][u]/n[c]*1e4) / 1e4
+		}
+		for u := range co[c] {
+			co[c][u] = math.Round(co[c][u]/n[c]*1e4) / 1e4
+		}
+	}
+	return lead, co
+}
+
+// features computes every unit's features for a text.
+func (r *Router) features(ctx context.Context, nb tian.Neighbours, title, body, category string, before int, textProb map[string]float64) ([][]float64, error) {
+	feats := make([][]float64, len(r.Units))
+	for u := range feats {
+		feats[u] = make([]float64, nFeatures)
+	}
+	pos := r.unitIndex()
+	if nb != nil {
+		ms, err := nb.SimilarText(ctx, title, body, r.Config.Neighbours, before)
+		if err != nil {
+			return nil, err
+		}
+		var total float64
+		for _, m := range ms {
+			if m.LeadUnit == "" {
+				continue
+			}
+			total += m.Score
+			if u, ok := pos[r.canonical(m.LeadUnit)]; ok {
+				feats[u][fSimLead] += m.Score
+			}
+			for _, c := range r.canonicalAll(m.CoUnits) {
+				if u, ok := pos[c]; ok {
+					feats[u][fSimCo] += m.Score
+				}
+			}
+		}
+		if total > 0 {
+			for u := range feats {
+				feats[u][fSimLead] /= total
+				feats[u][fSimCo] /= total
+			}
+		}
+	}
+	words := r.dutyVector(title + "\n" + body)
+	for u, name := range r.Units {
+		feats[u][fText] = textProb[name]
+		feats[u][fCatLead] = r.CatLead[category][name]
+		feats[u][fCatCo] = r.CatCo[category][name]
+		feats[u][fDuty] = cosineMap(words, r.duties[name])
+	}
+	return feats, nil
+}
+
+func (r *Router) unitIndex() map[string]int {
+	pos := make(map[string]int, len(r.Units))
+	for i, u := range r.Units {
+		pos[u] = i
+	}
+	return pos
+}
+
+// unitNames are the units a router ranks: the catalogue's, plus any that
+// history routed to.
+func (r *Router) unitNames(rs []routed) []string {
+	set := map[string]bool{}
+	for name := range r.duties {
+		set[name] = true
+	}
+	for _, x := range rs {
+		set[x.lead] = true
+		for _, c := range x.co {
+			set[c] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for u := range set {
+		out = append(out, u)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// setUnits keeps the catalogue: aliases map to current names, and each
+// unit's name, aliases and duties make its duty vector.
+func (r *Router) setUnits(units []tian.Unit) {
+	r.aliases = map[string]string{}
+	docs := map[string][]string{}
+	df := map[string]float64{}
+	for _, u := range units {
+		r.aliases[u.Name] = u.Name
+		for _, a := range u.Aliases {
+			r.aliases[a] = u.Name
+		}
+		words := dutyWords(r.seg, u.Name+"，"+strings.Join(u.Aliases, "，")+"，"+u.Duties)
+		docs[u.Name] = words
+		seen := map[string]bool{}
+		for _, w := range words {
+			if !seen[w] {
+				seen[w] = true
+				df[w]++
+			}
+		}
+	}
+	r.dutyIDF = map[string]float64{}
+	n := float64(len(units))
+	for w, d := range df {
+		r.dutyIDF[w] = math.Log((n+1)/(d+1)) + 1
+	}
+	r.duties = map[string]map[string]float64{}
+	for name, words := range docs {
+		r.duties[name] = r.weigh(words)
+	}
+}
+
+func (r *Router) dutyVector(text string) map[string]float64 {
+	var words []string
+	for _, w := range dutyWords(r.seg, text) {
+		if _, ok := r.dutyIDF[w]; ok {
+			words = append(words, w)
+		}
+	}
+	return r.weigh(words)
+}
+
+func (r *Router) weigh(words []string) map[string]float64 {
+	tf := map[string]float64{}
+	for _, w := range words {
+		tf[w]++
+	}
+	var norm float64
+	for w, c := range tf {
+		tf[w] = (1 + math.Log(c)) * r.dutyIDF[w]
+		norm += tf[w] * tf[w]
+	}
+	for w := range tf {
+		tf[w] /= math.Sqrt(norm)
+	}
+	return tf
+}
+
+// dutyWords are the words of a duty text or a proposal that duties can
+// match: search-mode words of two or more characters (so that 专精特新企业培育
+// matches 专精特新), without stop words and the name parts every unit has.
+func dutyWords(seg tian.Segmenter, text string) []string {
+	var out []string
+	for _, t := range seg.Cut(text, tian.CutOptions{Mode: tian.ModeSearch, DropStop: true, DropPunct: true}) {
+		w := strings.ToLower(t.Text)
+		if len([]rune(w)) >= 2 && !genericUnitWords[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+var genericUnitWords = map[string]bool{"人民政府": true, "政府": true, "委员会": true, "管理": true, "服务": true, "工作": true, "建设": true}
+
+func cosineMap(a, b map[string]float64) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	var s float64
+	for w, x := range a {
+		s += x * b[w]
+	}
+	return s
+}
+
+func (r *Router) canonical(name string) string {
+	if c, ok := r.aliases[name]; ok {
+		return c
+	}
+	return name
+}
+
+func (r *Router) canonicalAll(names []string) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		out = append(out, r.canonical(n))
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Route suggests the lead unit (ranked, best first) and the co-handling
+// units of a text. category may be empty; nb may be nil (no history).
+func (r *Router) Route(ctx context.Context, nb tian.Neighbours, title, body, category string, k int) (*tian.Routing, error) {
+	if strings.TrimSpace(title+body) == "" {
+		return nil, tian.Errorf(tian.EINVALID, "nothing to route: the text is empty")
+	}
+	if len(title)+len(body) > 4*tian.MaxBodyRunes {
+		return nil, tian.Errorf(tian.ETOOLARGE, "the text is too long to route (limit %d characters)", tian.MaxBodyRunes)
+	}
+	if k <= 0 {
+		k = 3
+	}
+	feats, err := r.features(ctx, nb, title, body, category, 0, labelProbs(r.text, title, body))
+	if err != nil {
+		return nil, err
+	}
+	var similar []tian.Match
+	if nb != nil {
+		similar, _ = nb.SimilarText(ctx, title, body, r.Config.Neighbours, 0)
+	}
+	text := dutySet(r.seg, title+"\n"+body)
+	out := &tian.Routing{Model: r.version}
+	lead := r.rank(feats, r.Lead, leadFeatures)
+	for _, u := range lead[:min(k, len(lead))] {
+		out.Lead = append(out.Lead, r.suggestion(u, feats[u], r.Lead, leadFeatures, similar, text, true))
+	}
+	for _, u := range r.rank(feats, r.Co, coFeatures) {
+		if len(out.Co) == r.Config.MaxCoUnits || predict(r.Co, pick(feats[u], coFeatures)) < r.CoThreshold {
+			break
+		}
+		if u != lead[0] {
+			out.Co = append(out.Co, r.suggestion(u, feats[u], r.Co, coFeatures, similar, text, false))
+		}
+	}
+	return out, nil
+}
+
+func (r *Router) rank(feats [][]float64, coef []float64, idx []int) []int {
+	order := make([]int, len(r.Units))
+	score := make([]float64, len(r.Units))
+	for u := range order {
+		order[u], score[u] = u, predict(coef, pick(feats[u], idx))
+	}
+	sort.SliceStable(order, func(a, b int) bool { return score[order[a]] > score[order[b]] })
+	return order
+}
+
+// suggestion builds one unit's suggestion with its evidence: the similar
+// past proposals it handled and the duties the text matched.
+func (r *Router) suggestion(u int, f, coef []float64, idx []int, similar []tian.Match, text map[string]bool, lead bool) tian.UnitSuggestion {
+	name := r.Units[u]
+	s := tian.UnitSuggestion{Unit: name, Score: math.Round(predict(coef, pick(f, idx))*1000) / 1000}
+	for _, m := range similar {
+		if r.canonical(m.LeadUnit) == name || (!lead && contains(r.canonicalAll(m.CoUnits), name)) {
+			s.Similar = append(s.Similar, fmt.Sprintf("%s %s", m.Number, m.Title))
+		}
+	}
+	for w := range r.duties[name] {
+		if text[w] {
+			s.Duties = append(s.Duties, w)
+		}
+	}
+	sort.Strings(s.Duties)
+	for i, j := range idx {
+		if v := coef[i+1] * f[j]; math.Abs(v) >= 0.01 {
+			s.Features = append(s.Features, fmt.Sprintf("%s %.2f", featureNames[j], v))
+		}
+	}
+	return s
+}
+
+func dutySet(seg tian.Segmenter, text string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range dutyWords(seg, text) {
+		out[w] = true
+	}
+	return out
+}
+
+// seal computes the version from the saved form.
+func (r *Router) seal() error {
+	var buf bytes.Buffer
+	if _, err := r.WriteTo(&buf); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	r.version = "router-" + hex.EncodeToString(sum[:6])
+	return nil
+}
+
+// WriteTo saves the router's combination (the text model is saved apart,
+// with its own WriteTo).
+func (r *Router) WriteTo(w io.Writer) (int64, error) {
+	b, err := json.MarshalIndent(struct {
+		Format int     `json:"format"`
+		Router *Router `json:"router"`
+	}{formatVersion, r}, "", " ")
+	if err != nil {
+		return 0, err
+	}
+	n, err := w.Write(append(b, '\n'))
+	return int64(n), err
+}
+
+// ReadRouter loads a router saved by WriteTo with its text model, for the
+// given unit catalogue.
+func ReadRouter(router io.Reader, text *Model, units []tian.Unit, seg tian.Segmenter) (*Router, error) {
+	var saved struct {
+		Format int     `json:"format"`
+		Router *Router `json:"router"`
+	}
+	if err := json.NewDecoder(router).Decode(&saved); err != nil || saved.Router == nil {
+		return nil, tian.Errorf(tian.EINVALID, "not a tian router: %v", err)
+	}
+	if saved.Format != formatVersion {
+		return nil, tian.Errorf(tian.EINVALID, "router format %d; this tian reads %d: retrain with tian train", saved.Format, formatVersion)
+	}
+	r := saved.Router
+	if len(r.Lead) != len(leadFeatures)+1 || len(r.Co) != len(coFeatures)+1 || len(r.Units) == 0 {
+		return nil, tian.Errorf(tian.EINVALID, "corrupt router")
+	}
+	if text == nil || text.Version() != r.TextVersion {
+		return nil, tian.Errorf(tian.EINVALID, "the routing text model does not belong to this router: retrain with tian train")
+	}
+	r.text, r.seg = text, seg
+	r.setUnits(units)
+	return r, r.seal()
+}
+
+// RouteEval is the quality of routing on labelled proposals.
+type RouteEval struct {
+	N          int     `json:"n"`
+	Top1       float64 `json:"top1"`
+	Top3       float64 `json:"top3"`
+	CoRecall   float64 `json:"co_recall"`
+	CoPrecison float64 `json:"co_precision"`
+}
+
+// EvaluateRouter routes each filed proposal (looking only at earlier
+// years' history) and compares with its real routing.
+func EvaluateRouter(ctx context.Context, r *Router, nb tian.Neighbours, ps []*tian.Proposal) (RouteEval, error) {
+	var ev RouteEval
+	var coGold, coHit, coPicked int
+	for _, p := range ps {
+		if p.Status != tian.StatusFiled || p.LeadUnit == "" {
+			continue
+		}
+		feats, err := r.features(ctx, nb, p.Title, p.Body, p.Category, p.Year, labelProbs(r.text, p.Title, p.Body))
+		if err != nil {
+			return ev, err
+		}
+		lead := r.rank(feats, r.Lead, leadFeatures)
+		gold := r.canonical(p.LeadUnit)
+		ev.N++
+		for i := 0; i < 3 && i < len(lead); i++ {
+			if r.Units[lead[i]] == gold {
+				if i == 0 {
+					ev.Top1++
+				}
+				ev.Top3++
+			}
+		}
+		co := r.canonicalAll(p.CoUnits)
+		coGold += len(co)
+		picked := 0
+		for _, u := range r.rank(feats, r.Co, coFeatures) {
+			if picked == r.Config.MaxCoUnits || predict(r.Co, pick(feats[u], coFeatures)) < r.CoThreshold {
+				break
+			}
+			if u == lead[0] {
+				continue
+			}
+			picked++
+			if contains(co, r.Units[u]) {
+				coHit++
+			}
+		}
+		coPicked += picked
+	}
+	if ev.N > 0 {
+		ev.Top1 /= float64(ev.N)
+		ev.Top3 /= float64(ev.N)
+	}
+	if coGold > 0 {
+		ev.CoRecall = float64(coHit) / float64(coGold)
+	}
+	if coPicked > 0 {
+		ev.CoPrecison = float64(coHit) / float64(coPicked)
+	}
+	return ev, nil
+}
