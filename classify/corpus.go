@@ -30,3 +30,41 @@ func WithFeedback(ps []*tian.Proposal, fbs []tian.Feedback) []Doc {
 	}
 	return append(docs, extra...)
 }
+
+// WithRoutingFeedback applies reviewers' unit verdicts to proposals (on
+// copies): the latest lead-unit verdict replaces the lead unit, and a
+// co-handling verdict adds the unit chosen.
+func WithRoutingFeedback(ps []*tian.Proposal, fbs []tian.Feedback) []*tian.Proposal {
+	lead := map[string]string{}
+	co := map[string][]string{}
+	for _, f := range fbs {
+		switch {
+		case f.Number == "" || f.Chosen == "":
+		case f.Kind == "lead_unit":
+			lead[f.Number] = f.Chosen
+		case f.Kind == "co_unit":
+			co[f.Number] = append(co[f.Number], f.Chosen)
+		}
+	}
+	out := make([]*tian.Proposal, len(ps))
+	for i, p := range ps {
+		l, hasLead := lead[p.Number]
+		c, hasCo := co[p.Number]
+		if !hasLead && !hasCo {
+			out[i] = p
+			continue
+		}
+		q := *p
+		if hasLead {
+			q.LeadUnit = l
+		}
+		q.CoUnits = append([]string(nil), p.CoUnits...)
+		for _, u := range c {
+			if !contains(q.CoUnits, u) && u != q.LeadUnit {
+				q.CoUnits = append(q.CoUnits, u)
+			}
+		}
+		out[i] = &q
+	}
+	return out
+}

@@ -21,12 +21,12 @@ import (
 // Routing features of a (proposal, unit) pair. They are few and measure
 // different things, as a least-squares fit needs.
 const (
-	fSimLead  = iota // share of the similar past proposals' weight this unit led
-	fSimCo           // share it co-handled
-	fText            // the per-unit text model's probability that it leads
-	fCatLead         // how often it led proposals of the category
-	fCatCo           // how often it co-handled them
-	fDuty            // cosine of the text with the unit's duties
+	fSimLead = iota // share of the similar past proposals' weight this unit led
+	fSimCo          // share it co-handled
+	fText           // the per-unit text model's probability that it leads
+	fCatLead        // how often it led proposals of the category
+	fCatCo          // how often it co-handled them
+	fDuty           // cosine of the text with the unit's duties
 	nFeatures
 )
 
@@ -40,9 +40,9 @@ var (
 
 // RouterConfig controls routing training.
 type RouterConfig struct {
-	Neighbours int    `json:"neighbours"`  // similar past proposals consulted
-	MaxRows    int    `json:"max_rows"`    // proposal–unit pairs the regression sees (it holds an n×n matrix)
-	Negatives  int    `json:"negatives"`   // hard negatives per proposal
+	Neighbours int    `json:"neighbours"` // similar past proposals consulted
+	MaxRows    int    `json:"max_rows"`   // proposal–unit pairs the regression sees (it holds an n×n matrix)
+	Negatives  int    `json:"negatives"`  // hard negatives per proposal
 	MaxCoUnits int    `json:"max_co_units"`
 	Seed       uint64 `json:"seed"`
 	Text       TrainConfig
@@ -50,7 +50,12 @@ type RouterConfig struct {
 
 // DefaultRouterConfig are the settings of the default router.
 func DefaultRouterConfig() RouterConfig {
-	return RouterConfig{Neighbours: 10, MaxRows: 3000, Negatives: 5, MaxCoUnits: 3, Seed: 1, Text: DefaultTrainConfig()}
+	text := DefaultTrainConfig()
+	// the per-unit text model: words only, a capped vocabulary, no
+	// calibration (the regression weighs it): small and quick to train
+	text.Features = FeatureConfig{Words: true, TitleWeight: 2, MinDF: 2, MaxFeatures: 8000}
+	text.Epochs, text.HoldOut = 8, 0
+	return RouterConfig{Neighbours: 10, MaxRows: 3000, Negatives: 5, MaxCoUnits: 3, Seed: 1, Text: text}
 }
 
 // Router suggests the lead and co-handling units of a text.
@@ -493,7 +498,8 @@ func dutyWords(seg tian.Segmenter, text string) []string {
 	return out
 }
 
-var genericUnitWords = map[string]bool{"人民政府": true, "政府": true, "委员会": true, "管理": true, "服务": true, "工作": true, "建设": true}
+var genericUnitWords = map[string]bool{"人民政府": true, "政府": true, "委员会": true, "管理": true, "服务": true,
+	"工作": true, "建设": true, "问题": true, "事项": true, "具体": true, "辖区": true, "城中": true}
 
 func cosineMap(a, b map[string]float64) float64 {
 	if len(a) > len(b) {

@@ -17,6 +17,7 @@ import (
 	"tian"
 	"tian/classify"
 	"tian/models"
+	"tian/sheet"
 	"tian/sqlite"
 )
 
@@ -173,11 +174,32 @@ func (c *trainCmd) command() *cobra.Command {
 
 func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
-	ps, fbs, err := c.sources(ctx)
+	src := c.m
+	if c.corpus { // the embedded corpus, in a store and index of its own
+		tmp, err := os.MkdirTemp("", "tian-train-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		src = &Main{Stdin: c.m.Stdin, Stdout: c.m.Stdout, Stderr: c.m.Stderr, DataDir: tmp, Actor: "train", seg: c.m.seg}
+		defer src.Close()
+		if _, err := src.EnsureDemo(ctx); err != nil {
+			return err
+		}
+	}
+	db, err := src.Store(ctx)
 	if err != nil {
 		return err
 	}
-	seg, err := c.m.Segmenter()
+	ps, err := db.Proposals(ctx, sqlite.Filter{})
+	if err != nil {
+		return err
+	}
+	fbs, err := db.Feedbacks(ctx)
+	if err != nil {
+		return err
+	}
+	seg, err := src.Segmenter()
 	if err != nil {
 		return err
 	}
@@ -189,17 +211,37 @@ func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 		return tian.Errorf(tian.EINVALID, "%v", err)
 	}
 	t0 := time.Now()
-	docs := classify.WithFeedback(ps, fbs)
-	cm, err := classify.Train(seg, docs, classify.DefaultTrainConfig())
+	cm, err := classify.Train(seg, classify.WithFeedback(ps, fbs), classify.DefaultTrainConfig())
 	if err != nil {
-		return err
-	}
-	if err := saveModel(filepath.Join(out, filepath.Base(models.CategoryModel)), cm); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.m.Stdout, "category model %s: %d documents, %d labels, trained in %s; held-out accuracy %.3f, uncertain below %.2f\n",
 		cm.Version(), cm.Trained, len(cm.Labels), time.Since(t0).Round(time.Millisecond), cal(cm).Accuracy, cm.Threshold)
-	c.m.category = nil
+	t0 = time.Now()
+	units, err := db.Units(ctx)
+	if err != nil {
+		return err
+	}
+	ix, err := src.Index(ctx)
+	if err != nil {
+		return err
+	}
+	router, err := classify.TrainRouter(ctx, seg, classify.WithRoutingFeedback(ps, fbs), units, ix, classify.DefaultRouterConfig())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.m.Stdout, "router %s: %d proposals, %d units, %d regression rows, trained in %s\n",
+		router.Version(), router.Trained, len(router.Units), router.Rows, time.Since(t0).Round(time.Millisecond))
+	// the router first: a reader that finds a new text model expects its router
+	for _, f := range []struct {
+		name string
+		wt   io.WriterTo
+	}{{models.RouterModel, router}, {models.UnitModel, router.TextModel()}, {models.CategoryModel, cm}} {
+		if err := saveModel(filepath.Join(out, filepath.Base(f.name)), f.wt); err != nil {
+			return err
+		}
+	}
+	c.m.category, c.m.router = nil, nil
 	return nil
 }
 
@@ -210,21 +252,134 @@ func cal(m *classify.Model) classify.Calibration {
 	return *m.Calibration
 }
 
-// sources returns the proposals and feedback to train from.
-func (c *trainCmd) sources(ctx context.Context) ([]*tian.Proposal, []tian.Feedback, error) {
-	if c.corpus {
-		return demoProposals()
+// Router loads the routing models once, with the store's unit catalogue
+// (or the demo's, for an empty store).
+func (m *Main) Router(ctx context.Context) (*classify.Router, error) {
+	if m.router != nil {
+		return m.router, nil
 	}
-	db, err := c.m.Store(ctx)
+	seg, err := m.Segmenter()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	ps, err := db.Proposals(ctx, sqlite.Filter{})
+	tr, _, err := m.openModel(models.UnitModel)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	fbs, err := db.Feedbacks(ctx)
-	return ps, fbs, err
+	defer tr.Close()
+	text, err := classify.ReadModel(tr, seg)
+	if err != nil {
+		return nil, err
+	}
+	rr, _, err := m.openModel(models.RouterModel)
+	if err != nil {
+		return nil, err
+	}
+	defer rr.Close()
+	db, err := m.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := db.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(units) == 0 {
+		if units, err = sheet.ReadUnitsFS(tian.DemoFS(), tian.DemoUnits); err != nil {
+			return nil, err
+		}
+	}
+	r, err := classify.ReadRouter(rr, text, units, seg)
+	if err != nil {
+		return nil, err
+	}
+	m.router = r
+	return r, nil
+}
+
+type routeCmd struct {
+	m        *Main
+	file     string
+	title    string
+	category string
+	k        int
+	json     bool
+}
+
+func (c *routeCmd) command() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "route [TEXT | - | --file F]",
+		Short: "suggest the lead and co-handling units, with the similar past proposals and duties behind them",
+		Example: `  tian route "关于整治城北区城中村消防通道堵塞问题的提案 城北区几个城中村巷道狭窄……"`,
+		Args:    cobra.ArbitraryArgs,
+		RunE:    c.run,
+	}
+	f := cmd.Flags()
+	f.StringVar(&c.file, "file", "", "read the text from a file")
+	f.StringVar(&c.title, "title", "", "the title, if the text is only the body")
+	f.StringVar(&c.category, "category", "", "the category (default: the suggested one)")
+	f.IntVar(&c.k, "k", 3, "how many lead units to rank")
+	f.BoolVar(&c.json, "json", false, "print JSON")
+	return cmd
+}
+
+func (c *routeCmd) run(cmd *cobra.Command, args []string) error {
+	ctx := cmd.Context()
+	text, err := readText(c.m, args, c.file)
+	if err != nil {
+		return err
+	}
+	title, body := splitTitle(text, c.title)
+	category := c.category
+	if category == "" {
+		cm, err := c.m.Category()
+		if err != nil {
+			return err
+		}
+		s, err := cm.Classify(ctx, title, body, 1)
+		if err != nil {
+			return err
+		}
+		category = s.Labels[0].Label
+	}
+	r, err := c.m.Router(ctx)
+	if err != nil {
+		return err
+	}
+	ix, err := c.m.Index(ctx)
+	if err != nil {
+		return err
+	}
+	rt, err := r.Route(ctx, ix, title, body, category, c.k)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		return printJSON(c.m.Stdout, rt)
+	}
+	w := c.m.Stdout
+	for i, u := range rt.Lead {
+		mark := "  "
+		if i == 0 {
+			mark = "主办"
+		}
+		fmt.Fprintf(w, "%s %-16s %.3f\n", mark, u.Unit, u.Score)
+		printUnitEvidence(w, u)
+	}
+	for _, u := range rt.Co {
+		fmt.Fprintf(w, "协办 %-16s %.3f\n", u.Unit, u.Score)
+		printUnitEvidence(w, u)
+	}
+	return nil
+}
+
+func printUnitEvidence(w io.Writer, u tian.UnitSuggestion) {
+	if len(u.Similar) > 0 {
+		fmt.Fprintf(w, "     以往同类：%s\n", strings.Join(u.Similar[:min(2, len(u.Similar))], "；"))
+	}
+	if len(u.Duties) > 0 {
+		fmt.Fprintf(w, "     职责相符：%s\n", strings.Join(u.Duties, "、"))
+	}
 }
 
 // saveModel writes a model atomically: a reader sees the old file or the

@@ -327,3 +327,21 @@ func TestClassifyCommand(t *testing.T) {
 		t.Errorf("classify: %+v", s)
 	}
 }
+
+func TestRouteCommand(t *testing.T) {
+	dir := demoDir(t)
+	out, _, err := runIn(t, dir, "route", "--json", "关于整治城北区城中村消防通道堵塞问题的提案\n城北区几个城中村巷道狭窄，电动车和杂物堵塞消防通道，建议城北区组织清理并加强执法。")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r tian.Routing
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Lead) != 3 || r.Lead[0].Unit != "城北区人民政府" || len(r.Lead[0].Similar) == 0 || !strings.HasPrefix(r.Model, "router-") {
+		t.Errorf("route: %+v", r)
+	}
+	if _, _, err := runIn(t, dir, "route", "  "); tian.ErrorCode(err) != tian.EINVALID {
+		t.Errorf("empty text: err = %v", err)
+	}
+}

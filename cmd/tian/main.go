@@ -49,6 +49,7 @@ type Main struct {
 	store    *sqlite.DB
 	index    *index.Index
 	category *classify.Model
+	router   *classify.Router
 }
 
 // NewMain returns a Main on the process's standard streams.
@@ -142,6 +143,7 @@ func (m *Main) command() *cobra.Command {
 		(&benchCmd{m: m}).command(),
 		(&classifyCmd{m: m}).command(),
 		(&trainCmd{m: m}).command(),
+		(&routeCmd{m: m}).command(),
 	)
 	return root
 }
