@@ -345,3 +345,34 @@ func TestRouteCommand(t *testing.T) {
 		t.Errorf("empty text: err = %v", err)
 	}
 }
+
+// tian train retrains from the store with reviewers' feedback into the
+// data directory, and the commands serve the new models from then on.
+func TestTrainFromStoreWithFeedback(t *testing.T) {
+	dir := demoDir(t)
+	ctx := context.Background()
+	m := NewMainWithData(dir)
+	db, err := m.Store(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.AddFeedback(ctx, tian.Feedback{Kind: "category", Text: "关于规范网约车聚合平台抽成比例的提案", Chosen: "经济建设", Actor: "test"})
+	m.Close()
+	out, _, err := runIn(t, dir, "train")
+	if err != nil || !strings.Contains(out, "category model category-") || !strings.Contains(out, "router router-") {
+		t.Fatalf("train: %q, %v", out, err)
+	}
+	for _, name := range []string{"category.model", "unit.model", "router.json"} {
+		if _, err := os.Stat(filepath.Join(dir, "models", name)); err != nil {
+			t.Errorf("train wrote no %s: %v", name, err)
+		}
+	}
+	embedded, _, _ := runMain(t, "", "--data", t.TempDir(), "classify", "--json", "关于加快发展社区嵌入式养老服务的提案")
+	trained, _, _ := runIn(t, dir, "classify", "--json", "关于加快发展社区嵌入式养老服务的提案")
+	var a, b tian.Suggestion
+	json.Unmarshal([]byte(embedded), &a)
+	json.Unmarshal([]byte(trained), &b)
+	if a.Model == "" || a.Model == b.Model {
+		t.Errorf("the data directory's model (%s) should replace the embedded one (%s) after training with feedback", b.Model, a.Model)
+	}
+}

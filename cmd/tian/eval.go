@@ -5,18 +5,28 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"tian"
+	"tian/classify"
 	"tian/index"
+	"tian/sheet"
+	"tian/sqlite"
 )
 
 type evalCmd struct {
-	m     *Main
-	gold  string
-	years []int
-	json  bool
+	m       *Main
+	gold    string
+	years   []int
+	json    bool
+	train   string
+	test    string
+	text    []string
+	label   string
+	folds   int
+	classes string
 }
 
 func (c *evalCmd) command() *cobra.Command {
@@ -34,8 +44,168 @@ func (c *evalCmd) command() *cobra.Command {
 	groups.Flags().StringVar(&c.gold, "gold", "testdata/gold.json", "gold file (groups and near-duplicate pairs)")
 	groups.Flags().IntSliceVar(&c.years, "years", []int{2023, 2024, 2025}, "years to evaluate (the defaults were tuned on 2021–2022)")
 	groups.Flags().BoolVar(&c.json, "json", false, "print JSON")
-	cmd.AddCommand(groups)
+	cls := &cobra.Command{
+		Use:   "classify",
+		Short: "category model quality: train on one file and test on another, or k-fold on a file or the store",
+		Example: `  tian eval classify --train thucnews/dev.txt --test thucnews/test.txt --classes thucnews/class.txt
+  tian eval classify --folds 5 --train 附件2.xlsx --text 留言主题,留言详情 --label 一级分类
+  tian eval classify --folds 5                       # the store's proposals`,
+		Args: cobra.NoArgs,
+		RunE: c.runClassify,
+	}
+	f := cls.Flags()
+	f.StringVar(&c.train, "train", "", "training file (.tsv text<TAB>label, .csv, .xlsx, .jsonl); empty: the store")
+	f.StringVar(&c.test, "test", "", "test file; empty: --folds on the training data")
+	f.StringSliceVar(&c.text, "text", nil, "text columns of a table (the first is the title)")
+	f.StringVar(&c.label, "label", "", "label column of a table")
+	f.IntVar(&c.folds, "folds", 5, "stratified folds when there is no test file")
+	f.StringVar(&c.classes, "classes", "", "file of label names, one a line, for numeric labels (THUCNews class.txt)")
+	f.BoolVar(&c.json, "json", false, "print JSON")
+	route := &cobra.Command{
+		Use:   "route",
+		Short: "routing quality on the store: train on earlier years, test on later ones (lead top-1 and top-3, co-handling recall)",
+		Args:  cobra.NoArgs,
+		RunE:  c.runRoute,
+	}
+	route.Flags().IntSliceVar(&c.years, "test-years", []int{2024, 2025}, "years to test on; earlier years train")
+	route.Flags().BoolVar(&c.json, "json", false, "print JSON")
+	cmd.AddCommand(groups, cls, route)
 	return cmd
+}
+
+func (c *evalCmd) docs(cmd *cobra.Command, path string) ([]classify.Doc, error) {
+	if path == "" {
+		db, err := c.m.Store(cmd.Context())
+		if err != nil {
+			return nil, err
+		}
+		ps, err := db.Proposals(cmd.Context(), sqlite.Filter{})
+		if err != nil {
+			return nil, err
+		}
+		return classify.WithFeedback(ps, nil), nil
+	}
+	ls, err := sheet.ReadLabelled(path, c.text, c.label)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	if c.classes != "" {
+		b, err := os.ReadFile(c.classes)
+		if err != nil {
+			return nil, tian.Errorf(tian.EINVALID, "%v", err)
+		}
+		for i, n := range strings.Fields(string(b)) {
+			names[strconv.Itoa(i)] = n
+		}
+	}
+	docs := make([]classify.Doc, len(ls))
+	for i, l := range ls {
+		label := l.Label
+		if n, ok := names[label]; ok {
+			label = n
+		}
+		docs[i] = classify.Doc{Title: l.Title, Body: l.Body, Label: label}
+	}
+	return docs, nil
+}
+
+func (c *evalCmd) runClassify(cmd *cobra.Command, _ []string) error {
+	seg, err := c.m.Segmenter()
+	if err != nil {
+		return err
+	}
+	train, err := c.docs(cmd, c.train)
+	if err != nil {
+		return err
+	}
+	var r classify.Report
+	if c.test != "" {
+		test, err := c.docs(cmd, c.test)
+		if err != nil {
+			return err
+		}
+		t0 := time.Now()
+		m, err := classify.Train(seg, train, classify.DefaultTrainConfig())
+		if err != nil {
+			return err
+		}
+		took := time.Since(t0)
+		r = classify.Evaluate(m, test)
+		r.TrainSeconds = took.Seconds()
+	} else if r, err = classify.CrossValidate(seg, train, classify.DefaultTrainConfig(), c.folds); err != nil {
+		return err
+	}
+	if c.json {
+		return printJSON(c.m.Stdout, r)
+	}
+	w := c.m.Stdout
+	fmt.Fprintf(w, "documents %d  accuracy %.3f  macro-F1 %.3f  calibration error (ECE) %.3f\n", r.N, r.Accuracy, r.MacroF1, r.ECE)
+	fmt.Fprintf(w, "confident (not flagged uncertain) %.1f%%, of which right %.1f%%\n", r.Coverage*100, r.Precision*100)
+	fmt.Fprintf(w, "training %.2f s  prediction %.0f documents/s (normalise, segment, predict)\n\n", r.TrainSeconds, r.DocsPerSecond)
+	fmt.Fprintln(w, "label\tprecision\trecall\tF1\tsupport")
+	for _, p := range r.PerClass {
+		fmt.Fprintf(w, "%s\t%.3f\t%.3f\t%.3f\t%d\n", p.Label, p.Precision, p.Recall, p.F1, p.Support)
+	}
+	fmt.Fprintln(w, "\nconfusion (rows: true, columns: predicted, in the order above)")
+	for i, row := range r.Confusion {
+		cells := make([]string, len(row))
+		for j, n := range row {
+			cells[j] = strconv.Itoa(n)
+		}
+		fmt.Fprintf(w, "%s\t%s\n", r.Labels[i], strings.Join(cells, "\t"))
+	}
+	return nil
+}
+
+func (c *evalCmd) runRoute(cmd *cobra.Command, _ []string) error {
+	ctx := cmd.Context()
+	db, err := c.m.Store(ctx)
+	if err != nil {
+		return err
+	}
+	ps, err := db.Proposals(ctx, sqlite.Filter{})
+	if err != nil {
+		return err
+	}
+	units, err := db.Units(ctx)
+	if err != nil {
+		return err
+	}
+	ix, err := c.m.Index(ctx)
+	if err != nil {
+		return err
+	}
+	seg, err := c.m.Segmenter()
+	if err != nil {
+		return err
+	}
+	testYear := map[int]bool{}
+	for _, y := range c.years {
+		testYear[y] = true
+	}
+	var train, test []*tian.Proposal
+	for _, p := range ps {
+		if testYear[p.Year] {
+			test = append(test, p)
+		} else {
+			train = append(train, p)
+		}
+	}
+	r, err := classify.TrainRouter(ctx, seg, train, units, ix, classify.DefaultRouterConfig())
+	if err != nil {
+		return err
+	}
+	ev, err := classify.EvaluateRouter(ctx, r, ix, test)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		return printJSON(c.m.Stdout, ev)
+	}
+	fmt.Fprintf(c.m.Stdout, "routing %d proposals: lead top-1 %.3f, top-3 %.3f; co-handling recall %.3f, precision %.3f\n",
+		ev.N, ev.Top1, ev.Top3, ev.CoRecall, ev.CoPrecison)
+	return nil
 }
 
 func (c *evalCmd) runGroups(cmd *cobra.Command, _ []string) error {
