@@ -308,8 +308,8 @@ type routeCmd struct {
 
 func (c *routeCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "route [TEXT | - | --file F]",
-		Short: "suggest the lead and co-handling units, with the similar past proposals and duties behind them",
+		Use:     "route [TEXT | - | --file F]",
+		Short:   "suggest the lead and co-handling units, with the similar past proposals and duties behind them",
 		Example: `  tian route "关于整治城北区城中村消防通道堵塞问题的提案 城北区几个城中村巷道狭窄……"`,
 		Args:    cobra.ArbitraryArgs,
 		RunE:    c.run,
