@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -156,6 +157,7 @@ type trainCmd struct {
 	m      *Main
 	corpus bool
 	out    string
+	which  []string
 }
 
 func (c *trainCmd) command() *cobra.Command {
@@ -169,6 +171,7 @@ func (c *trainCmd) command() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&c.corpus, "corpus", false, "train from the embedded demo corpus instead of the store")
 	cmd.Flags().StringVar(&c.out, "out", "", "output folder (default: the data directory's models folder)")
+	cmd.Flags().StringSliceVar(&c.which, "models", []string{"category", "router"}, "which models to train: category, router")
 	return cmd
 }
 
@@ -210,14 +213,28 @@ func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 	if err := os.MkdirAll(out, 0o750); err != nil {
 		return tian.Errorf(tian.EINVALID, "%v", err)
 	}
-	t0 := time.Now()
-	cm, err := classify.Train(seg, classify.WithFeedback(ps, fbs), classify.DefaultTrainConfig())
-	if err != nil {
-		return err
+	for _, w := range c.which {
+		if w != "category" && w != "router" {
+			return tian.Errorf(tian.EINVALID, "--models %q: want category or router", w)
+		}
 	}
-	fmt.Fprintf(c.m.Stdout, "category model %s: %d documents, %d labels, trained in %s; held-out accuracy %.3f, uncertain below %.2f\n",
-		cm.Version(), cm.Trained, len(cm.Labels), time.Since(t0).Round(time.Millisecond), cal(cm).Accuracy, cm.Threshold)
-	t0 = time.Now()
+	if slices.Contains(c.which, "category") {
+		t0 := time.Now()
+		cm, err := classify.Train(seg, classify.WithFeedback(ps, fbs), classify.DefaultTrainConfig())
+		if err != nil {
+			return err
+		}
+		if err := saveModel(filepath.Join(out, filepath.Base(models.CategoryModel)), cm); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.m.Stdout, "category model %s: %d documents, %d labels, trained in %s; held-out accuracy %.3f, uncertain below %.2f\n",
+			cm.Version(), cm.Trained, len(cm.Labels), time.Since(t0).Round(time.Millisecond), cal(cm).Accuracy, cm.Threshold)
+		c.m.category = nil
+	}
+	if !slices.Contains(c.which, "router") {
+		return nil
+	}
+	t0 := time.Now()
 	units, err := db.Units(ctx)
 	if err != nil {
 		return err
@@ -236,12 +253,12 @@ func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 	for _, f := range []struct {
 		name string
 		wt   io.WriterTo
-	}{{models.RouterModel, router}, {models.UnitModel, router.TextModel()}, {models.CategoryModel, cm}} {
+	}{{models.RouterModel, router}, {models.UnitModel, router.TextModel()}} {
 		if err := saveModel(filepath.Join(out, filepath.Base(f.name)), f.wt); err != nil {
 			return err
 		}
 	}
-	c.m.category, c.m.router = nil, nil
+	c.m.router = nil
 	return nil
 }
 
