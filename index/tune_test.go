@@ -46,10 +46,10 @@ func TestTuneSTS(t *testing.T) {
 	if os.Getenv("TIAN_TUNE") == "" {
 		t.Skip("set TIAN_TUNE=1 to tune")
 	}
-	train := readSTSB(t, filepath.Join(sharedData(t, "sts-zh"), "STS-B", "STS-B.train.data"))
+	train := mustRead(t, index.ReadSTSB, filepath.Join(sharedData(t, "sts-zh"), "STS-B", "STS-B.train.data"))
 	var corpus []string
 	for _, p := range train {
-		corpus = append(corpus, p.a, p.b)
+		corpus = append(corpus, p.A, p.B)
 	}
 	for _, alpha := range []float64{0.3, 0.5, 0.8, 1} {
 		for _, k := range []int{0, 1, 2, 3} {
@@ -58,8 +58,8 @@ func TestTuneSTS(t *testing.T) {
 			sc := index.NewScorer(demo(t).seg, corpus, p)
 			var got, want []float64
 			for _, x := range train {
-				s, _ := sc.Score(x.a, x.b)
-				got, want = append(got, s), append(want, x.score)
+				s, _ := sc.Score(x.A, x.B)
+				got, want = append(got, s), append(want, x.Score)
 			}
 			fmt.Printf("STS-B train, alpha %.1f k %d: Spearman %.3f\n", alpha, k, index.Spearman(got, want))
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -69,7 +70,16 @@ func (c *evalCmd) command() *cobra.Command {
 	}
 	route.Flags().IntSliceVar(&c.years, "test-years", []int{2024, 2025}, "years to test on; earlier years train")
 	route.Flags().BoolVar(&c.json, "json", false, "print JSON")
-	cmd.AddCommand(groups, cls, route)
+	sim := &cobra.Command{
+		Use:   "similarity",
+		Short: "Spearman correlation of the similarity score with human judgements (STS-B test, SOHU dd and dc)",
+		Example: `  tian eval similarity --sts ../shared/data/sts-zh`,
+		Args: cobra.NoArgs,
+		RunE: c.runSimilarity,
+	}
+	sim.Flags().StringVar(&c.train, "sts", "../shared/data/sts-zh", "folder with STS-B/STS-B.test.data and SOHU/dd-test.jsonl, dc-test.jsonl")
+	sim.Flags().BoolVar(&c.json, "json", false, "print JSON")
+	cmd.AddCommand(groups, cls, route, sim)
 	return cmd
 }
 
@@ -248,5 +258,35 @@ func (c *evalCmd) runGroups(cmd *cobra.Command, _ []string) error {
 	fmt.Fprintf(w, "mean\t\t\t%.3f\t%.3f\n", f1, ari)
 	fmt.Fprintf(w, "near_duplicate (%s): precision %.3f, recall %.3f, F1 %.3f (%d flagged, %d gold pairs)\n",
 		strings.Join(years, ","), dup.Precision, dup.Recall, dup.F1, dup.Flagged, dup.GoldPairs)
+	return nil
+}
+
+func (c *evalCmd) runSimilarity(cmd *cobra.Command, _ []string) error {
+	seg, err := c.m.Segmenter()
+	if err != nil {
+		return err
+	}
+	sets := []struct {
+		name, path string
+		read       func(string) ([]index.Pair, error)
+	}{
+		{"STS-B test", filepath.Join(c.train, "STS-B", "STS-B.test.data"), index.ReadSTSB},
+		{"SOHU dd", filepath.Join(c.train, "SOHU", "dd-test.jsonl"), index.ReadSOHU},
+		{"SOHU dc", filepath.Join(c.train, "SOHU", "dc-test.jsonl"), index.ReadSOHU},
+	}
+	out := map[string]float64{}
+	for _, s := range sets {
+		pairs, err := s.read(s.path)
+		if err != nil {
+			return err
+		}
+		out[s.name] = index.SpearmanOn(seg, pairs, index.DefaultParams())
+		if !c.json {
+			fmt.Fprintf(c.m.Stdout, "%s: Spearman %.3f over %d pairs\n", s.name, out[s.name], len(pairs))
+		}
+	}
+	if c.json {
+		return printJSON(c.m.Stdout, out)
+	}
 	return nil
 }
