@@ -34,7 +34,7 @@ func history(t *testing.T) (*index.Index, []*tian.Proposal, []tian.Unit) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ImportProposals(ctx, res.Records, sqlite.ImportOptions{File: "demo", Strict: true}); err != nil {
+	if _, err := db.ImportProposals(ctx, res.Records, tian.ImportOptions{File: "demo", Strict: true}); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := index.Open(ctx, dir, db, seg(t))
@@ -42,7 +42,7 @@ func history(t *testing.T) (*index.Index, []*tian.Proposal, []tian.Unit) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	ps, _ := db.Proposals(ctx, sqlite.Filter{})
+	ps, _ := db.Proposals(ctx, tian.ProposalFilter{})
 	return ix, ps, units
 }
 

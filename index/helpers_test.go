@@ -69,7 +69,7 @@ func buildFixture() (*fixture, error) {
 	if f.ix, err = index.Open(ctx, dir, f.store, f.seg); err != nil {
 		return nil, err
 	}
-	all, err := f.store.Proposals(ctx, sqlite.Filter{})
+	all, err := f.store.Proposals(ctx, tian.ProposalFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func loadDemo(ctx context.Context, db *sqlite.DB) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.ImportProposals(ctx, res.Records, sqlite.ImportOptions{File: "demo", Strict: true})
+	_, err = db.ImportProposals(ctx, res.Records, tian.ImportOptions{File: "demo", Strict: true})
 	return err
 }
 
@@ -132,4 +132,4 @@ func sharedData(tb testing.TB, rel string) string {
 	return path
 }
 
-func storeOpts() sqlite.ImportOptions { return sqlite.ImportOptions{File: "test", Actor: "test"} }
+func storeOpts() tian.ImportOptions { return tian.ImportOptions{File: "test", Actor: "test"} }

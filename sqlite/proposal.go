@@ -11,30 +11,12 @@ import (
 	"tian"
 )
 
-// ImportOptions control ImportProposals.
-type ImportOptions struct {
-	File   string // the file the records came from, for messages
-	Strict bool   // import nothing when any record is bad
-	DryRun bool   // check everything, write nothing
-	// NewUnits creates units the catalogue does not know. Without it an
-	// unknown unit rejects the record, naming the closest known units;
-	// with an empty catalogue units are always created (the catalogue is
-	// learnt from the first import).
-	NewUnits bool
-	Actor    string
-	// Columns maps a field (JSON name) to the column it came from, e.g.
-	// "category" → "I（类别）", so that messages point at the cell.
-	Columns map[string]string
-	// Progress, if set, is called as records are processed.
-	Progress func(done int)
-}
-
 // ImportProposals upserts records by number in one transaction: a record
 // equal to the stored proposal changes nothing, so importing a file twice
 // is a no-op. Bad records are reported row by row and skipped, or, under
 // Strict, make the whole file roll back. Categories are created as they
 // appear (the label set comes from data).
-func (db *DB) ImportProposals(ctx context.Context, recs []tian.Record, opt ImportOptions) (*tian.ImportReport, error) {
+func (db *DB) ImportProposals(ctx context.Context, recs []tian.Record, opt tian.ImportOptions) (*tian.ImportReport, error) {
 	rep := &tian.ImportReport{File: opt.File, Rows: len(recs)}
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -75,7 +57,7 @@ type importer struct {
 	db         *DB
 	tx         *sql.Tx
 	rep        *tian.ImportReport
-	opt        ImportOptions
+	opt        tian.ImportOptions
 	units      *unitCatalog
 	createAll  bool             // the catalogue was empty: learn it
 	categories map[string]int64 // names and codes
@@ -83,7 +65,7 @@ type importer struct {
 	rejected   int
 }
 
-func (db *DB) newImporter(ctx context.Context, tx *sql.Tx, rep *tian.ImportReport, opt ImportOptions) (*importer, error) {
+func (db *DB) newImporter(ctx context.Context, tx *sql.Tx, rep *tian.ImportReport, opt tian.ImportOptions) (*importer, error) {
 	units, err := loadUnits(ctx, tx)
 	if err != nil {
 		return nil, err

@@ -59,14 +59,7 @@ func (db *DB) Proposal(ctx context.Context, number string) (*tian.Proposal, erro
 	return p, nil
 }
 
-// Filter selects proposals; zero fields select everything.
-type Filter struct {
-	Year     int
-	Category string // name or code
-	Numbers  []string
-}
-
-func (f Filter) where() (string, []any) {
+func where(f tian.ProposalFilter) (string, []any) {
 	var conds []string
 	var args []any
 	if f.Year != 0 {
@@ -90,8 +83,8 @@ func (f Filter) where() (string, []any) {
 }
 
 // Proposals returns the proposals f selects, by number.
-func (db *DB) Proposals(ctx context.Context, f Filter) ([]*tian.Proposal, error) {
-	where, args := f.where()
+func (db *DB) Proposals(ctx context.Context, f tian.ProposalFilter) ([]*tian.Proposal, error) {
+	where, args := where(f)
 	rows, err := db.db.QueryContext(ctx, `SELECT `+proposalColumns+` FROM proposals p
 		LEFT JOIN categories c ON c.id = p.category_id`+where+` ORDER BY p.number`, args...)
 	if err != nil {
@@ -126,7 +119,7 @@ func (db *DB) ProposalsByNumber(ctx context.Context, numbers []string) (map[stri
 	out := make(map[string]*tian.Proposal, len(numbers))
 	for len(numbers) > 0 {
 		n := min(len(numbers), 500)
-		ps, err := db.Proposals(ctx, Filter{Numbers: numbers[:n]})
+		ps, err := db.Proposals(ctx, tian.ProposalFilter{Numbers: numbers[:n]})
 		if err != nil {
 			return nil, err
 		}
@@ -257,3 +250,4 @@ func loadRoutings(ctx context.Context, q querier, ids []int64) (map[int64]*routi
 	}
 	return out, nil
 }
+var _ tian.Store = (*DB)(nil)

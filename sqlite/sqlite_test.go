@@ -56,7 +56,7 @@ func TestImportIsIdempotentAndMapsAliases(t *testing.T) {
 	db := openDB(t)
 	seedUnits(t, db)
 	recs := []tian.Record{rec(2, eldercare()), rec(3, dataSharing())}
-	rep, err := db.ImportProposals(ctx, recs, sqlite.ImportOptions{File: "a.xlsx", Actor: "staff"})
+	rep, err := db.ImportProposals(ctx, recs, tian.ImportOptions{File: "a.xlsx", Actor: "staff"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestImportIsIdempotentAndMapsAliases(t *testing.T) {
 	if p, _ := db.Proposal(ctx, "20240157"); !reflect.DeepEqual(p.CoUnits, []string{"市卫生健康委员会"}) {
 		t.Errorf("co-units %v: the short form 市卫健委 should map to 市卫生健康委员会", p.CoUnits)
 	}
-	rep, err = db.ImportProposals(ctx, recs, sqlite.ImportOptions{File: "a.xlsx", Actor: "staff"})
+	rep, err = db.ImportProposals(ctx, recs, tian.ImportOptions{File: "a.xlsx", Actor: "staff"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestImportIsIdempotentAndMapsAliases(t *testing.T) {
 	}
 	edited := eldercare()
 	edited.Reply = "已纳入2024年民生实事。"
-	rep, _ = db.ImportProposals(ctx, []tian.Record{rec(2, edited)}, sqlite.ImportOptions{File: "b.csv", Actor: "staff"})
+	rep, _ = db.ImportProposals(ctx, []tian.Record{rec(2, edited)}, tian.ImportOptions{File: "b.csv", Actor: "staff"})
 	if rep.Updated != 1 {
 		t.Errorf("import of an edited proposal: %+v, want 1 updated", rep)
 	}
@@ -114,7 +114,7 @@ func TestImportRejectsBadRowsWithColumns(t *testing.T) {
 	dup := eldercare()
 	recs := []tian.Record{rec(2, eldercare()), rec(3, unknown), rec(4, noTitle), rec(5, badMerge), rec(6, dup)}
 	cols := map[string]string{"lead_unit": "J（主办单位）", "title": "D（标题）"}
-	rep, err := db.ImportProposals(ctx, recs, sqlite.ImportOptions{File: "2024.xlsx", Columns: cols})
+	rep, err := db.ImportProposals(ctx, recs, tian.ImportOptions{File: "2024.xlsx", Columns: cols})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestImportStrictWritesNothing(t *testing.T) {
 	seedUnits(t, db)
 	bad := dataSharing()
 	bad.LeadUnit = "市不存在局"
-	rep, err := db.ImportProposals(ctx, []tian.Record{rec(2, eldercare()), rec(3, bad)}, sqlite.ImportOptions{File: "s.csv", Strict: true})
+	rep, err := db.ImportProposals(ctx, []tian.Record{rec(2, eldercare()), rec(3, bad)}, tian.ImportOptions{File: "s.csv", Strict: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,16 +165,16 @@ func TestImportStrictWritesNothing(t *testing.T) {
 func TestImportLearnsUnitsIntoEmptyCatalogue(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
-	rep, err := db.ImportProposals(ctx, []tian.Record{rec(2, eldercare())}, sqlite.ImportOptions{File: "x.jsonl"})
+	rep, err := db.ImportProposals(ctx, []tian.Record{rec(2, eldercare())}, tian.ImportOptions{File: "x.jsonl"})
 	if err != nil || rep.Inserted != 1 || len(rep.NewUnits) != 2 {
 		t.Fatalf("report %+v, err %v: want the two units created", rep, err)
 	}
 	other := dataSharing()
-	rep, _ = db.ImportProposals(ctx, []tian.Record{rec(2, other)}, sqlite.ImportOptions{File: "y.jsonl"})
+	rep, _ = db.ImportProposals(ctx, []tian.Record{rec(2, other)}, tian.ImportOptions{File: "y.jsonl"})
 	if rep.Rejected != 1 {
 		t.Errorf("unknown unit with a catalogue: %+v, want rejected", rep)
 	}
-	rep, _ = db.ImportProposals(ctx, []tian.Record{rec(2, other)}, sqlite.ImportOptions{File: "y.jsonl", NewUnits: true})
+	rep, _ = db.ImportProposals(ctx, []tian.Record{rec(2, other)}, tian.ImportOptions{File: "y.jsonl", NewUnits: true})
 	if rep.Inserted != 1 {
 		t.Errorf("unknown unit with NewUnits: %+v, want inserted", rep)
 	}
@@ -186,7 +186,7 @@ func TestDeleteAndMergeConflict(t *testing.T) {
 	seedUnits(t, db)
 	merged := eldercare()
 	merged.Number, merged.Status, merged.MergedInto, merged.Proposer = "20240170", tian.StatusMerged, "20240157", "张华"
-	if _, err := db.ImportProposals(ctx, []tian.Record{rec(2, eldercare()), rec(3, merged)}, sqlite.ImportOptions{File: "m"}); err != nil {
+	if _, err := db.ImportProposals(ctx, []tian.Record{rec(2, eldercare()), rec(3, merged)}, tian.ImportOptions{File: "m"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.DeleteProposal(ctx, "20240157", "staff"); tian.ErrorCode(err) != tian.ECONFLICT {
@@ -218,7 +218,7 @@ func TestStats(t *testing.T) {
 	a, b, c := eldercare(), dataSharing(), eldercare()
 	b.Year = 2024
 	c.Number, c.Status, c.LeadUnit, c.CoUnits, c.StatusReason = "20240200", tian.StatusRejected, "", nil, "属于个人诉求"
-	if _, err := db.ImportProposals(ctx, []tian.Record{rec(2, a), rec(3, b), rec(4, c)}, sqlite.ImportOptions{File: "s"}); err != nil {
+	if _, err := db.ImportProposals(ctx, []tian.Record{rec(2, a), rec(3, b), rec(4, c)}, tian.ImportOptions{File: "s"}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := db.Stats(ctx, 2024)
@@ -265,7 +265,7 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedUnits(t, db)
-	db.ImportProposals(ctx, []tian.Record{rec(2, eldercare())}, sqlite.ImportOptions{File: "r"})
+	db.ImportProposals(ctx, []tian.Record{rec(2, eldercare())}, tian.ImportOptions{File: "r"})
 	db.Close()
 	db, err = sqlite.Open(ctx, dir)
 	if err != nil {
@@ -283,7 +283,7 @@ func TestUnitRenameMovesRoutings(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	old := dataSharing()
-	if _, err := db.ImportProposals(ctx, []tian.Record{rec(2, old)}, sqlite.ImportOptions{File: "2021.xlsx"}); err != nil {
+	if _, err := db.ImportProposals(ctx, []tian.Record{rec(2, old)}, tian.ImportOptions{File: "2021.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := db.Proposal(ctx, old.Number); p.LeadUnit != "市大数据中心" {

@@ -91,7 +91,7 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 		for i := start; i < min(start+chunk, c.n); i++ {
 			recs = append(recs, tian.Record{Row: i + 2, Proposal: gen.Proposal(i)})
 		}
-		rep, err := db.ImportProposals(ctx, recs, sqlite.ImportOptions{File: "bench", Actor: "bench"})
+		rep, err := db.ImportProposals(ctx, recs, tian.ImportOptions{File: "bench", Actor: "bench"})
 		if err != nil {
 			return err
 		}

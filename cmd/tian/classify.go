@@ -19,7 +19,6 @@ import (
 	"tian/classify"
 	"tian/models"
 	"tian/sheet"
-	"tian/sqlite"
 )
 
 // modelDir is where `tian train` puts the models of a data directory;
@@ -194,7 +193,7 @@ func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	ps, err := db.Proposals(ctx, sqlite.Filter{})
+	ps, err := db.Proposals(ctx, tian.ProposalFilter{})
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"tian"
 	"tian/sheet"
-	"tian/sqlite"
 )
 
 type demoCmd struct{ m *Main }
@@ -69,7 +68,7 @@ func (m *Main) EnsureDemo(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	rep, err := db.ImportProposals(ctx, res.Records, sqlite.ImportOptions{File: "demo:" + tian.DemoProposals,
+	rep, err := db.ImportProposals(ctx, res.Records, tian.ImportOptions{File: "demo:" + tian.DemoProposals,
 		Strict: true, Actor: "demo", Columns: res.Columns})
 	if err != nil {
 		return false, err

@@ -14,7 +14,6 @@ import (
 	"tian/classify"
 	"tian/index"
 	"tian/sheet"
-	"tian/sqlite"
 )
 
 type evalCmd struct {
@@ -71,11 +70,11 @@ func (c *evalCmd) command() *cobra.Command {
 	route.Flags().IntSliceVar(&c.years, "test-years", []int{2024, 2025}, "years to test on; earlier years train")
 	route.Flags().BoolVar(&c.json, "json", false, "print JSON")
 	sim := &cobra.Command{
-		Use:   "similarity",
-		Short: "Spearman correlation of the similarity score with human judgements (STS-B test, SOHU dd and dc)",
+		Use:     "similarity",
+		Short:   "Spearman correlation of the similarity score with human judgements (STS-B test, SOHU dd and dc)",
 		Example: `  tian eval similarity --sts ../shared/data/sts-zh`,
-		Args: cobra.NoArgs,
-		RunE: c.runSimilarity,
+		Args:    cobra.NoArgs,
+		RunE:    c.runSimilarity,
 	}
 	sim.Flags().StringVar(&c.train, "sts", "../shared/data/sts-zh", "folder with STS-B/STS-B.test.data and SOHU/dd-test.jsonl, dc-test.jsonl")
 	sim.Flags().BoolVar(&c.json, "json", false, "print JSON")
@@ -89,7 +88,7 @@ func (c *evalCmd) docs(cmd *cobra.Command, path string) ([]classify.Doc, error) 
 		if err != nil {
 			return nil, err
 		}
-		ps, err := db.Proposals(cmd.Context(), sqlite.Filter{})
+		ps, err := db.Proposals(cmd.Context(), tian.ProposalFilter{})
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +173,7 @@ func (c *evalCmd) runRoute(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	ps, err := db.Proposals(ctx, sqlite.Filter{})
+	ps, err := db.Proposals(ctx, tian.ProposalFilter{})
 	if err != nil {
 		return err
 	}

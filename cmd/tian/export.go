@@ -8,7 +8,6 @@ import (
 
 	"tian"
 	"tian/sheet"
-	"tian/sqlite"
 )
 
 type exportCmd struct {
@@ -49,7 +48,7 @@ func (c *exportCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	ps, err := db.Proposals(cmd.Context(), sqlite.Filter{Year: c.year, Category: c.category})
+	ps, err := db.Proposals(cmd.Context(), tian.ProposalFilter{Year: c.year, Category: c.category})
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func (c *importCmd) importFile(ctx context.Context, db *sqlite.DB, path string, 
 		return nil, err
 	}
 	bar := c.progress(len(res.Records), path)
-	rep, err := db.ImportProposals(ctx, res.Records, sqlite.ImportOptions{
+	rep, err := db.ImportProposals(ctx, res.Records, tian.ImportOptions{
 		File: path, Strict: c.strict, NewUnits: c.newUnits, Actor: c.m.Actor, Columns: res.Columns,
 		// under --strict, unreadable rows refuse the file: check the rest, write nothing
 		DryRun: c.strict && len(res.Errors) > 0,

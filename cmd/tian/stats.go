@@ -72,7 +72,7 @@ func (c *statsCmd) run(cmd *cobra.Command, _ []string) error {
 
 // hotTopics ranks the key terms of the filed proposals of the year.
 func (c *statsCmd) hotTopics(cmd *cobra.Command, db *sqlite.DB) ([]tian.Count, error) {
-	ps, err := db.Proposals(cmd.Context(), sqlite.Filter{Year: c.year})
+	ps, err := db.Proposals(cmd.Context(), tian.ProposalFilter{Year: c.year})
 	if err != nil {
 		return nil, err
 	}

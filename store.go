@@ -1,0 +1,43 @@
+package tian
+
+import "context"
+
+// ImportOptions control an import into the store.
+type ImportOptions struct {
+	File   string // the file the records came from, for messages
+	Strict bool   // import nothing when any record is bad
+	DryRun bool   // check everything, write nothing
+	// NewUnits creates units the catalogue does not know. Without it an
+	// unknown unit rejects the record, naming the closest known units;
+	// with an empty catalogue units are always created (the catalogue is
+	// learnt from the first import).
+	NewUnits bool
+	Actor    string
+	// Columns maps a field (JSON name) to the column it came from, e.g.
+	// "category" → "I（类别）", so that messages point at the cell.
+	Columns map[string]string
+	// Progress, if set, is called as records are processed.
+	Progress func(done int)
+}
+
+// ProposalFilter selects proposals; zero fields select everything.
+type ProposalFilter struct {
+	Year     int
+	Category string // name or code
+	Numbers  []string
+}
+
+// Store is the system of record as the service uses it. Implementations
+// return ENOTFOUND for a missing proposal and ECONFLICT for a delete that
+// would break a merge.
+type Store interface {
+	ProposalReader
+	Proposals(ctx context.Context, f ProposalFilter) ([]*Proposal, error)
+	CountProposals(ctx context.Context) (int, error)
+	ImportProposals(ctx context.Context, recs []Record, opt ImportOptions) (*ImportReport, error)
+	DeleteProposal(ctx context.Context, number, actor string) error
+	AddFeedback(ctx context.Context, f Feedback) (int64, error)
+	Stats(ctx context.Context, year int) (*Stats, error)
+	Units(ctx context.Context) ([]Unit, error)
+	Categories(ctx context.Context) ([]Category, error)
+}
