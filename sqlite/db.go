@@ -136,6 +136,16 @@ var migrations = []string{
 		target TEXT NOT NULL DEFAULT '',
 		detail TEXT NOT NULL DEFAULT ''
 	);`,
+	`CREATE TABLE tokens (
+		id         INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		role       TEXT NOT NULL CHECK (role IN ('member', 'reviewer', 'staff', 'admin')),
+		hash       TEXT NOT NULL UNIQUE,
+		created_at TEXT NOT NULL,
+		created_by TEXT NOT NULL,
+		revoked_at TEXT NOT NULL DEFAULT '',
+		last_used  TEXT NOT NULL DEFAULT ''
+	);`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

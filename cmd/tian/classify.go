@@ -189,6 +189,16 @@ func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 	}
+	out := c.out
+	if out == "" {
+		out = c.m.modelDir()
+	}
+	return c.trainFrom(ctx, src, out)
+}
+
+// trainFrom trains the models chosen from src's store (with its feedback)
+// and writes them atomically into out.
+func (c *trainCmd) trainFrom(ctx context.Context, src *Main, out string) error {
 	db, err := src.Store(ctx)
 	if err != nil {
 		return err
@@ -204,10 +214,6 @@ func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 	seg, err := src.Segmenter()
 	if err != nil {
 		return err
-	}
-	out := c.out
-	if out == "" {
-		out = c.m.modelDir()
 	}
 	if err := os.MkdirAll(out, 0o750); err != nil {
 		return tian.Errorf(tian.EINVALID, "%v", err)

@@ -50,6 +50,10 @@ type Main struct {
 	index    *index.Index
 	category *classify.Model
 	router   *classify.Router
+
+	// listening, if set, is told the service's base URL once it listens
+	// (tests start the service on port 0).
+	listening func(baseURL string)
 }
 
 // NewMain returns a Main on the process's standard streams.
@@ -144,6 +148,8 @@ func (m *Main) command() *cobra.Command {
 		(&classifyCmd{m: m}).command(),
 		(&trainCmd{m: m}).command(),
 		(&routeCmd{m: m}).command(),
+		(&serveCmd{m: m}).command(),
+		(&tokenCmd{m: m}).command(),
 	)
 	return root
 }

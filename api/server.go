@@ -1,0 +1,84 @@
+// Package api is tian's HTTP service on gin: a JSON API under /api/v1, the
+// embedded web pages, access control by hashed API tokens with roles,
+// Prometheus metrics, and a Go client. It owns HTTP and nothing else: the
+// store, the index and the models arrive as interfaces, wired in cmd.
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+
+	"tian"
+)
+
+// Services is what the service asks of the index, the models and the
+// files: implemented in cmd over the concrete parts.
+type Services interface {
+	Search(ctx context.Context, req tian.SearchRequest) (*tian.SearchResult, error)
+	// Similar finds proposals like a stored one (number) or a text.
+	Similar(ctx context.Context, number, title, body string, k, beforeYear int) ([]tian.Match, error)
+	Groups(ctx context.Context, year int, session string, numbers []string, threshold float64) ([]tian.Group, error)
+	Classify(ctx context.Context, title, body string, k int) (*tian.Suggestion, error)
+	Route(ctx context.Context, title, body, category string, k int) (*tian.Routing, error)
+	// CatchUp brings the index up to date with the store after a write.
+	CatchUp(ctx context.Context) error
+	// ImportFile imports a table (xlsx, csv, tsv, jsonl) by its name.
+	ImportFile(ctx context.Context, path, name string, strict bool, actor string) (*tian.ImportReport, error)
+	// Export writes proposals in a format (xlsx, csv, jsonl).
+	Export(ctx context.Context, w io.Writer, format string, f tian.ProposalFilter) error
+	// ExportGroups writes groups as a workbook for the staff meeting.
+	ExportGroups(w io.Writer, groups []tian.Group) error
+	// Train retrains the models from the store and swaps them in; it
+	// reports its steps through progress.
+	Train(ctx context.Context, progress func(step string)) (string, error)
+	// Models names the serving models' versions.
+	Models() map[string]string
+}
+
+// Config holds the service's limits.
+type Config struct {
+	MaxBodyBytes   int64      // JSON bodies
+	MaxUploadBytes int64      // import uploads
+	RatePerSecond  rate.Limit // per token
+	RateBurst      int
+	RequestTimeout time.Duration
+}
+
+// DefaultConfig are the limits of a committee's intranet service.
+func DefaultConfig() Config {
+	return Config{MaxBodyBytes: 2 << 20, MaxUploadBytes: 50 << 20, RatePerSecond: 100, RateBurst: 200, RequestTimeout: 60 * time.Second}
+}
+
+// Server is the HTTP service.
+type Server struct {
+	Store    tian.Store
+	Tokens   tian.TokenStore
+	Services Services
+	Logger   *slog.Logger
+	Config   Config
+
+	engine   *gin.Engine
+	metrics  *metrics
+	limiters sync.Map // token id → *rate.Limiter
+	training trainingState
+	ready    func() bool
+}
+
+// NewServer builds the routes. ready reports whether the service can take
+// requests (the store and index are open).
+func NewServer(store tian.Store, tokens tian.TokenStore, svc Services, logger *slog.Logger, cfg Config) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{Store: store, Tokens: tokens, Services: svc, Logger: logger, Config: cfg, engine: gin.New(), metrics: newMetrics(svc)}
+	s.routes()
+	return s
+}
+
+// Handler is the service's http.Handler.
+func (s *Server) Handler() http.Handler { return s.engine }

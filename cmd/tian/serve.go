@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"tian"
+	"tian/api"
+)
+
+type serveCmd struct {
+	m    *Main
+	addr string
+	host string
+}
+
+func (c *serveCmd) command() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "serve the API and the pages; an empty data directory gets the demo corpus and a sign-in link",
+		Args:  cobra.NoArgs,
+		RunE:  c.run,
+	}
+	cmd.Flags().StringVar(&c.addr, "addr", ":8080", "listen address")
+	cmd.Flags().StringVar(&c.host, "host", "", "host name for the printed sign-in link (default: localhost)")
+	return cmd
+}
+
+func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
+	ctx := cmd.Context()
+	logger := slog.New(slog.NewJSONHandler(c.m.Stderr, nil))
+	db, err := c.m.Store(ctx)
+	if err != nil {
+		return err
+	}
+	fresh, err := c.m.EnsureDemo(ctx)
+	if err != nil {
+		return err
+	}
+	svc, err := newServices(ctx, c.m)
+	if err != nil {
+		return err
+	}
+	srv := api.NewServer(db, db, svc, logger, api.DefaultConfig())
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return tian.Errorf(tian.EINVALID, "listening on %s: %v", c.addr, err)
+	}
+	base := c.baseURL(ln.Addr())
+	if fresh {
+		secret, _, err := db.CreateToken(ctx, "admin", tian.RoleAdmin, "serve:first-start")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.m.Stdout, "tian: loaded the demo corpus into %s.\n", c.m.DataDir)
+		fmt.Fprintf(c.m.Stdout, "tian: sign in with this link (it carries a new admin token; keep it private):\n\n    %s/signin?token=%s\n\n", base, secret)
+	} else {
+		fmt.Fprintf(c.m.Stdout, "tian: serving %s at %s (make a token with: tian token create --role admin --name NAME)\n", c.m.DataDir, base)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	if c.m.listening != nil {
+		c.m.listening(base)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (c *serveCmd) baseURL(addr net.Addr) string {
+	host := c.host
+	_, port, _ := net.SplitHostPort(addr.String())
+	if host == "" {
+		host = "localhost"
+		if h, _, err := net.SplitHostPort(c.addr); err == nil && h != "" && h != "0.0.0.0" && h != "::" {
+			host = h
+		}
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return "http://" + host + ":" + port
+}
+
+type tokenCmd struct {
+	m    *Main
+	role string
+	name string
+	json bool
+}
+
+func (c *tokenCmd) command() *cobra.Command {
+	cmd := &cobra.Command{Use: "token", Short: "API tokens: create, list, revoke"}
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "create a token; its secret is printed once",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			role, err := tian.ParseRole(c.role)
+			if err != nil {
+				return err
+			}
+			db, err := c.m.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			secret, t, err := db.CreateToken(cmd.Context(), c.name, role, c.m.Actor)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.m.Stdout, "token %d (%s, %s): %s\n", t.ID, t.Name, t.Role, secret)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&c.role, "role", "member", "member, reviewer, staff or admin")
+	create.Flags().StringVar(&c.name, "name", "", "who the token is for")
+	list := &cobra.Command{
+		Use:  "list",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			db, err := c.m.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ts, err := db.Tokens(cmd.Context())
+			if err != nil {
+				return err
+			}
+			for _, t := range ts {
+				state := "live"
+				if t.RevokedAt != "" {
+					state = "revoked " + t.RevokedAt
+				}
+				fmt.Fprintf(c.m.Stdout, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.CreatedAt, state)
+			}
+			return nil
+		},
+	}
+	revoke := &cobra.Command{
+		Use:  "revoke ID",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var id int64
+			if _, err := fmt.Sscan(args[0], &id); err != nil {
+				return tian.Errorf(tian.EINVALID, "token id must be a number, got %q", args[0])
+			}
+			db, err := c.m.Store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return db.RevokeToken(cmd.Context(), id, c.m.Actor)
+		},
+	}
+	cmd.AddCommand(create, list, revoke)
+	return cmd
+}
+
