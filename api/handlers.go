@@ -56,7 +56,9 @@ func (s *Server) apiRoutes() []route {
 func (s *Server) routes() {
 	e := s.engine
 	e.Use(requestID, s.logRequests, s.recoverJSON, s.timeout)
-	e.NoRoute(func(c *gin.Context) { s.failf(c, tian.ENOTFOUND, "no such route: %s %s", c.Request.Method, c.Request.URL.Path) })
+	e.NoRoute(func(c *gin.Context) {
+		s.failf(c, tian.ENOTFOUND, "no such route: %s %s", c.Request.Method, c.Request.URL.Path)
+	})
 	e.HandleMethodNotAllowed = true
 	e.NoMethod(func(c *gin.Context) { s.failf(c, tian.EINVALID, "method %s not allowed here", c.Request.Method) })
 	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })

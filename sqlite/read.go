@@ -250,4 +250,5 @@ func loadRoutings(ctx context.Context, q querier, ids []int64) (map[int64]*routi
 	}
 	return out, nil
 }
+
 var _ tian.Store = (*DB)(nil)

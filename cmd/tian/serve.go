@@ -173,4 +173,3 @@ func (c *tokenCmd) command() *cobra.Command {
 	cmd.AddCommand(create, list, revoke)
 	return cmd
 }
-
