@@ -53,6 +53,24 @@ func (s *Server) apiRoutes() []route {
 	}
 }
 
+// Routes lists the API's routes as "METHOD /path/{param}", as the
+// OpenAPI document writes them.
+func Routes() []string {
+	var s Server
+	s.metrics = &metrics{}
+	var out []string
+	for _, r := range s.apiRoutes() {
+		p := r.path
+		for _, part := range strings.Split(p, "/") {
+			if strings.HasPrefix(part, ":") {
+				p = strings.Replace(p, part, "{"+part[1:]+"}", 1)
+			}
+		}
+		out = append(out, r.method+" "+p)
+	}
+	return out
+}
+
 func (s *Server) routes() {
 	e := s.engine
 	e.Use(requestID, s.logRequests, s.recoverJSON, s.timeout)
