@@ -91,7 +91,9 @@ func (f *fakeServices) Train(context.Context, func(string)) (string, error) {
 	return "category-new", nil
 }
 
-func (f *fakeServices) Models() map[string]string { return map[string]string{"category": "category-test"} }
+func (f *fakeServices) Models() map[string]string {
+	return map[string]string{"category": "category-test"}
+}
 
 // memStore is an in-memory tian.Store and tian.TokenStore.
 type memStore struct {
@@ -169,7 +171,9 @@ func (m *memStore) AddFeedback(_ context.Context, f tian.Feedback) (int64, error
 func (m *memStore) Stats(context.Context, int) (*tian.Stats, error) {
 	return &tian.Stats{Received: 743, Filed: 618, FilingRate: 83.18, Members: 465, Collective: 153}, nil
 }
-func (m *memStore) Units(context.Context) ([]tian.Unit, error)          { return []tian.Unit{{Name: "市民政局"}}, nil }
+func (m *memStore) Units(context.Context) ([]tian.Unit, error) {
+	return []tian.Unit{{Name: "市民政局"}}, nil
+}
 func (m *memStore) Categories(context.Context) ([]tian.Category, error) { return nil, nil }
 func (m *memStore) CreateToken(_ context.Context, name string, role tian.Role, actor string) (string, *tian.APIToken, error) {
 	m.mu.Lock()
@@ -275,7 +279,9 @@ func TestAccessControl(t *testing.T) {
 		{"GET", "/api/v1/tokens", tian.RoleAdmin},
 	}
 	for _, r := range routes {
-		body := func() io.Reader { return jsonBody(api.TextRequest{Title: "关于加快发展社区嵌入式养老服务的提案"}) }
+		body := func() io.Reader {
+			return jsonBody(api.TextRequest{Title: "关于加快发展社区嵌入式养老服务的提案"})
+		}
 		if res, b := e.do(t, tian.RoleNone, r.method, r.path, "application/json", body()); res.StatusCode != http.StatusUnauthorized || !bytes.Contains(b, []byte(`"code":"unauthorized"`)) {
 			t.Errorf("%s %s without a token: %d %s", r.method, r.path, res.StatusCode, b)
 		}
