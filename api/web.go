@@ -40,7 +40,9 @@ func (s *Server) webRoutes() {
 		c.Redirect(http.StatusSeeOther, "/signin")
 	})
 	pages := s.engine.Group("/", s.requirePage)
-	pages.GET("/", func(c *gin.Context) { c.FileFromFS("index.html", http.FS(static)) })
+	// read and served directly: http.FileServer redirects …/index.html to …/
+	index, _ := fs.ReadFile(static, "index.html")
+	pages.GET("/", func(c *gin.Context) { c.Data(http.StatusOK, "text/html; charset=utf-8", index) })
 	pages.GET("/static/app.js", func(c *gin.Context) { c.FileFromFS("app.js", http.FS(static)) })
 }
 
