@@ -150,6 +150,7 @@ func (m *Main) command() *cobra.Command {
 		(&routeCmd{m: m}).command(),
 		(&serveCmd{m: m}).command(),
 		(&tokenCmd{m: m}).command(),
+		(&loadtestCmd{m: m}).command(),
 	)
 	return root
 }
