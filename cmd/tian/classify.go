@@ -124,12 +124,12 @@ func (c *classifyCmd) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	cm, err := c.m.Category()
+	b, err := c.m.Backend(cmd.Context())
 	if err != nil {
 		return err
 	}
 	title, body := splitTitle(text, c.title)
-	s, err := cm.Classify(cmd.Context(), title, body, c.k)
+	s, err := b.Classify(cmd.Context(), title, body, c.k)
 	if err != nil {
 		return err
 	}
@@ -352,27 +352,11 @@ func (c *routeCmd) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	title, body := splitTitle(text, c.title)
-	category := c.category
-	if category == "" {
-		cm, err := c.m.Category()
-		if err != nil {
-			return err
-		}
-		s, err := cm.Classify(ctx, title, body, 1)
-		if err != nil {
-			return err
-		}
-		category = s.Labels[0].Label
-	}
-	r, err := c.m.Router(ctx)
+	b, err := c.m.Backend(ctx)
 	if err != nil {
 		return err
 	}
-	ix, err := c.m.Index(ctx)
-	if err != nil {
-		return err
-	}
-	rt, err := r.Route(ctx, ix, title, body, category, c.k)
+	rt, err := b.Route(ctx, title, body, c.category, c.k)
 	if err != nil {
 		return err
 	}

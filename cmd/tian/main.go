@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"tian"
+	"tian/api"
 	"tian/classify"
 	"tian/index"
 	"tian/segment"
@@ -44,6 +45,9 @@ type Main struct {
 	UserDicts []string
 	// Actor names who runs the command, for the audit log.
 	Actor string
+	// Server, when set, sends search, similar, classify and route to a
+	// running tian service with Token instead of the local data directory.
+	Server, Token string
 
 	seg      *segment.Segmenter
 	store    *sqlite.DB
@@ -108,6 +112,26 @@ func (m *Main) Index(ctx context.Context) (*index.Index, error) {
 	return ix, nil
 }
 
+// backend is what the reading commands ask: the local parts, or a
+// service through the API client.
+type backend interface {
+	Search(ctx context.Context, req tian.SearchRequest) (*tian.SearchResult, error)
+	Similar(ctx context.Context, number, title, body string, k, beforeYear int) ([]tian.Match, error)
+	Classify(ctx context.Context, title, body string, k int) (*tian.Suggestion, error)
+	Route(ctx context.Context, title, body, category string, k int) (*tian.Routing, error)
+}
+
+// Backend returns the API client with --server, else the local services.
+func (m *Main) Backend(ctx context.Context) (backend, error) {
+	if m.Server != "" {
+		if m.Token == "" {
+			return nil, tian.Errorf(tian.EINVALID, "--server needs a token: --token or $TIAN_TOKEN")
+		}
+		return api.NewClient(m.Server, m.Token), nil
+	}
+	return newServices(ctx, m)
+}
+
 // Store opens the system of record in the data directory, once.
 func (m *Main) Store(ctx context.Context) (*sqlite.DB, error) {
 	if m.store == nil {
@@ -131,6 +155,8 @@ func (m *Main) command() *cobra.Command {
 	root.PersistentFlags().StringArrayVar(&m.UserDicts, "user-dict", nil,
 		"extra dictionary file (word [freq [pos]] a line); repeatable, first wins")
 	root.PersistentFlags().StringVar(&m.Actor, "actor", defaultActor(), "who runs the command, for the audit log")
+	root.PersistentFlags().StringVar(&m.Server, "server", "", "a tian service's URL: search, similar, classify and route ask it")
+	root.PersistentFlags().StringVar(&m.Token, "token", os.Getenv("TIAN_TOKEN"), "API token for --server (default $TIAN_TOKEN)")
 	root.AddCommand(
 		(&versionCmd{m: m}).command(),
 		(&segmentCmd{m: m}).command(),

@@ -66,7 +66,7 @@ func (c *searchCmd) command() *cobra.Command {
 }
 
 func (c *searchCmd) run(cmd *cobra.Command, args []string) error {
-	ix, err := c.m.Index(cmd.Context())
+	ix, err := c.m.Backend(cmd.Context())
 	if err != nil {
 		return err
 	}
@@ -147,11 +147,11 @@ func (c *similarCmd) run(cmd *cobra.Command, args []string) error {
 	default:
 		return tian.Errorf(tian.EINVALID, "give a proposal number or --text, not both")
 	}
-	ix, err := c.m.Index(cmd.Context())
+	b, err := c.m.Backend(cmd.Context())
 	if err != nil {
 		return err
 	}
-	ms, err := ix.Similar(cmd.Context(), req)
+	ms, err := b.Similar(cmd.Context(), req.Number, req.Title, req.Body, req.K, req.BeforeYear)
 	if err != nil {
 		return err
 	}

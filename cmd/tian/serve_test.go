@@ -119,6 +119,19 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("stats: %d %q", code, stats.Report)
 	}
 
+	// the CLI through the service: --server and --token
+	out, _, err := runMain(t, "", "--server", s.base, "--token", s.token, "classify", "--json", "关于加快发展社区嵌入式养老服务的提案\n城东区社区养老服务站点不足。")
+	if err != nil || !strings.Contains(out, `"label": "社会建设"`) {
+		t.Errorf("classify --server: %q, %v", out, err)
+	}
+	out, _, err = runMain(t, "", "--server", s.base, "--token", s.token, "search", "加装电梯", "--json")
+	if err != nil || !strings.Contains(out, "<mark>加装电梯</mark>") {
+		t.Errorf("search --server: %.200q, %v", out, err)
+	}
+	if _, _, err := runMain(t, "", "--server", s.base, "--token", "tian_wrong", "similar", "20210205"); tian.ErrorCode(err) != tian.EUNAUTH {
+		t.Errorf("a wrong token through the client: err = %v, want unauthorized", err)
+	}
+
 	// retrain while classifying: no request may fail during the swap
 	var failed, served atomic.Int64
 	stop := make(chan struct{})
