@@ -35,7 +35,10 @@ func startService(t *testing.T) *service {
 	m.listening = func(base string) { ready <- base }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"--data", t.TempDir(), "serve", "--addr", "127.0.0.1:0"}); m.Close() }()
+	go func() {
+		done <- m.Run(ctx, []string{"--data", t.TempDir(), "serve", "--addr", "127.0.0.1:0"})
+		m.Close()
+	}()
 	select {
 	case <-ready:
 	case err := <-done:
