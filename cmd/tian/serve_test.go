@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strings"
@@ -186,3 +188,125 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("shutdown: %v", err)
 	}
 }
+
+// Every route on the real store and index: refused without a token and
+// with a lower role, answered with its own role; malformed input gets a
+// 4xx with a JSON code, never a 5xx.
+func TestEveryRouteOnRealParts(t *testing.T) {
+	s := startService(t)
+	defer s.stop()
+	tokens := map[tian.Role]string{tian.RoleAdmin: s.token}
+	for _, r := range []tian.Role{tian.RoleMember, tian.RoleReviewer, tian.RoleStaff} {
+		var created struct{ Secret string }
+		if code := s.call(t, "POST", "/api/v1/tokens", map[string]string{"name": r.String(), "role": r.String()}, &created); code != 201 {
+			t.Fatalf("creating a %s token: %d", r, code)
+		}
+		tokens[r] = created.Secret
+	}
+	text := map[string]any{"title": "关于加快发展社区嵌入式养老服务的提案", "body": "城东区社区养老服务站点不足。"}
+	routes := []struct {
+		method, path string
+		body         any
+		role         tian.Role
+		status       int
+	}{
+		{"GET", "/api/v1/proposals?year=2024&limit=5", nil, tian.RoleMember, 200},
+		{"GET", "/api/v1/proposals/20210205", nil, tian.RoleMember, 200},
+		{"GET", "/api/v1/proposals/20210205/similar?k=3", nil, tian.RoleMember, 200},
+		{"POST", "/api/v1/similar", text, tian.RoleMember, 200},
+		{"GET", "/api/v1/search?q=%E5%85%BB%E8%80%81&year=2024", nil, tian.RoleMember, 200},
+		{"GET", "/api/v1/stats?year=2024", nil, tian.RoleMember, 200},
+		{"GET", "/api/v1/units", nil, tian.RoleMember, 200},
+		{"GET", "/api/v1/categories", nil, tian.RoleMember, 200},
+		{"GET", "/api/openapi.yaml", nil, tian.RoleMember, 200},
+		{"POST", "/api/v1/classify", text, tian.RoleReviewer, 200},
+		{"POST", "/api/v1/route", text, tian.RoleReviewer, 200},
+		{"POST", "/api/v1/feedback", map[string]any{"number": "20210205", "kind": "category", "suggested": "社会建设", "chosen": "社会建设"}, tian.RoleReviewer, 201},
+		{"GET", "/api/v1/groups?year=2023", nil, tian.RoleStaff, 200},
+		{"GET", "/api/v1/export?format=jsonl&year=2021", nil, tian.RoleStaff, 200},
+		{"GET", "/api/v1/train", nil, tian.RoleStaff, 200},
+		{"GET", "/metrics", nil, tian.RoleStaff, 200},
+		{"POST", "/api/v1/proposals", map[string]any{"number": "20269001", "year": 2026, "title": "关于在高铁南站增设共享单车停放点的提案", "body": "出站口单车乱停。"}, tian.RoleStaff, 201},
+		{"PUT", "/api/v1/proposals/20269001", map[string]any{"year": 2026, "title": "关于在高铁南站增设电子围栏停放点的提案", "body": "出站口单车乱停。"}, tian.RoleStaff, 200},
+		{"DELETE", "/api/v1/proposals/20269001", nil, tian.RoleStaff, 204},
+		{"GET", "/api/v1/tokens", nil, tian.RoleAdmin, 200},
+	}
+	as := func(role tian.Role, method, path string, body any) int {
+		saved := s.token
+		s.token = tokens[role]
+		if role == tian.RoleNone {
+			s.token = ""
+		}
+		defer func() { s.token = saved }()
+		return s.call(t, method, path, body, nil)
+	}
+	for _, r := range routes {
+		if code := as(tian.RoleNone, r.method, r.path, r.body); code != 401 {
+			t.Errorf("%s %s without a token: %d", r.method, r.path, code)
+		}
+		if r.role > tian.RoleMember {
+			if code := as(r.role-1, r.method, r.path, r.body); code != 403 {
+				t.Errorf("%s %s as %s: %d", r.method, r.path, r.role-1, code)
+			}
+		}
+		if code := as(r.role, r.method, r.path, r.body); code != r.status {
+			t.Errorf("%s %s as %s: %d, want %d", r.method, r.path, r.role, code, r.status)
+		}
+	}
+	// a multipart upload through the real import, then found by search
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "2026.csv")
+	fw.Write([]byte("提案号,年度,标题,内容,类别\n20269101,2026,关于在东湖湿地公园设立观鸟点的提案,东湖湿地公园候鸟增多，建议设立观鸟点和科普标识。,生态文明建设\n"))
+	mw.Close()
+	req, _ := http.NewRequest("POST", s.base+"/api/v1/import", &buf)
+	req.Header.Set("Authorization", "Bearer "+tokens[tian.RoleStaff])
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep tian.ImportReport
+	json.NewDecoder(res.Body).Decode(&rep)
+	res.Body.Close()
+	if res.StatusCode != 200 || rep.Inserted != 1 || rep.File != "2026.csv" {
+		t.Errorf("import: %d %+v", res.StatusCode, rep)
+	}
+	var found tian.SearchResult
+	s.call(t, "GET", "/api/v1/search?q=%E8%A7%82%E9%B8%9F%E7%82%B9", nil, &found)
+	if found.Total != 1 {
+		t.Errorf("the imported proposal is not found by search: %d hits", found.Total)
+	}
+	var created struct{ Token tian.APIToken }
+	s.call(t, "POST", "/api/v1/tokens", map[string]string{"name": "temp", "role": "member"}, &created)
+	if code := s.call(t, "DELETE", "/api/v1/tokens/"+strconvItoa(created.Token.ID), nil, nil); code != 204 {
+		t.Errorf("revoke: %d", code)
+	}
+	for _, bad := range []struct{ method, path, body string }{
+		{"POST", "/api/v1/classify", `{"title": 5}`},
+		{"POST", "/api/v1/classify", strings.Repeat("x", 3<<20)},
+		{"POST", "/api/v1/similar", `{"body":"养老","k":-3}`},
+		{"GET", "/api/v1/search?q=" + strings.Repeat("%E5%85%BB+", 3000), ""},
+		{"GET", "/api/v1/search?page=5000&size=100", ""},
+		{"GET", "/api/v1/search?facets=category,year,lead_unit,unit,proposer_type,status,session,year", ""},
+		{"GET", "/api/v1/search?facet_size=100000", ""},
+		{"GET", "/api/v1/groups?numbers=" + strings.Repeat("1,", 25000) + "&year=0", ""},
+		{"POST", "/api/v1/route", `[]`},
+		{"PUT", "/api/v1/proposals/19990001", `{"title":"关于不存在的提案"}`},
+	} {
+		req, _ := http.NewRequest(bad.method, s.base+bad.path, strings.NewReader(bad.body))
+		req.Header.Set("Authorization", "Bearer "+s.token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct{ Code, Message string }
+		json.NewDecoder(res.Body).Decode(&e)
+		res.Body.Close()
+		if res.StatusCode < 400 || res.StatusCode >= 500 || e.Code == "" || e.Message == "" {
+			t.Errorf("%s %.60s: %d %+v, want a 4xx with a code and message", bad.method, bad.path, res.StatusCode, e)
+		}
+	}
+}
+
+func strconvItoa(n int64) string { return fmt.Sprint(n) }
