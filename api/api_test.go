@@ -217,7 +217,7 @@ type env struct {
 	tokens map[tian.Role]string
 }
 
-func newEnv(t *testing.T, cfg api.Config) *env {
+func newEnv(t testing.TB, cfg api.Config) *env {
 	t.Helper()
 	e := &env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}
 	s := api.NewServer(e.store, e.store, e.svc, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
@@ -230,7 +230,7 @@ func newEnv(t *testing.T, cfg api.Config) *env {
 	return e
 }
 
-func (e *env) do(t *testing.T, role tian.Role, method, path, contentType string, body io.Reader) (*http.Response, []byte) {
+func (e *env) do(t testing.TB, role tian.Role, method, path, contentType string, body io.Reader) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, body)
 	if err != nil {

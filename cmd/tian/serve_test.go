@@ -297,6 +297,10 @@ func TestEveryRouteOnRealParts(t *testing.T) {
 		{"GET", "/api/v1/groups?numbers=" + strings.Repeat("1,", 25000) + "&year=0", ""},
 		{"POST", "/api/v1/route", `[]`},
 		{"PUT", "/api/v1/proposals/19990001", `{"title":"关于不存在的提案"}`},
+		// a 1 MB proposal
+		{"POST", "/api/v1/proposals", `{"number":"20269201","title":"关于超长的提案","body":"` + strings.Repeat("长", 350_000) + `"}`},
+		// a 50 MB upload
+		{"POST", "/api/v1/import", strings.Repeat("x", 51<<20)},
 	} {
 		req, _ := http.NewRequest(bad.method, s.base+bad.path, strings.NewReader(bad.body))
 		req.Header.Set("Authorization", "Bearer "+s.token)
