@@ -59,7 +59,7 @@ func (c *loadtestCmd) run(cmd *cobra.Command, _ []string) error {
 	if _, err := sm.EnsureDemo(ctx); err != nil {
 		return err
 	}
-	svc, err := newServices(ctx, sm)
+	svc, err := newServices(ctx, sm, true)
 	if err != nil {
 		return err
 	}

@@ -129,7 +129,7 @@ func (m *Main) Backend(ctx context.Context) (backend, error) {
 		}
 		return api.NewClient(m.Server, m.Token), nil
 	}
-	return newServices(ctx, m)
+	return newServices(ctx, m, false)
 }
 
 // Store opens the system of record in the data directory, once.
@@ -177,6 +177,8 @@ func (m *Main) command() *cobra.Command {
 		(&serveCmd{m: m}).command(),
 		(&tokenCmd{m: m}).command(),
 		(&loadtestCmd{m: m}).command(),
+		(&backupCmd{m: m}).command(),
+		(&restoreCmd{m: m}).command(),
 	)
 	return root
 }

@@ -45,7 +45,7 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := newServices(ctx, c.m)
+	svc, err := newServices(ctx, c.m, true)
 	if err != nil {
 		return err
 	}

@@ -27,23 +27,45 @@ type services struct {
 
 var _ api.Services = (*services)(nil)
 
-func newServices(ctx context.Context, m *Main) (*services, error) {
+// newServices opens the index; with models it also loads the models now
+// (the service fails at start, not at the first request, when a model is
+// broken); without, they load when first asked for.
+func newServices(ctx context.Context, m *Main, models bool) (*services, error) {
 	ix, err := m.Index(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cm, err := m.Category()
-	if err != nil {
-		return nil, err
-	}
-	r, err := m.Router(ctx)
-	if err != nil {
-		return nil, err
-	}
 	s := &services{m: m, ix: ix}
-	s.category.Store(cm)
-	s.router.Store(r)
+	if models {
+		if _, err := s.models(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// models returns the serving models, loading them the first time.
+func (s *services) models(ctx context.Context) (*classify.Model, error) {
+	if cm := s.category.Load(); cm != nil && s.router.Load() != nil {
+		return cm, nil
+	}
+	s.trainMu.Lock()
+	defer s.trainMu.Unlock()
+	if s.category.Load() == nil {
+		cm, err := s.m.Category()
+		if err != nil {
+			return nil, err
+		}
+		s.category.Store(cm)
+	}
+	if s.router.Load() == nil {
+		r, err := s.m.Router(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.router.Store(r)
+	}
+	return s.category.Load(), nil
 }
 
 func (s *services) Search(ctx context.Context, req tian.SearchRequest) (*tian.SearchResult, error) {
@@ -59,12 +81,20 @@ func (s *services) Groups(ctx context.Context, year int, session string, numbers
 }
 
 func (s *services) Classify(ctx context.Context, title, body string, k int) (*tian.Suggestion, error) {
-	return s.category.Load().Classify(ctx, title, body, k)
+	cm, err := s.models(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cm.Classify(ctx, title, body, k)
 }
 
 func (s *services) Route(ctx context.Context, title, body, category string, k int) (*tian.Routing, error) {
+	cm, err := s.models(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if category == "" {
-		sg, err := s.category.Load().Classify(ctx, title, body, 1)
+		sg, err := cm.Classify(ctx, title, body, 1)
 		if err != nil {
 			return nil, err
 		}
@@ -146,5 +176,12 @@ func (s *services) Train(ctx context.Context, progress func(string)) (string, er
 }
 
 func (s *services) Models() map[string]string {
-	return map[string]string{"category": s.category.Load().Version(), "router": s.router.Load().Version()}
+	out := map[string]string{}
+	if cm := s.category.Load(); cm != nil {
+		out["category"] = cm.Version()
+	}
+	if r := s.router.Load(); r != nil {
+		out["router"] = r.Version()
+	}
+	return out
 }
