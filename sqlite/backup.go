@@ -32,3 +32,24 @@ func (db *DB) Counts(ctx context.Context) (map[string]int, error) {
 	}
 	return out, nil
 }
+
+// Check runs SQLite's integrity check and the foreign-key check; it
+// returns an EINTERNAL error describing the first problem.
+func (db *DB) Check(ctx context.Context) error {
+	var res string
+	if err := db.db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return internal("sqlite.Check", err)
+	}
+	if res != "ok" {
+		return tian.Errorf(tian.EINTERNAL, "integrity check: %s", res)
+	}
+	rows, err := db.db.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return internal("sqlite.Check", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		return tian.Errorf(tian.EINTERNAL, "foreign key check found a dangling reference")
+	}
+	return rows.Err()
+}
