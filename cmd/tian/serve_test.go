@@ -141,18 +141,33 @@ func TestServeEndToEnd(t *testing.T) {
 	var failed, served atomic.Int64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	for range 3 {
+	// classify, search and write at once while the models are retrained
+	work := []func(i int) bool{
+		func(int) bool {
+			var out tian.Suggestion
+			return s.call(t, "POST", "/api/v1/classify", text, &out) == 200 && len(out.Labels) > 0
+		},
+		func(int) bool {
+			var out tian.SearchResult
+			return s.call(t, "GET", "/api/v1/search?q=%E5%85%BB%E8%80%81", nil, &out) == 200 && out.Total > 0
+		},
+		func(i int) bool {
+			p := tian.Proposal{Number: fmt.Sprintf("2026%04d", i), Year: 2026, Title: "关于城南区增设第" + fmt.Sprint(i) + "条公交线路的提案",
+				Body: "城南区大学城公交线路少，建议增设线路。"}
+			return s.call(t, "POST", "/api/v1/proposals", p, nil) == 201
+		},
+	}
+	for _, do := range work {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
+			for i := 0; ; i++ {
 				select {
 				case <-stop:
 					return
 				default:
 				}
-				var out tian.Suggestion
-				if code := s.call(t, "POST", "/api/v1/classify", text, &out); code != 200 || len(out.Labels) == 0 {
+				if !do(i) {
 					failed.Add(1)
 				}
 				served.Add(1)
@@ -182,7 +197,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("training: %+v", status)
 	}
 	if failed.Load() > 0 || served.Load() < 10 {
-		t.Errorf("%d of %d classify requests failed during retraining", failed.Load(), served.Load())
+		t.Errorf("%d of %d requests failed during retraining", failed.Load(), served.Load())
 	}
 	if err := s.stop(); err != nil {
 		t.Errorf("shutdown: %v", err)
