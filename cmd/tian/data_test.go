@@ -327,6 +327,9 @@ func TestSearchSimilarGroupCommands(t *testing.T) {
 
 // The embedded default models are what `tian train --corpus` makes now.
 func TestEmbeddedModelsAreFresh(t *testing.T) {
+	if raceEnabled {
+		t.Skip("retrains the models, slow under -race; .ci/run runs it without")
+	}
 	dir := t.TempDir()
 	if _, _, err := runIn(t, t.TempDir(), "train", "--corpus", "--out", dir); err != nil {
 		t.Fatal(err)
