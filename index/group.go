@@ -50,10 +50,7 @@ const (
 // single linkage would. Groups over MaxSize are re-split with a higher
 // threshold. Singletons are not returned.
 func (ix *Index) Groups(ctx context.Context, req GroupRequest) ([]tian.Group, error) {
-	p := DefaultParams()
-	if req.Params != nil {
-		p = *req.Params
-	}
+	p := paramsOr(req.Params)
 	if req.Threshold == 0 {
 		req.Threshold = DefaultThreshold
 	}

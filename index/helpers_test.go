@@ -2,7 +2,6 @@ package index_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"sync"
@@ -94,29 +93,6 @@ func loadDemo(ctx context.Context, db *sqlite.DB) error {
 	}
 	_, err = db.ImportProposals(ctx, res.Records, tian.ImportOptions{File: "demo", Strict: true})
 	return err
-}
-
-// gold is testdata/gold.json.
-type gold struct {
-	Groups []struct {
-		Label   string   `json:"label"`
-		Year    int      `json:"year"`
-		Members []string `json:"members"`
-	} `json:"groups"`
-	NearDuplicates [][2]string `json:"near_duplicates"`
-}
-
-func readGold(tb testing.TB) gold {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "gold.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var g gold
-	if err := json.Unmarshal(b, &g); err != nil {
-		tb.Fatal(err)
-	}
-	return g
 }
 
 func sharedData(tb testing.TB, rel string) string {

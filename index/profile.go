@@ -35,6 +35,14 @@ func DefaultParams() Params {
 	return Params{Alpha: 0.8, ShingleK: 0, NearDuplicate: 0.25, MinScore: 0.05}
 }
 
+// paramsOr returns *p, or DefaultParams when p is nil.
+func paramsOr(p *Params) Params {
+	if p == nil {
+		return DefaultParams()
+	}
+	return *p
+}
+
 // IDF gives inverse document frequencies.
 type IDF interface {
 	IDF(term string) float64

@@ -36,10 +36,7 @@ const (
 // whether it is a near-duplicate (resubmitted or copied text) or only on
 // the same topic.
 func (ix *Index) Similar(ctx context.Context, req SimilarRequest) ([]tian.Match, error) {
-	p := DefaultParams()
-	if req.Params != nil {
-		p = *req.Params
-	}
+	p := paramsOr(req.Params)
 	if req.K == 0 {
 		req.K = 10
 	}

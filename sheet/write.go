@@ -89,9 +89,30 @@ func writeJSONL(w io.Writer, ps []*tian.Proposal) error {
 // numbers such as 20240123 stay as written), a bold frozen header and
 // readable column widths.
 func writeXLSX(w io.Writer, ps []*tian.Proposal) error {
+	header := headerRow()
+	widths := map[string]float64{"标题": 40, "内容": 80, "办理答复": 50, "主办单位": 24, "协办单位": 30, "不予立案理由": 24}
+	cols := make([]float64, len(header))
+	for i, h := range header {
+		cols[i] = 12
+		if v, ok := widths[h]; ok {
+			cols[i] = v
+		}
+	}
+	return writeWorkbook(w, "提案", header, cols, func(add func([]string) error) error {
+		for _, p := range ps {
+			if err := add(row(p)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// writeWorkbook streams one sheet: a bold, frozen header, column widths,
+// then the rows fill gives, every cell as text.
+func writeWorkbook(w io.Writer, sheet string, header []string, widths []float64, fill func(add func([]string) error) error) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	const sheet = "提案"
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
@@ -103,12 +124,7 @@ func writeXLSX(w io.Writer, ps []*tian.Proposal) error {
 	if err != nil {
 		return err
 	}
-	widths := map[string]float64{"标题": 40, "内容": 80, "办理答复": 50, "主办单位": 24, "协办单位": 30, "不予立案理由": 24}
-	for i, f := range Fields {
-		width := 12.0
-		if v, ok := widths[f.Header]; ok {
-			width = v
-		}
+	for i, width := range widths {
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return err
 		}
@@ -116,14 +132,17 @@ func writeXLSX(w io.Writer, ps []*tian.Proposal) error {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A1", cells(headerRow(), bold)); err != nil {
+	if err := sw.SetRow("A1", cells(header, bold)); err != nil {
 		return err
 	}
-	for i, p := range ps {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, cells(row(p), 0)); err != nil {
-			return err
-		}
+	next := 2
+	err = fill(func(values []string) error {
+		cell, _ := excelize.CoordinatesToCellName(1, next)
+		next++
+		return sw.SetRow(cell, cells(values, 0))
+	})
+	if err != nil {
+		return err
 	}
 	if err := sw.Flush(); err != nil {
 		return err
@@ -143,47 +162,20 @@ func cells(values []string, style int) []any {
 // the staff meeting: one row per member, the group's label, cohesion and
 // usual lead unit on its first row.
 func WriteGroupsXLSX(w io.Writer, groups []tian.Group) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "并案分组"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	for i, width := range []float64{8, 24, 10, 24, 12, 50, 30, 10} {
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return err
-		}
-	}
 	header := []string{"组号", "议题", "凝聚度", "常见主办单位", "提案号", "标题", "入组理由（共有关键词）", "与组内平均相似度"}
-	if err := sw.SetRow("A1", cells(header, bold)); err != nil {
-		return err
-	}
-	row := 2
-	for gi, g := range groups {
-		for mi, m := range g.Members {
-			label, cohesion, lead := "", "", ""
-			if mi == 0 {
-				label, cohesion, lead = strings.Join(g.Label, "、"), strconv.FormatFloat(g.Cohesion, 'f', 3, 64), g.LeadUnit
+	return writeWorkbook(w, "并案分组", header, []float64{8, 24, 10, 24, 12, 50, 30, 10}, func(add func([]string) error) error {
+		for gi, g := range groups {
+			for mi, m := range g.Members {
+				label, cohesion, lead := "", "", ""
+				if mi == 0 {
+					label, cohesion, lead = strings.Join(g.Label, "、"), strconv.FormatFloat(g.Cohesion, 'f', 3, 64), g.LeadUnit
+				}
+				if err := add([]string{strconv.Itoa(gi + 1), label, cohesion, lead, m.Number, m.Title,
+					strings.Join(m.Reason, "、"), strconv.FormatFloat(m.Score, 'f', 3, 64)}); err != nil {
+					return err
+				}
 			}
-			vals := []string{strconv.Itoa(gi + 1), label, cohesion, lead, m.Number, m.Title,
-				strings.Join(m.Reason, "、"), strconv.FormatFloat(m.Score, 'f', 3, 64)}
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			if err := sw.SetRow(cell, cells(vals, 0)); err != nil {
-				return err
-			}
-			row++
 		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.Write(w)
+		return nil
+	})
 }
