@@ -261,11 +261,7 @@ func (ix *Index) numbersOfYear(ctx context.Context, y int) ([]string, error) {
 	if err != nil {
 		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.EvalGroups", Err: err}
 	}
-	out := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		out[i] = h.ID
-	}
-	return out, nil
+	return hitIDs(res), nil
 }
 
 // DuplicateEval is the quality of the near_duplicate flag against gold

@@ -94,10 +94,7 @@ func (ix *Index) Groups(ctx context.Context, req GroupRequest) ([]tian.Group, er
 }
 
 // member is a proposal of the set with its profile.
-type member struct {
-	p    *tian.Proposal
-	prof *profile
-}
+type member = candidate
 
 // groupSet reads the set: the numbers from the index by year, session or
 // list, then the proposals from the store, with their profiles.
@@ -137,25 +134,7 @@ func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]me
 	if len(res.Hits) > MaxGroupSet {
 		return nil, tian.Errorf(tian.ETOOLARGE, "the set holds more than %d proposals; narrow it", MaxGroupSet)
 	}
-	numbers := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		numbers[i] = h.ID
-	}
-	ps, err := ix.store.ProposalsByNumber(ctx, numbers)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := ix.corpus()
-	if err != nil {
-		return nil, err
-	}
-	set := make([]member, 0, len(numbers))
-	for _, n := range numbers {
-		if pr, ok := ps[n]; ok {
-			set = append(set, member{pr, ix.profileOf(pr, cs, p)})
-		}
-	}
-	return set, nil
+	return ix.withProfiles(ctx, hitIDs(res), p)
 }
 
 // graph is a sparse symmetric similarity graph over set indexes.

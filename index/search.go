@@ -65,11 +65,7 @@ func (ix *Index) Search(ctx context.Context, req tian.SearchRequest) (*tian.Sear
 			out.Facets[name] = facetCounts(fr.Terms.Terms(), fr.Total)
 		}
 	}
-	numbers := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		numbers[i] = h.ID
-	}
-	ps, err := ix.store.ProposalsByNumber(ctx, numbers)
+	ps, err := ix.store.ProposalsByNumber(ctx, hitIDs(res))
 	if err != nil {
 		return nil, err
 	}

@@ -96,10 +96,39 @@ func (ix *Index) Similar(ctx context.Context, req SimilarRequest) ([]tian.Match,
 	return matches, nil
 }
 
-// candidate is a proposal fetched for exact scoring.
+// candidate is a proposal with its profile, for exact scoring.
 type candidate struct {
 	p    *tian.Proposal
 	prof *profile
+}
+
+// withProfiles reads the proposals of numbers that still exist, in that
+// order, with their profiles.
+func (ix *Index) withProfiles(ctx context.Context, numbers []string, p Params) ([]candidate, error) {
+	ps, err := ix.store.ProposalsByNumber(ctx, numbers)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := ix.corpus()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]candidate, 0, len(numbers))
+	for _, n := range numbers {
+		if pr, ok := ps[n]; ok {
+			out = append(out, candidate{pr, ix.profileOf(pr, cs, p)})
+		}
+	}
+	return out, nil
+}
+
+// hitIDs are the proposal numbers of search hits, in order.
+func hitIDs(res *bleve.SearchResult) []string {
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.ID
+	}
+	return out
 }
 
 // candidates fetches up to n proposals sharing the profile's strongest
@@ -110,21 +139,7 @@ func (ix *Index) candidates(ctx context.Context, prof *profile, self string, res
 	if err != nil || len(numbers) == 0 {
 		return nil, err
 	}
-	ps, err := ix.store.ProposalsByNumber(ctx, numbers)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := ix.corpus()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]candidate, 0, len(numbers))
-	for _, num := range numbers {
-		if c, ok := ps[num]; ok {
-			out = append(out, candidate{c, ix.profileOf(c, cs, p)})
-		}
-	}
-	return out, nil
+	return ix.withProfiles(ctx, numbers, p)
 }
 
 func (ix *Index) candidateNumbers(ctx context.Context, prof *profile, self string, restrict []query.Query, n int) ([]string, error) {
@@ -161,11 +176,7 @@ func (ix *Index) candidateNumbers(ctx context.Context, prof *profile, self strin
 	if err != nil {
 		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Similar", Err: err}
 	}
-	out := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		out[i] = h.ID
-	}
-	return out, nil
+	return hitIDs(res), nil
 }
 
 func round3(x float64) float64 {
