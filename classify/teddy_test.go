@@ -2,6 +2,7 @@ package classify_test
 
 import (
 	"testing"
+	"tian/internal/shareddata"
 
 	"tian/classify"
 	"tian/sheet"
@@ -11,7 +12,7 @@ import (
 // stratified 5-fold cross-validation (peer: TF-IDF characters 1–3 and
 // LinearSVC, macro-F1 0.725).
 func TestTeddyCupFolds(t *testing.T) {
-	path := sharedData(t, "teddycup2020c/sample/附件2.xlsx")
+	path := shareddata.Path(t, "teddycup2020c/sample/附件2.xlsx")
 	res, err := sheet.ReadProposals(path, sheet.Options{})
 	if err != nil {
 		t.Fatal(err)

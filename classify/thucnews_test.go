@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"tian/internal/shareddata"
 	"time"
 
 	"tian/classify"
@@ -22,19 +23,6 @@ func seg(tb testing.TB) *segment.Segmenter {
 		tb.Fatal(err)
 	}
 	return s
-}
-
-func sharedData(tb testing.TB, rel string) string {
-	tb.Helper()
-	root := os.Getenv("TIAN_SHARED_DATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "shared", "data")
-	}
-	path := filepath.Join(root, rel)
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("%s not present (third-party evaluation data)", path)
-	}
-	return path
 }
 
 func readTitles(tb testing.TB, path string) []classify.Doc {
@@ -58,7 +46,7 @@ func readTitles(tb testing.TB, path string) []classify.Doc {
 // THUCNews titles, trained on dev and tested on test: a generic benchmark
 // with peers measured on the same split (../shared/data/README.md).
 func TestTHUCNews(t *testing.T) {
-	dir := sharedData(t, "thucnews-titles")
+	dir := shareddata.Path(t, "thucnews-titles")
 	train := readTitles(t, filepath.Join(dir, "dev.txt"))
 	test := readTitles(t, filepath.Join(dir, "test.txt"))
 	t0 := time.Now()

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"tian/internal/shareddata"
 
 	"tian/classify"
 )
@@ -16,7 +17,7 @@ func TestTune(t *testing.T) {
 	if os.Getenv("TIAN_TUNE") == "" {
 		t.Skip("set TIAN_TUNE=1 to tune")
 	}
-	train := readTitles(t, filepath.Join(sharedData(t, "thucnews-titles"), "dev.txt"))
+	train := readTitles(t, filepath.Join(shareddata.Path(t, "thucnews-titles"), "dev.txt"))
 	for _, grams := range [][]int{{2, 3}, {1, 2, 3}} { // chosen: {1, 2, 3}, 12 epochs, rate 0.1
 		for _, epochs := range []int{12, 20} {
 			for _, rate := range []float64{0.1, 0.2, 0.4} {

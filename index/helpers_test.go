@@ -3,7 +3,6 @@ package index_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -93,19 +92,6 @@ func loadDemo(ctx context.Context, db *sqlite.DB) error {
 	}
 	_, err = db.ImportProposals(ctx, res.Records, tian.ImportOptions{File: "demo", Strict: true})
 	return err
-}
-
-func sharedData(tb testing.TB, rel string) string {
-	tb.Helper()
-	root := os.Getenv("TIAN_SHARED_DATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "shared", "data")
-	}
-	path := filepath.Join(root, rel)
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("%s not present (third-party evaluation data)", path)
-	}
-	return path
 }
 
 func storeOpts() tian.ImportOptions { return tian.ImportOptions{File: "test", Actor: "test"} }

@@ -3,6 +3,7 @@ package index_test
 import (
 	"path/filepath"
 	"testing"
+	"tian/internal/shareddata"
 
 	"tian/index"
 )
@@ -15,7 +16,7 @@ import (
 // (STS-B 0.602, SOHU dd 0.706, dc 0.550). The character 1–2-gram peer on
 // STS-B (0.655) is not beaten yet.
 func TestSTSSpearman(t *testing.T) {
-	dir := sharedData(t, "sts-zh")
+	dir := shareddata.Path(t, "sts-zh")
 	f := demo(t)
 	sets := []struct {
 		name  string

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"tian/internal/shareddata"
 
 	"tian/index"
 )
@@ -46,7 +47,7 @@ func TestTuneSTS(t *testing.T) {
 	if os.Getenv("TIAN_TUNE") == "" {
 		t.Skip("set TIAN_TUNE=1 to tune")
 	}
-	train := mustRead(t, index.ReadSTSB, filepath.Join(sharedData(t, "sts-zh"), "STS-B", "STS-B.train.data"))
+	train := mustRead(t, index.ReadSTSB, filepath.Join(shareddata.Path(t, "sts-zh"), "STS-B", "STS-B.train.data"))
 	var corpus []string
 	for _, p := range train {
 		corpus = append(corpus, p.A, p.B)

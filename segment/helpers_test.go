@@ -1,8 +1,6 @@
 package segment_test
 
 import (
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -34,21 +32,6 @@ func words(toks []tian.Token) []string {
 		}
 	}
 	return out
-}
-
-// sharedData returns the path of a folder of ../shared/data (the project's
-// third-party evaluation data), skipping the test when it is absent.
-func sharedData(tb testing.TB, name string) string {
-	tb.Helper()
-	root := os.Getenv("TIAN_SHARED_DATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "shared", "data")
-	}
-	dir := filepath.Join(root, name)
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("%s not present (third-party data, see ../shared/data/README.md)", dir)
-	}
-	return dir
 }
 
 func contains(list []string, w string) bool {

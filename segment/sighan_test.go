@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"tian/internal/shareddata"
 	"unicode/utf8"
 
 	"github.com/go-ego/gse"
@@ -111,7 +112,7 @@ func sharedOrPanic() interface {
 const pkuFloor = 0.833
 
 func TestSighanPKUAndMSR(t *testing.T) {
-	dir := sharedData(t, "sighan2005")
+	dir := shareddata.Path(t, "sighan2005")
 	defaultSegmenter(t)
 	var plain gse.Segmenter
 	plain.SkipLog = true

@@ -6,24 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"tian/internal/shareddata"
 
 	"github.com/xuri/excelize/v2"
 
 	"tian/sheet"
 )
-
-func sharedData(t *testing.T, rel string) string {
-	t.Helper()
-	root := os.Getenv("TIAN_SHARED_DATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "shared", "data")
-	}
-	path := filepath.Join(root, rel)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s not present (third-party evaluation data)", path)
-	}
-	return path
-}
 
 // Every row of the real workbooks arrives with its text intact (only the
 // padding around it trimmed) and its dates parsed, Excel serials included.
@@ -31,7 +19,7 @@ func TestReadRealWorkbooks(t *testing.T) {
 	for _, rel := range []string{"teddycup2020c/sample/附件2.xlsx", "teddycup2020c/full/full_dataset_sheet_4.xlsx",
 		"teddycup2020c/full/full_dataset_sheet_3.xlsx"} {
 		t.Run(filepath.Base(rel), func(t *testing.T) {
-			path := sharedData(t, rel)
+			path := shareddata.Path(t, rel)
 			res, err := sheet.ReadProposals(path, sheet.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -82,7 +70,7 @@ func TestReadRealWorkbooks(t *testing.T) {
 }
 
 func TestReadRealCSVWithMapping(t *testing.T) {
-	path := sharedData(t, "liuyan-gas/all_pages_location.csv")
+	path := shareddata.Path(t, "liuyan-gas/all_pages_location.csv")
 	mapping, err := sheet.ParseMapping([]string{"number=replyID", "body=replyContentMain", "submitted=replyDate",
 		"reply=handleContent", "reply_date=handleTime", "category=typeNameD"})
 	if err != nil {

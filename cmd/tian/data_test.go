@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"tian/internal/shareddata"
 
 	"tian"
 )
@@ -203,7 +204,8 @@ func TestImportStrictAndErrorsNameFileRowColumn(t *testing.T) {
 // The real files of ../shared/data import whole with the usual headers or
 // a mapping; importing twice changes nothing.
 func TestImportRealFiles(t *testing.T) {
-	data := sharedData(t)
+	data := shareddata.Root()
+	shareddata.Path(t, ".")
 	dir := t.TempDir()
 	sheet4 := filepath.Join(data, "teddycup2020c", "full", "full_dataset_sheet_4.xlsx")
 	for round := 1; round <= 2; round++ {
@@ -237,18 +239,6 @@ func TestImportRealFiles(t *testing.T) {
 	if rep.Rows != 1050 || rep.Inserted != 1050 {
 		t.Errorf("liuyan-gas: %+v, want all 1050 rows", rep)
 	}
-}
-
-func sharedData(t *testing.T) string {
-	t.Helper()
-	root := os.Getenv("TIAN_SHARED_DATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("%s not present (third-party evaluation data)", root)
-	}
-	return root
 }
 
 // NewMainWithData returns a Main on a data directory, for tests that look
