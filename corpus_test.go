@@ -1,8 +1,6 @@
 package tian_test
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"io/fs"
 	"os"
@@ -30,21 +28,13 @@ type gold struct {
 
 func readCorpus(tb testing.TB) []tian.Proposal {
 	tb.Helper()
-	b, err := fs.ReadFile(tian.DemoFS(), tian.DemoProposals)
+	ps, err := tian.ReadDemo()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var out []tian.Proposal
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		dec := json.NewDecoder(strings.NewReader(sc.Text()))
-		dec.DisallowUnknownFields()
-		var p tian.Proposal
-		if err := dec.Decode(&p); err != nil {
-			tb.Fatalf("proposals.jsonl:%d: %v", line, err)
-		}
-		out = append(out, p)
+	out := make([]tian.Proposal, len(ps))
+	for i, p := range ps {
+		out[i] = *p
 	}
 	return out
 }

@@ -1,7 +1,11 @@
 package tian
 
 import (
+	"bufio"
+	"bytes"
 	"embed"
+	"encoding/json"
+	"fmt"
 	"io/fs"
 )
 
@@ -27,4 +31,26 @@ func DemoFS() fs.FS {
 		panic(err) // the embedded tree always has testdata/
 	}
 	return sub
+}
+
+// ReadDemo parses the embedded demo proposals strictly (an unknown field is
+// an error naming the line), in the order of the file.
+func ReadDemo() ([]*Proposal, error) {
+	b, err := fs.ReadFile(DemoFS(), DemoProposals)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Proposal
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		dec.DisallowUnknownFields()
+		p := &Proposal{}
+		if err := dec.Decode(p); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", DemoProposals, line, err)
+		}
+		out = append(out, p)
+	}
+	return out, sc.Err()
 }

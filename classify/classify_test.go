@@ -1,11 +1,8 @@
 package classify_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"io/fs"
 	"strings"
 	"testing"
 
@@ -15,19 +12,9 @@ import (
 
 func corpusDocs(tb testing.TB) ([]*tian.Proposal, []classify.Doc) {
 	tb.Helper()
-	b, err := fs.ReadFile(tian.DemoFS(), tian.DemoProposals)
+	ps, err := tian.ReadDemo()
 	if err != nil {
 		tb.Fatal(err)
-	}
-	var ps []*tian.Proposal
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var p tian.Proposal
-		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
-			tb.Fatal(err)
-		}
-		ps = append(ps, &p)
 	}
 	return ps, classify.WithFeedback(ps, nil)
 }
@@ -35,8 +22,7 @@ func corpusDocs(tb testing.TB) ([]*tian.Proposal, []classify.Doc) {
 // Proposals of later years, classified by a model trained on the earlier
 // ones: the categories a reviewer would give, with calibrated confidence.
 func TestClassifyCorpusByYear(t *testing.T) {
-	_, docs := corpusDocs(t)
-	ps, _ := corpusDocs(t)
+	ps, docs := corpusDocs(t)
 	var train, test []classify.Doc
 	for i, p := range ps {
 		if p.Year <= 2023 {

@@ -1,10 +1,7 @@
 package synth_test
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"io/fs"
 	"strings"
 	"testing"
 
@@ -14,21 +11,11 @@ import (
 
 func corpus(t *testing.T) []*tian.Proposal {
 	t.Helper()
-	b, err := fs.ReadFile(tian.DemoFS(), tian.DemoProposals)
+	ps, err := tian.ReadDemo()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []*tian.Proposal
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var p tian.Proposal
-		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, &p)
-	}
-	return out
+	return ps
 }
 
 func TestGeneratorRecombinesDeterministically(t *testing.T) {
