@@ -131,7 +131,7 @@ func TrainRouter(ctx context.Context, seg tian.Segmenter, ps []*tian.Proposal, u
 	var coCands [][]candidateScore
 	for _, i := range order {
 		x := rs[i]
-		feats, err := r.features(ctx, nb, x.p.Title, x.p.Body, x.p.Category, x.p.Year, textProb[i])
+		feats, _, err := r.features(ctx, nb, x.p.Title, x.p.Body, x.p.Category, x.p.Year, textProb[i])
 		if err != nil {
 			return nil, err
 		}
@@ -348,17 +348,19 @@ func priors(rs []routed) map[string]map[string]float64 {
 	return lead
 }
 
-// features computes every unit's features for a text.
-func (r *Router) features(ctx context.Context, nb tian.Neighbours, title, body, category string, before int, textProb map[string]float64) ([][]float64, error) {
+// features computes every unit's features for a text, and returns the
+// similar past proposals it consulted: the evidence of the suggestions.
+func (r *Router) features(ctx context.Context, nb tian.Neighbours, title, body, category string, before int, textProb map[string]float64) ([][]float64, []tian.Match, error) {
 	feats := make([][]float64, len(r.Units))
 	for u := range feats {
 		feats[u] = make([]float64, nFeatures)
 	}
 	pos := r.unitIndex()
+	var ms []tian.Match
 	if nb != nil {
-		ms, err := nb.SimilarText(ctx, title, body, r.Config.Neighbours, before)
-		if err != nil {
-			return nil, err
+		var err error
+		if ms, err = nb.SimilarText(ctx, title, body, r.Config.Neighbours, before); err != nil {
+			return nil, nil, err
 		}
 		var total float64
 		for _, m := range ms {
@@ -388,7 +390,7 @@ func (r *Router) features(ctx context.Context, nb tian.Neighbours, title, body, 
 		feats[u][fCatLead] = r.CatLead[category][name]
 		feats[u][fDuty] = cosineMap(words, r.duties[name])
 	}
-	return feats, nil
+	return feats, ms, nil
 }
 
 func (r *Router) unitIndex() map[string]int {
@@ -542,13 +544,9 @@ func (r *Router) Route(ctx context.Context, nb tian.Neighbours, title, body, cat
 	if k <= 0 {
 		k = 3
 	}
-	feats, err := r.features(ctx, nb, title, body, category, 0, labelProbs(r.text, title, body))
+	feats, similar, err := r.features(ctx, nb, title, body, category, 0, labelProbs(r.text, title, body))
 	if err != nil {
 		return nil, err
-	}
-	var similar []tian.Match
-	if nb != nil {
-		similar, _ = nb.SimilarText(ctx, title, body, r.Config.Neighbours, 0)
 	}
 	text := dutySet(r.seg, title+"\n"+body)
 	out := &tian.Routing{Model: r.version}
@@ -677,7 +675,7 @@ func EvaluateRouter(ctx context.Context, r *Router, nb tian.Neighbours, ps []*ti
 		if p.Status != tian.StatusFiled || p.LeadUnit == "" {
 			continue
 		}
-		feats, err := r.features(ctx, nb, p.Title, p.Body, p.Category, p.Year, labelProbs(r.text, p.Title, p.Body))
+		feats, _, err := r.features(ctx, nb, p.Title, p.Body, p.Category, p.Year, labelProbs(r.text, p.Title, p.Body))
 		if err != nil {
 			return ev, err
 		}
