@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -109,7 +111,7 @@ func (s *Server) bindJSON(c *gin.Context, v any) bool {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
-		if errorsAs(err, &mbe) {
+		if errors.As(err, &mbe) {
 			s.fail(c, err)
 		} else {
 			s.failf(c, tian.EINVALID, "the body is not the JSON expected: %v", err)
@@ -448,7 +450,7 @@ func (s *Server) importFile(c *gin.Context) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		var mbe *http.MaxBytesError
-		if errorsAs(err, &mbe) {
+		if errors.As(err, &mbe) {
 			s.fail(c, err)
 			return
 		}
@@ -518,7 +520,7 @@ func (s *Server) startTraining(c *gin.Context) {
 	t.mu.Unlock()
 	who := actor(c)
 	go func() {
-		version, err := s.Services.Train(contextBackground(), func(step string) {
+		version, err := s.Services.Train(context.Background(), func(step string) {
 			t.mu.Lock()
 			t.Steps = append(t.Steps, step)
 			t.mu.Unlock()
@@ -529,7 +531,7 @@ func (s *Server) startTraining(c *gin.Context) {
 			t.Error = tian.ErrorMessage(err)
 		}
 		t.mu.Unlock()
-		s.Tokens.Audit(contextBackground(), who, "train", version, t.Error)
+		s.Tokens.Audit(context.Background(), who, "train", version, t.Error)
 	}()
 	c.JSON(http.StatusAccepted, gin.H{"running": true})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -78,8 +77,6 @@ func (m *Main) EnsureDemo(ctx context.Context) (bool, error) {
 	}
 	return true, nil
 }
-
-func dirOf(path string) string { return filepath.Dir(path) }
 
 // demoProposals returns the embedded demo corpus, as training reads it.
 func demoProposals() ([]*tian.Proposal, []tian.Feedback, error) {

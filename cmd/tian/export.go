@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -65,7 +66,7 @@ func (c *exportCmd) run(cmd *cobra.Command, _ []string) error {
 // writeFileAtomic writes through a temporary file in the same folder and
 // renames it into place, so a crash never leaves a half-written file.
 func writeFileAtomic(path string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(dirOf(path), ".tian-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tian-*")
 	if err != nil {
 		return tian.Errorf(tian.EINVALID, "writing %s: %v", path, err)
 	}
