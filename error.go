@@ -15,6 +15,16 @@ const (
 	EUNAUTH    = "unauthorized"
 	EFORBIDDEN = "forbidden"
 	EINTERNAL  = "internal" // a bug or an environment failure
+	// ENOSPACE: the data directory's disk is (nearly) full; nothing was
+	// written. Reads keep working.
+	ENOSPACE = "insufficient_storage"
+	// EUNAVAILABLE: the service cannot do this now (starting, busy, a
+	// part is behind); try again later.
+	EUNAVAILABLE = "unavailable"
+	// ETIMEOUT: the work took longer than its deadline and was stopped;
+	// anything committed before the deadline stays committed.
+	ETIMEOUT   = "timeout"
+	ERATELIMIT = "rate_limited"
 )
 
 // Error is the one error type of tian: a machine-readable code, a message

@@ -33,6 +33,18 @@ func (e *RowError) Error() string {
 type Record struct {
 	Row      int
 	Proposal Proposal
+	// Fields names the fields (JSON names: "title", "reply", …) the
+	// source had for this record: a sheet's mapped columns, a JSON line's
+	// keys. nil means a whole record (the API's PUT): every field is
+	// written. On an update, a field not named keeps its stored value
+	// unless ImportOptions.ClearAbsent is set.
+	Fields []string
+}
+
+// ColumnMapping says which header of a file went to which field.
+type ColumnMapping struct {
+	Column string `json:"column"` // the header as written, with its letter for sheets
+	Field  string `json:"field"`  // the proposal field (JSON name)
 }
 
 // ImportReport says what an import did. Rejected rows are listed in
@@ -48,7 +60,11 @@ type ImportReport struct {
 	Warnings      []RowError `json:"warnings,omitempty"`
 	NewCategories []string   `json:"new_categories,omitempty"`
 	NewUnits      []string   `json:"new_units,omitempty"`
-	Committed     bool       `json:"committed"` // false when --strict refused the file
+	// Mapping lists which header went to which field; Unmapped the
+	// headers no field took (their cells were not imported).
+	Mapping   []ColumnMapping `json:"mapping"`
+	Unmapped  []string        `json:"unmapped"`
+	Committed bool            `json:"committed"` // false when --strict refused the file
 }
 
 // Summary is the one-line account of a report, in Chinese as the office

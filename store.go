@@ -13,6 +13,10 @@ type ImportOptions struct {
 	// learnt from the first import).
 	NewUnits bool
 	Actor    string
+	// ClearAbsent empties, on an update, the fields a record does not
+	// have (Record.Fields). Without it they keep their stored values, so
+	// a file of only 提案号, 标题 and 内容 never wipes a proposal's reply.
+	ClearAbsent bool
 	// Columns maps a field (JSON name) to the column it came from, e.g.
 	// "category" → "I（类别）", so that messages point at the cell.
 	Columns map[string]string
