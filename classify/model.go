@@ -171,7 +171,7 @@ func (m *Model) Classify(_ context.Context, title, body string, k int) (*tian.Su
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return z[order[a]] > z[order[b]] })
-	s := &tian.Suggestion{Threshold: m.Threshold, Model: m.version}
+	s := &tian.Suggestion{Labels: make([]tian.Scored, 0, k), Threshold: m.Threshold, Model: m.version}
 	for _, c := range order[:k] {
 		s.Labels = append(s.Labels, tian.Scored{Label: m.Labels[c], Prob: round4(z[c])})
 	}
@@ -201,10 +201,10 @@ func (m *Model) evidence(x sparse, c int, title, body string) []tian.Evidence {
 			contrib[term[2:]] += v
 		}
 	}
-	var out []tian.Evidence
+	out := []tian.Evidence{} // never nil: the API serialises it as a list
 	for t, w := range contrib {
 		if len([]rune(t)) >= 2 && strings.IndexFunc(t, unicode.IsLetter) >= 0 {
-			out = append(out, tian.Evidence{Term: t, Weight: round4(w)})
+			out = append(out, tian.Evidence{Term: t, Weight: round4(w), Spans: [][2]int{}})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

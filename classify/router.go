@@ -549,7 +549,8 @@ func (r *Router) Route(ctx context.Context, nb tian.Neighbours, title, body, cat
 		return nil, err
 	}
 	text := dutySet(r.seg, title+"\n"+body)
-	out := &tian.Routing{Model: r.version}
+	// never nil lists: the API serialises them, and pages iterate them
+	out := &tian.Routing{Lead: []tian.UnitSuggestion{}, Co: []tian.UnitSuggestion{}, Model: r.version}
 	lead := r.rank(feats, r.Lead, leadFeatures)
 	for _, u := range lead[:min(k, len(lead))] {
 		out.Lead = append(out.Lead, r.suggestion(u, feats[u], r.Lead, leadFeatures, similar, text, true))
@@ -579,7 +580,8 @@ func (r *Router) rank(feats [][]float64, coef []float64, idx []int) []int {
 // past proposals it handled and the duties the text matched.
 func (r *Router) suggestion(u int, f, coef []float64, idx []int, similar []tian.Match, text map[string]bool, lead bool) tian.UnitSuggestion {
 	name := r.Units[u]
-	s := tian.UnitSuggestion{Unit: name, Score: math.Round(predict(coef, pick(f, idx))*1000) / 1000}
+	s := tian.UnitSuggestion{Unit: name, Score: math.Round(predict(coef, pick(f, idx))*1000) / 1000,
+		Similar: []string{}, Duties: []string{}, Features: []string{}}
 	for _, m := range similar {
 		if r.canonical(m.LeadUnit) == name || (!lead && contains(r.canonicalAll(m.CoUnits), name)) {
 			s.Similar = append(s.Similar, fmt.Sprintf("%s %s", m.Number, m.Title))
