@@ -1,6 +1,9 @@
 package tian
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Role is what a token may do. Each role may do all a lower one may.
 type Role int
@@ -52,8 +55,20 @@ type TokenStore interface {
 	Tokens(ctx context.Context) ([]APIToken, error)
 	// RevokeToken revokes a token; ENOTFOUND if there is none.
 	RevokeToken(ctx context.Context, id int64, actor string) error
-	// Authenticate returns the live token with this secret, or EUNAUTH.
+	// Authenticate returns the live token with this secret, or EUNAUTH,
+	// and records when the token was last used (best effort: a failure
+	// to record it, on a full disk say, does not fail the request).
 	Authenticate(ctx context.Context, secret string) (*APIToken, error)
+	// CreateSession signs a browser in with a live token: it returns a
+	// new session secret (for the cookie: never the API token itself),
+	// valid for ttl. Only its hash is stored.
+	CreateSession(ctx context.Context, tokenID int64, ttl time.Duration) (secret string, err error)
+	// SessionToken returns the live token behind a live session; EUNAUTH
+	// when the session is unknown, expired or signed out, or its token
+	// revoked.
+	SessionToken(ctx context.Context, secret string) (*APIToken, error)
+	// DeleteSession signs a session out; an unknown one is no error.
+	DeleteSession(ctx context.Context, secret string) error
 	// Audit records an action.
 	Audit(ctx context.Context, actor, action, target, detail string) error
 }
