@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"tian"
 	"tian/api"
@@ -23,9 +25,12 @@ import (
 // exercise HTTP: routing, access control, validation and JSON shapes. The
 // end-to-end tests in cmd/tian run the real parts behind the same server.
 type fakeServices struct {
-	mu      sync.Mutex
-	catchUp int
-	trained chan struct{}
+	mu         sync.Mutex
+	catchUp    int
+	catchUpErr error         // what CatchUp fails with, if anything
+	spaceErr   error         // what CheckSpace fails with, if anything
+	importing  chan struct{} // when set, imports wait for it to close
+	trained    chan struct{}
 }
 
 func (f *fakeServices) Search(_ context.Context, req tian.SearchRequest) (*tian.SearchResult, error) {
@@ -61,17 +66,39 @@ func (f *fakeServices) Route(_ context.Context, title, body, category string, k 
 
 func (f *fakeServices) CatchUp(context.Context) error {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.catchUp++
-	f.mu.Unlock()
-	return nil
+	return f.catchUpErr
 }
 
-func (f *fakeServices) ImportFile(_ context.Context, path, name string, strict bool, actor string) (*tian.ImportReport, error) {
-	b, err := os.ReadFile(path)
+func (f *fakeServices) IndexStatus(context.Context) api.IndexStatus {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.catchUpErr != nil {
+		return api.IndexStatus{Behind: 1, Error: tian.ErrorMessage(f.catchUpErr)}
+	}
+	return api.IndexStatus{}
+}
+
+func (f *fakeServices) CheckSpace(int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.spaceErr
+}
+
+func (f *fakeServices) ImportFile(ctx context.Context, req api.ImportRequest) (*tian.ImportReport, error) {
+	if f.importing != nil {
+		<-f.importing
+	}
+	b, err := os.ReadFile(req.Path)
 	if err != nil {
 		return nil, err
 	}
-	return &tian.ImportReport{File: name, Rows: bytes.Count(b, []byte("\n")) - 1, Committed: true}, nil
+	rows := bytes.Count(b, []byte("\n")) - 1
+	if req.Progress != nil {
+		req.Progress(rows, rows)
+	}
+	return &tian.ImportReport{File: req.Name, Rows: rows, Committed: true, Mapping: []tian.ColumnMapping{}, Unmapped: []string{}}, f.CatchUp(ctx)
 }
 
 func (f *fakeServices) Export(_ context.Context, w io.Writer, format string, _ tian.ProposalFilter) error {
@@ -100,6 +127,7 @@ type memStore struct {
 	mu        sync.Mutex
 	proposals map[string]*tian.Proposal
 	tokens    map[string]*tian.APIToken
+	sessions  map[string]int64 // session secret → token id
 	audit     []string
 	feedback  []tian.Feedback
 }
@@ -107,7 +135,7 @@ type memStore struct {
 func newMemStore() *memStore {
 	return &memStore{proposals: map[string]*tian.Proposal{"20210205": {Number: "20210205", Year: 2021,
 		Title: "关于简化老旧小区加装电梯审批流程的提案", Body: "城东区建设路街道加装电梯审批慢。", Category: "社会建设"}},
-		tokens: map[string]*tian.APIToken{}}
+		tokens: map[string]*tian.APIToken{}, sessions: map[string]int64{}}
 }
 
 func (m *memStore) Proposal(_ context.Context, n string) (*tian.Proposal, error) {
@@ -202,6 +230,31 @@ func (m *memStore) Authenticate(_ context.Context, sec string) (*tian.APIToken, 
 		return t, nil
 	}
 	return nil, tian.Errorf(tian.EUNAUTH, "unknown token")
+}
+func (m *memStore) CreateSession(_ context.Context, id int64, _ time.Duration) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	sec := fmt.Sprintf("tians_session_%d_%d", id, len(m.sessions))
+	m.sessions[sec] = id
+	return sec, nil
+}
+func (m *memStore) SessionToken(_ context.Context, sec string) (*tian.APIToken, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if id, ok := m.sessions[sec]; ok {
+		for _, t := range m.tokens {
+			if t.ID == id {
+				return t, nil
+			}
+		}
+	}
+	return nil, tian.Errorf(tian.EUNAUTH, "登录已失效")
+}
+func (m *memStore) DeleteSession(_ context.Context, sec string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.sessions, sec)
+	return nil
 }
 func (m *memStore) Audit(_ context.Context, actor, action, target, detail string) error {
 	m.mu.Lock()

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -9,17 +10,29 @@ import (
 	"tian"
 )
 
-// codes maps tian's error codes to HTTP statuses; the client maps them
-// back.
+// Codes the API gives besides tian's own.
+const (
+	// EUNSUPPORTED: the body's media type is not the one the route reads.
+	EUNSUPPORTED = "unsupported_media_type"
+	// ECROSSORIGIN: a write from another origin (CSRF defence).
+	ECROSSORIGIN = "cross_origin"
+)
+
+// codes maps error codes to HTTP statuses; the client maps them back.
 var codes = map[string]int{
-	tian.EINVALID:   http.StatusBadRequest,
-	tian.ENOTFOUND:  http.StatusNotFound,
-	tian.ECONFLICT:  http.StatusConflict,
-	tian.ETOOLARGE:  http.StatusRequestEntityTooLarge,
-	tian.EUNAUTH:    http.StatusUnauthorized,
-	tian.EFORBIDDEN: http.StatusForbidden,
-	tian.EINTERNAL:  http.StatusInternalServerError,
-	"rate_limited":  http.StatusTooManyRequests,
+	tian.EINVALID:     http.StatusBadRequest,
+	tian.ENOTFOUND:    http.StatusNotFound,
+	tian.ECONFLICT:    http.StatusConflict,
+	tian.ETOOLARGE:    http.StatusRequestEntityTooLarge,
+	tian.EUNAUTH:      http.StatusUnauthorized,
+	tian.EFORBIDDEN:   http.StatusForbidden,
+	tian.EINTERNAL:    http.StatusInternalServerError,
+	tian.ENOSPACE:     http.StatusInsufficientStorage,
+	tian.EUNAVAILABLE: http.StatusServiceUnavailable,
+	tian.ETIMEOUT:     http.StatusGatewayTimeout,
+	tian.ERATELIMIT:   http.StatusTooManyRequests,
+	EUNSUPPORTED:      http.StatusUnsupportedMediaType,
+	ECROSSORIGIN:      http.StatusForbidden,
 }
 
 // ErrorResponse is the body of every error.
@@ -30,21 +43,31 @@ type ErrorResponse struct {
 }
 
 // fail writes err as JSON with its status. Internal errors are logged and
-// answered with a generic message.
+// answered with a generic message; an expired deadline is a 504 that says
+// so, never an internal error.
 func (s *Server) fail(c *gin.Context, err error) {
-	code := tian.ErrorCode(err)
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		code, err = tian.ETOOLARGE, tian.Errorf(tian.ETOOLARGE, "the request body is larger than %d bytes", mbe.Limit)
+	switch {
+	case errors.As(err, &mbe):
+		err = tian.Errorf(tian.ETOOLARGE, "请求内容超过 %d 字节的上限", mbe.Limit)
+	case tian.ErrorCode(err) == tian.EINTERNAL && errors.Is(err, context.DeadlineExceeded):
+		err = tian.Errorf(tian.ETIMEOUT, "处理超过 %s 仍未完成，已停止；请缩小范围后重试", s.Config.RequestTimeout)
+	case tian.ErrorCode(err) == tian.EINTERNAL && errors.Is(err, context.Canceled):
+		err = tian.Errorf(tian.EUNAVAILABLE, "请求已取消")
 	}
+	code := tian.ErrorCode(err)
 	status, ok := codes[code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
+	msg := tian.ErrorMessage(err)
 	if status >= 500 {
 		s.Logger.Error("request failed", "request_id", c.GetString(ctxRequestID), "route", c.FullPath(), "err", err.Error())
+		if code == tian.EINTERNAL {
+			msg = "服务内部错误，已记录；请把请求编号告诉管理员"
+		}
 	}
-	c.AbortWithStatusJSON(status, ErrorResponse{Code: code, Message: tian.ErrorMessage(err), RequestID: c.GetString(ctxRequestID)})
+	c.AbortWithStatusJSON(status, ErrorResponse{Code: code, Message: msg, RequestID: c.GetString(ctxRequestID)})
 }
 
 func (s *Server) failf(c *gin.Context, code, format string, args ...any) {

@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,34 +25,38 @@ type route struct {
 	method, path string
 	role         tian.Role
 	handler      gin.HandlerFunc
+	writes       bool // changes the store or the models: refused on a full disk
 }
 
 func (s *Server) apiRoutes() []route {
+	const w = true
 	return []route{
-		{"GET", "/api/v1/proposals", tian.RoleMember, s.listProposals},
-		{"POST", "/api/v1/proposals", tian.RoleStaff, s.createProposal},
-		{"GET", "/api/v1/proposals/:number", tian.RoleMember, s.getProposal},
-		{"PUT", "/api/v1/proposals/:number", tian.RoleStaff, s.updateProposal},
-		{"DELETE", "/api/v1/proposals/:number", tian.RoleStaff, s.deleteProposal},
-		{"GET", "/api/v1/proposals/:number/similar", tian.RoleMember, s.similarByNumber},
-		{"POST", "/api/v1/similar", tian.RoleMember, s.similarByText},
-		{"GET", "/api/v1/search", tian.RoleMember, s.search},
-		{"GET", "/api/v1/stats", tian.RoleMember, s.stats},
-		{"GET", "/api/v1/units", tian.RoleMember, s.units},
-		{"GET", "/api/v1/categories", tian.RoleMember, s.categories},
-		{"POST", "/api/v1/classify", tian.RoleReviewer, s.classify},
-		{"POST", "/api/v1/route", tian.RoleReviewer, s.route},
-		{"POST", "/api/v1/feedback", tian.RoleReviewer, s.feedback},
-		{"GET", "/api/v1/groups", tian.RoleStaff, s.groups},
-		{"POST", "/api/v1/import", tian.RoleStaff, s.importFile},
-		{"GET", "/api/v1/export", tian.RoleStaff, s.export},
-		{"POST", "/api/v1/train", tian.RoleStaff, s.startTraining},
-		{"GET", "/api/v1/train", tian.RoleStaff, s.trainingStatus},
-		{"GET", "/api/v1/tokens", tian.RoleAdmin, s.listTokens},
-		{"POST", "/api/v1/tokens", tian.RoleAdmin, s.createToken},
-		{"DELETE", "/api/v1/tokens/:id", tian.RoleAdmin, s.revokeToken},
-		{"GET", "/api/openapi.yaml", tian.RoleMember, s.openAPI},
-		{"GET", "/metrics", tian.RoleStaff, s.metrics.handler()},
+		{"GET", "/api/v1/proposals", tian.RoleMember, s.listProposals, false},
+		{"POST", "/api/v1/proposals", tian.RoleStaff, s.createProposal, w},
+		{"GET", "/api/v1/proposals/:number", tian.RoleMember, s.getProposal, false},
+		{"PUT", "/api/v1/proposals/:number", tian.RoleStaff, s.updateProposal, w},
+		{"DELETE", "/api/v1/proposals/:number", tian.RoleStaff, s.deleteProposal, w},
+		{"GET", "/api/v1/proposals/:number/similar", tian.RoleMember, s.similarByNumber, false},
+		{"POST", "/api/v1/similar", tian.RoleMember, s.similarByText, false},
+		{"GET", "/api/v1/search", tian.RoleMember, s.search, false},
+		{"GET", "/api/v1/stats", tian.RoleMember, s.stats, false},
+		{"GET", "/api/v1/units", tian.RoleMember, s.units, false},
+		{"GET", "/api/v1/categories", tian.RoleMember, s.categories, false},
+		{"POST", "/api/v1/classify", tian.RoleReviewer, s.classify, false},
+		{"POST", "/api/v1/route", tian.RoleReviewer, s.route, false},
+		{"POST", "/api/v1/feedback", tian.RoleReviewer, s.feedback, w},
+		{"GET", "/api/v1/groups", tian.RoleStaff, s.groups, false},
+		{"POST", "/api/v1/import", tian.RoleStaff, s.importFile, w},
+		{"GET", "/api/v1/export", tian.RoleStaff, s.export, false},
+		{"POST", "/api/v1/train", tian.RoleStaff, s.startTraining, w},
+		{"GET", "/api/v1/train", tian.RoleStaff, s.trainingStatus, false},
+		{"GET", "/api/v1/jobs", tian.RoleStaff, s.listJobs, false},
+		{"GET", "/api/v1/jobs/:id", tian.RoleStaff, s.getJob, false},
+		{"GET", "/api/v1/tokens", tian.RoleAdmin, s.listTokens, false},
+		{"POST", "/api/v1/tokens", tian.RoleAdmin, s.createToken, w},
+		{"DELETE", "/api/v1/tokens/:id", tian.RoleAdmin, s.revokeToken, w},
+		{"GET", "/api/openapi.yaml", tian.RoleMember, s.openAPI, false},
+		{"GET", "/metrics", tian.RoleStaff, s.metrics.handler(), false},
 	}
 }
 
@@ -75,12 +80,12 @@ func Routes() []string {
 
 func (s *Server) routes() {
 	e := s.engine
-	e.Use(requestID, s.logRequests, s.recoverJSON, s.timeout)
+	e.Use(requestID, securityHeaders, s.logRequests, s.recoverJSON, s.crossOrigin, s.timeout)
 	e.NoRoute(func(c *gin.Context) {
-		s.failf(c, tian.ENOTFOUND, "no such route: %s %s", c.Request.Method, c.Request.URL.Path)
+		s.failf(c, tian.ENOTFOUND, "没有这个地址：%s %s", c.Request.Method, c.Request.URL.Path)
 	})
 	e.HandleMethodNotAllowed = true
-	e.NoMethod(func(c *gin.Context) { s.failf(c, tian.EINVALID, "method %s not allowed here", c.Request.Method) })
+	e.NoMethod(func(c *gin.Context) { s.failf(c, tian.EINVALID, "此地址不接受 %s 方法", c.Request.Method) })
 	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	e.GET("/readyz", s.readyz)
 	for _, r := range s.apiRoutes() {
@@ -88,25 +93,46 @@ func (s *Server) routes() {
 		if r.path == "/api/v1/import" {
 			limit = s.Config.MaxUploadBytes
 		}
-		e.Handle(r.method, r.path, limitBody(limit), s.require(r.role), r.handler)
+		chain := []gin.HandlerFunc{limitBody(limit), s.require(r.role)}
+		if r.writes {
+			chain = append(chain, s.needSpace)
+		}
+		e.Handle(r.method, r.path, append(chain, r.handler)...)
 	}
 	s.webRoutes()
+}
+
+// needSpace refuses a write, before anything is written, when the data
+// directory's disk is nearly full; reads go on.
+func (s *Server) needSpace(c *gin.Context) {
+	if err := s.Services.CheckSpace(0); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Next()
 }
 
 // SetReady sets the readiness check.
 func (s *Server) SetReady(ready func() bool) { s.ready = ready }
 
+// readyz says whether the service takes requests, which models serve,
+// and how far the index lags behind the store (searches miss what it
+// has not caught up with; writes are still acknowledged).
 func (s *Server) readyz(c *gin.Context) {
 	if s.ready != nil && !s.ready() {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "starting"})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready", "models": s.Services.Models()})
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "models": s.Services.Models(), "index": s.Services.IndexStatus(c.Request.Context())})
 }
 
-// bindJSON decodes a JSON body strictly: unknown fields and trailing data
-// are errors.
+// bindJSON decodes a JSON body strictly: the media type must say JSON,
+// and unknown fields and trailing data are errors.
 func (s *Server) bindJSON(c *gin.Context, v any) bool {
+	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
+		s.failf(c, EUNSUPPORTED, "请求内容须为 JSON（Content-Type: application/json）")
+		return false
+	}
 	dec := json.NewDecoder(c.Request.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -114,12 +140,12 @@ func (s *Server) bindJSON(c *gin.Context, v any) bool {
 		if errors.As(err, &mbe) {
 			s.fail(c, err)
 		} else {
-			s.failf(c, tian.EINVALID, "the body is not the JSON expected: %v", err)
+			s.failf(c, tian.EINVALID, "请求内容不是所需的 JSON：%v", err)
 		}
 		return false
 	}
 	if dec.More() {
-		s.failf(c, tian.EINVALID, "the body holds more than one JSON value")
+		s.failf(c, tian.EINVALID, "请求内容含有多个 JSON 值")
 		return false
 	}
 	return true
@@ -133,7 +159,7 @@ func (s *Server) queryInt(c *gin.Context, name string, def int) (int, bool) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < -1_000_000_000 || n > 1_000_000_000 {
-		s.failf(c, tian.EINVALID, "parameter %s must be a whole number, got %q", name, v)
+		s.failf(c, tian.EINVALID, "参数 %s 须为整数，收到 %q", name, v)
 		return 0, false
 	}
 	return n, true
@@ -153,7 +179,7 @@ func (s *Server) listProposals(c *gin.Context) {
 		return
 	}
 	if limit < 1 || limit > 500 || offset < 0 {
-		s.failf(c, tian.EINVALID, "limit must be 1–500 and offset 0 or more")
+		s.failf(c, tian.EINVALID, "limit 须在 1–500 之间，offset 不能为负")
 		return
 	}
 	ps, err := s.Store.Proposals(c.Request.Context(), tian.ProposalFilter{Year: year, Category: c.Query("category")})
@@ -196,7 +222,7 @@ func (s *Server) writeProposal(c *gin.Context, number string) {
 	ctx := c.Request.Context()
 	if number != "" {
 		if p.Number != "" && p.Number != number {
-			s.failf(c, tian.EINVALID, "the body's number %s differs from the path's %s", p.Number, number)
+			s.failf(c, tian.EINVALID, "请求中的提案号 %s 与地址中的 %s 不一致", p.Number, number)
 			return
 		}
 		p.Number = number
@@ -205,7 +231,7 @@ func (s *Server) writeProposal(c *gin.Context, number string) {
 			return
 		}
 	} else if _, err := s.Store.Proposal(ctx, p.Number); err == nil {
-		s.failf(c, tian.ECONFLICT, "proposal %s exists; PUT /api/v1/proposals/%s replaces it", p.Number, p.Number)
+		s.failf(c, tian.ECONFLICT, "提案 %s 已存在；要替换请用 PUT /api/v1/proposals/%s", p.Number, p.Number)
 		return
 	}
 	rep, err := s.Store.ImportProposals(ctx, []tian.Record{{Row: 1, Proposal: p}},
@@ -216,17 +242,12 @@ func (s *Server) writeProposal(c *gin.Context, number string) {
 	}
 	if len(rep.Errors) > 0 {
 		e := rep.Errors[0]
-		s.failf(c, tian.EINVALID, "%s: %s", e.Column, e.Message)
+		s.failf(c, tian.EINVALID, "%s：%s", e.Column, e.Message)
 		return
 	}
-	if err := s.Services.CatchUp(ctx); err != nil {
-		s.fail(c, err)
-		return
-	}
-	stored, err := s.Store.Proposal(ctx, p.Number)
-	if err != nil {
-		s.fail(c, err)
-		return
+	stored := s.afterCommit(c, func(ctx context.Context) (*tian.Proposal, error) { return s.Store.Proposal(ctx, p.Number) })
+	if stored == nil {
+		stored = &p
 	}
 	status := http.StatusOK
 	if number == "" {
@@ -235,16 +256,35 @@ func (s *Server) writeProposal(c *gin.Context, number string) {
 	c.JSON(status, stored)
 }
 
-func (s *Server) deleteProposal(c *gin.Context) {
-	ctx := c.Request.Context()
-	if err := s.Store.DeleteProposal(ctx, c.Param("number"), actor(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
+// afterCommit runs once the store has committed a write: the write is
+// acknowledged whatever happens next. It brings the index up to date on
+// a context of its own (the request's deadline may have passed); when
+// that fails (a full disk, say) the index is behind, which /readyz shows
+// and the service's catch-up loop mends, and the response says so in
+// X-Index-Status. read, if set, fetches what to answer with.
+func (s *Server) afterCommit(c *gin.Context, read func(context.Context) (*tian.Proposal, error)) *tian.Proposal {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), s.Config.RequestTimeout)
+	defer cancel()
 	if err := s.Services.CatchUp(ctx); err != nil {
+		s.Logger.Warn("index behind after a committed write", "request_id", c.GetString(ctxRequestID), "route", c.FullPath(), "err", err.Error())
+		c.Header("X-Index-Status", "behind")
+	}
+	if read == nil {
+		return nil
+	}
+	p, err := read(ctx)
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+func (s *Server) deleteProposal(c *gin.Context) {
+	if err := s.Store.DeleteProposal(c.Request.Context(), c.Param("number"), actor(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.afterCommit(c, nil)
 	c.Status(http.StatusNoContent)
 }
 
@@ -310,11 +350,11 @@ func (s *Server) text(c *gin.Context) (TextRequest, bool) {
 		return r, false
 	}
 	if strings.TrimSpace(r.Title+r.Body) == "" {
-		s.failf(c, tian.EINVALID, "give a title or a body")
+		s.failf(c, tian.EINVALID, "请填写标题或正文")
 		return r, false
 	}
 	if r.K < 0 || r.K > 100 {
-		s.failf(c, tian.EINVALID, "k must be between 0 and 100")
+		s.failf(c, tian.EINVALID, "k 须在 0–100 之间")
 		return r, false
 	}
 	return r, true
@@ -359,9 +399,19 @@ func (s *Server) route(c *gin.Context) {
 	c.JSON(http.StatusOK, rt)
 }
 
+// maxFeedbackText caps a judged text, as a proposal's body is capped.
+const maxFeedbackText = 30000
+
+// feedback stores a reviewer's verdict. The store checks that the
+// proposal and the chosen category or unit exist, so a verdict can never
+// bring a new label into the models.
 func (s *Server) feedback(c *gin.Context) {
 	var f tian.Feedback
 	if !s.bindJSON(c, &f) {
+		return
+	}
+	if n := utf8.RuneCountInString(f.Text); n > maxFeedbackText {
+		s.failf(c, tian.ETOOLARGE, "反馈所附文本 %d 字，超过 %d 字上限", n, maxFeedbackText)
 		return
 	}
 	f.ID, f.At, f.Actor = 0, "", actor(c)
@@ -405,6 +455,10 @@ func (s *Server) categories(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"categories": orEmpty(cs)})
 }
 
+// maxGroupSet bounds one grouping request: an office groups a session's
+// or a year's proposals, not a province's archive at once.
+const maxGroupSet = 10000
+
 func (s *Server) groups(c *gin.Context) {
 	year, ok := s.queryInt(c, "year", 0)
 	if !ok {
@@ -413,8 +467,8 @@ func (s *Server) groups(c *gin.Context) {
 	threshold := 0.0
 	if v := c.Query("threshold"); v != "" {
 		t, err := strconv.ParseFloat(v, 64)
-		if err != nil || t <= 0 || t > 1 {
-			s.failf(c, tian.EINVALID, "threshold must be a number in (0,1], got %q", v)
+		if err != nil || math.IsNaN(t) || t <= 0 || t > 1 {
+			s.failf(c, tian.EINVALID, "threshold 须为 (0,1] 之间的数，收到 %q", v)
 			return
 		}
 		threshold = t
@@ -423,9 +477,13 @@ func (s *Server) groups(c *gin.Context) {
 	if v := c.Query("numbers"); v != "" {
 		numbers = strings.Split(v, ",")
 	}
+	if len(numbers) > maxGroupSet {
+		s.failf(c, tian.ETOOLARGE, "一次最多为 %d 件提案分组，收到 %d 件；请按年度或届次分组", maxGroupSet, len(numbers))
+		return
+	}
 	format := c.DefaultQuery("format", "json")
 	if format != "json" && format != "xlsx" {
-		s.failf(c, tian.EINVALID, "format must be json or xlsx, got %q", format)
+		s.failf(c, tian.EINVALID, "format 须为 json 或 xlsx，收到 %q", format)
 		return
 	}
 	gs, err := s.Services.Groups(c.Request.Context(), year, c.Query("session"), numbers, threshold)
@@ -444,8 +502,11 @@ func (s *Server) groups(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"groups": orEmpty(gs)})
 }
 
-// importFile takes a multipart upload (field "file"), saves it to a
-// temporary file and imports it.
+// importFile takes a multipart upload (field "file") and imports it as a
+// job: a file that imports within Config.ImportWait is answered with its
+// report (200); a larger one with 202 and the job, whose final report
+// GET /api/v1/jobs/{id} gives once the store has committed and the
+// index has caught up. Nothing committed is ever answered with an error.
 func (s *Server) importFile(c *gin.Context) {
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -454,7 +515,12 @@ func (s *Server) importFile(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.failf(c, tian.EINVALID, "send the file as multipart form field \"file\": %v", err)
+		s.failf(c, tian.EINVALID, "请以 multipart 表单字段 \"file\" 上传文件：%v", err)
+		return
+	}
+	// the store and the index grow by a few times the file's size
+	if err := s.Services.CheckSpace(4 * fh.Size); err != nil {
+		s.fail(c, err)
 		return
 	}
 	name := filepath.Base(fh.Filename)
@@ -463,18 +529,30 @@ func (s *Server) importFile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "upload"+filepath.Ext(name))
 	if err := c.SaveUploadedFile(fh, path); err != nil {
+		os.RemoveAll(dir)
 		s.fail(c, err)
 		return
 	}
-	rep, err := s.Services.ImportFile(c.Request.Context(), path, name, c.Query("strict") == "true", actor(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, rep)
+	req := ImportRequest{Path: path, Name: name, Strict: c.Query("strict") == "true", Actor: actor(c)}
+	job, done := s.jobs.start("import", req.Actor, s.Config.JobTimeout, func(ctx context.Context, p progress) (any, error) {
+		defer os.RemoveAll(dir)
+		req.Progress = p.rows
+		p.step("导入 " + name)
+		rep, err := s.Services.ImportFile(ctx, req)
+		if err == nil {
+			p.step(rep.Summary())
+		}
+		return rep, err
+	})
+	s.waitOrAccept(c, job, done, s.Config.ImportWait, func(j Job) {
+		if j.Error != nil {
+			s.fail(c, tian.Errorf(j.Error.Code, "%s", j.Error.Message))
+			return
+		}
+		c.JSON(http.StatusOK, j.Result)
+	})
 }
 
 func (s *Server) export(c *gin.Context) {
@@ -487,7 +565,7 @@ func (s *Server) export(c *gin.Context) {
 		"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
 	ct, known := types[format]
 	if !known {
-		s.failf(c, tian.EINVALID, "format must be xlsx, csv or jsonl, got %q", format)
+		s.failf(c, tian.EINVALID, "format 须为 xlsx、csv 或 jsonl，收到 %q", format)
 		return
 	}
 	c.Header("Content-Type", ct)
@@ -497,51 +575,42 @@ func (s *Server) export(c *gin.Context) {
 	}
 }
 
-// trainingState is the background training job.
-type trainingState struct {
-	mu       sync.Mutex
-	Running  bool      `json:"running"`
-	Steps    []string  `json:"steps"`
-	Started  time.Time `json:"started"`
-	Finished time.Time `json:"finished"`
-	Version  string    `json:"version,omitempty"`
-	Error    string    `json:"error,omitempty"`
-}
-
+// startTraining retrains the models as a job (202); one at a time.
 func (s *Server) startTraining(c *gin.Context) {
-	t := &s.training
-	t.mu.Lock()
-	if t.Running {
-		t.mu.Unlock()
-		s.failf(c, tian.ECONFLICT, "training is already running")
+	s.trainMu.Lock()
+	defer s.trainMu.Unlock()
+	if j, ok := s.jobs.latest("train"); ok && j.State == JobRunning {
+		s.failf(c, tian.ECONFLICT, "模型正在训练（任务 %s），请等它完成", j.ID)
 		return
 	}
-	t.Running, t.Steps, t.Started, t.Finished, t.Version, t.Error = true, nil, time.Now(), time.Time{}, "", ""
-	t.mu.Unlock()
 	who := actor(c)
-	go func() {
-		version, err := s.Services.Train(context.Background(), func(step string) {
-			t.mu.Lock()
-			t.Steps = append(t.Steps, step)
-			t.mu.Unlock()
-		})
-		t.mu.Lock()
-		t.Running, t.Finished, t.Version = false, time.Now(), version
-		if err != nil {
-			t.Error = tian.ErrorMessage(err)
-		}
-		t.mu.Unlock()
-		s.Tokens.Audit(context.Background(), who, "train", version, t.Error)
-	}()
-	c.JSON(http.StatusAccepted, gin.H{"running": true})
+	job, _ := s.jobs.start("train", who, s.Config.JobTimeout, func(ctx context.Context, p progress) (any, error) {
+		version, err := s.Services.Train(ctx, p.step)
+		s.Tokens.Audit(context.Background(), who, "train", version, tian.ErrorMessage(err))
+		return gin.H{"version": version}, err
+	})
+	c.Header("Location", "/api/v1/jobs/"+job.ID)
+	c.JSON(http.StatusAccepted, gin.H{"running": true, "job": job})
 }
 
+// trainingStatus is the newest training job, in the shape the pages read.
 func (s *Server) trainingStatus(c *gin.Context) {
-	t := &s.training
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	c.JSON(http.StatusOK, gin.H{"running": t.Running, "steps": orEmpty(t.Steps), "started": t.Started,
-		"finished": t.Finished, "version": t.Version, "error": t.Error})
+	j, ok := s.jobs.latest("train")
+	if !ok {
+		c.JSON(http.StatusOK, gin.H{"running": false, "steps": []string{}})
+		return
+	}
+	out := gin.H{"running": j.State == JobRunning, "steps": j.Steps, "started": j.Started, "job": j.ID}
+	if j.Finished != nil {
+		out["finished"] = j.Finished
+	}
+	if r, ok := j.Result.(gin.H); ok {
+		out["version"] = r["version"]
+	}
+	if j.Error != nil {
+		out["error"] = j.Error.Message
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // TokenRequest is the body of POST /api/v1/tokens.
@@ -570,7 +639,7 @@ func (s *Server) createToken(c *gin.Context) {
 		return
 	}
 	if strings.TrimSpace(r.Name) == "" || len(r.Name) > 100 {
-		s.failf(c, tian.EINVALID, "a token needs a name of at most 100 bytes")
+		s.failf(c, tian.EINVALID, "令牌须有名称，最长 100 字节")
 		return
 	}
 	sec, tok, err := s.Tokens.CreateToken(c.Request.Context(), r.Name, role, actor(c))
@@ -584,7 +653,7 @@ func (s *Server) createToken(c *gin.Context) {
 func (s *Server) revokeToken(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		s.failf(c, tian.EINVALID, "token id must be a number")
+		s.failf(c, tian.EINVALID, "令牌编号须为数字")
 		return
 	}
 	if err := s.Tokens.RevokeToken(c.Request.Context(), id, actor(c)); err != nil {

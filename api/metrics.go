@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -25,7 +26,10 @@ func newMetrics(svc Services) *metrics {
 		Help: "HTTP request latency by route.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}, []string{"route"})
 	models := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tian_models_loaded", Help: "Serving models (versions in tian_model_info)."},
 		func() float64 { return float64(len(svc.Models())) })
-	m.reg.MustRegister(m.requests, m.latency, models, modelInfo{svc}, prometheus.NewGoCollector())
+	behind := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tian_index_behind_changes",
+		Help: "Store changes the search index has not applied yet (0 when caught up)."},
+		func() float64 { return float64(svc.IndexStatus(context.Background()).Behind) })
+	m.reg.MustRegister(m.requests, m.latency, models, behind, modelInfo{svc}, prometheus.NewGoCollector())
 	return m
 }
 

@@ -18,7 +18,6 @@ import (
 const (
 	ctxRequestID = "request_id"
 	ctxToken     = "token"
-	cookieName   = "tian_token"
 )
 
 // requestID gives every request an id, in the response header and the
@@ -66,54 +65,63 @@ func (s *Server) recoverJSON(c *gin.Context) {
 	c.Next()
 }
 
-// timeout bounds every request's context.
+// timeout bounds every request's context. It replaces c.Request, so the
+// multipart files a handler parsed hang on the new request, which
+// net/http does not clean up: remove them here, always.
 func (s *Server) timeout(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.Config.RequestTimeout)
 	defer cancel()
 	c.Request = c.Request.WithContext(ctx)
+	defer func() {
+		if f := c.Request.MultipartForm; f != nil {
+			f.RemoveAll()
+		}
+	}()
 	c.Next()
 }
 
-// secret reads the token from the Authorization header or the sign-in
-// cookie.
-func secret(c *gin.Context) string {
-	if h := c.GetHeader("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		return strings.TrimSpace(h[len("Bearer "):])
-	}
-	if v, err := c.Cookie(cookieName); err == nil {
-		return v
-	}
-	return ""
-}
-
 // require admits requests with a live token of at least role, within the
-// token's rate limit.
+// token's rate limit. A browser's session cookie counts as its token, for
+// writes only with the cross-site checks of cookieWriteAllowed.
 func (s *Server) require(role tian.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		sec := secret(c)
-		if sec == "" {
-			s.failf(c, tian.EUNAUTH, "a token is required: send Authorization: Bearer TOKEN or sign in")
+		cr := credentialOf(c)
+		if cr.secret == "" {
+			s.failf(c, tian.EUNAUTH, "需要令牌：请发送 Authorization: Bearer 令牌，或先登录")
 			return
 		}
-		tok, err := s.Tokens.Authenticate(c.Request.Context(), sec)
+		tok, err := s.authenticate(c, cr)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
+		if cr.session && !safeMethod(c.Request.Method) && !s.cookieWriteAllowed(c) {
+			return
+		}
 		have, _ := tian.ParseRole(tok.Role)
 		if have < role {
-			s.failf(c, tian.EFORBIDDEN, "this needs the %s role; the token is %s", role, tok.Role)
+			s.failf(c, tian.EFORBIDDEN, "此操作需要%s权限，当前令牌为%s", roleName(role), roleName(have))
 			return
 		}
 		lim, _ := s.limiters.LoadOrStore(tok.ID, rate.NewLimiter(s.Config.RatePerSecond, s.Config.RateBurst))
 		if !lim.(*rate.Limiter).Allow() {
 			c.Header("Retry-After", "1")
-			s.failf(c, "rate_limited", "too many requests for this token; slow down")
+			s.failf(c, tian.ERATELIMIT, "此令牌的请求过于频繁，请放慢")
 			return
 		}
 		c.Set(ctxToken, tok)
 		c.Next()
 	}
+}
+
+// roleName is a role as the office says it.
+func roleName(r tian.Role) string {
+	names := map[tian.Role]string{tian.RoleMember: "委员（member）", tian.RoleReviewer: "审查（reviewer）",
+		tian.RoleStaff: "提案工作人员（staff）", tian.RoleAdmin: "管理员（admin）"}
+	if n, ok := names[r]; ok {
+		return n
+	}
+	return "无"
 }
 
 // actor names the token's owner in the audit log.

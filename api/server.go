@@ -29,8 +29,14 @@ type Services interface {
 	Route(ctx context.Context, title, body, category string, k int) (*tian.Routing, error)
 	// CatchUp brings the index up to date with the store after a write.
 	CatchUp(ctx context.Context) error
-	// ImportFile imports a table (xlsx, csv, tsv, jsonl) by its name.
-	ImportFile(ctx context.Context, path, name string, strict bool, actor string) (*tian.ImportReport, error)
+	// IndexStatus says how far the index lags behind the store.
+	IndexStatus(ctx context.Context) IndexStatus
+	// CheckSpace returns ENOSPACE when the data directory's disk cannot
+	// take need more bytes and keep its reserve.
+	CheckSpace(need int64) error
+	// ImportFile imports a table (xlsx, csv, tsv, jsonl) and brings the
+	// index up to date before it returns.
+	ImportFile(ctx context.Context, req ImportRequest) (*tian.ImportReport, error)
 	// Export writes proposals in a format (xlsx, csv, jsonl).
 	Export(ctx context.Context, w io.Writer, format string, f tian.ProposalFilter) error
 	// ExportGroups writes groups as a workbook for the staff meeting.
@@ -42,18 +48,49 @@ type Services interface {
 	Models() map[string]string
 }
 
+// ImportRequest is one uploaded file to import.
+type ImportRequest struct {
+	Path   string // the file on disk
+	Name   string // its name as uploaded, for messages
+	Strict bool
+	Actor  string
+	// Progress, if set, is told the rows written so far.
+	Progress func(done, total int)
+}
+
+// IndexStatus is the index's lag behind the store: changes committed to
+// the store and not yet searchable, and why, when catching up failed.
+type IndexStatus struct {
+	Behind int64  `json:"behind"`
+	Error  string `json:"error,omitempty"`
+}
+
 // Config holds the service's limits.
 type Config struct {
-	MaxBodyBytes   int64      // JSON bodies
-	MaxUploadBytes int64      // import uploads
-	RatePerSecond  rate.Limit // per token
-	RateBurst      int
-	RequestTimeout time.Duration
+	MaxBodyBytes   int64 // JSON bodies
+	MaxUploadBytes int64 // import uploads
+	// MultipartMemory is how much of an upload is held in memory; the
+	// rest goes to a temporary file, removed when the request ends.
+	MultipartMemory int64
+	RatePerSecond   rate.Limit // per token
+	RateBurst       int
+	RequestTimeout  time.Duration
+	SessionTTL      time.Duration // a browser's sign-in
+	// ImportWait is how long an import request waits for its job before
+	// answering 202 with the job to follow; JobTimeout bounds a job.
+	ImportWait time.Duration
+	JobTimeout time.Duration
+	// AuthFailureEvery and AuthFailureBurst bound failed sign-ins and
+	// unknown tokens per client address.
+	AuthFailureEvery time.Duration
+	AuthFailureBurst int
 }
 
 // DefaultConfig are the limits of a committee's intranet service.
 func DefaultConfig() Config {
-	return Config{MaxBodyBytes: 2 << 20, MaxUploadBytes: 50 << 20, RatePerSecond: 100, RateBurst: 200, RequestTimeout: 60 * time.Second}
+	return Config{MaxBodyBytes: 2 << 20, MaxUploadBytes: 50 << 20, MultipartMemory: 8 << 20, RatePerSecond: 100, RateBurst: 200,
+		RequestTimeout: 60 * time.Second, SessionTTL: 12 * time.Hour, ImportWait: 20 * time.Second, JobTimeout: 2 * time.Hour,
+		AuthFailureEvery: 3 * time.Second, AuthFailureBurst: 20}
 }
 
 // Server is the HTTP service.
@@ -64,18 +101,23 @@ type Server struct {
 	Logger   *slog.Logger
 	Config   Config
 
-	engine   *gin.Engine
-	metrics  *metrics
-	limiters sync.Map // token id → *rate.Limiter
-	training trainingState
-	ready    func() bool
+	engine       *gin.Engine
+	metrics      *metrics
+	limiters     sync.Map // token id → *rate.Limiter
+	authFailures *authLimiter
+	origins      *http.CrossOriginProtection
+	jobs         *jobs
+	trainMu      sync.Mutex // one training job at a time
+	ready        func() bool
 }
 
 // NewServer builds the routes. ready reports whether the service can take
 // requests (the store and index are open).
 func NewServer(store tian.Store, tokens tian.TokenStore, svc Services, logger *slog.Logger, cfg Config) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{Store: store, Tokens: tokens, Services: svc, Logger: logger, Config: cfg, engine: gin.New(), metrics: newMetrics(svc)}
+	s := &Server{Store: store, Tokens: tokens, Services: svc, Logger: logger, Config: cfg, engine: gin.New(), metrics: newMetrics(svc),
+		authFailures: newAuthLimiter(cfg.AuthFailureEvery, cfg.AuthFailureBurst), origins: http.NewCrossOriginProtection(), jobs: newJobs()}
+	s.engine.MaxMultipartMemory = cfg.MultipartMemory
 	s.routes()
 	return s
 }

@@ -35,10 +35,7 @@ func (s *Server) webRoutes() {
 	s.engine.GET("/static/style.css", func(c *gin.Context) { c.FileFromFS("style.css", http.FS(static)) })
 	s.engine.GET("/signin", s.signin)
 	s.engine.POST("/signin", limitBody(4096), s.signin)
-	s.engine.POST("/signout", func(c *gin.Context) {
-		c.SetCookie(cookieName, "", -1, "/", "", false, true)
-		c.Redirect(http.StatusSeeOther, "/signin")
-	})
+	s.engine.POST("/signout", limitBody(4096), s.signout)
 	pages := s.engine.Group("/", s.requirePage)
 	// read and served directly: http.FileServer redirects …/index.html to …/
 	index, _ := fs.ReadFile(static, "index.html")
@@ -46,11 +43,10 @@ func (s *Server) webRoutes() {
 	pages.GET("/static/app.js", func(c *gin.Context) { c.FileFromFS("app.js", http.FS(static)) })
 }
 
-// requirePage sends a visitor without a valid sign-in to the sign-in page.
+// requirePage sends a visitor without a live session to the sign-in page.
 func (s *Server) requirePage(c *gin.Context) {
-	sec := secret(c)
-	if sec != "" {
-		if _, err := s.Tokens.Authenticate(c.Request.Context(), sec); err == nil {
+	if cr := credentialOf(c); cr.secret != "" {
+		if _, err := s.authenticate(c, cr); err == nil {
 			c.Header("Cache-Control", "no-store")
 			c.Next()
 			return
@@ -60,26 +56,63 @@ func (s *Server) requirePage(c *gin.Context) {
 	c.Abort()
 }
 
-// signin checks a token (from the link's query or the form) and sets it as
-// an HttpOnly, SameSite=Strict cookie.
+// signin checks an API token (from the first-start link or the form) and
+// starts a server-side session: the cookie holds the session's own
+// secret, never the token, and the address bar loses the token at once
+// by a redirect.
 func (s *Server) signin(c *gin.Context) {
 	sec := c.Query("token")
 	if c.Request.Method == http.MethodPost {
 		sec = c.PostForm("token")
 	}
 	data := struct{ Error string }{}
+	if c.Query("failed") != "" {
+		data.Error = "令牌无效或已撤销，请重新输入"
+		c.Status(http.StatusUnauthorized)
+	}
 	if sec != "" {
-		tok, err := s.Tokens.Authenticate(c.Request.Context(), sec)
+		tok, err := s.authenticate(c, credential{secret: sec})
 		if err == nil {
-			http.SetCookie(c.Writer, &http.Cookie{Name: cookieName, Value: sec, Path: "/", HttpOnly: true,
-				SameSite: http.SameSiteStrictMode, Expires: time.Now().Add(30 * 24 * time.Hour)})
-			s.Tokens.Audit(c.Request.Context(), "token:"+tok.Name, "signin", "", "")
+			err = s.startSession(c, tok)
+		}
+		if err == nil {
 			c.Redirect(http.StatusSeeOther, "/")
 			return
 		}
+		if c.Request.Method == http.MethodGet && tian.ErrorCode(err) == tian.EUNAUTH {
+			c.Redirect(http.StatusSeeOther, "/signin?failed=1") // keep the bad token out of the address bar
+			return
+		}
 		data.Error = tian.ErrorMessage(err)
-		c.Status(http.StatusUnauthorized)
+		status, ok := codes[tian.ErrorCode(err)]
+		if !ok {
+			status = http.StatusInternalServerError
+		}
+		c.Status(status)
 	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Cache-Control", "no-store")
 	signinPage.Execute(c.Writer, data)
+}
+
+func (s *Server) startSession(c *gin.Context, tok *tian.APIToken) error {
+	sid, err := s.Tokens.CreateSession(c.Request.Context(), tok.ID, s.Config.SessionTTL)
+	if err != nil {
+		return err
+	}
+	secure := c.Request.TLS != nil
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie(c.Request), Value: sid, Path: "/", HttpOnly: true,
+		Secure: secure, SameSite: http.SameSiteStrictMode, MaxAge: int(s.Config.SessionTTL / time.Second)})
+	s.Tokens.Audit(c.Request.Context(), "token:"+tok.Name, "signin", "", "")
+	return nil
+}
+
+// signout ends the session on the server and clears the cookie.
+func (s *Server) signout(c *gin.Context) {
+	if cr := credentialOf(c); cr.session {
+		s.Tokens.DeleteSession(c.Request.Context(), cr.secret)
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie(c.Request), Value: "", Path: "/", HttpOnly: true,
+		Secure: c.Request.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	c.Redirect(http.StatusSeeOther, "/signin")
 }

@@ -17,9 +17,10 @@ import (
 )
 
 type serveCmd struct {
-	m    *Main
-	addr string
-	host string
+	m       *Main
+	addr    string
+	host    string
+	minFree int64
 }
 
 func (c *serveCmd) command() *cobra.Command {
@@ -31,6 +32,7 @@ func (c *serveCmd) command() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&c.addr, "addr", ":8080", "listen address")
 	cmd.Flags().StringVar(&c.host, "host", "", "host name for the printed sign-in link (default: localhost)")
+	cmd.Flags().Int64Var(&c.minFree, "min-free", defaultMinFree, "bytes writes must leave free on the data directory's disk; below it writes get 507 and reads go on")
 	return cmd
 }
 
@@ -49,7 +51,9 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	svc.minFree = c.minFree
 	srv := api.NewServer(db, db, svc, logger, api.DefaultConfig())
+	go svc.keepIndexCaughtUp(ctx, logger, 5*time.Second)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return tian.Errorf(tian.EINVALID, "listening on %s: %v", c.addr, err)

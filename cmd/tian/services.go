@@ -3,14 +3,17 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"tian"
 	"tian/api"
 	"tian/classify"
 	"tian/index"
+	"tian/internal/diskspace"
 	"tian/sheet"
 )
 
@@ -23,7 +26,16 @@ type services struct {
 	category atomic.Pointer[classify.Model]
 	router   atomic.Pointer[classify.Router]
 	trainMu  sync.Mutex
+	// minFree is the disk space writes must leave free in the data
+	// directory: below it they are refused before anything is written.
+	minFree int64
+	// indexErr is why the last catch-up failed, "" once it succeeds.
+	indexErr atomic.Pointer[string]
 }
+
+// defaultMinFree is the reserve writes leave on the data directory's disk:
+// room for SQLite's journal and bleve's segments and merges.
+const defaultMinFree = 64 << 20
 
 var _ api.Services = (*services)(nil)
 
@@ -35,7 +47,7 @@ func newServices(ctx context.Context, m *Main, models bool) (*services, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &services{m: m, ix: ix}
+	s := &services{m: m, ix: ix, minFree: defaultMinFree}
 	if models {
 		if _, err := s.models(ctx); err != nil {
 			return nil, err
@@ -103,16 +115,80 @@ func (s *services) Route(ctx context.Context, title, body, category string, k in
 	return s.router.Load().Route(ctx, s.ix, title, body, category, k)
 }
 
+// CatchUp brings the index up to date and remembers why it failed, if it
+// did, for IndexStatus.
 func (s *services) CatchUp(ctx context.Context) error {
 	_, err := s.ix.CatchUp(ctx)
+	msg := ""
+	if err != nil {
+		msg = tian.ErrorMessage(err)
+	}
+	s.indexErr.Store(&msg)
 	return err
 }
 
-func (s *services) ImportFile(ctx context.Context, path, name string, strict bool, actor string) (*tian.ImportReport, error) {
+// IndexStatus counts the changes the index has not applied yet.
+func (s *services) IndexStatus(ctx context.Context) api.IndexStatus {
+	var st api.IndexStatus
+	if msg := s.indexErr.Load(); msg != nil {
+		st.Error = *msg
+	}
+	behind, err := s.behind(ctx)
+	if err != nil {
+		st.Error = tian.ErrorMessage(err)
+	}
+	st.Behind = behind
+	return st
+}
+
+// behind counts the store's changes after the index's last one.
+func (s *services) behind(ctx context.Context) (int64, error) {
+	last, err := s.ix.LastChange()
+	if err != nil {
+		return 0, err
+	}
+	db, err := s.m.Store(ctx)
+	if err != nil {
+		return 0, err
+	}
+	changes, err := db.Changes(ctx, last, 1_000_000)
+	return int64(len(changes)), err
+}
+
+// keepIndexCaughtUp retries catching up while the index is behind the
+// store (after a write that committed while the disk was full, say),
+// until ctx ends.
+func (s *services) keepIndexCaughtUp(ctx context.Context, logger *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if st := s.IndexStatus(ctx); st.Behind == 0 && st.Error == "" {
+			continue
+		}
+		if err := s.CatchUp(ctx); err != nil {
+			logger.Warn("index still behind", "err", err.Error())
+		} else {
+			logger.Info("index caught up")
+		}
+	}
+}
+
+// CheckSpace refuses a write that would leave less than the reserve free.
+func (s *services) CheckSpace(need int64) error {
+	return diskspace.Ensure(s.m.DataDir, uint64(s.minFree+max(need, 0)))
+}
+
+func (s *services) ImportFile(ctx context.Context, req api.ImportRequest) (*tian.ImportReport, error) {
+	path, name := req.Path, req.Name
 	res, err := sheet.ReadProposals(path, sheet.Options{})
 	if err != nil {
 		// show the uploaded file's own name, not the temporary path
-		return nil, tian.Errorf(tian.EINVALID, "%s", strings.ReplaceAll(tian.ErrorMessage(err), path, name))
+		return nil, tian.Errorf(tian.ErrorCode(err), "%s", strings.ReplaceAll(tian.ErrorMessage(err), path, name))
 	}
 	for i := range res.Errors {
 		res.Errors[i].File = name
@@ -121,15 +197,25 @@ func (s *services) ImportFile(ctx context.Context, path, name string, strict boo
 	if err != nil {
 		return nil, err
 	}
-	rep, err := db.ImportProposals(ctx, res.Records, tian.ImportOptions{File: name, Strict: strict, Actor: actor,
-		Columns: res.Columns, DryRun: strict && len(res.Errors) > 0})
+	opt := tian.ImportOptions{File: name, Strict: req.Strict, Actor: req.Actor, Columns: res.Columns,
+		DryRun: req.Strict && len(res.Errors) > 0}
+	if req.Progress != nil {
+		total := len(res.Records)
+		opt.Progress = func(done int) { req.Progress(done, total) }
+	}
+	rep, err := db.ImportProposals(ctx, res.Records, opt)
 	if err != nil {
 		return nil, err
 	}
 	rep.Rows += len(res.Errors)
 	rep.Rejected += len(res.Errors)
 	rep.Errors = append(res.Errors, rep.Errors...)
-	return rep, s.CatchUp(ctx)
+	if err := s.CatchUp(ctx); err != nil {
+		// committed: the report stands, and says the index is behind
+		rep.Warnings = append(rep.Warnings, tian.RowError{File: name,
+			Message: "已导入，但检索索引暂未更新（" + tian.ErrorMessage(err) + "）；服务会自动补齐"})
+	}
+	return rep, nil
 }
 
 func (s *services) Export(ctx context.Context, w io.Writer, format string, f tian.ProposalFilter) error {
