@@ -21,6 +21,7 @@ type serveCmd struct {
 	addr    string
 	host    string
 	minFree int64
+	timeout time.Duration
 }
 
 func (c *serveCmd) command() *cobra.Command {
@@ -32,6 +33,7 @@ func (c *serveCmd) command() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&c.addr, "addr", ":8080", "listen address")
 	cmd.Flags().StringVar(&c.host, "host", "", "host name for the printed sign-in link (default: localhost)")
+	cmd.Flags().DurationVar(&c.timeout, "request-timeout", api.DefaultConfig().RequestTimeout, "longest a request may take before it is stopped with 504 (imports and training continue as jobs)")
 	cmd.Flags().Int64Var(&c.minFree, "min-free", defaultMinFree, "bytes writes must leave free on the data directory's disk; below it writes get 507 and reads go on")
 	return cmd
 }
@@ -52,7 +54,9 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	svc.minFree = c.minFree
-	srv := api.NewServer(db, db, svc, logger, api.DefaultConfig())
+	cfg := api.DefaultConfig()
+	cfg.RequestTimeout = c.timeout
+	srv := api.NewServer(db, db, svc, logger, cfg)
 	go svc.keepIndexCaughtUp(ctx, logger, 5*time.Second)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
