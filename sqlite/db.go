@@ -8,7 +8,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -32,17 +34,21 @@ type DB struct {
 }
 
 // Open opens (creating if needed) the store in dir and migrates its schema.
+// The folder, if Open creates it, is the owner's only (0700), and so are
+// the database, its WAL and its shared-memory file (0600), whatever the
+// umask: they hold unpublished proposals and token hashes. Deleted content
+// is overwritten (secure_delete), not left in free pages.
 func Open(ctx context.Context, dir string) (*DB, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, &tian.Error{Code: tian.EINVALID, Op: "sqlite.Open", Message: fmt.Sprintf("data directory %s: %v", dir, err), Err: err}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, &tian.Error{Code: tian.EINVALID, Op: "sqlite.Open", Message: fmt.Sprintf("无法创建数据目录 %s：%v", dir, err), Err: err}
 	}
 	path := filepath.Join(dir, FileName)
-	q := url.Values{}
-	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)"} {
-		q.Add("_pragma", p)
+	// SQLite gives the WAL and shared-memory files the database's mode, so
+	// a database created private keeps them private.
+	if err := createPrivate(path); err != nil {
+		return nil, &tian.Error{Code: tian.EINVALID, Op: "sqlite.Open", Message: "无法创建数据库文件 " + path, Err: err}
 	}
-	q.Set("_txlock", "immediate")
-	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	sqldb, err := sql.Open("sqlite", dsn(path, "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "secure_delete(1)"))
 	if err != nil {
 		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.Open", Message: "opening " + path, Err: err}
 	}
@@ -51,7 +57,70 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		sqldb.Close()
 		return nil, err
 	}
+	if err := makePrivate(path); err != nil {
+		sqldb.Close()
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.Open", Message: "making " + path + " private", Err: err}
+	}
 	return db, nil
+}
+
+// OpenReadOnly opens a database file, such as a backup, for reading only:
+// no migration, no write. ENOTFOUND if there is no such file.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, &tian.Error{Code: tian.ENOTFOUND, Op: "sqlite.OpenReadOnly", Message: "数据库文件 " + path + " 不存在", Err: err}
+	}
+	sqldb, err := sql.Open("sqlite", dsn(path, "query_only(1)")+"&mode=ro")
+	if err != nil {
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.OpenReadOnly", Message: "opening " + path, Err: err}
+	}
+	db := &DB{db: sqldb, path: path, Now: time.Now}
+	var version int
+	if err := sqldb.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		sqldb.Close()
+		return nil, &tian.Error{Code: tian.EINVALID, Op: "sqlite.OpenReadOnly", Message: path + " 不是 tian 的数据库", Err: err}
+	}
+	if version > len(migrations) {
+		sqldb.Close()
+		return nil, tian.Errorf(tian.EINVALID, "%s 的数据库版本为 %d，本程序只支持到 %d：请使用更新版本的 tian", path, version, len(migrations))
+	}
+	return db, nil
+}
+
+// dsn is the driver's name for the file at path with these pragmas, a busy
+// timeout and write transactions that begin IMMEDIATE.
+func dsn(path string, pragmas ...string) string {
+	q := url.Values{}
+	for _, p := range append(pragmas, "busy_timeout(10000)") {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// createPrivate creates an empty file at path, readable and writable by
+// its owner only, unless there is a file already.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// makePrivate sets the database and its WAL and shared-memory files, those
+// that exist, to 0600: a database made by an older tian may be readable by
+// all, and the umask may have narrowed the mode further.
+func makePrivate(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close closes the database.
@@ -146,6 +215,15 @@ var migrations = []string{
 		revoked_at TEXT NOT NULL DEFAULT '',
 		last_used  TEXT NOT NULL DEFAULT ''
 	);`,
+	// browser sessions: only the hash of the secret is kept
+	`CREATE TABLE sessions (
+		hash       TEXT PRIMARY KEY,
+		token_id   INTEGER NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+		created_at TEXT NOT NULL,
+		expires_at TEXT NOT NULL
+	);
+	CREATE INDEX sessions_token ON sessions(token_id);
+	CREATE INDEX sessions_expires ON sessions(expires_at);`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

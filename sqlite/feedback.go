@@ -3,38 +3,105 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"strings"
+	"unicode/utf8"
 
 	"tian"
 )
 
-// AddFeedback stores a verdict and audits it.
+// maxFeedbackLabel caps the short fields of feedback (suggested, model
+// version): a label, not a text.
+const maxFeedbackLabel = 200
+
+// AddFeedback stores a verdict and audits it. Only a verdict the models
+// can learn from is kept: kind is category, lead_unit or co_unit and
+// chosen is required (EINVALID); a number must name a stored proposal
+// (ENOTFOUND); chosen must name an existing category (by name or code) or
+// unit (by name or alias), and is stored as its current name (EINVALID);
+// the text is at most tian.MaxBodyRunes characters (ETOOLARGE).
 func (db *DB) AddFeedback(ctx context.Context, f tian.Feedback) (int64, error) {
-	switch f.Kind {
-	case "category", "lead_unit", "co_unit":
-	default:
-		return 0, tian.Errorf(tian.EINVALID, "feedback kind %q: want category, lead_unit or co_unit", f.Kind)
-	}
-	if f.Chosen == "" {
-		return 0, tian.Errorf(tian.EINVALID, "feedback without a chosen value")
+	if err := checkFeedback(&f); err != nil {
+		return 0, err
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := resolveFeedback(ctx, tx, &f); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO feedback (number, kind, suggested, chosen, accepted, text,
 			model_version, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			f.Number, f.Kind, f.Suggested, f.Chosen, f.Accepted, f.Text, f.ModelVersion, f.Actor, db.now()).Scan(&id)
 		if err != nil {
-			return err
+			return internal("sqlite.AddFeedback", err)
 		}
 		verdict := "accepted " + f.Chosen
 		if !f.Accepted {
 			verdict = "overrode " + f.Suggested + " with " + f.Chosen
 		}
-		return db.audit(ctx, tx, f.Actor, "feedback."+f.Kind, f.Number, verdict)
+		if err := db.audit(ctx, tx, f.Actor, "feedback."+f.Kind, f.Number, verdict); err != nil {
+			return internal("sqlite.AddFeedback", err)
+		}
+		return nil
 	})
 	if err != nil {
-		return 0, internal("sqlite.AddFeedback", err)
+		return 0, err
 	}
 	return id, nil
+}
+
+// checkFeedback checks what needs no database.
+func checkFeedback(f *tian.Feedback) error {
+	switch f.Kind {
+	case "category", "lead_unit", "co_unit":
+	default:
+		return tian.Errorf(tian.EINVALID, "反馈类型“%s”无效：应为 category（类别）、lead_unit（主办单位）或 co_unit（协办单位）", f.Kind)
+	}
+	f.Number, f.Chosen = strings.TrimSpace(f.Number), strings.TrimSpace(f.Chosen)
+	if f.Chosen == "" {
+		return tian.Errorf(tian.EINVALID, "反馈缺少审查确定的值（chosen）")
+	}
+	if n := utf8.RuneCountInString(f.Text); n > tian.MaxBodyRunes {
+		return tian.Errorf(tian.ETOOLARGE, "反馈文本有%d个字符，超过上限%d", n, tian.MaxBodyRunes)
+	}
+	for _, v := range []string{f.Suggested, f.ModelVersion} {
+		if n := utf8.RuneCountInString(v); n > maxFeedbackLabel {
+			return tian.Errorf(tian.ETOOLARGE, "反馈字段有%d个字符，超过上限%d", n, maxFeedbackLabel)
+		}
+	}
+	return nil
+}
+
+// resolveFeedback checks the proposal and the chosen value against the
+// store and rewrites chosen to the current name.
+func resolveFeedback(ctx context.Context, tx *sql.Tx, f *tian.Feedback) error {
+	if f.Number != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM proposals WHERE number = ?`, f.Number).Scan(&n); err != nil {
+			return internal("sqlite.AddFeedback", err)
+		}
+		if n == 0 {
+			return tian.Errorf(tian.ENOTFOUND, "提案 %s 不存在", f.Number)
+		}
+	}
+	var name string
+	var err error
+	if f.Kind == "category" {
+		err = tx.QueryRowContext(ctx, `SELECT name FROM categories WHERE name = ?1 OR code = ?1 ORDER BY name = ?1 DESC LIMIT 1`, f.Chosen).Scan(&name)
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT name FROM units WHERE name = ?1 UNION ALL
+			SELECT u.name FROM unit_aliases a JOIN units u ON u.id = a.unit_id WHERE a.alias = ?1 LIMIT 1`, f.Chosen).Scan(&name)
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows) && f.Kind == "category":
+		return tian.Errorf(tian.EINVALID, "类别“%s”不存在：反馈只能选择已有的类别", f.Chosen)
+	case errors.Is(err, sql.ErrNoRows):
+		return tian.Errorf(tian.EINVALID, "承办单位“%s”不存在：反馈只能选择单位表中的单位或其别名", f.Chosen)
+	case err != nil:
+		return internal("sqlite.AddFeedback", err)
+	}
+	f.Chosen = name
+	return nil
 }
 
 // Feedbacks returns all verdicts, oldest first.

@@ -15,7 +15,10 @@ import (
 // equal to the stored proposal changes nothing, so importing a file twice
 // is a no-op. Bad records are reported row by row and skipped, or, under
 // Strict, make the whole file roll back. Categories are created as they
-// appear (the label set comes from data).
+// appear (the label set comes from data), for accepted records only. On
+// an update, a field the record lacks (tian.Record.Fields) keeps its
+// stored value, or is emptied under ClearAbsent; "unchanged" is judged on
+// the merged result.
 func (db *DB) ImportProposals(ctx context.Context, recs []tian.Record, opt tian.ImportOptions) (*tian.ImportReport, error) {
 	rep := &tian.ImportReport{File: opt.File, Rows: len(recs)}
 	tx, err := db.db.BeginTx(ctx, nil)
@@ -87,9 +90,21 @@ func (im *importer) fail(row int, field, msg string) {
 }
 
 // record checks, resolves and writes one record. Problems with the record
-// are reported and skip it; only database failures are returned.
+// are reported and skip it; only database failures are returned. Nothing
+// is written for a rejected record: the categories and units it would
+// create are created only once it is accepted.
 func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Record) error {
+	old, oldID, err := getProposal(ctx, im.tx, rec.Proposal.Number)
+	switch {
+	case errors.Is(err, errNotFound):
+		old, err = nil, nil
+	case err != nil:
+		return err
+	}
 	p := rec.Proposal
+	if old != nil {
+		p = mergeFields(*old, p, rec.Fields, im.opt.ClearAbsent)
+	}
 	errsBefore := len(im.rep.Errors)
 	for _, fp := range p.Check() {
 		im.fail(rec.Row, fp.Field, fp.Message)
@@ -102,14 +117,7 @@ func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Rec
 		return nil
 	}
 	im.rowOf[p.Number] = rec.Row
-	catID, err := im.category(ctx, p.Category)
-	if err != nil {
-		return err
-	}
-	unitIDs, ok, err := im.resolveUnits(ctx, rec.Row, &p)
-	if err != nil {
-		return err
-	}
+	units, ok := im.resolveUnits(rec.Row, &p)
 	if ok {
 		ok, err = im.checkMergedInto(ctx, rec.Row, &p, all)
 	}
@@ -117,7 +125,36 @@ func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Rec
 		im.rejected++
 		return err
 	}
-	return im.upsert(ctx, &p, catID, unitIDs)
+	catID, err := im.category(ctx, p.Category)
+	if err != nil {
+		return err
+	}
+	unitIDs, err := im.createUnits(ctx, units)
+	if err != nil {
+		return err
+	}
+	return im.upsert(ctx, old, oldID, &p, catID, unitIDs)
+}
+
+// mergeFields is what an update of stored by in leaves: the fields in
+// names (JSON names) come from in, the others keep their stored values,
+// or are emptied when clear is set. nil names means in is whole.
+func mergeFields(stored, in tian.Proposal, names []string, clear bool) tian.Proposal {
+	if names == nil {
+		return in
+	}
+	out := stored
+	if clear {
+		out = tian.Proposal{}
+	}
+	dst, src := reflect.ValueOf(&out).Elem(), reflect.ValueOf(in)
+	for i := 0; i < src.NumField(); i++ {
+		name, _, _ := strings.Cut(src.Type().Field(i).Tag.Get("json"), ",")
+		if name == "number" || contains(names, name) {
+			dst.Field(i).Set(src.Field(i))
+		}
+	}
+	return out
 }
 
 // category resolves a name or code, creating the category when new.
@@ -139,56 +176,60 @@ func (im *importer) category(ctx context.Context, name string) (sql.NullInt64, e
 	return sql.NullInt64{Int64: id, Valid: true}, nil
 }
 
-// resolveUnits maps the lead and co-handling units to catalogue ids,
-// rewriting aliases to current names in p.
-func (im *importer) resolveUnits(ctx context.Context, row int, p *tian.Proposal) ([]int64, bool, error) {
-	var ids []int64
-	seen := map[int64]bool{}
-	ok := true
-	resolve := func(field, name string) (string, error) {
-		id, u, found := im.units.resolve(name)
-		if !found && (im.createAll || im.opt.NewUnits) {
-			err := im.tx.QueryRowContext(ctx, `INSERT INTO units (name) VALUES (?) RETURNING id`, name).Scan(&id)
-			if err != nil {
-				return "", err
-			}
-			im.units.add(id, name)
-			im.rep.NewUnits = append(im.rep.NewUnits, name)
-			u, found = im.units.byID[id], true
-		}
-		if !found {
+// resolveUnits maps the lead and co-handling units to the catalogue,
+// rewriting aliases to current names in p, and returns the current names
+// of the units to route to, lead first. A unit the catalogue lacks but may
+// learn (an empty catalogue, or NewUnits) is kept by name for createUnits;
+// any other unknown unit is reported and makes ok false.
+func (im *importer) resolveUnits(row int, p *tian.Proposal) (names []string, ok bool) {
+	ok = true
+	resolve := func(field, name string) string {
+		if _, u, found := im.units.resolve(name); found {
+			name = u.Name
+		} else if !im.createAll && !im.opt.NewUnits {
 			msg := fmt.Sprintf("未知单位“%s”", name)
 			if near := im.units.closest(name, 3); len(near) > 0 {
 				msg += "，最接近的已知单位：" + strings.Join(near, "、")
 			}
 			im.fail(row, field, msg+"（可在单位表中增加别名，或用 --new-units 新建）")
 			ok = false
-			return name, nil
+			return name
 		}
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
+		if !contains(names, name) {
+			names = append(names, name)
 		}
-		return u.Name, nil
+		return name
 	}
-	var err error
 	if p.LeadUnit != "" {
-		if p.LeadUnit, err = resolve("lead_unit", p.LeadUnit); err != nil {
-			return nil, false, err
-		}
+		p.LeadUnit = resolve("lead_unit", p.LeadUnit)
 	}
 	co := p.CoUnits[:0:0]
 	for _, name := range p.CoUnits {
-		canonical, err := resolve("co_units", name)
-		if err != nil {
-			return nil, false, err
-		}
+		canonical := resolve("co_units", name)
 		if canonical != p.LeadUnit && !contains(co, canonical) {
 			co = append(co, canonical)
 		}
 	}
 	p.CoUnits = co
-	return ids, ok, nil
+	return names, ok
+}
+
+// createUnits returns the ids of units by name, creating those the
+// catalogue does not have yet.
+func (im *importer) createUnits(ctx context.Context, names []string) ([]int64, error) {
+	ids := make([]int64, 0, len(names))
+	for _, name := range names {
+		id, _, found := im.units.resolve(name)
+		if !found {
+			if err := im.tx.QueryRowContext(ctx, `INSERT INTO units (name) VALUES (?) RETURNING id`, name).Scan(&id); err != nil {
+				return nil, err
+			}
+			im.units.add(id, name)
+			im.rep.NewUnits = append(im.rep.NewUnits, name)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // checkMergedInto requires the target of a merge to be in the file or the
@@ -213,13 +254,11 @@ func (im *importer) checkMergedInto(ctx context.Context, row int, p *tian.Propos
 	return true, nil
 }
 
-func (im *importer) upsert(ctx context.Context, p *tian.Proposal, catID sql.NullInt64, unitIDs []int64) error {
-	old, oldID, err := getProposal(ctx, im.tx, p.Number)
+// upsert writes p, the merged record, over old (nil for a new proposal).
+func (im *importer) upsert(ctx context.Context, old *tian.Proposal, oldID int64, p *tian.Proposal, catID sql.NullInt64, unitIDs []int64) error {
 	switch {
-	case errors.Is(err, errNotFound):
+	case old == nil:
 		im.rep.Inserted++
-	case err != nil:
-		return err
 	case sameProposal(old, p):
 		im.rep.Unchanged++
 		return nil

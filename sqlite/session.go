@@ -2,19 +2,93 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"strings"
 	"time"
 
 	"tian"
 )
 
-// Placeholders until browser sessions are stored (being written now).
+// sessionPrefix marks a browser session's secret: recognisable, and never
+// equal to an API token's (tokenPrefix).
+const sessionPrefix = "tians_"
 
+// errSessionEnded is what a browser sees for a session that is unknown,
+// expired, signed out or whose token was revoked: it need not know which.
+func errSessionEnded() error { return tian.Errorf(tian.EUNAUTH, "登录已过期，请重新登录") }
+
+// CreateSession signs a live token in for ttl and returns the session's
+// secret (256 random bits), for a cookie. Only its SHA-256 is stored.
+// Expired sessions are purged here. EUNAUTH if the token is unknown or
+// revoked, EINVALID if ttl is not positive.
 func (db *DB) CreateSession(ctx context.Context, tokenID int64, ttl time.Duration) (string, error) {
-	return "", tian.Errorf(tian.EINTERNAL, "sessions are not stored yet")
+	if ttl <= 0 {
+		return "", tian.Errorf(tian.EINVALID, "会话有效期必须大于零")
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", internal("sqlite.CreateSession", err)
+	}
+	secret := sessionPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	now := db.Now().UTC()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, stamp(now)); err != nil {
+			return internal("sqlite.CreateSession", err)
+		}
+		var live int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tokens WHERE id = ? AND revoked_at = ''`, tokenID).Scan(&live); err != nil {
+			return internal("sqlite.CreateSession", err)
+		}
+		if live == 0 {
+			return tian.Errorf(tian.EUNAUTH, "令牌不存在或已吊销，无法登录")
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (hash, token_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			hashToken(secret), tokenID, stamp(now), stamp(now.Add(ttl)))
+		if err != nil {
+			return internal("sqlite.CreateSession", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
 }
 
+// SessionToken returns the live token a session belongs to, or EUNAUTH
+// when the session is unknown, expired or signed out, or its token was
+// revoked.
 func (db *DB) SessionToken(ctx context.Context, secret string) (*tian.APIToken, error) {
-	return nil, tian.Errorf(tian.EUNAUTH, "sessions are not stored yet")
+	if !strings.HasPrefix(secret, sessionPrefix) {
+		return nil, errSessionEnded()
+	}
+	var t tian.APIToken
+	err := db.db.QueryRowContext(ctx, `SELECT t.id, t.name, t.role, t.created_at, t.created_by, t.last_used
+		FROM sessions s JOIN tokens t ON t.id = s.token_id
+		WHERE s.hash = ? AND s.expires_at > ? AND t.revoked_at = ''`, hashToken(secret), db.now()).
+		Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy, &t.LastUsed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errSessionEnded()
+	}
+	if err != nil {
+		return nil, internal("sqlite.SessionToken", err)
+	}
+	db.touch(ctx, &t)
+	return &t, nil
 }
 
-func (db *DB) DeleteSession(ctx context.Context, secret string) error { return nil }
+// DeleteSession signs a session out. Signing out an unknown or ended
+// session is not an error.
+func (db *DB) DeleteSession(ctx context.Context, secret string) error {
+	if _, err := db.db.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hashToken(secret)); err != nil {
+		return internal("sqlite.DeleteSession", err)
+	}
+	return nil
+}
+
+// stamp formats a time as the store keeps it (UTC, RFC 3339, seconds), so
+// that stamps compare as strings.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

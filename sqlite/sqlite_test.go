@@ -12,11 +12,18 @@ import (
 
 func openDB(t *testing.T) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), t.TempDir())
+	db := openAt(t, t.TempDir())
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// openAt opens the store in dir; the test closes it.
+func openAt(t testing.TB, dir string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
 	return db
 }
 
@@ -240,6 +247,10 @@ func TestStats(t *testing.T) {
 func TestFeedbackIsStoredAndAudited(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
+	seedUnits(t, db)
+	if _, err := db.ImportProposals(ctx, []tian.Record{rec(2, eldercare())}, tian.ImportOptions{File: "f"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.AddFeedback(ctx, tian.Feedback{Number: "20240157", Kind: "category", Suggested: "经济建设",
 		Chosen: "社会建设", Actor: "reviewer:li"}); err != nil {
 		t.Fatal(err)
@@ -260,17 +271,11 @@ func TestFeedbackIsStoredAndAudited(t *testing.T) {
 func TestReopenKeepsDataAndSchema(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, dir)
 	seedUnits(t, db)
 	db.ImportProposals(ctx, []tian.Record{rec(2, eldercare())}, tian.ImportOptions{File: "r"})
 	db.Close()
-	db, err = sqlite.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db = openAt(t, dir)
 	defer db.Close()
 	if p, err := db.Proposal(ctx, "20240157"); err != nil || p.Title != eldercare().Title {
 		t.Errorf("after reopening: %+v, %v", p, err)

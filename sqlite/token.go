@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"tian"
 )
@@ -66,7 +67,8 @@ func (db *DB) Tokens(ctx context.Context) ([]tian.APIToken, error) {
 	return out, rows.Err()
 }
 
-// RevokeToken implements tian.TokenStore.
+// RevokeToken implements tian.TokenStore. The token's browser sessions
+// end with it.
 func (db *DB) RevokeToken(ctx context.Context, id int64, actor string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at = ''`, db.now(), id)
@@ -76,22 +78,43 @@ func (db *DB) RevokeToken(ctx context.Context, id int64, actor string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return tian.Errorf(tian.ENOTFOUND, "no live token %d", id)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_id = ?`, id); err != nil {
+			return internal("sqlite.RevokeToken", err)
+		}
 		return db.audit(ctx, tx, actor, "tokens.revoke", fmt.Sprint(id), "")
 	})
 }
 
-// Authenticate implements tian.TokenStore.
+// Authenticate implements tian.TokenStore. It records when the token was
+// last used, at most once a minute.
 func (db *DB) Authenticate(ctx context.Context, secret string) (*tian.APIToken, error) {
 	var t tian.APIToken
-	err := db.db.QueryRowContext(ctx, `SELECT id, name, role, created_at, created_by FROM tokens WHERE hash = ? AND revoked_at = ''`,
-		hashToken(secret)).Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy)
+	err := db.db.QueryRowContext(ctx, `SELECT id, name, role, created_at, created_by, last_used FROM tokens
+		WHERE hash = ? AND revoked_at = ''`, hashToken(secret)).Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy, &t.LastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tian.Errorf(tian.EUNAUTH, "the token is unknown or revoked")
+		return nil, tian.Errorf(tian.EUNAUTH, "令牌无效或已吊销")
 	}
 	if err != nil {
 		return nil, internal("sqlite.Authenticate", err)
 	}
+	db.touch(ctx, &t)
 	return &t, nil
+}
+
+// lastUsedEvery is how stale tokens.last_used may grow: a busy token
+// writes it once a minute, not on every request.
+const lastUsedEvery = time.Minute
+
+// touch records that t was just used, when its last use is older than
+// lastUsedEvery. It is best effort: a request is not refused because the
+// disk is full or the database busy, so a failure is ignored.
+func (db *DB) touch(ctx context.Context, t *tian.APIToken) {
+	now := db.Now()
+	if last, err := time.Parse(time.RFC3339, t.LastUsed); err == nil && now.Sub(last) < lastUsedEvery {
+		return
+	}
+	t.LastUsed = stamp(now)
+	db.db.ExecContext(ctx, `UPDATE tokens SET last_used = ?1 WHERE id = ?2 AND last_used < ?1`, t.LastUsed, t.ID)
 }
 
 // Audit implements tian.TokenStore.
