@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"tian"
 )
@@ -32,31 +33,65 @@ type Index struct {
 	seg   tian.Segmenter
 	path  string
 
+	guard *guard // free space and bleve's persist failures
+
 	mu       sync.Mutex // serialises CatchUp
 	statsMu  sync.Mutex
 	stats    *corpusStats        // IDF and document count, for similarity
 	profiles map[string]*profile // by number and params, for the current stats
 }
 
+// Options tune an index; the zero value takes the defaults.
+type Options struct {
+	// Reserve is the free space, in bytes, CatchUp keeps on the disk:
+	// below it CatchUp returns ENOSPACE without writing and bleve's merges
+	// pause. 0 means DefaultReserve.
+	Reserve uint64
+}
+
 // Open opens the index in dataDir, creating it when absent, and catches up
-// with the store. A corrupt index is an error: Rebuild replaces it.
+// with the store. A corrupt index is an error: Rebuild replaces it. A disk
+// too full to catch up is not: the index opens behind (see Behind), serves
+// searches, and a later CatchUp completes it.
 func Open(ctx context.Context, dataDir string, store tian.ProposalReader, seg tian.Segmenter) (*Index, error) {
+	return OpenWith(ctx, dataDir, store, seg, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dataDir string, store tian.ProposalReader, seg tian.Segmenter, opt Options) (*Index, error) {
 	UseSegmenter(seg)
 	path := filepath.Join(dataDir, DirName)
-	b, err := bleve.Open(path)
+	b, err := bleve.OpenUsing(path, runtimeConfig())
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		b, err = bleve.New(path, newMapping())
+		b, err = bleve.NewUsing(path, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
 	}
 	if err != nil {
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Open",
-			Message: fmt.Sprintf("opening %s (run tian reindex to rebuild it)", path), Err: err}
+		e := indexError("index.Open", err)
+		if tian.ErrorCode(e) != tian.ENOSPACE {
+			e.(*tian.Error).Message = fmt.Sprintf("opening %s (run tian reindex to rebuild it)", path)
+		}
+		return nil, e
 	}
-	ix := &Index{bleve: b, store: store, seg: seg, path: path}
-	if _, err := ix.CatchUp(ctx); err != nil {
-		b.Close()
+	if opt.Reserve == 0 {
+		opt.Reserve = DefaultReserve
+	}
+	ix := &Index{bleve: b, store: store, seg: seg, path: path, guard: newGuard(path, opt.Reserve)}
+	ix.register()
+	if _, err := ix.CatchUp(ctx); err != nil && tian.ErrorCode(err) != tian.ENOSPACE {
+		ix.Close()
 		return nil, err
 	}
 	return ix, nil
+}
+
+// register lets bleve's callbacks find the index's guard.
+func (ix *Index) register() {
+	guardsByPath.Store(storePath(ix.path), ix.guard)
+	if adv, err := ix.bleve.Advanced(); err == nil {
+		if s, ok := adv.(*scorch.Scorch); ok {
+			guardsByScorch.Store(s, ix.guard)
+		}
+	}
 }
 
 // Rebuild deletes the index in dataDir and builds it anew from the store.
@@ -68,10 +103,32 @@ func Rebuild(ctx context.Context, dataDir string, store tian.ProposalReader, seg
 	return Open(ctx, dataDir, store, seg)
 }
 
-// Close closes the index.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+// Close closes the index; closing it again does nothing. Changes
+// introduced but not yet on disk (while the disk is full) are dropped; the
+// next Open catches them up again.
+func (ix *Index) Close() error {
+	var err error
+	ix.guard.close.Do(func() {
+		close(ix.guard.closing) // release bleve goroutines waiting for space
+		err = ix.bleve.Close()
+		guardsByPath.Delete(storePath(ix.path))
+		if adv, aerr := ix.bleve.Advanced(); aerr == nil {
+			guardsByScorch.Delete(adv)
+		}
+	})
+	return err
+}
 
-// LastChange returns the sequence number of the last store change applied.
+// SetReserve sets the free space CatchUp keeps (Options.Reserve).
+func (ix *Index) SetReserve(n uint64) {
+	if n == 0 {
+		n = DefaultReserve
+	}
+	ix.guard.reserve.Store(n)
+}
+
+// LastChange returns the sequence number of the last store change applied
+// (searchable; on disk unless PersistError says otherwise).
 func (ix *Index) LastChange() (int64, error) {
 	v, err := ix.bleve.GetInternal(seqKey)
 	if err != nil || len(v) == 0 {
@@ -84,6 +141,12 @@ func (ix *Index) LastChange() (int64, error) {
 // batches; each batch records its last change in the same write, so a
 // crash loses nothing and repeats nothing. It returns how many changes it
 // applied.
+//
+// On a short disk it stops before the batch that would not fit and
+// returns ENOSPACE: what it applied stays applied, LastChange names the
+// last change of it, and a later CatchUp resumes from there. It also
+// returns ENOSPACE, handing bleve nothing new, while bleve cannot write a
+// batch it has already accepted (PersistError).
 func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -92,30 +155,57 @@ func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 		return 0, &tian.Error{Code: tian.EINTERNAL, Op: "index.CatchUp", Err: err}
 	}
 	applied := 0
+	defer func() {
+		if applied > 0 {
+			ix.statsMu.Lock()
+			ix.stats, ix.profiles = nil, nil
+			ix.statsMu.Unlock()
+		}
+	}()
 	for {
 		changes, err := ix.store.Changes(ctx, after, batchSize)
 		if err != nil {
 			return applied, err
 		}
 		if len(changes) == 0 {
-			break
+			return applied, nil
+		}
+		if err := ix.roomFor(); err != nil {
+			return applied, err
 		}
 		if err := ix.apply(ctx, changes); err != nil {
+			if ix.introduced(changes) {
+				applied += len(changes)
+			}
 			return applied, err
 		}
 		after = changes[len(changes)-1].Seq
 		applied += len(changes)
 	}
-	if applied > 0 {
-		ix.statsMu.Lock()
-		ix.stats, ix.profiles = nil, nil
-		ix.statsMu.Unlock()
-	}
-	return applied, nil
 }
 
-// apply indexes one run of changes in one batch. A number changed several
-// times is read once, as it is now.
+// roomFor refuses a batch while the disk is short or bleve is failing to
+// persist the last one.
+func (ix *Index) roomFor() error {
+	if err, _ := ix.guard.persisting(); err != nil {
+		return indexError("index.CatchUp", err)
+	}
+	if free, short := ix.guard.short(); short {
+		return errNoSpace("index.CatchUp", free, ix.guard.reserve.Load())
+	}
+	return nil
+}
+
+// introduced reports whether the batch of changes is in the index, which
+// it is even when bleve then failed to write it to disk.
+func (ix *Index) introduced(changes []tian.Change) bool {
+	last, err := ix.LastChange()
+	return err == nil && last == changes[len(changes)-1].Seq
+}
+
+// apply indexes one run of changes in one batch and waits until bleve has
+// written it to disk. A number changed several times is read once, as it
+// is now.
 func (ix *Index) apply(ctx context.Context, changes []tian.Change) error {
 	var numbers []string
 	seen := map[string]bool{}
@@ -140,8 +230,68 @@ func (ix *Index) apply(ctx context.Context, changes []tian.Change) error {
 		}
 	}
 	batch.SetInternal(seqKey, []byte(strconv.FormatInt(changes[len(changes)-1].Seq, 10)))
+	persisted := make(chan error, 1)
+	batch.SetPersistedCallback(func(err error) { persisted <- err })
+	_, failed := ix.guard.persisting()
 	if err := ix.bleve.Batch(batch); err != nil {
-		return &tian.Error{Code: tian.EINTERNAL, Op: "index.apply", Err: err}
+		return indexError("index.apply", err)
+	}
+	return ix.waitPersisted(ctx, persisted, failed)
+}
+
+// waitPersisted waits until bleve has written the batch to disk, failed
+// to (the batch stays searchable and bleve retries once there is room),
+// or ctx ends.
+func (ix *Index) waitPersisted(ctx context.Context, persisted chan error, failed chan struct{}) error {
+	select {
+	case err := <-persisted:
+		if err != nil {
+			return indexError("index.apply", err)
+		}
+		return nil
+	case <-failed:
+		err, _ := ix.guard.persisting()
+		if err == nil {
+			return nil // failed, then succeeded meanwhile
+		}
+		return indexError("index.apply", err)
+	case <-ctx.Done():
+		return &tian.Error{Code: tian.ETIMEOUT, Op: "index.apply", Err: ctx.Err(),
+			Message: "索引写盘未在时限内完成；数据已保存，索引稍后补齐。"}
+	}
+}
+
+// Behind returns how many store changes the index has not applied yet:
+// 0 when searches see every committed write. A persist failure does not
+// count (the changes are searchable); PersistError reports it.
+func (ix *Index) Behind(ctx context.Context) (int64, error) {
+	applied, err := ix.LastChange()
+	if err != nil {
+		return 0, &tian.Error{Code: tian.EINTERNAL, Op: "index.Behind", Err: err}
+	}
+	if s, ok := ix.store.(interface {
+		LastChange(context.Context) (int64, error)
+	}); ok {
+		last, err := s.LastChange(ctx)
+		return max(last-applied, 0), err
+	}
+	var n int64
+	for {
+		changes, err := ix.store.Changes(ctx, applied, 10_000)
+		if err != nil || len(changes) == 0 {
+			return n, err
+		}
+		n += int64(len(changes))
+		applied = changes[len(changes)-1].Seq
+	}
+}
+
+// PersistError returns bleve's last failure to write the index to disk
+// (ENOSPACE for a full disk) while it lasts: the newest changes are
+// searchable but would be applied again after a restart. nil otherwise.
+func (ix *Index) PersistError() error {
+	if err, _ := ix.guard.persisting(); err != nil {
+		return indexError("index.persist", err)
 	}
 	return nil
 }
