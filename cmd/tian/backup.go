@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +19,12 @@ import (
 	"tian/sqlite"
 )
 
-type backupCmd struct{ m *Main }
+type backupCmd struct {
+	m *Main
+	// copied, if set, runs once the database is copied; tests write to
+	// the live store there.
+	copied func()
+}
 
 func (c *backupCmd) command() *cobra.Command {
 	return &cobra.Command{
@@ -25,33 +32,57 @@ func (c *backupCmd) command() *cobra.Command {
 		Short: "back up the data directory while it serves: a consistent copy of the database and the models (the index is rebuilt on restore)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := args[0]
-			if err := os.MkdirAll(dir, 0o750); err != nil {
-				return tian.Errorf(tian.EINVALID, "%v", err)
-			}
-			db, err := c.m.Store(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if err := db.Backup(cmd.Context(), filepath.Join(dir, sqlite.FileName)); err != nil {
-				return err
-			}
-			if err := copyDir(c.m.modelDir(), filepath.Join(dir, "models")); err != nil {
-				return err
-			}
-			counts, err := db.Counts(cmd.Context())
-			if err != nil {
-				return err
-			}
-			manifest, _ := json.MarshalIndent(map[string]any{"tian": tian.Version, "at": time.Now().UTC().Format(time.RFC3339),
-				"from": c.m.DataDir, "counts": counts}, "", "  ")
-			if err := os.WriteFile(filepath.Join(dir, "MANIFEST.json"), manifest, 0o640); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.m.Stdout, "backed up %s to %s: %d proposals\n", c.m.DataDir, dir, counts["proposals"])
-			return nil
+			return c.run(cmd.Context(), args[0])
 		},
 	}
+}
+
+// run copies the database and the models into dir, private to their
+// owner (folders 0700, files 0600), and writes a MANIFEST that counts what
+// the copy holds.
+func (c *backupCmd) run(ctx context.Context, dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return tian.Errorf(tian.EINVALID, "无法创建备份目录：%v", err)
+	}
+	db, err := c.m.Store(ctx)
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(dir, sqlite.FileName)
+	if err := db.Backup(ctx, file); err != nil {
+		return err
+	}
+	if c.copied != nil {
+		c.copied()
+	}
+	if err := copyDir(c.m.modelDir(), filepath.Join(dir, "models")); err != nil {
+		return err
+	}
+	counts, err := backupCounts(ctx, file)
+	if err != nil {
+		return err
+	}
+	manifest, _ := json.MarshalIndent(map[string]any{"tian": tian.Version, "at": time.Now().UTC().Format(time.RFC3339),
+		"from": c.m.DataDir, "counts": counts}, "", "  ")
+	err = writeFileAtomic(filepath.Join(dir, "MANIFEST.json"), func(f *os.File) error {
+		return writePrivate(f, bytes.NewReader(manifest))
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.m.Stdout, "backed up %s to %s: %d proposals\n", c.m.DataDir, dir, counts["proposals"])
+	return nil
+}
+
+// backupCounts counts the rows of the database copy at path, opened
+// read-only: what the backup holds, not what the live store has since.
+func backupCounts(ctx context.Context, path string) (map[string]int, error) {
+	b, err := sqlite.OpenReadOnly(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	return b.Counts(ctx)
 }
 
 type restoreCmd struct{ m *Main }
@@ -70,7 +101,7 @@ func (c *restoreCmd) command() *cobra.Command {
 			if _, err := os.Stat(dst); err == nil {
 				return tian.Errorf(tian.ECONFLICT, "%s already holds a database; restore into an empty data directory", c.m.DataDir)
 			}
-			if err := os.MkdirAll(c.m.DataDir, 0o750); err != nil {
+			if err := os.MkdirAll(c.m.DataDir, 0o700); err != nil {
 				return tian.Errorf(tian.EINVALID, "%v", err)
 			}
 			if err := copyFile(filepath.Join(src, sqlite.FileName), dst); err != nil {
@@ -109,7 +140,7 @@ func copyDir(from, to string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(to, 0o750); err != nil {
+	if err := os.MkdirAll(to, 0o700); err != nil {
 		return err
 	}
 	for _, e := range entries {
@@ -122,15 +153,22 @@ func copyDir(from, to string) error {
 	return nil
 }
 
-// copyFile copies through a temporary file and a rename, synced.
+// copyFile copies through a temporary file and a rename, synced; the copy
+// is readable by its owner only.
 func copyFile(from, to string) error {
 	in, err := os.Open(from)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	return writeFileAtomic(to, func(f *os.File) error {
-		_, err := io.Copy(f, in)
+	return writeFileAtomic(to, func(f *os.File) error { return writePrivate(f, in) })
+}
+
+// writePrivate makes f the owner's only (0600), then copies r into it.
+func writePrivate(f *os.File, r io.Reader) error {
+	if err := f.Chmod(0o600); err != nil {
 		return err
-	})
+	}
+	_, err := io.Copy(f, r)
+	return err
 }

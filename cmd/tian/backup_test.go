@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"tian"
+	"tian/sqlite"
+)
+
+// smallStore is a data directory holding the first n demo proposals.
+func smallStore(t *testing.T, n int) (*Main, *sqlite.DB) {
+	t.Helper()
+	ctx := context.Background()
+	m := NewMainWithData(t.TempDir())
+	t.Cleanup(func() { m.Close() })
+	m.Stdout = &bytes.Buffer{}
+	db, err := m.Store(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := tian.ReadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := make([]tian.Record, n)
+	for i, p := range ps[:n] {
+		recs[i] = tian.Record{Row: i + 2, Proposal: *p}
+	}
+	if _, err := db.ImportProposals(ctx, recs, tian.ImportOptions{File: "demo", Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	return m, db
+}
+
+// The MANIFEST counts what the backup file holds, not the live store,
+// which keeps taking writes while the backup runs; and the backup is its
+// owner's only.
+func TestBackupManifestCountsTheCopy(t *testing.T) {
+	ctx := context.Background()
+	m, db := smallStore(t, 30)
+	os.MkdirAll(m.modelDir(), 0o750)
+	os.WriteFile(filepath.Join(m.modelDir(), "notes.txt"), []byte("trained 2026-11-25"), 0o644)
+	cmd := &backupCmd{m: m, copied: func() {
+		db.AddFeedback(ctx, tian.Feedback{Number: "20210001", Kind: "category", Suggested: "经济建设", Chosen: "社会建设", Actor: "token:张三"})
+		db.CreateToken(ctx, "王科长", tian.RoleStaff, "test")
+	}}
+	dir := filepath.Join(t.TempDir(), "备份", "2026-12-07")
+	if err := cmd.run(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "MANIFEST.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manifest struct{ Counts map[string]int }
+	if err := json.Unmarshal(raw, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	b, err := sqlite.OpenReadOnly(ctx, filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	inFile, _ := b.Counts(ctx)
+	if !reflect.DeepEqual(manifest.Counts, inFile) {
+		t.Errorf("MANIFEST counts %v, the backup holds %v", manifest.Counts, inFile)
+	}
+	if manifest.Counts["proposals"] != 30 || manifest.Counts["feedback"] != 0 || manifest.Counts["tokens"] != 0 {
+		t.Errorf("MANIFEST counts %v: want 30 proposals and none of the later feedback and token", manifest.Counts)
+	}
+	for path, want := range map[string]fs.FileMode{dir: 0o700, filepath.Join(dir, sqlite.FileName): 0o600,
+		filepath.Join(dir, "MANIFEST.json"): 0o600, filepath.Join(dir, "models"): 0o700, filepath.Join(dir, "models", "notes.txt"): 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: %v, want mode %v", path, fi.Mode().Perm(), want)
+		}
+	}
+	if out := m.Stdout.(*bytes.Buffer).String(); !strings.Contains(out, "30 proposals") {
+		t.Errorf("backup said %q", out)
+	}
+}
+
+func TestFeedbackUsedPerReviewer(t *testing.T) {
+	ps := []*tian.Proposal{{Number: "20210001"}, {Number: "20210002"}, {Number: "20210003"}}
+	fbs := []tian.Feedback{
+		{Number: "20210001", Kind: "category", Chosen: "经济建设", Actor: "token:张三"}, // overridden below
+		{Number: "20210002", Kind: "category", Chosen: "社会建设", Actor: "token:张三"},
+		{Number: "20210003", Kind: "category", Chosen: "社会建设", Actor: "token:张三"},
+		{Number: "20210001", Kind: "category", Chosen: "社会建设", Actor: "token:李四"},
+		{Text: "关于规范网约车聚合平台抽成比例的提案", Kind: "category", Chosen: "经济建设", Actor: "token:张三"},
+		{Number: "20219999", Kind: "category", Chosen: "社会建设", Actor: "token:李四"}, // deleted since
+		{Number: "20210002", Kind: "lead_unit", Chosen: "市教育局", Actor: "token:王五"},
+		{Number: "20210002", Kind: "co_unit", Chosen: "市财政局", Actor: "token:王五"},
+		{Number: "20210002", Kind: "co_unit", Chosen: "市民政局", Actor: "token:李四"},
+		{Text: "关于加装电梯的提案", Kind: "lead_unit", Chosen: "市住房和城乡建设局", Actor: "token:王五"}, // no proposal to route
+	}
+	for _, c := range []struct {
+		which []string
+		want  string
+	}{
+		{[]string{"category"}, "使用审查反馈 4 条：token:张三 3 条，token:李四 1 条"},
+		{[]string{"router"}, "使用审查反馈 3 条：token:王五 2 条，token:李四 1 条"},
+		{[]string{"category", "router"}, "使用审查反馈 7 条：token:张三 3 条，token:李四 2 条，token:王五 2 条"},
+		{[]string{"category"}[:0], "使用审查反馈 0 条"},
+	} {
+		if got := feedbackUsed(ps, fbs, c.which); got != c.want {
+			t.Errorf("models %v:\n got %s\nwant %s", c.which, got, c.want)
+		}
+	}
+}
+
+// Training from the store says, on its output and as a progress step, how
+// many reviewers' verdicts it used and whose.
+func TestTrainFromStoreReportsFeedback(t *testing.T) {
+	ctx := context.Background()
+	m, db := smallStore(t, 120)
+	m.seg = sharedSegmenter(t, m)
+	for _, f := range []tian.Feedback{
+		{Number: "20210001", Kind: "category", Suggested: "社会建设", Chosen: "经济建设", Actor: "token:张三"},
+		{Number: "20210002", Kind: "category", Suggested: "社会建设", Chosen: "社会建设", Accepted: true, Actor: "token:张三"},
+		{Text: "关于规范网约车聚合平台抽成比例的提案", Kind: "category", Chosen: "经济建设", Actor: "token:李四"},
+	} {
+		if _, err := db.AddFeedback(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var steps []string
+	train := &trainCmd{m: m, which: []string{"category"}, progress: func(s string) { steps = append(steps, s) }}
+	if err := train.trainFrom(ctx, m, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	const want = "使用审查反馈 3 条：token:张三 2 条，token:李四 1 条"
+	if len(steps) != 1 || steps[0] != want {
+		t.Errorf("progress steps %q, want %q", steps, want)
+	}
+	if out := m.Stdout.(*bytes.Buffer).String(); !strings.Contains(out, want+"\n") {
+		t.Errorf("train printed %q, want the feedback line", out)
+	}
+}
