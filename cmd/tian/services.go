@@ -241,7 +241,7 @@ func (s *services) Train(ctx context.Context, progress func(string)) (string, er
 	defer s.trainMu.Unlock()
 	progress("训练类别模型和承办单位模型")
 	quiet := &Main{Stdout: io.Discard, Stderr: io.Discard, DataDir: s.m.DataDir}
-	t := &trainCmd{m: quiet, which: []string{"category", "router"}}
+	t := &trainCmd{m: quiet, which: []string{"category", "router"}, progress: progress}
 	if err := t.trainFrom(ctx, s.m, s.m.modelDir()); err != nil {
 		return "", err
 	}
