@@ -221,7 +221,7 @@ func (c *trainCmd) trainFrom(ctx context.Context, src *Main, out string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(out, 0o750); err != nil {
+	if err := os.MkdirAll(out, 0o700); err != nil {
 		return tian.Errorf(tian.EINVALID, "%v", err)
 	}
 	for _, w := range c.which {
