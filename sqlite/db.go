@@ -14,9 +14,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"tian"
 )
@@ -253,13 +255,26 @@ func (db *DB) migrate(ctx context.Context) error {
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return diskFull(err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		return diskFull(err)
+	}
+	return diskFull(tx.Commit())
+}
+
+// diskFull turns SQLite's "database or disk is full" (and ENOSPC from the
+// file system) into ENOSPACE: the transaction was rolled back, nothing
+// was written, and the caller can say so instead of "internal error".
+func diskFull(err error) error {
+	var se *sqlite.Error
+	full := errors.Is(err, syscall.ENOSPC) || errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL
+	if !full {
 		return err
 	}
-	return tx.Commit()
+	return &tian.Error{Code: tian.ENOSPACE, Op: "sqlite", Err: err,
+		Message: "数据目录所在磁盘已满，本次写入未执行（已回滚）；查询不受影响。请清理磁盘后重试。"}
 }
 
 // audit appends to the audit log inside tx.
@@ -298,5 +313,8 @@ func (db *DB) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 }
 
 func internal(op string, err error) error {
+	if e := diskFull(err); e != err {
+		return e
+	}
 	return &tian.Error{Code: tian.EINTERNAL, Op: op, Err: err}
 }
