@@ -42,6 +42,19 @@ var Fields = []Field{
 	{"reply_date", "答复日期", []string{"答复日期", "答复时间", "办结日期"}},
 }
 
+// knownHeaders are the headers some field takes without a mapping: the
+// JSON names and the aliases.
+var knownHeaders = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range Fields {
+		m[f.Name] = true
+		for _, a := range f.Aliases {
+			m[a] = true
+		}
+	}
+	return m
+}()
+
 // required are the fields every proposal table must have.
 var required = []string{"number", "title"}
 

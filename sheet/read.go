@@ -25,13 +25,26 @@ type Result struct {
 	Records []tian.Record
 	Errors  []tian.RowError   // rows that could not become records
 	Columns map[string]string // field → column label, for later messages
-	Mapping map[string]string // field → header used
+	// Mapping says which column went to which field, in the file's order
+	// (a sheet's columns; a JSON Lines file's keys as they first
+	// appeared). Column is labelled as in messages: "D（标题）" in an
+	// .xlsx, "标题（第4列）" in a CSV, the key in JSON Lines.
+	Mapping []tian.ColumnMapping
+	// Unmapped labels, in the same way and order, each column no field
+	// took, once: its cells were not read. Neither list is ever nil; copy
+	// both into tian.ImportReport.
+	Unmapped []string
 }
 
 // ReadProposals reads a proposal table. Rows with unreadable cells are
 // reported in Result.Errors and left out of Records; a file that cannot be
 // read at all (unknown type, broken workbook, undecodable text, missing
-// required columns) is an EINVALID error naming it.
+// required columns) is an EINVALID error naming it, and one past a limit
+// (over MaxFileBytes, a workbook that unpacks to too much, more than
+// 500,000 rows) an ETOOLARGE error naming it. Each record's Fields names
+// the fields its row had: a sheet's mapped columns (records of one sheet
+// share that slice, which callers must not change), a JSON line's own
+// keys that map to fields.
 func ReadProposals(path string, opt Options) (*Result, error) {
 	return readProposals(path, osOpener(path), opt)
 }
@@ -49,8 +62,7 @@ func readProposals(path string, op opener, opt Options) (*Result, error) {
 	}
 	defer src.Close()
 	res := &Result{File: path}
-	var m map[string]string
-	known := -1 // headers the mapping was made from; JSON Lines may add keys as they go
+	rv := &resolver{path: path, src: src, overrides: opt.Map}
 	for n := 1; ; n++ {
 		row, vals, err := src.next()
 		if errors.Is(err, io.EOF) {
@@ -59,42 +71,118 @@ func readProposals(path string, op opener, opt Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if hs := src.headers(); len(hs) != known {
-			if m, err = resolve(path, src, opt.Map, res); err != nil {
-				return nil, err
-			}
-			known = len(hs)
+		if n > maxRecords {
+			return nil, refuse(tian.ETOOLARGE, path, "第%d行：超过 %d 行的上限，请拆分后导入，未导入", row, maxRecords)
 		}
-		p, errs := toProposal(vals, m)
+		if err := rv.update(res); err != nil {
+			return nil, err
+		}
+		p, errs := toProposal(vals, rv.m)
 		for _, e := range errs {
 			res.Errors = append(res.Errors, tian.RowError{File: path, Row: row, Column: res.Columns[e.Field], Message: e.Message})
 		}
 		if len(errs) == 0 {
-			res.Records = append(res.Records, tian.Record{Row: row, Proposal: p})
+			res.Records = append(res.Records, tian.Record{Row: row, Proposal: p, Fields: rv.fieldsOf(vals)})
 		}
 		if opt.Progress != nil {
 			opt.Progress(n)
 		}
 	}
-	if m == nil { // a header and no rows: still check the columns
-		if _, err := resolve(path, src, opt.Map, res); err != nil {
-			return nil, err
-		}
+	if err := rv.update(res); err != nil { // a header and no rows: still check the columns
+		return nil, err
 	}
+	rv.report(res)
 	return res, nil
 }
 
-// resolve maps fields to the source's headers and records the columns.
-func resolve(path string, src source, overrides map[string]string, res *Result) (map[string]string, error) {
-	m := mapping(src.headers(), overrides)
-	if err := missingRequired(m, src.headers()); err != nil {
-		return nil, fileErr(path, "%v", err)
+// resolver maps fields to a source's headers. A sheet's headers are known
+// from the start; a JSON Lines file's grow as keys appear, and the
+// mapping is made again only when a new key is one some field could take,
+// so that a file of thousands of distinct unknown keys reads in linear
+// time.
+type resolver struct {
+	path      string
+	src       source
+	overrides map[string]string
+	m         map[string]string // field → header
+	fields    []string          // the mapped fields, in the order of Fields
+	seen      int               // headers looked at
+}
+
+// update maps the fields again if headers some field could take appeared.
+func (rv *resolver) update(res *Result) error {
+	hs := rv.src.headers()
+	stale := rv.m == nil
+	for _, h := range hs[rv.seen:] {
+		stale = stale || knownHeaders[h] || rv.overridden(h)
 	}
-	res.Mapping, res.Columns = m, map[string]string{}
-	for field, h := range m {
-		res.Columns[field] = src.column(h)
+	rv.seen = len(hs)
+	if !stale {
+		return nil
 	}
-	return m, nil
+	m := mapping(hs, rv.overrides)
+	if err := missingRequired(m, hs); err != nil {
+		return fileErr(rv.path, "%v", err)
+	}
+	rv.m, rv.fields, res.Columns = m, nil, map[string]string{}
+	for _, f := range Fields {
+		if h, ok := m[f.Name]; ok {
+			rv.fields = append(rv.fields, f.Name)
+			res.Columns[f.Name] = rv.src.column(h)
+		}
+	}
+	return nil
+}
+
+func (rv *resolver) overridden(h string) bool {
+	for _, o := range rv.overrides {
+		if o == h {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldsOf names the mapped fields a row has; a row with all of them (any
+// sheet row) shares rv.fields.
+func (rv *resolver) fieldsOf(vals map[string]string) []string {
+	n := 0
+	for _, f := range rv.fields {
+		if _, ok := vals[rv.m[f]]; ok {
+			n++
+		}
+	}
+	if n == len(rv.fields) {
+		return rv.fields
+	}
+	out := make([]string, 0, n)
+	for _, f := range rv.fields {
+		if _, ok := vals[rv.m[f]]; ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// report lists which column went to which field, and the columns none took.
+func (rv *resolver) report(res *Result) {
+	field := make(map[string]string, len(rv.m)) // header → field
+	for f, h := range rv.m {
+		field[h] = f
+	}
+	res.Mapping, res.Unmapped = []tian.ColumnMapping{}, []string{}
+	for i, h := range rv.src.headers() {
+		f, ok := field[h]
+		switch {
+		case h == "":
+			continue
+		case ok:
+			res.Mapping = append(res.Mapping, tian.ColumnMapping{Column: rv.src.columnAt(i), Field: f})
+			delete(field, h) // a second column with this header is unmapped
+		default:
+			res.Unmapped = append(res.Unmapped, rv.src.columnAt(i))
+		}
+	}
 }
 
 // toProposal converts one row. Text cells are trimmed of surrounding

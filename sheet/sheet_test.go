@@ -164,7 +164,7 @@ func TestReadBadFiles(t *testing.T) {
 		{"wrong encoding", "latin.csv", []byte("提案号,标题\n\xff\xfe\x00\x01,\x80\x81\x82\n"), "neither UTF-8 nor GB18030"},
 		{"binary", "bin.csv", []byte("提案号,标题\n\x00\x01\x02,abc\n"), "not a text file"},
 		{"missing required column", "nocol.csv", []byte("提案号,内容\n1,正文\n"), "missing required column 标题"},
-		{"truncated xlsx", "cut.xlsx", xlsx[:len(xlsx)/2], "cannot read as an Excel workbook"},
+		{"truncated xlsx", "cut.xlsx", xlsx[:len(xlsx)/2], "不是有效的 Excel 工作簿"},
 		{"not json", "bad.jsonl", []byte("{\"number\":\"1\",\"title\":\"关于的提案\"}\n{oops\n"), "line 2"},
 		{"old xls", "old.xls", []byte("x"), ".xls format is not supported"},
 		{"unclosed quote", "q.csv", []byte("提案号,标题\n1,\"关于\n"), "row"},

@@ -17,7 +17,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -30,7 +30,7 @@ import (
 	"tian"
 )
 
-// MaxFileBytes bounds a CSV, TSV or JSONL file read into memory.
+// MaxFileBytes bounds a file tian reads: .xlsx, CSV, TSV or JSON Lines.
 const MaxFileBytes = 256 << 20
 
 // source yields the rows of a file. Values are keyed by header; Row is the
@@ -40,7 +40,11 @@ type source interface {
 	next() (row int, values map[string]string, err error)
 	// column labels a header for messages, e.g. "C（类别）".
 	column(header string) string
-	// headers returns the headers known so far.
+	// columnAt labels the i-th header (0-based).
+	columnAt(i int) string
+	// headers returns the headers known so far: a sheet's in column
+	// order, a JSON Lines file's keys in the order they first appeared
+	// (new ones are appended). Callers must not change it.
 	headers() []string
 	Close() error
 }
@@ -80,33 +84,38 @@ func open(path, sheetName string, op opener) (source, error) {
 // --- xlsx
 
 type xlsxSource struct {
-	path string
-	f    *excelize.File
-	rows *excelize.Rows
-	hdr  []string
-	row  int
+	path  string
+	f     *excelize.File
+	rows  *excelize.Rows
+	hdr   []string
+	row   int // rows read, blank ones included
+	cells int // cells read
 }
 
-func openXLSX(path, sheetName string, op opener) (source, error) {
-	r, err := op()
+// openXLSX opens a workbook's sheet (the active one when sheetName is
+// empty) and reads its header. The bytes are vetted by checkZip first;
+// a panic inside excelize, which parses them, becomes an EINVALID error.
+func openXLSX(path, sheetName string, op opener) (src source, err error) {
+	defer recovered(path, &err)
+	b, err := readAll(path, op)
 	if err != nil {
-		return nil, fileErr(path, "%v", err)
+		return nil, err
 	}
-	defer r.Close()
-	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
+	if err := checkZip(path, b); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{RawCellValue: true,
+		UnzipSizeLimit: maxUnzipBytes, UnzipXMLSizeLimit: unzipXMLBytes})
 	if err != nil {
-		return nil, fileErr(path, "cannot read as an Excel workbook (%v); is the file complete?", err)
-	}
-	if sheetName == "" {
-		sheetName = f.GetSheetName(f.GetActiveSheetIndex())
-		if sheetName == "" {
-			sheetName = f.GetSheetList()[0]
+		if f != nil {
+			f.Close()
 		}
+		return nil, workbookErr(path, err)
 	}
-	rows, err := f.Rows(sheetName)
+	rows, err := sheetRows(path, f, sheetName)
 	if err != nil {
 		f.Close()
-		return nil, fileErr(path, "sheet %q: %v (sheets: %s)", sheetName, err, strings.Join(f.GetSheetList(), ", "))
+		return nil, err
 	}
 	s := &xlsxSource{path: path, f: f, rows: rows}
 	if err := s.readHeader(); err != nil {
@@ -116,12 +125,57 @@ func openXLSX(path, sheetName string, op opener) (source, error) {
 	return s, nil
 }
 
+// workbookErr explains why excelize could not open a workbook.
+func workbookErr(path string, err error) error {
+	switch {
+	case strings.Contains(err.Error(), "unzip size exceeds"): // excelize's limit; checkZip refuses such files first
+		return refuse(tian.ETOOLARGE, path, "文件解压后超过 %d MB 上限，可能是压缩炸弹，未导入", maxUnzipBytes>>20)
+	case errors.Is(err, excelize.ErrWorkbookPassword), errors.Is(err, excelize.ErrWorkbookFileFormat):
+		return refuse(tian.EINVALID, path, "工作簿已加密或格式不受支持：请在 Excel 或 WPS 中取消密码并另存为 .xlsx 后再导入")
+	}
+	return &tian.Error{Code: tian.EINVALID, Op: "sheet", Err: err,
+		Message: path + "：无法作为 Excel 工作簿（.xlsx）读取（" + err.Error() + "），文件可能不完整或已损坏，请重新保存后再导入"}
+}
+
+// sheetRows starts reading the named sheet, or the active one.
+func sheetRows(path string, f *excelize.File, name string) (*excelize.Rows, error) {
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, refuse(tian.EINVALID, path, "工作簿中没有工作表，未导入")
+	}
+	if name == "" {
+		if name = f.GetSheetName(f.GetActiveSheetIndex()); name == "" {
+			name = sheets[0]
+		}
+	}
+	rows, err := f.Rows(name)
+	var missing excelize.ErrSheetNotExist
+	switch {
+	case err == nil:
+		return rows, nil
+	case errors.As(err, &missing) && slices.Contains(sheets, name):
+		return nil, refuse(tian.EINVALID, path, "工作表“%s”的内容缺失，工作簿可能已损坏，请重新保存后再导入", name)
+	case errors.As(err, &missing):
+		return nil, refuse(tian.EINVALID, path, "没有名为“%s”的工作表（工作簿中的工作表：%s）", name, strings.Join(sheets, "、"))
+	}
+	return nil, refuse(tian.EINVALID, path, "无法读取工作表“%s”（%v）", name, err)
+}
+
+// recovered turns a panic while excelize parses a file into an EINVALID
+// error naming the file: excelize reads untrusted bytes, and one bad file
+// must not take the service down.
+func recovered(path string, err *error) {
+	if p := recover(); p != nil {
+		*err = refuse(tian.EINVALID, path, "无法读取工作簿（%v），文件可能已损坏，请重新保存后再导入", p)
+	}
+}
+
 func (s *xlsxSource) readHeader() error {
 	for s.rows.Next() {
 		s.row++
-		cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
+		cells, err := s.readRow()
 		if err != nil {
-			return fileErr(s.path, "row %d: %v", s.row, err)
+			return err
 		}
 		if !blank(cells) {
 			s.hdr = cleanHeaders(cells)
@@ -129,39 +183,61 @@ func (s *xlsxSource) readHeader() error {
 		}
 	}
 	if err := s.rows.Error(); err != nil {
-		return fileErr(s.path, "%v", err)
+		return s.rowErr(err)
 	}
-	return fileErr(s.path, "the sheet is empty: no header row")
+	return refuse(tian.EINVALID, s.path, "工作表是空的：没有表头行")
 }
 
-func (s *xlsxSource) next() (int, map[string]string, error) {
+func (s *xlsxSource) next() (row int, vals map[string]string, err error) {
+	defer recovered(s.path, &err)
 	for s.rows.Next() {
 		s.row++
-		cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
+		cells, err := s.readRow()
 		if err != nil {
-			return s.row, nil, fileErr(s.path, "row %d: %v", s.row, err)
+			return s.row, nil, err
 		}
 		if !blank(cells) {
 			return s.row, zipRow(s.hdr, cells), nil
 		}
 	}
 	if err := s.rows.Error(); err != nil {
-		return s.row, nil, fileErr(s.path, "row %d: %v", s.row, err)
+		return s.row, nil, s.rowErr(err)
 	}
 	return s.row, nil, io.EOF
 }
 
-func (s *xlsxSource) column(h string) string {
-	for i, x := range s.hdr {
-		if x == h {
-			name, _ := excelize.ColumnNumberToName(i + 1)
-			return name + "（" + h + "）"
-		}
+// readRow reads the current row's cells, within the row and cell caps.
+func (s *xlsxSource) readRow() ([]string, error) {
+	if s.row > maxSheetRows {
+		return nil, refuse(tian.ETOOLARGE, s.path, "第%d行：超过 Excel 的 %d 行上限，未导入", s.row, maxSheetRows)
 	}
-	return h
+	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, s.rowErr(err)
+	}
+	if len(cells) > maxRowCells {
+		return nil, refuse(tian.ETOOLARGE, s.path, "第%d行有 %d 列，超过 Excel 的 %d 列上限，未导入", s.row, len(cells), maxRowCells)
+	}
+	if s.cells += len(cells); s.cells > maxCells {
+		return nil, refuse(tian.ETOOLARGE, s.path, "第%d行：工作表超过 %d 万个单元格的上限，请拆分后导入，未导入", s.row, maxCells/10_000)
+	}
+	return cells, nil
 }
 
-func (s *xlsxSource) headers() []string { return s.hdr }
+func (s *xlsxSource) rowErr(err error) error {
+	if errors.Is(err, excelize.ErrMaxRows) {
+		return refuse(tian.ETOOLARGE, s.path, "第%d行之后：超过 Excel 的 %d 行上限，未导入", s.row, excelize.TotalRows)
+	}
+	return refuse(tian.EINVALID, s.path, "第%d行无法读取（%v），工作簿可能已损坏", s.row, err)
+}
+
+func (s *xlsxSource) columnAt(i int) string {
+	name, _ := excelize.ColumnNumberToName(i + 1)
+	return name + "（" + s.hdr[i] + "）"
+}
+
+func (s *xlsxSource) column(h string) string { return columnOf(s, h) }
+func (s *xlsxSource) headers() []string      { return s.hdr }
 
 func (s *xlsxSource) Close() error {
 	if s.rows != nil {
@@ -228,33 +304,21 @@ func (s *delimitedSource) next() (int, map[string]string, error) {
 	}
 }
 
-func (s *delimitedSource) column(h string) string {
-	for i, x := range s.hdr {
-		if x == h {
-			return fmt.Sprintf("%s（第%d列）", h, i+1)
-		}
-	}
-	return h
+func (s *delimitedSource) columnAt(i int) string {
+	return fmt.Sprintf("%s（第%d列）", s.hdr[i], i+1)
 }
 
-func (s *delimitedSource) headers() []string { return s.hdr }
-func (s *delimitedSource) Close() error      { return nil }
+func (s *delimitedSource) column(h string) string { return columnOf(s, h) }
+func (s *delimitedSource) headers() []string      { return s.hdr }
+func (s *delimitedSource) Close() error           { return nil }
 
 // readText reads a text file and decodes it: UTF-8 (a BOM is dropped),
 // UTF-16 with a BOM, or GB18030 when the bytes are not UTF-8 but decode as
 // GB18030 cleanly. Anything else is refused rather than guessed.
 func readText(path string, op opener) (string, error) {
-	f, err := op()
+	b, err := readAll(path, op)
 	if err != nil {
-		return "", fileErr(path, "%v", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return "", fileErr(path, "%v", err)
-	}
-	if len(b) > MaxFileBytes {
-		return "", fileErr(path, "the file is larger than %d MB; split it", MaxFileBytes>>20)
+		return "", err
 	}
 	switch {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
@@ -297,7 +361,9 @@ type jsonlSource struct {
 	path string
 	sc   *bufio.Scanner
 	f    io.ReadCloser
+	read *countingReader
 	line int
+	hdr  []string // keys in the order they first appeared
 	seen map[string]bool
 }
 
@@ -306,14 +372,18 @@ func openJSONL(path string, op opener) (source, error) {
 	if err != nil {
 		return nil, fileErr(path, "%v", err)
 	}
-	sc := bufio.NewScanner(f)
+	read := &countingReader{r: f}
+	sc := bufio.NewScanner(read)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	return &jsonlSource{path: path, sc: sc, f: f, seen: map[string]bool{}}, nil
+	return &jsonlSource{path: path, sc: sc, f: f, read: read, seen: map[string]bool{}}, nil
 }
 
 func (s *jsonlSource) next() (int, map[string]string, error) {
 	for s.sc.Scan() {
 		s.line++
+		if s.read.n > maxFileBytes {
+			return s.line, nil, tooBig(s.path)
+		}
 		line := bytes.TrimSpace(s.sc.Bytes())
 		if s.line == 1 {
 			line = bytes.TrimPrefix(line, []byte{0xEF, 0xBB, 0xBF})
@@ -321,27 +391,50 @@ func (s *jsonlSource) next() (int, map[string]string, error) {
 		if len(line) == 0 {
 			continue
 		}
-		if !utf8.Valid(line) {
-			return s.line, nil, fileErr(s.path, "line %d: not UTF-8", s.line)
-		}
-		dec := json.NewDecoder(bytes.NewReader(line))
-		dec.UseNumber()
-		var obj map[string]any
-		if err := dec.Decode(&obj); err != nil {
-			return s.line, nil, fileErr(s.path, "line %d: not a JSON object: %v", s.line, err)
-		}
-		vals := make(map[string]string, len(obj))
-		for k, v := range obj {
-			k = cleanHeader(k)
-			vals[k] = jsonString(v)
-			s.seen[k] = true
-		}
-		return s.line, vals, nil
+		vals, err := s.parse(line)
+		return s.line, vals, err
 	}
 	if err := s.sc.Err(); err != nil {
 		return s.line, nil, fileErr(s.path, "line %d: %v", s.line+1, err)
 	}
+	if s.read.n > maxFileBytes {
+		return s.line, nil, tooBig(s.path)
+	}
 	return s.line, nil, io.EOF
+}
+
+// parse reads one line's object, keeping its keys in the order written;
+// keys not seen before are appended to the headers.
+func (s *jsonlSource) parse(line []byte) (map[string]string, error) {
+	if !utf8.Valid(line) {
+		return nil, fileErr(s.path, "line %d: not UTF-8", s.line)
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fileErr(s.path, "line %d: not a JSON object", s.line)
+	}
+	vals := map[string]string{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fileErr(s.path, "line %d: not a JSON object: %v", s.line, err)
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, fileErr(s.path, "line %d: not a JSON object: %v", s.line, err)
+		}
+		k := cleanHeader(tok.(string)) // keys are strings: Token checks the syntax
+		vals[k] = jsonString(v)
+		if !s.seen[k] {
+			s.seen[k] = true
+			s.hdr = append(s.hdr, k)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fileErr(s.path, "line %d: not a JSON object: %v", s.line, err)
+	}
+	return vals, nil
 }
 
 // jsonString renders a JSON value as a cell: lists are joined with 、.
@@ -370,15 +463,8 @@ func jsonString(v any) string {
 }
 
 func (s *jsonlSource) column(h string) string { return h }
-
-func (s *jsonlSource) headers() []string {
-	out := make([]string, 0, len(s.seen))
-	for k := range s.seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func (s *jsonlSource) columnAt(i int) string  { return s.hdr[i] }
+func (s *jsonlSource) headers() []string      { return s.hdr }
 
 func (s *jsonlSource) Close() error { return s.f.Close() }
 
@@ -416,17 +502,27 @@ func cleanHeader(h string) string {
 	}, h)
 }
 
+// zipRow keys a sheet row's cells by header. Of two columns with one
+// header the first is kept, the one column() names.
 func zipRow(hdr, cells []string) map[string]string {
 	m := make(map[string]string, len(hdr))
 	for i, h := range hdr {
-		if h == "" {
+		if _, dup := m[h]; h == "" || dup {
 			continue
 		}
 		if i < len(cells) {
-			m[h] = cells[i]
+			m[h] = cellText(cells[i])
 		} else {
 			m[h] = ""
 		}
 	}
 	return m
+}
+
+// columnOf labels a header by its first column.
+func columnOf(s source, h string) string {
+	if i := slices.Index(s.headers(), h); i >= 0 {
+		return s.columnAt(i)
+	}
+	return h
 }

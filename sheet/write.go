@@ -40,7 +40,11 @@ func headerRow() []string {
 }
 
 // WriteProposals writes proposals in format with Chinese headers. Reading
-// the output back with ReadProposals gives the same proposals.
+// the output back with ReadProposals gives the same proposals. In CSV and
+// xlsx, text is made safe to open in a spreadsheet (see safeCell): control
+// characters other than newline and tab are dropped, and text starting
+// with =, +, -, @, tab or CR gets a leading ', which ReadProposals takes
+// off again.
 func WriteProposals(w io.Writer, format string, ps []*tian.Proposal) error {
 	switch format {
 	case FormatXLSX:
@@ -60,7 +64,7 @@ func writeCSV(w io.Writer, ps []*tian.Proposal) error {
 	cw := csv.NewWriter(bw)
 	cw.Write(headerRow())
 	for _, p := range ps {
-		cw.Write(row(p))
+		cw.Write(safeCells(row(p)))
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -150,12 +154,21 @@ func writeWorkbook(w io.Writer, sheet string, header []string, widths []float64,
 	return f.Write(w)
 }
 
+// cells makes a row of text cells, each made safe by safeCell.
 func cells(values []string, style int) []any {
 	out := make([]any, len(values))
 	for i, v := range values {
-		out[i] = excelize.Cell{Value: v, StyleID: style}
+		out[i] = excelize.Cell{Value: safeCell(v), StyleID: style}
 	}
 	return out
+}
+
+// safeCells applies safeCell to a row in place.
+func safeCells(values []string) []string {
+	for i, v := range values {
+		values[i] = safeCell(v)
+	}
+	return values
 }
 
 // WriteGroupsXLSX writes groups for joint consultation as a workbook for
