@@ -60,3 +60,19 @@ func Fill(tb testing.TB, dir string) (free func()) {
 		}
 	}
 }
+
+// FillTo fills the disk holding dir until only leave bytes are free (to
+// the page), and returns a function that removes the filler.
+func FillTo(tb testing.TB, dir string, leave int64) (free func()) {
+	tb.Helper()
+	free = Fill(tb, dir)
+	path := filepath.Join(dir, "filler")
+	info, err := os.Stat(path)
+	if err != nil {
+		tb.Fatalf("filler: %v", err)
+	}
+	if err := os.Truncate(path, max(info.Size()-leave, 0)); err != nil {
+		tb.Fatalf("filler: %v", err)
+	}
+	return free
+}
