@@ -14,6 +14,7 @@ import (
 
 	"tian"
 	"tian/api"
+	"tian/index"
 )
 
 type serveCmd struct {
@@ -54,6 +55,9 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	svc.minFree = c.minFree
+	// the index keeps at least the writes' reserve, so that a write the
+	// guard let through has room to be indexed, or waits for it
+	svc.ix.SetReserve(uint64(max(c.minFree, index.DefaultReserve)))
 	cfg := api.DefaultConfig()
 	cfg.RequestTimeout = c.timeout
 	srv := api.NewServer(db, db, svc, logger, cfg)

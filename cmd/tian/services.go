@@ -133,26 +133,15 @@ func (s *services) IndexStatus(ctx context.Context) api.IndexStatus {
 	if msg := s.indexErr.Load(); msg != nil {
 		st.Error = *msg
 	}
-	behind, err := s.behind(ctx)
+	behind, err := s.ix.Behind(ctx)
 	if err != nil {
+		st.Error = tian.ErrorMessage(err)
+	}
+	if err := s.ix.PersistError(); err != nil {
 		st.Error = tian.ErrorMessage(err)
 	}
 	st.Behind = behind
 	return st
-}
-
-// behind counts the store's changes after the index's last one.
-func (s *services) behind(ctx context.Context) (int64, error) {
-	last, err := s.ix.LastChange()
-	if err != nil {
-		return 0, err
-	}
-	db, err := s.m.Store(ctx)
-	if err != nil {
-		return 0, err
-	}
-	changes, err := db.Changes(ctx, last, 1_000_000)
-	return int64(len(changes)), err
 }
 
 // keepIndexCaughtUp retries catching up while the index is behind the
