@@ -2,19 +2,28 @@ package sheet
 
 import "testing"
 
-// LowerLimits lowers the file byte cap and the record and cell caps (0
-// keeps one) until the test ends.
-func LowerLimits(t testing.TB, fileBytes int64, records, cells int) {
+// Limits are the caps a test may lower; a zero field keeps the real one.
+type Limits struct {
+	FileBytes, UnzipBytes, HeldBytes int64
+	Records, Cells                   int
+}
+
+// LowerLimits lowers caps until the test ends.
+func LowerLimits(t testing.TB, l Limits) {
 	t.Helper()
-	oldBytes, oldRecords, oldCells := maxFileBytes, maxRecords, maxCells
-	t.Cleanup(func() { maxFileBytes, maxRecords, maxCells = oldBytes, oldRecords, oldCells })
-	if fileBytes > 0 {
-		maxFileBytes = fileBytes
-	}
-	if records > 0 {
-		maxRecords = records
-	}
-	if cells > 0 {
-		maxCells = cells
+	old := Limits{maxFileBytes, maxUnzipBytes, maxHeldBytes, maxRecords, maxCells}
+	t.Cleanup(func() {
+		maxFileBytes, maxUnzipBytes, maxHeldBytes, maxRecords, maxCells = old.FileBytes, old.UnzipBytes, old.HeldBytes, old.Records, old.Cells
+	})
+	set(&maxFileBytes, l.FileBytes)
+	set(&maxUnzipBytes, l.UnzipBytes)
+	set(&maxHeldBytes, l.HeldBytes)
+	set(&maxRecords, l.Records)
+	set(&maxCells, l.Cells)
+}
+
+func set[T int | int64](p *T, v T) {
+	if v > 0 {
+		*p = v
 	}
 }

@@ -259,6 +259,41 @@ func TestReadXLSXLyingZipRefused(t *testing.T) {
 	}
 }
 
+// A workbook that unpacks to more than the cap is refused by the sizes in
+// its directory even when it compresses as real sheets do (the cap is
+// lowered to 8 MB here; the real one is 2 GB), and so are parts held in
+// memory past theirs (lowered to 1 MB; the real one 512 MB).
+func TestReadXLSXUnpackedSizeCaps(t *testing.T) {
+	sheet.LowerLimits(t, sheet.Limits{UnzipBytes: 8 << 20, HeldBytes: 1 << 20})
+	var rows strings.Builder
+	rows.WriteString(sheetHead)
+	for i := 0; rows.Len() < 10<<20; i++ {
+		fmt.Fprintf(&rows, `<row><c t="inlineStr"><is><t>2024%06d</t></is></c><c t="inlineStr"><is><t>关于第%d号提案的意见%x</t></is></c></row>`, i, i*7919, i*104729)
+	}
+	rows.WriteString(sheetTail)
+	big := zipBytes(t, partTypes, partRels, partWorkbook, partWorkbookRels, zipPart{"xl/worksheets/sheet1.xml", rows.String()})
+	picture := make([]byte, 2<<20)
+	for i := range picture {
+		picture[i] = byte(i * 2654435761 >> 13)
+	}
+	held := zipBytes(t, partTypes, partRels, partWorkbook, partWorkbookRels,
+		zipPart{"xl/worksheets/sheet1.xml", sheetHead + sheetRow + sheetTail}, zipPart{"xl/media/image1.png", string(picture)})
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"大表.xlsx", big, "解压后超过 8 MB 上限"},
+		{"带图.xlsx", held, "需载入内存的部分解压后超过 1 MB 上限"},
+	} {
+		_, err := sheet.ReadProposals(writeFile(t, tt.name, tt.data), sheet.Options{})
+		if tian.ErrorCode(err) != tian.ETOOLARGE || !strings.Contains(tian.ErrorMessage(err), tt.name) ||
+			!strings.Contains(tian.ErrorMessage(err), tt.want) {
+			t.Errorf("%s: err = %v, want ETOOLARGE naming the file and saying %q", tt.name, err, tt.want)
+		}
+	}
+}
+
 // --- 2. workbooks with no sheet, broken zips
 
 func TestReadXLSXWithoutSheets(t *testing.T) {
@@ -570,7 +605,7 @@ func xlsxRows(t *testing.T, path string) [][]string {
 // Past the row cap every format is refused with ETOOLARGE, naming the
 // file and the row (the cap is lowered here; the real one is 500,000).
 func TestReadRowCap(t *testing.T) {
-	sheet.LowerLimits(t, 0, 1_000, 0)
+	sheet.LowerLimits(t, sheet.Limits{Records: 1_000})
 	var csvText, jsonl strings.Builder
 	csvText.WriteString("提案号,标题\n")
 	for i := range 1_001 {
@@ -596,7 +631,7 @@ func TestReadRowCap(t *testing.T) {
 
 // A sheet past the cell cap is refused at the row that passed it.
 func TestReadXLSXCellCap(t *testing.T) {
-	sheet.LowerLimits(t, 0, 0, 40)
+	sheet.LowerLimits(t, sheet.Limits{Cells: 40})
 	_, err := sheet.ReadProposals(writeFile(t, "提案.xlsx", validXLSX(t)), sheet.Options{})
 	if tian.ErrorCode(err) != tian.ETOOLARGE {
 		t.Fatalf("err = %v, want ETOOLARGE", err)
@@ -608,7 +643,7 @@ func TestReadXLSXCellCap(t *testing.T) {
 
 // A file larger than the byte cap is refused before it is parsed.
 func TestReadFileByteCap(t *testing.T) {
-	sheet.LowerLimits(t, 4<<10, 0, 0)
+	sheet.LowerLimits(t, sheet.Limits{FileBytes: 4 << 10})
 	for _, name := range []string{"大.xlsx", "大.csv", "大.jsonl"} {
 		data := map[string][]byte{
 			"大.xlsx":  validXLSX(t),
