@@ -290,14 +290,19 @@ function renderSimilar(matches) {
   }));
 }
 
+// sendFeedback records a verdict; its runs are marked on r-status, apart
+// from the analysis.
 async function sendFeedback(kind, suggested, chosen) {
   if (!current) return;
+  const run = begin("r-status");
   try {
     await api("POST", "/api/v1/feedback", { number: current.number, kind, suggested, chosen,
       text: current.number ? "" : current.title + "\n" + current.body, model_version: current.model });
     notice($("r-status"), "已记录：" + chosen);
+    finish("r-status", run, "done");
   } catch (e) {
     showError($("r-status"), e);
+    finish("r-status", run, "error");
   }
 }
 
@@ -344,10 +349,11 @@ function renderHits(r) {
     return el("li", { class: "hit" }, title, el("small", {}, facts.join(" · ")), el("div", {}, ...marked(h.snippet_html)));
   }));
   const pages = Math.max(1, Math.ceil(total / size));
-  $("s-pages").replaceChildren(
-    el("button", { onclick: () => { if (page > 1) { page--; search(); } } }, "上一页"),
-    el("span", {}, "第 " + page + " / " + pages + " 页"),
-    el("button", { onclick: () => { if (page < pages) { page++; search(); } } }, "下一页"));
+  const prev = el("button", { onclick: () => { page--; search(); } }, "上一页");
+  const next = el("button", { onclick: () => { page++; search(); } }, "下一页");
+  prev.disabled = page <= 1;
+  next.disabled = page >= pages;
+  $("s-pages").replaceChildren(prev, el("span", {}, "第 " + page + " / " + pages + " 页"), next);
 }
 
 // marked rebuilds the server's highlighted HTML (escaped text with <mark>)

@@ -66,6 +66,7 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(r.Cats, "→ 社会建设") {
 		t.Errorf("review shows %q, want 社会建设 first", r.Cats)
 	}
+	b.feedback()
 	b.sweep(client, sample)
 	b.edgeTexts(client, demo)
 	b.search()
@@ -397,6 +398,17 @@ func (b *browser) compare(client *api.Client, title, body string, v reviewView) 
 		problems = append(problems, fmt.Sprintf("shows %d evidence marks for %d spans", v.Marks, spans))
 	}
 	return problems
+}
+
+// feedback accepts the suggested category: a write from the page, which
+// must pass the service's cross-origin checks.
+func (b *browser) feedback() {
+	b.t.Helper()
+	state := b.submit("r-status", chromedp.Click(chromedp.CSS(`#r-cat-actions button`)))
+	b.noErrors("feedback")
+	if msg := run(b, chromedp.Text(chromedp.ID("r-status"))); state != "done" || !strings.Contains(msg, "已记录") {
+		b.t.Errorf("feedback: state %q, page says %q", state, msg)
+	}
 }
 
 // sweep reviews each proposal, reports the problems of the first few that
