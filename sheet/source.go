@@ -3,7 +3,10 @@
 // (UTF-8 with or without BOM, UTF-16 with BOM, GB18030 detected) and JSON
 // Lines. Columns are found by their usual Chinese headers, or by an
 // explicit mapping, and every problem names the file, the row and the
-// column.
+// column. Files are read within limits (limits.go): a workbook is vetted
+// from its zip directory before anything is unpacked, so a zip bomb is an
+// ETOOLARGE error, and rows and cells are capped while they stream.
+// Exports are safe to open in a spreadsheet (formula.go).
 package sheet
 
 import (
