@@ -21,7 +21,7 @@ var openAPIDoc []byte
 func (s *Server) openAPI(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", openAPIDoc) }
 
 var signinPage = template.Must(template.New("signin").Parse(`<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>登录 · tian 提案</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>登录 · tian 提案</title><link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/style.css"></head>
 <body class="signin"><main><h1>tian 提案</h1>
 {{if .Error}}<p class="error">{{.Error}}</p>{{end}}

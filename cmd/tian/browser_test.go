@@ -256,12 +256,7 @@ func (b *browser) signIn(token string) {
 	b.do(chromedp.Navigate(b.base+"/signin?token="+url.QueryEscape(token)), chromedp.WaitVisible(`#r-run`))
 	b.settle("stats")
 	for _, e := range b.takeErrors() {
-		// The sign-in page (api/web.go) names no icon, so Chromium asks for
-		// /favicon.ico, maybe only after the next page has loaded, and logs
-		// the 404; the pages themselves name one.
-		if !strings.Contains(e, "404") || !strings.HasSuffix(e, "/favicon.ico") {
-			b.t.Errorf("sign-in and the first page: %s", e)
-		}
+		b.t.Errorf("sign-in and the first page: %s", e)
 	}
 }
 
