@@ -36,6 +36,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/xuri/excelize/v2"
+
 	"tian"
 	"tian/api"
 	"tian/synth"
@@ -1141,8 +1143,429 @@ func (a *adversary) feedbackCannotPoison(t *testing.T) {
 // TextRequest is the body of classify, route and similar.
 type TextRequest = api.TextRequest
 
-// STUBS
-func (a *adversary) importsKeepFields(t *testing.T) { t.Skip("todo") }
-func (a *adversary) exportsAreSafe(t *testing.T)    { t.Skip("todo") }
-func (a *adversary) smallOnes(t *testing.T)         { t.Skip("todo") }
-func (a *adversary) jsonNeverNull(t *testing.T)     { t.Skip("todo") }
+// --- 6. imports never lose fields
+
+// fullProposal finds a demo proposal with every field an office fills.
+func (p *proc) fullProposal(t *testing.T) tian.Proposal {
+	t.Helper()
+	var list struct{ Proposals []tian.Proposal }
+	if code := p.call(t, "GET", "/api/v1/proposals?year=2023&limit=500", nil, &list); code != 200 {
+		t.Fatalf("listing 2023: %d", code)
+	}
+	for _, c := range list.Proposals {
+		if c.Session != "" && c.Proposer != "" && c.Category != "" && c.LeadUnit != "" && len(c.CoUnits) > 0 && c.Status != "" && c.Reply != "" {
+			var full tian.Proposal
+			if code := p.call(t, "GET", "/api/v1/proposals/"+c.Number, nil, &full); code != 200 {
+				t.Fatalf("GET %s: %d", c.Number, code)
+			}
+			return full
+		}
+	}
+	t.Fatal("no demo proposal of 2023 has session, proposer, category, units, status and reply")
+	return tian.Proposal{}
+}
+
+// Re-importing a proposal from a file with only 提案号, 标题, 内容, 年度
+// changes those and keeps every other field; a rejected row creates no
+// category, in a lenient or a strict import.
+func (a *adversary) importsKeepFields(t *testing.T) {
+	p := a.serve(t)
+	before := p.fullProposal(t)
+	want := before
+	want.Title = strings.TrimSuffix(before.Title, "的提案") + "（修改稿）的提案"
+	header := []string{"提案号", "标题", "内容", "年度"}
+	rep, _, _ := p.importFile(t, "标题修改.csv", csvFile(header, []string{before.Number, want.Title, before.Body, strconv.Itoa(before.Year)}))
+	if rep.Updated != 1 || rep.Rejected != 0 {
+		t.Errorf("re-import with four columns: %s, want 1 updated", rep.Summary())
+	}
+	fields := map[string]string{"提案号": "number", "标题": "title", "内容": "body", "年度": "year"}
+	for _, h := range header {
+		found := false
+		for _, m := range rep.Mapping {
+			found = found || strings.Contains(m.Column, h) && m.Field == fields[h]
+		}
+		if !found {
+			t.Errorf("the report's mapping %+v does not send header %s to %s", rep.Mapping, h, fields[h])
+		}
+	}
+	var after tian.Proposal
+	if code := p.call(t, "GET", "/api/v1/proposals/"+before.Number, nil, &after); code != 200 {
+		t.Fatalf("GET %s: %d", before.Number, code)
+	}
+	if diff := fieldDiff(want, after); diff != "" {
+		t.Errorf("re-importing %s with four columns changed other fields:\n%s", before.Number, diff)
+	}
+
+	cats := p.categoryNames(t)
+	newCat := []string{"提案号", "标题", "内容", "年度", "类别", "主办单位", "提交日期"}
+	rejected := csvFile(newCat,
+		[]string{"20269101", "关于发展海洋牧场的提案", "近海渔业资源衰退，建议发展海洋牧场。", "2026", "海洋经济", "市不存在管理局", "2026-01-15"},
+		[]string{"20269102", "关于建设深海养殖基地的提案", "建议建设深海养殖基地。", "2026", "深海经济", "", "2026-13-45"})
+	rep, _, _ = p.importFile(t, "新类别.csv", rejected)
+	if rep.Rejected != 2 || rep.Inserted != 0 {
+		t.Errorf("two bad rows with new categories: %s, want both rejected", rep.Summary())
+	}
+	strict := csvFile(newCat,
+		[]string{"20269103", "关于发展海洋牧场的提案", "近海渔业资源衰退，建议发展海洋牧场。", "2026", "海洋经济", "", "2026-01-15"},
+		[]string{"20269104", "关于建设深海养殖基地的提案", "建议建设深海养殖基地。", "2026", "深海经济", "市不存在管理局", "2026-01-16"})
+	r := p.upload(t, "/api/v1/import?strict=true", "新类别严格.csv", strict)
+	t.Logf("strict import with one bad row: %d %.200s", r.status, r.body)
+	if after := p.categoryNames(t); !reflect.DeepEqual(after, cats) {
+		t.Errorf("rejected rows changed the categories: %v → %v", cats, after)
+	}
+	for _, n := range []string{"20269101", "20269102", "20269103", "20269104"} {
+		if code := p.call(t, "GET", "/api/v1/proposals/"+n, nil, nil); code != 404 {
+			t.Errorf("GET %s of a rejected row or refused file: %d, want 404", n, code)
+		}
+	}
+}
+
+// fieldDiff lists the fields in which two proposals differ.
+func fieldDiff(want, got tian.Proposal) string {
+	var b strings.Builder
+	wv, gv := reflect.ValueOf(want), reflect.ValueOf(got)
+	for i := range wv.NumField() {
+		if w, g := wv.Field(i).Interface(), gv.Field(i).Interface(); !reflect.DeepEqual(w, g) {
+			fmt.Fprintf(&b, "  %s: %.80q, want %.80q\n", wv.Type().Field(i).Name, fmt.Sprint(g), fmt.Sprint(w))
+		}
+	}
+	return b.String()
+}
+
+// --- 7. exports
+
+// Formula-like text is exported with a leading ', control characters are
+// dropped, and each export imports back, giving back the same titles.
+func (a *adversary) exportsAreSafe(t *testing.T) {
+	p := a.serve(t)
+	made := []tian.Proposal{
+		{Number: "20267001", Title: `=HYPERLINK("http://x","点击")关于加强社区养老服务的提案`, Body: "城东区社区养老服务站点不足，建议增设。"},
+		{Number: "20267002", Title: "+1关于增加城南区公交线路的提案", Body: "城南区大学城公交线路少，建议增设线路。"},
+		{Number: "20267003", Title: "-2关于减少企业开办审批环节的提案", Body: "企业开办仍需多个环节，建议合并办理。"},
+		{Number: "20267004", Title: "@SUM(A1)关于规范共享单车停放的提案", Body: "地铁站口单车乱停，建议设电子围栏。"},
+		{Number: "20267005", Title: "关于整治老旧小区飞线充电的提案", Body: "老旧小区\x00电动车\x07飞线充电\x1b隐患突出，建议增设充电桩。", Proposer: "=cmd|' /C calc'!A0"},
+		{Number: "20267006", Title: "关于加强校园周边交通安全的提案", Body: "=1+2 学校周边上下学时段拥堵，建议设置护学岗。", Reply: "@已办理：增设护学岗12处。"},
+	}
+	for _, pr := range made {
+		pr.Year = 2026
+		if r := p.sendJSON(t, "POST", "/api/v1/proposals", pr); r.status != 201 {
+			t.Errorf("creating %s: %d %.200s", pr.Number, r.status, r.body)
+		}
+	}
+	for _, format := range []string{"csv", "xlsx"} {
+		r := p.send(t, "GET", "/api/v1/export?year=2026&format="+format, nil, nil)
+		if r.status != 200 {
+			t.Errorf("export %s: %d %.200s", format, r.status, r.body)
+			continue
+		}
+		rows := exportedRows(t, format, r.body)
+		checkCells(t, format, rows, made)
+		rep, _, _ := p.importFile(t, "导出."+format, r.body)
+		if rep.Rejected != 0 || !rep.Committed || rep.Rows != len(made) {
+			t.Errorf("re-importing the %s export: %s %+v", format, rep.Summary(), rep.Errors)
+		}
+		for _, pr := range made[:4] {
+			var got tian.Proposal
+			if p.call(t, "GET", "/api/v1/proposals/"+pr.Number, nil, &got); got.Title != pr.Title {
+				t.Errorf("after re-importing the %s export, %s is titled %q, want %q", format, pr.Number, got.Title, pr.Title)
+			}
+		}
+	}
+}
+
+// exportedRows reads an export's cells.
+func exportedRows(t *testing.T, format string, data []byte) [][]string {
+	t.Helper()
+	if format == "csv" {
+		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))).ReadAll()
+		if err != nil {
+			t.Fatalf("the csv export does not parse: %v", err)
+		}
+		return rows
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("the xlsx export does not open: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// checkCells fails on a cell that a spreadsheet would run as a formula or
+// that holds a control character, and wants the made titles with a '.
+func checkCells(t *testing.T, format string, rows [][]string, made []tian.Proposal) {
+	t.Helper()
+	titles := map[string]bool{}
+	for i, row := range rows {
+		for j, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("%s export, row %d, column %d: %.60q would run as a formula", format, i+1, j+1, cell)
+			}
+			if k := strings.IndexFunc(cell, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f }); k >= 0 {
+				t.Errorf("%s export, row %d, column %d: control character %q in %.60q", format, i+1, j+1, cell[k], cell)
+			}
+			titles[cell] = true
+		}
+	}
+	for _, pr := range made[:4] {
+		if !titles["'"+pr.Title] {
+			t.Errorf("%s export: no cell %q", format, "'"+pr.Title)
+		}
+	}
+}
+
+// --- 8. small ones
+
+// Thresholds out of range are refused; the database, its WAL and a backup
+// are private to their owner; a deleted proposal's text leaves the
+// database file; a backup's MANIFEST counts what the backup holds.
+func (a *adversary) smallOnes(t *testing.T) {
+	p := a.serve(t)
+	for _, v := range []string{"NaN", "Inf", "-Inf", "-1", "0", "1e309", "2"} {
+		wantError(t, "groups with threshold="+v, p.send(t, "GET", "/api/v1/groups?year=2024&threshold="+url.QueryEscape(v), nil, nil), 400)
+	}
+	if r := p.send(t, "GET", "/api/v1/groups?year=2024&threshold=0.2", nil, nil); r.status != 200 {
+		t.Errorf("groups with threshold=0.2: %d %.200s", r.status, r.body)
+	}
+	marker := fmt.Sprintf("XQZ%dMARK", time.Now().UnixNano())
+	secret := tian.Proposal{Number: "20266601", Year: 2026, Title: "关于保护举报人个人信息的提案",
+		Body: strings.Repeat("举报人信息须严格保密，"+marker+"，建议建立信息脱敏制度。", 100)}
+	if r := p.sendJSON(t, "POST", "/api/v1/proposals", secret); r.status != 201 {
+		t.Fatalf("creating the proposal with the marker: %d %.200s", r.status, r.body)
+	}
+	private(t, "the database files", p.dir, "tian.db", "tian.db-wal", "tian.db-shm")
+	a.backupWhileWriting(t, p)
+	if err := p.stop(); err != nil {
+		t.Fatalf("stopping: %v", err)
+	}
+	if !bytes.Contains(storeBytes(t, p.dir), []byte(marker)) {
+		t.Fatalf("the marker of a stored proposal is not in the database files: the secure_delete check would prove nothing")
+	}
+	p = a.launch(t, p.dir)
+	if code := p.call(t, "DELETE", "/api/v1/proposals/20266601", nil, nil); code != 204 {
+		t.Fatalf("deleting the proposal: %d", code)
+	}
+	if err := p.stop(); err != nil {
+		t.Fatalf("stopping: %v", err)
+	}
+	if n := bytes.Count(storeBytes(t, p.dir), []byte(marker)); n > 0 {
+		t.Errorf("a deleted proposal's text is still in the database files %d times (secure_delete)", n)
+	}
+}
+
+// storeBytes reads the database file and its WAL, if any.
+func storeBytes(t *testing.T, dir string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "tian.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wal, _ := os.ReadFile(filepath.Join(dir, "tian.db-wal"))
+	return append(b, wal...)
+}
+
+// private fails for a named file of dir that is missing or readable by
+// others than its owner.
+func private(t *testing.T, what, dir string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		info, err := os.Stat(filepath.Join(dir, n))
+		if err != nil {
+			t.Errorf("%s: %v", what, err)
+		} else if info.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %s has mode %v, want 0600", what, n, info.Mode().Perm())
+		}
+	}
+}
+
+// backupWhileWriting runs `tian backup` while proposals are being written
+// and checks the backup's modes and MANIFEST against its own database.
+func (a *adversary) backupWhileWriting(t *testing.T, p *proc) {
+	t.Helper()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	written := 0
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			pr := tian.Proposal{Number: fmt.Sprintf("2026%04d", 7000+i), Year: 2026, Title: fmt.Sprintf("关于城南区第%d批老旧小区改造的提案", i+1), Body: "城南区老旧小区管网老化，建议纳入改造计划。"}
+			if p.sendJSON(t, "POST", "/api/v1/proposals", pr).status == 201 {
+				written++
+			}
+		}
+	}()
+	dir := filepath.Join(t.TempDir(), "backup")
+	out, err := exec.Command(a.bin, "--data", p.dir, "backup", dir).CombinedOutput()
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("tian backup: %v\n%s", err, out)
+	}
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			private(t, "the backup", filepath.Dir(path), d.Name())
+		}
+		return nil
+	})
+	var manifest struct{ Counts map[string]int }
+	b, err := os.ReadFile(filepath.Join(dir, "MANIFEST.json"))
+	if err != nil || json.Unmarshal(b, &manifest) != nil || manifest.Counts["proposals"] == 0 {
+		t.Fatalf("the backup's MANIFEST.json: %v %s", err, b)
+	}
+	db := openStore(t, filepath.Join(dir, "tian.db"))
+	identifier := regexp.MustCompile(`^[a-z_]+$`)
+	for table, n := range manifest.Counts {
+		if !identifier.MatchString(table) {
+			t.Errorf("MANIFEST counts %q", table)
+		} else if got := count(t, db, "SELECT count(*) FROM "+table); got != n {
+			t.Errorf("MANIFEST counts %d %s, the backup holds %d", n, table, got)
+		}
+	}
+	t.Logf("backup while %d proposals were written: MANIFEST %v", written, manifest.Counts)
+}
+
+// --- 9. JSON never null
+
+// nulls lists the JSON paths of the nulls in one or more JSON documents
+// (JSON Lines: "$2.co_units" is a field of the second line).
+func nulls(body []byte) ([]string, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var out []string
+	for doc := 1; ; doc++ {
+		var v any
+		err := dec.Decode(&v)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		root := "$"
+		if doc > 1 || dec.More() {
+			root = fmt.Sprintf("$%d", doc)
+		}
+		walkNulls(v, root, &out)
+	}
+}
+
+func walkNulls(v any, path string, out *[]string) {
+	switch x := v.(type) {
+	case nil:
+		*out = append(*out, path)
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			walkNulls(x[k], path+"."+k, out)
+		}
+	case []any:
+		for i, e := range x {
+			walkNulls(e, fmt.Sprintf("%s[%d]", path, i), out)
+		}
+	}
+}
+
+// noNulls fails on a null anywhere in a JSON answer.
+func noNulls(t *testing.T, what string, r reply) {
+	t.Helper()
+	paths, err := nulls(r.body)
+	if err != nil {
+		t.Errorf("%s: %d, not JSON: %v: %.200s", what, r.status, err, r.body)
+	}
+	if len(paths) > 5 {
+		paths = append(paths[:5], fmt.Sprintf("… %d in all", len(paths)))
+	}
+	if len(paths) > 0 {
+		t.Errorf("%s: null at %s", what, strings.Join(paths, ", "))
+	}
+}
+
+// Every GET route's JSON, and classify, route and similar on edge texts,
+// hold no null anywhere.
+func (a *adversary) jsonNeverNull(t *testing.T) {
+	p := a.serve(t)
+	full := p.fullProposal(t)
+	bare := tian.Proposal{Number: "20265501", Year: 2026, Title: "关于增设社区图书角的提案", Body: "社区缺少阅读空间。"}
+	if r := p.sendJSON(t, "POST", "/api/v1/proposals", bare); r.status != 201 {
+		t.Fatalf("creating a bare proposal: %d %.200s", r.status, r.body)
+	}
+	imp := p.upload(t, "/api/v1/import", "一件.csv", csvFile([]string{"提案号", "年度", "标题", "内容"}, []string{"20265502", "2026", "关于整治夜间施工噪声的提案", "夜间施工噪声扰民。"}))
+	if imp.status != 200 || imp.header.Get("X-Job-ID") == "" {
+		t.Fatalf("a one-row import: %d, X-Job-ID %q", imp.status, imp.header.Get("X-Job-ID"))
+	}
+	noNulls(t, "POST /api/v1/import", imp)
+	q := url.QueryEscape
+	samples := map[string][]string{
+		"GET /api/v1/proposals":                  {"?year=2024&limit=5", "?year=1999", "?category=" + q("不存在的类别")},
+		"GET /api/v1/proposals/{number}":         {"/api/v1/proposals/" + full.Number, "/api/v1/proposals/" + bare.Number},
+		"GET /api/v1/proposals/{number}/similar": {"/api/v1/proposals/" + full.Number + "/similar?k=5", "/api/v1/proposals/" + bare.Number + "/similar", "/api/v1/proposals/" + full.Number + "/similar?before_year=2021"},
+		"GET /api/v1/search": {"?q=" + q("加装电梯"), "?q=" + q("zzzxqv"), "?q=" + q("。，、；！？"), "?q=", "?q=" + q("水") + "&facets=category,year,lead_unit,unit,proposer_type,status",
+			"?q=" + q("养老") + "&year=1999"},
+		"GET /api/v1/stats":      {"?year=2023", "?year=1999", ""},
+		"GET /api/v1/units":      {""},
+		"GET /api/v1/categories": {""},
+		"GET /api/v1/groups":     {"?year=2024", "?year=1999", "?numbers=" + full.Number, "?year=2026"},
+		"GET /api/v1/export":     {"?format=jsonl&year=2026", "?format=jsonl&year=2023"},
+		"GET /api/v1/train":      {""},
+		"GET /api/v1/jobs":       {""},
+		"GET /api/v1/jobs/{id}":  {"/api/v1/jobs/" + imp.header.Get("X-Job-ID")},
+		"GET /api/v1/tokens":     {""},
+		"GET /api/openapi.yaml":  nil, // YAML
+		"GET /metrics":           nil, // Prometheus text
+		"GET /readyz":            {""},
+		"GET /healthz":           {""},
+	}
+	routes := append(api.Routes(), "GET /readyz", "GET /healthz")
+	for _, route := range routes {
+		path, isGET := strings.CutPrefix(route, "GET ")
+		if !isGET {
+			continue
+		}
+		list, ok := samples[route]
+		if !ok {
+			t.Errorf("no sample request for %s: add one so that every GET route is walked", route)
+		}
+		for _, s := range list {
+			if !strings.HasPrefix(s, "/") {
+				s = path + s
+			}
+			r := p.send(t, "GET", s, nil, nil)
+			if r.status != 200 {
+				t.Errorf("GET %s: %d %.200s", s, r.status, r.body)
+				continue
+			}
+			noNulls(t, "GET "+s, r)
+		}
+	}
+	texts := []TextRequest{
+		{Title: full.Title, Body: full.Body},
+		{Title: "Proposal on bike lanes", Body: "The city should build protected bike lanes along the river."},
+		{Body: "。，、；！？"},
+		{Body: "水"},
+	}
+	for _, path := range []string{"/api/v1/classify", "/api/v1/route", "/api/v1/similar"} {
+		for _, text := range texts {
+			r := p.sendJSON(t, "POST", path, text)
+			what := fmt.Sprintf("POST %s %.30q", path, text.Title+text.Body)
+			if r.status != 200 {
+				wantError(t, what, r, 400)
+				continue
+			}
+			noNulls(t, what, r)
+		}
+	}
+}
