@@ -535,7 +535,7 @@ func (s *Server) importFile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	req := ImportRequest{Path: path, Name: name, Strict: c.Query("strict") == "true", Actor: actor(c)}
+	req := ImportRequest{Path: path, Name: name, Strict: c.Query("strict") == "true", ClearAbsent: c.Query("clear_absent") == "true", Actor: actor(c)}
 	job, done := s.jobs.start("import", req.Actor, s.Config.JobTimeout, func(ctx context.Context, p progress) (any, error) {
 		defer os.RemoveAll(dir)
 		req.Progress = p.rows

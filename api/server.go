@@ -53,7 +53,9 @@ type ImportRequest struct {
 	Path   string // the file on disk
 	Name   string // its name as uploaded, for messages
 	Strict bool
-	Actor  string
+	// ClearAbsent empties stored fields the file has no column for.
+	ClearAbsent bool
+	Actor       string
 	// Progress, if set, is told the rows written so far.
 	Progress func(done, total int)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -19,6 +20,7 @@ type importCmd struct {
 	m        *Main
 	maps     []string
 	strict   bool
+	clear    bool
 	newUnits bool
 	sheet    string
 	json     bool
@@ -42,6 +44,7 @@ with its file, row and column and skipped, or with --strict the whole file is le
 	f := cmd.Flags()
 	f.StringArrayVar(&c.maps, "map", nil, "field=header: read field from the column with this header (repeatable)")
 	f.BoolVar(&c.strict, "strict", false, "import nothing from a file when any of its rows is bad")
+	f.BoolVar(&c.clear, "clear-absent", false, "empty, in proposals already stored, the fields the file has no column for (default: they keep their values)")
 	f.BoolVar(&c.newUnits, "new-units", false, "create undertaking units the catalogue does not know instead of rejecting the row")
 	f.StringVar(&c.sheet, "sheet", "", "worksheet of an .xlsx (default: the active one)")
 	f.BoolVar(&c.json, "json", false, "print each file's report as JSON")
@@ -84,7 +87,7 @@ func (c *importCmd) importFile(ctx context.Context, db *sqlite.DB, path string, 
 	}
 	bar := c.progress(len(res.Records), path)
 	rep, err := db.ImportProposals(ctx, res.Records, tian.ImportOptions{
-		File: path, Strict: c.strict, NewUnits: c.newUnits, Actor: c.m.Actor, Columns: res.Columns,
+		File: path, Strict: c.strict, NewUnits: c.newUnits, Actor: c.m.Actor, Columns: res.Columns, ClearAbsent: c.clear,
 		// under --strict, unreadable rows refuse the file: check the rest, write nothing
 		DryRun: c.strict && len(res.Errors) > 0,
 		Progress: func(done int) {
@@ -103,6 +106,7 @@ func (c *importCmd) importFile(ctx context.Context, db *sqlite.DB, path string, 
 	rep.Rows += len(res.Errors)
 	rep.Rejected += len(res.Errors)
 	rep.Errors = append(res.Errors, rep.Errors...)
+	rep.Mapping, rep.Unmapped = res.Mapping, res.Unmapped
 	return rep, nil
 }
 
@@ -122,6 +126,14 @@ func (c *importCmd) print(rep *tian.ImportReport) {
 		return
 	}
 	fmt.Fprintln(c.m.Stdout, rep.Summary())
+	var cols []string
+	for _, m := range rep.Mapping {
+		cols = append(cols, m.Column+"→"+m.Field)
+	}
+	fmt.Fprintf(c.m.Stdout, "  列对应：%s\n", strings.Join(cols, "，"))
+	if len(rep.Unmapped) > 0 {
+		fmt.Fprintf(c.m.Stdout, "  未导入的列：%s\n", strings.Join(rep.Unmapped, "，"))
+	}
 	if len(rep.NewCategories) > 0 {
 		fmt.Fprintf(c.m.Stdout, "  新类别：%v\n", rep.NewCategories)
 	}

@@ -175,9 +175,11 @@ func (s *services) CheckSpace(need int64) error {
 func (s *services) ImportFile(ctx context.Context, req api.ImportRequest) (*tian.ImportReport, error) {
 	path, name := req.Path, req.Name
 	res, err := sheet.ReadProposals(path, sheet.Options{})
-	if err != nil {
+	if code := tian.ErrorCode(err); code != "" && code != tian.EINTERNAL {
 		// show the uploaded file's own name, not the temporary path
-		return nil, tian.Errorf(tian.ErrorCode(err), "%s", strings.ReplaceAll(tian.ErrorMessage(err), path, name))
+		return nil, tian.Errorf(code, "%s", strings.ReplaceAll(tian.ErrorMessage(err), path, name))
+	} else if err != nil {
+		return nil, err
 	}
 	for i := range res.Errors {
 		res.Errors[i].File = name
@@ -186,7 +188,7 @@ func (s *services) ImportFile(ctx context.Context, req api.ImportRequest) (*tian
 	if err != nil {
 		return nil, err
 	}
-	opt := tian.ImportOptions{File: name, Strict: req.Strict, Actor: req.Actor, Columns: res.Columns,
+	opt := tian.ImportOptions{File: name, Strict: req.Strict, ClearAbsent: req.ClearAbsent, Actor: req.Actor, Columns: res.Columns,
 		DryRun: req.Strict && len(res.Errors) > 0}
 	if req.Progress != nil {
 		total := len(res.Records)
@@ -199,6 +201,7 @@ func (s *services) ImportFile(ctx context.Context, req api.ImportRequest) (*tian
 	rep.Rows += len(res.Errors)
 	rep.Rejected += len(res.Errors)
 	rep.Errors = append(res.Errors, rep.Errors...)
+	rep.Mapping, rep.Unmapped = res.Mapping, res.Unmapped
 	if err := s.CatchUp(ctx); err != nil {
 		// committed: the report stands, and says the index is behind
 		rep.Warnings = append(rep.Warnings, tian.RowError{File: name,
