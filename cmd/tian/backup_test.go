@@ -3,15 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"tian"
+	"tian/classify"
+	"tian/models"
 	"tian/sqlite"
 )
 
@@ -142,5 +147,44 @@ func TestTrainFromStoreReportsFeedback(t *testing.T) {
 	}
 	if out := m.Stdout.(*bytes.Buffer).String(); !strings.Contains(out, want+"\n") {
 		t.Errorf("train printed %q, want the feedback line", out)
+	}
+}
+
+// Feedback stored before the store checked it, naming a label no category
+// has, never reaches the model: training keeps only verdicts whose chosen
+// category or unit the catalogue has.
+func TestTrainIgnoresFeedbackOutsideTheCatalogue(t *testing.T) {
+	ctx := context.Background()
+	m, _ := smallStore(t, 120)
+	m.seg = sharedSegmenter(t, m)
+	raw, err := sql.Open("sqlite", filepath.Join(m.DataDir, sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for i := range 40 {
+		if _, err := raw.ExecContext(ctx, `INSERT INTO feedback (number, kind, chosen, accepted, text, actor, at)
+			VALUES ('', 'category', '<b>投毒类别</b>', 0, ?, 'token:attacker', '2026-12-01')`,
+			fmt.Sprintf("关于第%d次加强社区养老服务的提案", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	var steps []string
+	train := &trainCmd{m: m, which: []string{"category"}, progress: func(s string) { steps = append(steps, s) }}
+	if err := train.trainFrom(ctx, m, out); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(out, filepath.Base(models.CategoryModel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cm, err := classify.ReadModel(f, m.seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(cm.Labels, "<b>投毒类别</b>") || len(steps) != 1 || strings.Contains(steps[0], "attacker") {
+		t.Errorf("poisoned feedback reached training: labels %v, steps %q", cm.Labels, steps)
 	}
 }

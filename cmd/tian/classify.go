@@ -21,6 +21,7 @@ import (
 	"tian/classify"
 	"tian/models"
 	"tian/sheet"
+	"tian/sqlite"
 )
 
 // modelDir is where `tian train` puts the models of a data directory;
@@ -202,6 +203,39 @@ func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 	return c.trainFrom(ctx, src, out)
 }
 
+// currentFeedback keeps the verdicts whose chosen category or unit the
+// catalogue still has: the store checks new feedback, and this keeps a
+// verdict stored before those checks (or naming a category since
+// removed) from bringing a label of its own into the model.
+func currentFeedback(ctx context.Context, db *sqlite.DB, fbs []tian.Feedback) ([]tian.Feedback, error) {
+	cats, err := db.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := db.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, c := range cats {
+		known["category\x00"+c.Name] = true
+	}
+	for _, u := range units {
+		known["unit\x00"+u.Name] = true
+	}
+	var out []tian.Feedback
+	for _, f := range fbs {
+		kind := "unit"
+		if f.Kind == "category" {
+			kind = "category"
+		}
+		if known[kind+"\x00"+f.Chosen] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
 // trainFrom trains the models chosen from src's store (with its feedback)
 // and writes them atomically into out.
 func (c *trainCmd) trainFrom(ctx context.Context, src *Main, out string) error {
@@ -215,6 +249,9 @@ func (c *trainCmd) trainFrom(ctx context.Context, src *Main, out string) error {
 	}
 	fbs, err := db.Feedbacks(ctx)
 	if err != nil {
+		return err
+	}
+	if fbs, err = currentFeedback(ctx, db, fbs); err != nil {
 		return err
 	}
 	seg, err := src.Segmenter()
