@@ -1398,9 +1398,16 @@ func (a *adversary) backupWhileWriting(t *testing.T, p *proc) {
 				return
 			default:
 			}
-			pr := tian.Proposal{Number: fmt.Sprintf("2026%04d", 7000+i), Year: 2026, Title: fmt.Sprintf("关于城南区第%d批老旧小区改造的提案", i+1), Body: "城南区老旧小区管网老化，建议纳入改造计划。"}
-			if p.sendJSON(t, "POST", "/api/v1/proposals", pr).status == 201 {
-				written++
+			b, _ := json.Marshal(tian.Proposal{Number: fmt.Sprintf("2026%04d", 7000+i), Year: 2026,
+				Title: fmt.Sprintf("关于城南区第%d批老旧小区改造的提案", i+1), Body: "城南区老旧小区管网老化，建议纳入改造计划。"})
+			req, _ := http.NewRequest("POST", p.base+"/api/v1/proposals", bytes.NewReader(b))
+			req.Header.Set("Authorization", "Bearer "+p.token)
+			req.Header.Set("Content-Type", "application/json")
+			if res, err := noRedirects.Do(req); err == nil { // not t.Fatal: this is not the test's goroutine
+				res.Body.Close()
+				if res.StatusCode == 201 {
+					written++
+				}
 			}
 		}
 	}()
