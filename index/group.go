@@ -58,7 +58,7 @@ func (ix *Index) Groups(ctx context.Context, req GroupRequest) ([]tian.Group, er
 		req.MaxSize = 8
 	}
 	if req.Threshold < 0 || req.Threshold > 1 || req.MaxSize < 2 {
-		return nil, tian.Errorf(tian.EINVALID, "threshold must be in (0,1] and max size at least 2")
+		return nil, tian.Errorf(tian.EINVALID, "threshold 须在 (0,1] 之间，组的上限至少为 2")
 	}
 	set, err := ix.groupSet(ctx, req, p)
 	if err != nil {
@@ -75,7 +75,7 @@ func (ix *Index) Groups(ctx context.Context, req GroupRequest) ([]tian.Group, er
 	case "single":
 		clusters = singleLinkage(len(set), g, req.Threshold)
 	default:
-		return nil, tian.Errorf(tian.EINVALID, "linkage %q: want average or single", req.Linkage)
+		return nil, tian.Errorf(tian.EINVALID, "linkage 须为 average 或 single，收到 %q", req.Linkage)
 	}
 	clusters = resplit(clusters, g, req.Threshold, req.MaxSize)
 	var out []tian.Group
@@ -110,7 +110,7 @@ func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]me
 	}
 	if len(req.Numbers) > 0 {
 		if len(req.Numbers) > MaxGroupSet {
-			return nil, tian.Errorf(tian.ETOOLARGE, "at most %d proposals can be grouped at once", MaxGroupSet)
+			return nil, tian.Errorf(tian.ETOOLARGE, "一次最多为 %d 件提案分组；请按年度或届次缩小范围", MaxGroupSet)
 		}
 		restrict = append(restrict, bleve.NewDocIDQuery(req.Numbers))
 	}
@@ -123,7 +123,7 @@ func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]me
 		restrict = append(restrict, b)
 	}
 	if len(restrict) == 0 {
-		return nil, tian.Errorf(tian.EINVALID, "say which proposals to group: a year, a session or numbers")
+		return nil, tian.Errorf(tian.EINVALID, "请指定要分组的提案：年度、届次或提案号")
 	}
 	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(restrict...), MaxGroupSet+1, 0, false)
 	sr.SortBy([]string{fNumber})
@@ -132,7 +132,7 @@ func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]me
 		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Groups", Err: err}
 	}
 	if len(res.Hits) > MaxGroupSet {
-		return nil, tian.Errorf(tian.ETOOLARGE, "the set holds more than %d proposals; narrow it", MaxGroupSet)
+		return nil, tian.Errorf(tian.ETOOLARGE, "一次最多为 %d 件提案分组，所选范围更多；请按年度或届次缩小范围", MaxGroupSet)
 	}
 	return ix.withProfiles(ctx, hitIDs(res), p)
 }

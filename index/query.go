@@ -53,7 +53,7 @@ var fieldNames = map[string]string{
 // content; only size limits give an EINVALID error.
 func parseQuery(q string) (*parsedQuery, error) {
 	if len(q) > MaxQueryBytes {
-		return nil, tian.Errorf(tian.EINVALID, "the query is %d bytes; the limit is %d", len(q), MaxQueryBytes)
+		return nil, tian.Errorf(tian.EINVALID, "检索词共 %d 字节，超过 %d 字节上限", len(q), MaxQueryBytes)
 	}
 	if !utf8.ValidString(q) {
 		q = strings.ToValidUTF8(q, "\uFFFD")
@@ -84,7 +84,7 @@ func parseQuery(q string) (*parsedQuery, error) {
 			continue
 		}
 		if count++; count > MaxQueryClauses {
-			return nil, tian.Errorf(tian.EINVALID, "the query has more than %d terms; shorten it", MaxQueryClauses)
+			return nil, tian.Errorf(tian.EINVALID, "检索词超过 %d 个，请精简", MaxQueryClauses)
 		}
 		if c.not {
 			pq.none = append(pq.none, c)

@@ -87,34 +87,34 @@ func normalizeRequest(req *tian.SearchRequest) error {
 	}
 	switch {
 	case req.Page < 1:
-		return tian.Errorf(tian.EINVALID, "page must be 1 or more, got %d", req.Page)
+		return tian.Errorf(tian.EINVALID, "page 须不小于 1，收到 %d", req.Page)
 	case req.Size < 1 || req.Size > MaxPageSize:
-		return tian.Errorf(tian.EINVALID, "size must be between 1 and %d, got %d", MaxPageSize, req.Size)
+		return tian.Errorf(tian.EINVALID, "size 须在 1–%d 之间，收到 %d", MaxPageSize, req.Size)
 	case (req.Page-1)*req.Size >= MaxResultWindow:
-		return tian.Errorf(tian.EINVALID, "results beyond the first %d cannot be paged to; narrow the search", MaxResultWindow)
+		return tian.Errorf(tian.EINVALID, "只能翻阅前 %d 条结果；请缩小检索范围", MaxResultWindow)
 	case req.Sort != "" && req.Sort != "relevance" && req.Sort != "date":
-		return tian.Errorf(tian.EINVALID, "sort must be relevance or date, got %q", req.Sort)
+		return tian.Errorf(tian.EINVALID, "sort 须为 relevance 或 date，收到 %q", req.Sort)
 	case req.YearFrom != 0 && req.YearTo != 0 && req.YearFrom > req.YearTo:
-		return tian.Errorf(tian.EINVALID, "year range %d–%d is empty", req.YearFrom, req.YearTo)
+		return tian.Errorf(tian.EINVALID, "年度范围 %d–%d 为空", req.YearFrom, req.YearTo)
 	case req.YearTo-req.YearFrom > 300 && req.YearFrom != 0:
-		return tian.Errorf(tian.EINVALID, "year range %d–%d is too wide", req.YearFrom, req.YearTo)
+		return tian.Errorf(tian.EINVALID, "年度范围 %d–%d 过宽", req.YearFrom, req.YearTo)
 	}
 	if req.Facets == nil {
 		req.Facets = DefaultFacets
 	}
 	if len(req.Facets) > len(facetFields) {
-		return tian.Errorf(tian.EINVALID, "at most %d facets can be asked for", len(facetFields))
+		return tian.Errorf(tian.EINVALID, "最多可请求 %d 个分面", len(facetFields))
 	}
 	for _, f := range req.Facets {
 		if _, ok := facetFields[f]; !ok {
-			return tian.Errorf(tian.EINVALID, "unknown facet %q (want category, year, lead_unit, unit, proposer_type, status or session)", f)
+			return tian.Errorf(tian.EINVALID, "未知分面 %q（可用 category、year、lead_unit、unit、proposer_type、status、session）", f)
 		}
 	}
 	if req.FacetSize == 0 {
 		req.FacetSize = 10
 	}
 	if req.FacetSize < 1 || req.FacetSize > MaxFacetSize {
-		return tian.Errorf(tian.EINVALID, "facet_size must be between 1 and %d, got %d", MaxFacetSize, req.FacetSize)
+		return tian.Errorf(tian.EINVALID, "facet_size 须在 1–%d 之间，收到 %d", MaxFacetSize, req.FacetSize)
 	}
 	return nil
 }

@@ -41,7 +41,7 @@ func (ix *Index) Similar(ctx context.Context, req SimilarRequest) ([]tian.Match,
 		req.K = 10
 	}
 	if req.K < 1 || req.K > MaxK {
-		return nil, tian.Errorf(tian.EINVALID, "k must be between 1 and %d, got %d", MaxK, req.K)
+		return nil, tian.Errorf(tian.EINVALID, "k 须在 1–%d 之间，收到 %d", MaxK, req.K)
 	}
 	title, body, self := req.Title, req.Body, ""
 	if req.Number != "" {
@@ -52,7 +52,7 @@ func (ix *Index) Similar(ctx context.Context, req SimilarRequest) ([]tian.Match,
 		title, body, self = src.Title, src.Body, src.Number
 	}
 	if len(title)+len(body) > 4*tian.MaxBodyRunes {
-		return nil, tian.Errorf(tian.ETOOLARGE, "the text is too long to compare (limit %d characters)", tian.MaxBodyRunes)
+		return nil, tian.Errorf(tian.ETOOLARGE, "文本过长，无法比较（上限 %d 字）", tian.MaxBodyRunes)
 	}
 	cs, err := ix.corpus()
 	if err != nil {

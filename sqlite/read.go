@@ -200,11 +200,17 @@ type routing struct {
 	co   []string
 }
 
+// apply sets a proposal's units; a proposal without co-handling units
+// gets an empty list (JSON [], never null).
 func (r *routing) apply(p *tian.Proposal) {
+	p.CoUnits = []string{}
 	if r == nil {
 		return
 	}
-	p.LeadUnit, p.CoUnits = r.lead, r.co
+	p.LeadUnit = r.lead
+	if r.co != nil {
+		p.CoUnits = r.co
+	}
 }
 
 // loadRoutings reads the routings of the given proposals, in chunks that

@@ -43,6 +43,12 @@ func (db *DB) Stats(ctx context.Context, year int) (*tian.Stats, error) {
 		cond+and+filed+` GROUP BY u.id`, args, s.Filed, true); err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
+	// lists are [] in JSON, never null, also for a year with no proposals
+	for _, l := range []*[]tian.Count{&s.Categories, &s.LeadUnits, &s.Topics} {
+		if *l == nil {
+			*l = []tian.Count{}
+		}
+	}
 	return s, nil
 }
 
