@@ -27,6 +27,45 @@ type ProposalReader interface {
 	Changes(ctx context.Context, after int64, limit int) ([]Change, error)
 }
 
+// Searcher finds proposals by words and filters. Returns EINVALID for a
+// malformed query or out-of-range paging.
+type Searcher interface {
+	Search(ctx context.Context, req SearchRequest) (*SearchResult, error)
+}
+
+// SimilarRequest asks for proposals like a stored one (Number) or like a
+// text (Title, Body).
+type SimilarRequest struct {
+	Number string `json:"number,omitempty"`
+	Title  string `json:"title,omitempty"`
+	Body   string `json:"body,omitempty"`
+	K      int    `json:"k,omitempty"` // how many; 0 means the default (10)
+	// BeforeYear, when set, looks only at proposals of earlier years:
+	// "was this proposed before, and how was it answered?"
+	BeforeYear int `json:"before_year,omitempty"`
+}
+
+// GroupRequest names a set of proposals to group for joint consultation:
+// a year, a session, or numbers (at least one of them).
+type GroupRequest struct {
+	Year    int      `json:"year,omitempty"`
+	Session string   `json:"session,omitempty"`
+	Numbers []string `json:"numbers,omitempty"`
+	// FiledOnly leaves out proposals not accepted (不予立案).
+	FiledOnly bool `json:"filed_only,omitempty"`
+	// Threshold is the similarity at which groups stop merging; 0 means
+	// the default.
+	Threshold float64 `json:"threshold,omitempty"`
+}
+
+// Relater relates proposals to each other: similar proposals and groups
+// for joint consultation. Returns ENOTFOUND for an unknown number,
+// EINVALID for a request naming no set, ETOOLARGE for a set too large.
+type Relater interface {
+	Similar(ctx context.Context, req SimilarRequest) ([]Match, error)
+	Groups(ctx context.Context, req GroupRequest) ([]Group, error)
+}
+
 // SearchRequest is a search over proposals: a query string and filters.
 type SearchRequest struct {
 	// Query: words, "quoted phrases", AND / OR, -excluded, and field

@@ -41,11 +41,35 @@ type Routing struct {
 	Model string           `json:"model"`
 }
 
-// Classifier suggests a category for a text.
-type Classifier interface {
+// RouteRequest asks for undertaking units for a text; an empty Category
+// is suggested first.
+type RouteRequest struct {
+	Title    string `json:"title"`
+	Body     string `json:"body"`
+	Category string `json:"category,omitempty"`
+	K        int    `json:"k,omitempty"`
+}
+
+// Suggester makes the suggestions reviewers and staff act on: a category
+// with its evidence, and lead and co-handling units with theirs. Models
+// may be swapped while it serves; a call finishes on the models it began
+// with.
+type Suggester interface {
 	// Classify returns the k best categories with probabilities and the
 	// evidence for the best.
 	Classify(ctx context.Context, title, body string, k int) (*Suggestion, error)
+	Route(ctx context.Context, req RouteRequest) (*Routing, error)
+}
+
+// ModelStore keeps the serving models: their versions, and retraining
+// from the store (with reviewers' feedback), saved atomically and swapped
+// into the running Suggester.
+type ModelStore interface {
+	// Versions names the serving models' versions by model.
+	Versions() map[string]string
+	// Train retrains the models and swaps them in, reporting its steps;
+	// it returns the new category model's version.
+	Train(ctx context.Context, progress func(step string)) (string, error)
 }
 
 // Neighbours finds past proposals like a text, for routing by history.
