@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"tian"
-	"tian/index"
 )
 
 // Benchmarks on the demo corpus (1,570 proposals). `tian bench` measures
@@ -28,7 +27,7 @@ func BenchmarkSimilar(b *testing.B) {
 	numbers := []string{"20210205", "20230114", "20240303", "20220435", "20250109"}
 	i := 0
 	for b.Loop() {
-		if _, err := f.ix.Similar(context.Background(), index.SimilarRequest{Number: numbers[i%len(numbers)]}); err != nil {
+		if _, err := f.ix.Similar(context.Background(), tian.SimilarRequest{Number: numbers[i%len(numbers)]}); err != nil {
 			b.Fatal(err)
 		}
 		i++
@@ -38,7 +37,7 @@ func BenchmarkSimilar(b *testing.B) {
 func BenchmarkGroupsYear(b *testing.B) {
 	f := demo(b)
 	for b.Loop() {
-		if _, err := f.ix.Groups(context.Background(), index.GroupRequest{Year: 2024}); err != nil {
+		if _, err := f.ix.Groups(context.Background(), tian.GroupRequest{Year: 2024}); err != nil {
 			b.Fatal(err)
 		}
 	}

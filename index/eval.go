@@ -223,12 +223,13 @@ type GroupEval struct {
 }
 
 // EvalGroups groups each year and compares with the gold groups of that
-// year, over all the year's indexed proposals.
-func (ix *Index) EvalGroups(ctx context.Context, g *Gold, years []int, req GroupRequest) ([]GroupEval, error) {
+// year, over all the year's indexed proposals. req gives the threshold
+// (its Year is set to each year in turn).
+func (ix *Index) EvalGroups(ctx context.Context, g *Gold, years []int, req tian.GroupRequest, opt GroupOptions) ([]GroupEval, error) {
 	var out []GroupEval
 	for _, y := range years {
 		req.Year = y
-		groups, err := ix.Groups(ctx, req)
+		groups, err := ix.GroupsWith(ctx, req, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -293,7 +294,7 @@ func (ix *Index) EvalDuplicates(ctx context.Context, g *Gold, yrs []int, p Param
 			inYears[n] = true
 		}
 		for _, n := range nums {
-			ms, err := ix.Similar(ctx, SimilarRequest{Number: n, K: 5, Params: &p})
+			ms, err := ix.SimilarWith(ctx, tian.SimilarRequest{Number: n, K: 5}, SimilarOptions{Params: &p})
 			if err != nil {
 				return nil, err
 			}

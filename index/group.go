@@ -11,17 +11,9 @@ import (
 	"tian"
 )
 
-// GroupRequest selects the proposals to group: a year, a session, or a
-// list of numbers (any combination narrows the set).
-type GroupRequest struct {
-	Year    int
-	Session string
-	Numbers []string
-	// FiledOnly leaves out proposals not accepted (不予立案).
-	FiledOnly bool
-	// Threshold is the average-linkage similarity at which clusters stop
-	// merging; 0 means DefaultThreshold.
-	Threshold float64
+// GroupOptions tune Groups for evaluation and tuning; the zero value
+// takes the defaults.
+type GroupOptions struct {
 	// MaxSize re-splits larger groups with a stricter threshold; 0 means 8.
 	MaxSize int
 	// Linkage is "average" (the default) or "single", kept for comparison:
@@ -47,17 +39,23 @@ const (
 // clustering merges while the mean similarity between two clusters, with
 // missing edges counting 0, stays at or above the threshold: a chain of
 // pairwise-similar proposals does not pull unrelated ones together, as
-// single linkage would. Groups over MaxSize are re-split with a higher
-// threshold. Singletons are not returned.
-func (ix *Index) Groups(ctx context.Context, req GroupRequest) ([]tian.Group, error) {
-	p := paramsOr(req.Params)
+// single linkage would. Groups over the maximum size (8) are re-split
+// with a higher threshold. Singletons are not returned. The request's
+// Year, Session and Numbers each narrow the set.
+func (ix *Index) Groups(ctx context.Context, req tian.GroupRequest) ([]tian.Group, error) {
+	return ix.GroupsWith(ctx, req, GroupOptions{})
+}
+
+// GroupsWith is Groups with tuning options.
+func (ix *Index) GroupsWith(ctx context.Context, req tian.GroupRequest, opt GroupOptions) ([]tian.Group, error) {
+	p := paramsOr(opt.Params)
 	if req.Threshold == 0 {
 		req.Threshold = DefaultThreshold
 	}
-	if req.MaxSize == 0 {
-		req.MaxSize = 8
+	if opt.MaxSize == 0 {
+		opt.MaxSize = 8
 	}
-	if req.Threshold < 0 || req.Threshold > 1 || req.MaxSize < 2 {
+	if req.Threshold < 0 || req.Threshold > 1 || opt.MaxSize < 2 {
 		return nil, tian.Errorf(tian.EINVALID, "threshold 须在 (0,1] 之间，组的上限至少为 2")
 	}
 	set, err := ix.groupSet(ctx, req, p)
@@ -69,15 +67,15 @@ func (ix *Index) Groups(ctx context.Context, req GroupRequest) ([]tian.Group, er
 		return nil, err
 	}
 	var clusters [][]int
-	switch req.Linkage {
+	switch opt.Linkage {
 	case "", "average":
 		clusters = averageLinkage(len(set), g, req.Threshold)
 	case "single":
 		clusters = singleLinkage(len(set), g, req.Threshold)
 	default:
-		return nil, tian.Errorf(tian.EINVALID, "linkage 须为 average 或 single，收到 %q", req.Linkage)
+		return nil, tian.Errorf(tian.EINVALID, "linkage 须为 average 或 single，收到 %q", opt.Linkage)
 	}
-	clusters = resplit(clusters, g, req.Threshold, req.MaxSize)
+	clusters = resplit(clusters, g, req.Threshold, opt.MaxSize)
 	var out []tian.Group
 	for _, c := range clusters {
 		if len(c) >= 2 {
@@ -98,7 +96,7 @@ type member = candidate
 
 // groupSet reads the set: the numbers from the index by year, session or
 // list, then the proposals from the store, with their profiles.
-func (ix *Index) groupSet(ctx context.Context, req GroupRequest, p Params) ([]member, error) {
+func (ix *Index) groupSet(ctx context.Context, req tian.GroupRequest, p Params) ([]member, error) {
 	var restrict []query.Query
 	if req.Year != 0 {
 		restrict = append(restrict, years(req.Year, req.Year))

@@ -161,7 +161,7 @@ func TestSimilarFindsNearDuplicates(t *testing.T) {
 
 func TestSimilarByTextAndEarlierYears(t *testing.T) {
 	f := demo(t)
-	ms, err := f.ix.Similar(context.Background(), index.SimilarRequest{
+	ms, err := f.ix.Similar(context.Background(), tian.SimilarRequest{
 		Title: "关于解决老旧小区加装电梯难的提案",
 		Body:  "城东区纺织厂家属院多为六层老楼，老人上下楼难，加装电梯协调难、审批慢、资金缺口大，建议简化审批并加大补贴。",
 		K:     5, BeforeYear: 2024,
@@ -190,7 +190,7 @@ func TestSimilarByTextAndEarlierYears(t *testing.T) {
 	if replies == 0 {
 		t.Error("earlier proposals came without their replies")
 	}
-	if _, err := f.ix.Similar(context.Background(), index.SimilarRequest{Number: "19990001"}); tian.ErrorCode(err) != tian.ENOTFOUND {
+	if _, err := f.ix.Similar(context.Background(), tian.SimilarRequest{Number: "19990001"}); tian.ErrorCode(err) != tian.ENOTFOUND {
 		t.Errorf("unknown number: err = %v", err)
 	}
 }
@@ -199,7 +199,7 @@ func TestSimilarByTextAndEarlierYears(t *testing.T) {
 func TestGroupsAgainstGold(t *testing.T) {
 	f := demo(t)
 	g := readGoldIndex(t)
-	evs, err := f.ix.EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, index.GroupRequest{})
+	evs, err := f.ix.EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, tian.GroupRequest{}, index.GroupOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestGroupsAgainstGold(t *testing.T) {
 	if f1 < 0.5 || ari < 0.5 {
 		t.Errorf("grouping fell to F1 %.3f ARI %.3f", f1, ari)
 	}
-	groups, err := f.ix.Groups(context.Background(), index.GroupRequest{Year: 2024})
+	groups, err := f.ix.Groups(context.Background(), tian.GroupRequest{Year: 2024})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestAverageBeatsSingleLinkage(t *testing.T) {
 	f := demo(t)
 	g := readGoldIndex(t)
 	score := func(linkage string) float64 {
-		evs, err := f.ix.EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, index.GroupRequest{Linkage: linkage, MaxSize: 1000})
+		evs, err := f.ix.EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, tian.GroupRequest{}, index.GroupOptions{Linkage: linkage, MaxSize: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}

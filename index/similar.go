@@ -10,17 +10,10 @@ import (
 	"tian"
 )
 
-// SimilarRequest asks for the proposals most like a stored proposal
-// (Number) or a free text (Title and Body).
-type SimilarRequest struct {
-	Number string
-	Title  string
-	Body   string
-	K      int // how many, default 10, at most 100
-	// BeforeYear, when set, looks only at proposals of earlier years:
-	// "was this proposed before, and how was it answered?"
-	BeforeYear int
-	Params     *Params // nil: DefaultParams
+// SimilarOptions tune Similar for evaluation and tuning; the zero value
+// takes the defaults.
+type SimilarOptions struct {
+	Params *Params // nil: DefaultParams
 }
 
 // Candidate retrieval: the strongest terms of the source fetch this many
@@ -34,9 +27,14 @@ const (
 // Similar returns the k proposals most like the source, best first, each
 // with its score in [0,1], the key terms it shares with the source, and
 // whether it is a near-duplicate (resubmitted or copied text) or only on
-// the same topic.
-func (ix *Index) Similar(ctx context.Context, req SimilarRequest) ([]tian.Match, error) {
-	p := paramsOr(req.Params)
+// the same topic. K is at most MaxK.
+func (ix *Index) Similar(ctx context.Context, req tian.SimilarRequest) ([]tian.Match, error) {
+	return ix.SimilarWith(ctx, req, SimilarOptions{})
+}
+
+// SimilarWith is Similar with tuning options.
+func (ix *Index) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt SimilarOptions) ([]tian.Match, error) {
+	p := paramsOr(opt.Params)
 	if req.K == 0 {
 		req.K = 10
 	}
@@ -185,7 +183,11 @@ func round3(x float64) float64 {
 
 // SimilarText implements tian.Neighbours.
 func (ix *Index) SimilarText(ctx context.Context, title, body string, k, before int) ([]tian.Match, error) {
-	return ix.Similar(ctx, SimilarRequest{Title: title, Body: body, K: k, BeforeYear: before})
+	return ix.Similar(ctx, tian.SimilarRequest{Title: title, Body: body, K: k, BeforeYear: before})
 }
 
-var _ tian.Neighbours = (*Index)(nil)
+var (
+	_ tian.Neighbours = (*Index)(nil)
+	_ tian.Relater    = (*Index)(nil)
+	_ tian.Searcher   = (*Index)(nil)
+)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"tian/internal/shareddata"
 
+	"tian"
 	"tian/index"
 )
 
@@ -26,7 +27,7 @@ func TestTune(t *testing.T) {
 			for _, th := range []float64{0.11, 0.13, 0.15} {
 				p := index.DefaultParams()
 				p.Alpha, p.ShingleK = alpha, k
-				evs, err := f.ix.EvalGroups(context.Background(), g, []int{2021, 2022}, index.GroupRequest{Threshold: th, Params: &p})
+				evs, err := f.ix.EvalGroups(context.Background(), g, []int{2021, 2022}, tian.GroupRequest{Threshold: th}, index.GroupOptions{Params: &p})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -84,7 +85,7 @@ func TestTuneNearDuplicate(t *testing.T) {
 	}
 	for _, linkage := range []string{"single", "average"} {
 		for _, th := range []float64{0.10, 0.15, 0.2, 0.3} {
-			evs, _ := f.ix.EvalGroups(context.Background(), g, []int{2021, 2022}, index.GroupRequest{Threshold: th, Linkage: linkage})
+			evs, _ := f.ix.EvalGroups(context.Background(), g, []int{2021, 2022}, tian.GroupRequest{Threshold: th}, index.GroupOptions{Linkage: linkage})
 			fmt.Printf("%s linkage %.2f: F1 %.3f ARI %.3f groups %d, largest?\n", linkage, th, (evs[0].F1+evs[1].F1)/2, (evs[0].ARI+evs[1].ARI)/2, evs[0].Groups)
 		}
 	}

@@ -134,7 +134,7 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 	}
 	add("search latency (10 hits, 3 facets, snippets)", "p50 %s, p99 %s", lat(50), lat(99))
 	lat, err = timeEach(c.queries, func(i int) error {
-		_, err := ix.Similar(ctx, index.SimilarRequest{Number: numbers[i], K: 10})
+		_, err := ix.Similar(ctx, tian.SimilarRequest{Number: numbers[i], K: 10})
 		return err
 	})
 	if err != nil {
@@ -146,7 +146,7 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 		set = append(set, gen.Proposal(i).Number)
 	}
 	t0 = time.Now()
-	groups, err := ix.Groups(ctx, index.GroupRequest{Numbers: set})
+	groups, err := ix.Groups(ctx, tian.GroupRequest{Numbers: set})
 	if err != nil {
 		return err
 	}

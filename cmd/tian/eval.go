@@ -231,7 +231,7 @@ func (c *evalCmd) runGroups(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	evs, err := ix.EvalGroups(cmd.Context(), g, c.years, index.GroupRequest{})
+	evs, err := ix.EvalGroups(cmd.Context(), g, c.years, tian.GroupRequest{}, index.GroupOptions{})
 	if err != nil {
 		return err
 	}

@@ -132,7 +132,7 @@ func (c *similarCmd) command() *cobra.Command {
 }
 
 func (c *similarCmd) run(cmd *cobra.Command, args []string) error {
-	req := index.SimilarRequest{K: c.k, BeforeYear: c.before, Title: c.title, Body: c.text}
+	req := tian.SimilarRequest{K: c.k, BeforeYear: c.before, Title: c.title, Body: c.text}
 	switch {
 	case len(args) == 1 && c.text == "":
 		req.Number = args[0]
@@ -177,7 +177,8 @@ func (c *similarCmd) run(cmd *cobra.Command, args []string) error {
 
 type groupCmd struct {
 	m       *Main
-	req     index.GroupRequest
+	req     tian.GroupRequest
+	opt     index.GroupOptions
 	numbers []string
 	format  string
 	out     string
@@ -198,7 +199,7 @@ func (c *groupCmd) command() *cobra.Command {
 	f.StringSliceVar(&c.numbers, "numbers", nil, "these proposals (comma-separated numbers)")
 	f.BoolVar(&c.req.FiledOnly, "filed-only", false, "leave out proposals not filed (不予立案)")
 	f.Float64Var(&c.req.Threshold, "threshold", index.DefaultThreshold, "mean similarity at which groups stop merging (higher: tighter groups)")
-	f.IntVar(&c.req.MaxSize, "max-size", 8, "re-split larger groups")
+	f.IntVar(&c.opt.MaxSize, "max-size", 8, "re-split larger groups")
 	f.StringVar(&c.format, "format", "table", "table, json or xlsx")
 	f.StringVarP(&c.out, "out", "o", "-", "output file (- for standard output)")
 	return cmd
@@ -216,7 +217,7 @@ func (c *groupCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	groups, err := ix.Groups(cmd.Context(), c.req)
+	groups, err := ix.GroupsWith(cmd.Context(), c.req, c.opt)
 	if err != nil {
 		return err
 	}

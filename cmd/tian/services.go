@@ -85,11 +85,11 @@ func (s *services) Search(ctx context.Context, req tian.SearchRequest) (*tian.Se
 }
 
 func (s *services) Similar(ctx context.Context, number, title, body string, k, before int) ([]tian.Match, error) {
-	return s.ix.Similar(ctx, index.SimilarRequest{Number: number, Title: title, Body: body, K: k, BeforeYear: before})
+	return s.ix.Similar(ctx, tian.SimilarRequest{Number: number, Title: title, Body: body, K: k, BeforeYear: before})
 }
 
 func (s *services) Groups(ctx context.Context, year int, session string, numbers []string, threshold float64) ([]tian.Group, error) {
-	return s.ix.Groups(ctx, index.GroupRequest{Year: year, Session: session, Numbers: numbers, Threshold: threshold})
+	return s.ix.Groups(ctx, tian.GroupRequest{Year: year, Session: session, Numbers: numbers, Threshold: threshold})
 }
 
 func (s *services) Classify(ctx context.Context, title, body string, k int) (*tian.Suggestion, error) {
