@@ -1,7 +1,9 @@
 package tian
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -76,4 +78,40 @@ func (r *ImportReport) Summary() string {
 	}
 	return fmt.Sprintf("%s：读取%d行，新增%d件，更新%d件，未变%d件，拒收%d行；%s",
 		r.File, r.Rows, r.Inserted, r.Updated, r.Unchanged, r.Rejected, verb)
+}
+
+// FileImport is one file to import, from the CLI or an upload.
+type FileImport struct {
+	Path string // the file on disk
+	// Name is the file's name as its user knows it (an upload's own
+	// name); messages say it instead of Path. Empty means Path.
+	Name string
+	// Map overrides the header of a field: field → header (--map).
+	Map map[string]string
+	// Sheet names the worksheet of an .xlsx (default: the active one).
+	Sheet string
+	// Strict imports nothing from a file with any bad row; DryRun checks
+	// everything and writes nothing.
+	Strict, DryRun bool
+	// NewUnits creates units the catalogue does not know.
+	NewUnits bool
+	// ClearAbsent empties stored fields the file has no column for.
+	ClearAbsent bool
+	Actor       string
+	// Progress, if set, is told the records written so far and their
+	// number.
+	Progress func(done, total int) `json:"-"`
+}
+
+// Importer imports files of proposals: read, store, index. Returns
+// EINVALID for a file it cannot read (naming file, row and column),
+// ETOOLARGE for one over the limits, ENOSPACE on a full disk.
+type Importer interface {
+	Import(ctx context.Context, req FileImport) (*ImportReport, error)
+}
+
+// Exporter writes proposals (xlsx, csv, jsonl) and groups (xlsx).
+type Exporter interface {
+	Export(ctx context.Context, w io.Writer, format string, f ProposalFilter) error
+	ExportGroups(w io.Writer, groups []Group) error
 }

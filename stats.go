@@ -1,6 +1,7 @@
 package tian
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -102,4 +103,28 @@ func writeCounts(b *strings.Builder, cs []Count, most int, unit string) {
 		}
 		fmt.Fprintf(b, "%s（%d%s）", c.Name, c.Count, unit)
 	}
+}
+
+// Reporter gives the statistics of a year (0: all years), hot topics
+// included.
+type Reporter interface {
+	Stats(ctx context.Context, year int) (*Stats, error)
+}
+
+// IndexStatus is the search index's lag behind the store: changes
+// committed and not yet searchable, and why, when catching up failed.
+type IndexStatus struct {
+	Behind int64  `json:"behind"`
+	Error  string `json:"error,omitempty"`
+}
+
+// Health is what the service reports and guards: the index's lag, and
+// the disk space writes need.
+type Health interface {
+	// CatchUp brings the index up to date after a write.
+	CatchUp(ctx context.Context) error
+	IndexStatus(ctx context.Context) IndexStatus
+	// CheckSpace returns ENOSPACE when the data directory's disk cannot
+	// take need more bytes and keep its reserve.
+	CheckSpace(need int64) error
 }

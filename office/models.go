@@ -1,0 +1,208 @@
+package office
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"tian"
+	"tian/classify"
+	"tian/models"
+	"tian/sheet"
+)
+
+// openModel opens a model file of the data directory, or the embedded
+// default, and says which it opened.
+func (o *Office) openModel(name string) (io.ReadCloser, string, error) {
+	path := filepath.Join(o.ModelDir(), filepath.Base(name))
+	if f, err := os.Open(path); err == nil {
+		return f, path, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, "", &tian.Error{Code: tian.EINTERNAL, Op: "office.openModel", Err: err}
+	}
+	f, err := models.FS().Open(name)
+	if err != nil {
+		return nil, "", tian.Errorf(tian.ENOTFOUND, "没有模型 %s：请运行 tian train", name)
+	}
+	return f, "embedded:" + name, nil
+}
+
+// LoadModels loads the serving models now, so that a broken model fails
+// the start, not the first request.
+func (o *Office) LoadModels(ctx context.Context) error {
+	_, _, err := o.models(ctx)
+	return err
+}
+
+// models returns the serving models, loading them the first time.
+func (o *Office) models(ctx context.Context) (*classify.Model, *classify.Router, error) {
+	if cm, r := o.category.Load(), o.router.Load(); cm != nil && r != nil {
+		return cm, r, nil
+	}
+	o.modelsMu.Lock()
+	defer o.modelsMu.Unlock()
+	if o.category.Load() == nil {
+		cm, err := o.readCategory()
+		if err != nil {
+			return nil, nil, err
+		}
+		o.category.Store(cm)
+	}
+	if o.router.Load() == nil {
+		r, err := o.readRouter(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		o.router.Store(r)
+	}
+	return o.category.Load(), o.router.Load(), nil
+}
+
+func (o *Office) readCategory() (*classify.Model, error) {
+	r, _, err := o.openModel(models.CategoryModel)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return classify.ReadModel(r, o.seg)
+}
+
+// readRouter reads the routing models with the store's unit catalogue (or
+// the demo's, for an empty store).
+func (o *Office) readRouter(ctx context.Context) (*classify.Router, error) {
+	tr, _, err := o.openModel(models.UnitModel)
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Close()
+	text, err := classify.ReadModel(tr, o.seg)
+	if err != nil {
+		return nil, err
+	}
+	rr, _, err := o.openModel(models.RouterModel)
+	if err != nil {
+		return nil, err
+	}
+	defer rr.Close()
+	units, err := o.store.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(units) == 0 {
+		if units, err = sheet.ReadUnitsFS(tian.DemoFS(), tian.DemoUnits); err != nil {
+			return nil, err
+		}
+	}
+	return classify.ReadRouter(rr, text, units, o.seg)
+}
+
+// Classify implements tian.Suggester.
+func (o *Office) Classify(ctx context.Context, title, body string, k int) (*tian.Suggestion, error) {
+	cm, _, err := o.models(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cm.Classify(ctx, title, body, k)
+}
+
+// Route implements tian.Suggester: with no category, the suggested one.
+func (o *Office) Route(ctx context.Context, req tian.RouteRequest) (*tian.Routing, error) {
+	cm, r, err := o.models(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.Category == "" {
+		sg, err := cm.Classify(ctx, req.Title, req.Body, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(sg.Labels) > 0 {
+			req.Category = sg.Labels[0].Label
+		}
+	}
+	return r.Route(ctx, o.index, req.Title, req.Body, req.Category, req.K)
+}
+
+// Versions implements tian.ModelStore: the serving models' versions
+// (only those loaded).
+func (o *Office) Versions() map[string]string {
+	out := map[string]string{}
+	if cm := o.category.Load(); cm != nil {
+		out["category"] = cm.Version()
+	}
+	if r := o.router.Load(); r != nil {
+		out["router"] = r.Version()
+	}
+	return out
+}
+
+// Train implements tian.ModelStore: it retrains both models from the
+// store, writes them atomically into the data directory's models folder
+// and swaps them in.
+func (o *Office) Train(ctx context.Context, progress func(string)) (string, error) {
+	o.modelsMu.Lock()
+	defer o.modelsMu.Unlock()
+	progress("训练类别模型和承办单位模型")
+	res, err := o.TrainInto(ctx, o.ModelDir(), TrainOptions{Category: true, Router: true, Progress: progress})
+	if err != nil {
+		return "", err
+	}
+	progress("载入新模型")
+	cm, err := o.readCategory()
+	if err != nil {
+		return "", err
+	}
+	r, err := o.readRouter(ctx)
+	if err != nil {
+		return "", err
+	}
+	o.category.Store(cm)
+	o.router.Store(r)
+	progress("完成：" + cm.Version() + "，" + r.Version())
+	_ = res
+	return cm.Version(), nil
+}
+
+// saveModel writes a model atomically: a reader sees the old file or the
+// new one, never a torn one.
+func saveModel(path string, wt io.WriterTo) error {
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, 0o600, func(f *os.File) error {
+		_, err := f.Write(buf.Bytes())
+		return err
+	})
+}
+
+// WriteFileAtomic writes through a temporary file in the same folder,
+// synced, and renames it into place with mode perm, so a crash never
+// leaves a half-written file and a reader never sees one.
+func WriteFileAtomic(path string, perm os.FileMode, write func(*os.File) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tian-*")
+	if err != nil {
+		return tian.Errorf(tian.EINVALID, "无法写入 %s：%v", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

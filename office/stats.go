@@ -1,0 +1,34 @@
+package office
+
+import (
+	"context"
+
+	"tian"
+)
+
+// HotTopics is how many key terms Stats ranks as the year's hot topics.
+const HotTopics = 10
+
+// Stats is the statistics of a year (0: all years) with its hot topics:
+// the key terms of its filed proposals, as `tian stats` prints them and
+// the 统计 page shows them.
+func (o *Office) Stats(ctx context.Context, year int) (*tian.Stats, error) {
+	s, err := o.store.Stats(ctx, year)
+	if err != nil || s.Filed == 0 {
+		return s, err
+	}
+	ps, err := o.store.Proposals(ctx, tian.ProposalFilter{Year: year})
+	if err != nil {
+		return nil, err
+	}
+	var docs []string
+	for _, p := range ps {
+		if p.Filed() {
+			docs = append(docs, p.Text())
+		}
+	}
+	if topics := o.seg.Topics(docs, 3, HotTopics); len(topics) > 0 {
+		s.Topics = topics
+	}
+	return s, nil
+}
