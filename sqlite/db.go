@@ -226,6 +226,15 @@ var migrations = []string{
 	);
 	CREATE INDEX sessions_token ON sessions(token_id);
 	CREATE INDEX sessions_expires ON sessions(expires_at);`,
+	// pages of proposals by number (ListProposals): a year's, a
+	// category's and a year's category's proposals in number order, their
+	// ids straight from the index; and the merges into a proposal
+	// (DeleteProposal) without reading every row
+	`DROP INDEX proposals_year;
+	CREATE INDEX proposals_year_number ON proposals(year, number);
+	CREATE INDEX proposals_category_number ON proposals(category_id, number);
+	CREATE INDEX proposals_year_category_number ON proposals(year, category_id, number);
+	CREATE INDEX proposals_merged_into ON proposals(merged_into);`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

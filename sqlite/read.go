@@ -71,7 +71,7 @@ func where(f tian.ProposalFilter) (string, []any) {
 		args = append(args, f.Category, f.Category)
 	}
 	if len(f.Numbers) > 0 {
-		conds = append(conds, "p.number IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.Numbers)), ",")+")")
+		conds = append(conds, "p.number IN ("+placeholders(len(f.Numbers))+")")
 		for _, n := range f.Numbers {
 			args = append(args, n)
 		}
@@ -227,7 +227,7 @@ func loadRoutings(ctx context.Context, q querier, ids []int64) (map[int64]*routi
 		}
 		rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT r.proposal_id, r.role, u.name FROM routings r
 			JOIN units u ON u.id = r.unit_id WHERE r.proposal_id IN (%s) ORDER BY r.proposal_id, r.ord`,
-			strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")), args...)
+			placeholders(len(chunk))), args...)
 		if err != nil {
 			return nil, err
 		}
