@@ -8,6 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 
 	"tian"
+	"tian/relate"
 )
 
 // The names bleve stores in every index's mapping. They are fixed
@@ -34,13 +35,6 @@ type segmenterBox struct{ s tian.Segmenter }
 // with. Open calls it; it is exported for tools that build mappings.
 func UseSegmenter(s tian.Segmenter) { analysisSegmenter.Store(&segmenterBox{s}) }
 
-// indexCut is how text is cut for the index and for queries: search mode
-// (long words and their parts), without stop words and punctuation.
-var indexCut = tian.CutOptions{Mode: tian.ModeSearch, DropStop: true, DropPunct: true}
-
-// exactCut is how phrases are cut: whole words only.
-var exactCut = tian.CutOptions{Mode: tian.ModeExact, DropStop: true, DropPunct: true}
-
 // tokenizer adapts tian's segmenter to bleve.
 type tokenizer struct{ opt tian.CutOptions }
 
@@ -59,8 +53,8 @@ func (tk tokenizer) Tokenize(input []byte) analysis.TokenStream {
 }
 
 func init() {
-	register(TokenizerName, AnalyzerName, indexCut)
-	register(ExactTokenizerName, ExactAnalyzerName, exactCut)
+	register(TokenizerName, AnalyzerName, relate.IndexCut)
+	register(ExactTokenizerName, ExactAnalyzerName, relate.ExactCut)
 }
 
 func register(tokenizerName, analyzerName string, opt tian.CutOptions) {

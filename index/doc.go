@@ -1,7 +1,10 @@
-// Package index is tian's search over proposals, on bleve v2: the index
-// mapping, the analyzer that wraps tian's segmenter, search with filters,
-// facets and highlights, similar proposals (a more-like-this built on
-// top of bleve, which has none), and groups for joint consultation.
+// Package index is tian's search index on bleve v2, and the only package
+// that imports bleve: the index mapping, the analyzer that wraps tian's
+// segmenter, catching up with the store, and the relate.Engine adapter
+// (bleve queries for relate's parsed queries, candidate term queries,
+// selections, document frequencies from the term dictionary). Search,
+// similar proposals and groups for joint consultation are relate's, over
+// that adapter; Index serves them as tian.Searcher and tian.Relater.
 //
 // The index is derived data: it lives in the data directory, records the
 // last change of the store it applied, and catches up from the store's

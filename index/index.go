@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"tian"
+	"tian/relate"
 )
 
 // DirName is the index folder inside the data directory.
@@ -25,21 +26,26 @@ var seqKey = []byte("tian_last_change")
 // batchSize is how many proposals go into one bleve batch.
 const batchSize = 500
 
-// Index is the search index of a data directory. It is safe for
+// Index is the search index of a data directory: search, similar
+// proposals and groups (a relate.Service) over bleve. It is safe for
 // concurrent use; writes (CatchUp) are serialised.
 type Index struct {
 	bleve bleve.Index
 	store tian.ProposalReader
 	seg   tian.Segmenter
 	path  string
+	rel   *relate.Service
 
 	guard *guard // free space and bleve's persist failures
 
-	mu       sync.Mutex // serialises CatchUp
-	statsMu  sync.Mutex
-	stats    *corpusStats        // IDF and document count, for similarity
-	profiles map[string]*profile // by number and params, for the current stats
+	mu sync.Mutex // serialises CatchUp
 }
+
+var (
+	_ tian.Searcher   = (*Index)(nil)
+	_ tian.Relater    = (*Index)(nil)
+	_ tian.Neighbours = (*Index)(nil)
+)
 
 // Options tune an index; the zero value takes the defaults.
 type Options struct {
@@ -75,7 +81,8 @@ func OpenWith(ctx context.Context, dataDir string, store tian.ProposalReader, se
 	if opt.Reserve == 0 {
 		opt.Reserve = DefaultReserve
 	}
-	ix := &Index{bleve: b, store: store, seg: seg, path: path, guard: newGuard(path, opt.Reserve)}
+	ix := &Index{bleve: b, store: store, seg: seg, path: path, guard: newGuard(path, opt.Reserve),
+		rel: relate.New(engine{b}, store, seg)}
 	ix.register()
 	if _, err := ix.CatchUp(ctx); err != nil && tian.ErrorCode(err) != tian.ENOSPACE {
 		ix.Close()
@@ -157,9 +164,7 @@ func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 	applied := 0
 	defer func() {
 		if applied > 0 {
-			ix.statsMu.Lock()
-			ix.stats, ix.profiles = nil, nil
-			ix.statsMu.Unlock()
+			ix.rel.Changed()
 		}
 	}()
 	for {
@@ -316,4 +321,28 @@ func (ix *Index) DiskSize() (int64, error) {
 		return err
 	})
 	return total, err
+}
+
+// Relations returns the relate.Service the index serves with: Search,
+// Similar and Groups, with the tuning options and evaluations.
+func (ix *Index) Relations() *relate.Service { return ix.rel }
+
+// Search implements tian.Searcher (relate.Service.Search).
+func (ix *Index) Search(ctx context.Context, req tian.SearchRequest) (*tian.SearchResult, error) {
+	return ix.rel.Search(ctx, req)
+}
+
+// Similar implements tian.Relater (relate.Service.Similar).
+func (ix *Index) Similar(ctx context.Context, req tian.SimilarRequest) ([]tian.Match, error) {
+	return ix.rel.Similar(ctx, req)
+}
+
+// Groups implements tian.Relater (relate.Service.Groups).
+func (ix *Index) Groups(ctx context.Context, req tian.GroupRequest) ([]tian.Group, error) {
+	return ix.rel.Groups(ctx, req)
+}
+
+// SimilarText implements tian.Neighbours.
+func (ix *Index) SimilarText(ctx context.Context, title, body string, k, before int) ([]tian.Match, error) {
+	return ix.rel.SimilarText(ctx, title, body, k, before)
 }

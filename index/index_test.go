@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"tian"
-	"tian/index"
+	"tian/relate"
 )
 
 func search(t *testing.T, req tian.SearchRequest) *tian.SearchResult {
@@ -148,7 +148,7 @@ func contains(list []string, s string) bool {
 func TestSimilarFindsNearDuplicates(t *testing.T) {
 	f := demo(t)
 	g := readGoldIndex(t)
-	ev, err := f.ix.EvalDuplicates(context.Background(), g, []int{2023, 2024, 2025}, index.DefaultParams())
+	ev, err := f.ix.Relations().EvalDuplicates(context.Background(), g, []int{2023, 2024, 2025}, relate.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestSimilarByTextAndEarlierYears(t *testing.T) {
 func TestGroupsAgainstGold(t *testing.T) {
 	f := demo(t)
 	g := readGoldIndex(t)
-	evs, err := f.ix.EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, tian.GroupRequest{}, index.GroupOptions{})
+	evs, err := f.ix.Relations().EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, tian.GroupRequest{}, relate.GroupOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestAverageBeatsSingleLinkage(t *testing.T) {
 	f := demo(t)
 	g := readGoldIndex(t)
 	score := func(linkage string) float64 {
-		evs, err := f.ix.EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, tian.GroupRequest{}, index.GroupOptions{Linkage: linkage, MaxSize: 1000})
+		evs, err := f.ix.Relations().EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, tian.GroupRequest{}, relate.GroupOptions{Linkage: linkage, MaxSize: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}

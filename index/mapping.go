@@ -8,26 +8,24 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"tian"
+	"tian/relate"
 )
 
-// Field names in the index.
+// Field names in the index: relate's, which bleve stores in the mapping.
 const (
-	fNumber   = "number"
-	fTitle    = "title"
-	fBody     = "body"
-	fReply    = "reply"
-	fCategory = "category"
-	fLead     = "lead_unit"
-	fUnits    = "units"
-	fType     = "proposer_type"
-	fYear     = "year"
-	fSession  = "session"
-	fStatus   = "status"
-	fProposer = "proposer"
+	fNumber   = relate.FieldNumber
+	fTitle    = relate.FieldTitle
+	fBody     = relate.FieldBody
+	fReply    = relate.FieldReply
+	fCategory = relate.FieldCategory
+	fLead     = relate.FieldLeadUnit
+	fUnits    = relate.FieldUnits
+	fType     = relate.FieldProposerType
+	fYear     = relate.FieldYear
+	fSession  = relate.FieldSession
+	fStatus   = relate.FieldStatus
+	fProposer = relate.FieldProposer
 )
-
-// titleBoost weighs a match in the title above one in the body.
-const titleBoost = 2.5
 
 // toDoc is what the index holds of a proposal: text indexed, not stored
 // (snippets and similarity read it from the store), and keyword fields with

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
-	"tian/internal/shareddata"
 
 	"tian"
-	"tian/index"
+	"tian/relate"
 )
 
 // TestTune grid-searches the similarity parameters and the grouping
@@ -25,9 +23,9 @@ func TestTune(t *testing.T) {
 	for _, alpha := range []float64{0.6, 0.7, 0.8, 0.9} {
 		for _, k := range []int{0} {
 			for _, th := range []float64{0.11, 0.13, 0.15} {
-				p := index.DefaultParams()
+				p := relate.DefaultParams()
 				p.Alpha, p.ShingleK = alpha, k
-				evs, err := f.ix.EvalGroups(context.Background(), g, []int{2021, 2022}, tian.GroupRequest{Threshold: th}, index.GroupOptions{Params: &p})
+				evs, err := f.ix.Relations().EvalGroups(context.Background(), g, []int{2021, 2022}, tian.GroupRequest{Threshold: th}, relate.GroupOptions{Params: &p})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -42,32 +40,6 @@ func TestTune(t *testing.T) {
 	}
 }
 
-// TestTuneSTS measures the score on the STS-B train split (run with
-// TIAN_TUNE=1 -v) for the same grid of alpha and shingle length.
-func TestTuneSTS(t *testing.T) {
-	if os.Getenv("TIAN_TUNE") == "" {
-		t.Skip("set TIAN_TUNE=1 to tune")
-	}
-	train := mustRead(t, index.ReadSTSB, filepath.Join(shareddata.Path(t, "sts-zh"), "STS-B", "STS-B.train.data"))
-	var corpus []string
-	for _, p := range train {
-		corpus = append(corpus, p.A, p.B)
-	}
-	for _, alpha := range []float64{0.3, 0.5, 0.8, 1} {
-		for _, k := range []int{0, 1, 2, 3} {
-			p := index.DefaultParams()
-			p.Alpha, p.ShingleK = alpha, k
-			sc := index.NewScorer(demo(t).seg, corpus, p)
-			var got, want []float64
-			for _, x := range train {
-				s, _ := sc.Score(x.A, x.B)
-				got, want = append(got, s), append(want, x.Score)
-			}
-			fmt.Printf("STS-B train, alpha %.1f k %d: Spearman %.3f\n", alpha, k, index.Spearman(got, want))
-		}
-	}
-}
-
 func TestTuneNearDuplicate(t *testing.T) {
 	if os.Getenv("TIAN_TUNE") == "" {
 		t.Skip("set TIAN_TUNE=1 to tune")
@@ -75,9 +47,9 @@ func TestTuneNearDuplicate(t *testing.T) {
 	f := demo(t)
 	g := readGoldIndex(t)
 	for _, th := range []float64{0.2, 0.25, 0.3, 0.35, 0.4, 0.5} {
-		p := index.DefaultParams()
+		p := relate.DefaultParams()
 		p.NearDuplicate = th
-		ev, err := f.ix.EvalDuplicates(context.Background(), g, []int{2021, 2022}, p)
+		ev, err := f.ix.Relations().EvalDuplicates(context.Background(), g, []int{2021, 2022}, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,20 +57,20 @@ func TestTuneNearDuplicate(t *testing.T) {
 	}
 	for _, linkage := range []string{"single", "average"} {
 		for _, th := range []float64{0.10, 0.15, 0.2, 0.3} {
-			evs, _ := f.ix.EvalGroups(context.Background(), g, []int{2021, 2022}, tian.GroupRequest{Threshold: th}, index.GroupOptions{Linkage: linkage})
+			evs, _ := f.ix.Relations().EvalGroups(context.Background(), g, []int{2021, 2022}, tian.GroupRequest{Threshold: th}, relate.GroupOptions{Linkage: linkage})
 			fmt.Printf("%s linkage %.2f: F1 %.3f ARI %.3f groups %d, largest?\n", linkage, th, (evs[0].F1+evs[1].F1)/2, (evs[0].ARI+evs[1].ARI)/2, evs[0].Groups)
 		}
 	}
 }
 
-func readGoldIndex(t *testing.T) *index.Gold {
+func readGoldIndex(t *testing.T) *relate.Gold {
 	t.Helper()
 	fh, err := os.Open("../testdata/gold.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fh.Close()
-	g, err := index.ReadGold(fh)
+	g, err := relate.ReadGold(fh)
 	if err != nil {
 		t.Fatal(err)
 	}

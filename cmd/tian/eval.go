@@ -12,7 +12,7 @@ import (
 
 	"tian"
 	"tian/classify"
-	"tian/index"
+	"tian/relate"
 	"tian/sheet"
 )
 
@@ -223,7 +223,7 @@ func (c *evalCmd) runGroups(cmd *cobra.Command, _ []string) error {
 		return tian.Errorf(tian.EINVALID, "gold file: %v", err)
 	}
 	defer f.Close()
-	g, err := index.ReadGold(f)
+	g, err := relate.ReadGold(f)
 	if err != nil {
 		return err
 	}
@@ -231,11 +231,11 @@ func (c *evalCmd) runGroups(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	evs, err := ix.EvalGroups(cmd.Context(), g, c.years, tian.GroupRequest{}, index.GroupOptions{})
+	evs, err := ix.Relations().EvalGroups(cmd.Context(), g, c.years, tian.GroupRequest{}, relate.GroupOptions{})
 	if err != nil {
 		return err
 	}
-	dup, err := ix.EvalDuplicates(cmd.Context(), g, c.years, index.DefaultParams())
+	dup, err := ix.Relations().EvalDuplicates(cmd.Context(), g, c.years, relate.DefaultParams())
 	if err != nil {
 		return err
 	}
@@ -267,11 +267,11 @@ func (c *evalCmd) runSimilarity(cmd *cobra.Command, _ []string) error {
 	}
 	sets := []struct {
 		name, path string
-		read       func(string) ([]index.Pair, error)
+		read       func(string) ([]relate.Pair, error)
 	}{
-		{"STS-B test", filepath.Join(c.train, "STS-B", "STS-B.test.data"), index.ReadSTSB},
-		{"SOHU dd", filepath.Join(c.train, "SOHU", "dd-test.jsonl"), index.ReadSOHU},
-		{"SOHU dc", filepath.Join(c.train, "SOHU", "dc-test.jsonl"), index.ReadSOHU},
+		{"STS-B test", filepath.Join(c.train, "STS-B", "STS-B.test.data"), relate.ReadSTSB},
+		{"SOHU dd", filepath.Join(c.train, "SOHU", "dd-test.jsonl"), relate.ReadSOHU},
+		{"SOHU dc", filepath.Join(c.train, "SOHU", "dc-test.jsonl"), relate.ReadSOHU},
 	}
 	out := map[string]float64{}
 	for _, s := range sets {
@@ -279,7 +279,7 @@ func (c *evalCmd) runSimilarity(cmd *cobra.Command, _ []string) error {
 		if err != nil {
 			return err
 		}
-		out[s.name] = index.SpearmanOn(seg, pairs, index.DefaultParams())
+		out[s.name] = relate.SpearmanOn(seg, pairs, relate.DefaultParams())
 		if !c.json {
 			fmt.Fprintf(c.m.Stdout, "%s: Spearman %.3f over %d pairs\n", s.name, out[s.name], len(pairs))
 		}

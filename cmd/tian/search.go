@@ -12,6 +12,7 @@ import (
 
 	"tian"
 	"tian/index"
+	"tian/relate"
 	"tian/sheet"
 )
 
@@ -91,7 +92,7 @@ func (c *searchCmd) run(cmd *cobra.Command, args []string) error {
 		fmt.Fprintf(w, "\n%s  %d  %s  %s  %s%s\n  %s\n  %s\n", h.Number, h.Year, h.Category, h.Status, h.LeadUnit, reply,
 			plain(h.TitleHTML), plain(h.Snippet))
 	}
-	for _, name := range index.DefaultFacets {
+	for _, name := range relate.DefaultFacets {
 		var parts []string
 		for _, f := range res.Facets[name] {
 			parts = append(parts, fmt.Sprintf("%s %d", f.Name, f.Count))
@@ -151,7 +152,7 @@ func (c *similarCmd) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	ms, err := b.Similar(cmd.Context(), req.Number, req.Title, req.Body, req.K, req.BeforeYear)
+	ms, err := b.Similar(cmd.Context(), req)
 	if err != nil {
 		return err
 	}
@@ -178,7 +179,7 @@ func (c *similarCmd) run(cmd *cobra.Command, args []string) error {
 type groupCmd struct {
 	m       *Main
 	req     tian.GroupRequest
-	opt     index.GroupOptions
+	opt     relate.GroupOptions
 	numbers []string
 	format  string
 	out     string
@@ -198,7 +199,7 @@ func (c *groupCmd) command() *cobra.Command {
 	f.StringVar(&c.req.Session, "session", "", "the session's proposals")
 	f.StringSliceVar(&c.numbers, "numbers", nil, "these proposals (comma-separated numbers)")
 	f.BoolVar(&c.req.FiledOnly, "filed-only", false, "leave out proposals not filed (不予立案)")
-	f.Float64Var(&c.req.Threshold, "threshold", index.DefaultThreshold, "mean similarity at which groups stop merging (higher: tighter groups)")
+	f.Float64Var(&c.req.Threshold, "threshold", relate.DefaultThreshold, "mean similarity at which groups stop merging (higher: tighter groups)")
 	f.IntVar(&c.opt.MaxSize, "max-size", 8, "re-split larger groups")
 	f.StringVar(&c.format, "format", "table", "table, json or xlsx")
 	f.StringVarP(&c.out, "out", "o", "-", "output file (- for standard output)")
@@ -217,7 +218,7 @@ func (c *groupCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	groups, err := ix.GroupsWith(cmd.Context(), c.req, c.opt)
+	groups, err := ix.Relations().GroupsWith(cmd.Context(), c.req, c.opt)
 	if err != nil {
 		return err
 	}

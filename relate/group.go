@@ -1,12 +1,9 @@
-package index
+package relate
 
 import (
 	"container/heap"
 	"context"
 	"sort"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"tian"
 )
@@ -42,12 +39,12 @@ const (
 // single linkage would. Groups over the maximum size (8) are re-split
 // with a higher threshold. Singletons are not returned. The request's
 // Year, Session and Numbers each narrow the set.
-func (ix *Index) Groups(ctx context.Context, req tian.GroupRequest) ([]tian.Group, error) {
-	return ix.GroupsWith(ctx, req, GroupOptions{})
+func (s *Service) Groups(ctx context.Context, req tian.GroupRequest) ([]tian.Group, error) {
+	return s.GroupsWith(ctx, req, GroupOptions{})
 }
 
 // GroupsWith is Groups with tuning options.
-func (ix *Index) GroupsWith(ctx context.Context, req tian.GroupRequest, opt GroupOptions) ([]tian.Group, error) {
+func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt GroupOptions) ([]tian.Group, error) {
 	p := paramsOr(opt.Params)
 	if req.Threshold == 0 {
 		req.Threshold = DefaultThreshold
@@ -58,11 +55,11 @@ func (ix *Index) GroupsWith(ctx context.Context, req tian.GroupRequest, opt Grou
 	if req.Threshold < 0 || req.Threshold > 1 || opt.MaxSize < 2 {
 		return nil, tian.Errorf(tian.EINVALID, "threshold 须在 (0,1] 之间，组的上限至少为 2")
 	}
-	set, err := ix.groupSet(ctx, req, p)
+	set, err := s.groupSet(ctx, req, p)
 	if err != nil {
 		return nil, err
 	}
-	g, err := ix.similarityGraph(ctx, set, p)
+	g, err := s.similarityGraph(ctx, set, p)
 	if err != nil {
 		return nil, err
 	}
@@ -94,45 +91,33 @@ func (ix *Index) GroupsWith(ctx context.Context, req tian.GroupRequest, opt Grou
 // member is a proposal of the set with its profile.
 type member = candidate
 
-// groupSet reads the set: the numbers from the index by year, session or
+// groupSet reads the set: the numbers from the engine by year, session or
 // list, then the proposals from the store, with their profiles.
-func (ix *Index) groupSet(ctx context.Context, req tian.GroupRequest, p Params) ([]member, error) {
-	var restrict []query.Query
+func (s *Service) groupSet(ctx context.Context, req tian.GroupRequest, p Params) ([]member, error) {
+	f := Filter{Session: req.Session}
 	if req.Year != 0 {
-		restrict = append(restrict, years(req.Year, req.Year))
-	}
-	if req.Session != "" {
-		tq := bleve.NewTermQuery(req.Session)
-		tq.SetField(fSession)
-		restrict = append(restrict, tq)
+		f.Years = &YearRange{req.Year, req.Year}
 	}
 	if len(req.Numbers) > 0 {
 		if len(req.Numbers) > MaxGroupSet {
 			return nil, tian.Errorf(tian.ETOOLARGE, "一次最多为 %d 件提案分组；请按年度或届次缩小范围", MaxGroupSet)
 		}
-		restrict = append(restrict, bleve.NewDocIDQuery(req.Numbers))
+		f.Numbers = req.Numbers
 	}
 	if req.FiledOnly {
-		b := bleve.NewBooleanQuery()
-		tq := bleve.NewTermQuery(string(tian.StatusRejected))
-		tq.SetField(fStatus)
-		b.AddMust(bleve.NewMatchAllQuery())
-		b.AddMustNot(tq)
-		restrict = append(restrict, b)
+		f.NotStatus = string(tian.StatusRejected)
 	}
-	if len(restrict) == 0 {
+	if f.IsZero() {
 		return nil, tian.Errorf(tian.EINVALID, "请指定要分组的提案：年度、届次或提案号")
 	}
-	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(restrict...), MaxGroupSet+1, 0, false)
-	sr.SortBy([]string{fNumber})
-	res, err := ix.bleve.SearchInContext(ctx, sr)
+	numbers, err := s.engine.Select(ctx, f, MaxGroupSet+1)
 	if err != nil {
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Groups", Err: err}
+		return nil, err
 	}
-	if len(res.Hits) > MaxGroupSet {
+	if len(numbers) > MaxGroupSet {
 		return nil, tian.Errorf(tian.ETOOLARGE, "一次最多为 %d 件提案分组，所选范围更多；请按年度或届次缩小范围", MaxGroupSet)
 	}
-	return ix.withProfiles(ctx, hitIDs(res), p)
+	return s.withProfiles(ctx, numbers, p)
 }
 
 // graph is a sparse symmetric similarity graph over set indexes.
@@ -155,7 +140,7 @@ func (g graph) set(i, j int, w float64) {
 // product of the weights (the part of the cosine those terms make up), and
 // the best few are scored exactly. No pair outside the candidates is ever
 // compared.
-func (ix *Index) similarityGraph(ctx context.Context, set []member, p Params) (graph, error) {
+func (s *Service) similarityGraph(ctx context.Context, set []member, p Params) (graph, error) {
 	postings := map[string][]int{}
 	for i, m := range set {
 		for t := range m.prof.terms {

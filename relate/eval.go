@@ -1,4 +1,4 @@
-package index
+package relate
 
 import (
 	"bufio"
@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/blevesearch/bleve/v2"
 
 	"tian"
 )
@@ -225,15 +223,15 @@ type GroupEval struct {
 // EvalGroups groups each year and compares with the gold groups of that
 // year, over all the year's indexed proposals. req gives the threshold
 // (its Year is set to each year in turn).
-func (ix *Index) EvalGroups(ctx context.Context, g *Gold, years []int, req tian.GroupRequest, opt GroupOptions) ([]GroupEval, error) {
+func (s *Service) EvalGroups(ctx context.Context, g *Gold, years []int, req tian.GroupRequest, opt GroupOptions) ([]GroupEval, error) {
 	var out []GroupEval
 	for _, y := range years {
 		req.Year = y
-		groups, err := ix.GroupsWith(ctx, req, opt)
+		groups, err := s.GroupsWith(ctx, req, opt)
 		if err != nil {
 			return nil, err
 		}
-		items, err := ix.numbersOfYear(ctx, y)
+		items, err := s.numbersOfYear(ctx, y)
 		if err != nil {
 			return nil, err
 		}
@@ -255,14 +253,8 @@ func (ix *Index) EvalGroups(ctx context.Context, g *Gold, years []int, req tian.
 	return out, nil
 }
 
-func (ix *Index) numbersOfYear(ctx context.Context, y int) ([]string, error) {
-	sr := bleve.NewSearchRequestOptions(years(y, y), MaxGroupSet, 0, false)
-	sr.SortBy([]string{fNumber})
-	res, err := ix.bleve.SearchInContext(ctx, sr)
-	if err != nil {
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.EvalGroups", Err: err}
-	}
-	return hitIDs(res), nil
+func (s *Service) numbersOfYear(ctx context.Context, y int) ([]string, error) {
+	return s.engine.Select(ctx, Filter{Years: &YearRange{y, y}}, MaxGroupSet)
 }
 
 // DuplicateEval is the quality of the near_duplicate flag against gold
@@ -278,7 +270,7 @@ type DuplicateEval struct {
 
 // EvalDuplicates runs Similar for every proposal of the given years and
 // counts the near-duplicate pairs it flags against the gold pairs.
-func (ix *Index) EvalDuplicates(ctx context.Context, g *Gold, yrs []int, p Params) (*DuplicateEval, error) {
+func (s *Service) EvalDuplicates(ctx context.Context, g *Gold, yrs []int, p Params) (*DuplicateEval, error) {
 	gold := map[[2]string]bool{}
 	for _, pair := range g.NearDuplicates {
 		gold[orderPair(pair[0], pair[1])] = true
@@ -286,7 +278,7 @@ func (ix *Index) EvalDuplicates(ctx context.Context, g *Gold, yrs []int, p Param
 	flagged := map[[2]string]bool{}
 	inYears := map[string]bool{}
 	for _, y := range yrs {
-		nums, err := ix.numbersOfYear(ctx, y)
+		nums, err := s.numbersOfYear(ctx, y)
 		if err != nil {
 			return nil, err
 		}
@@ -294,7 +286,7 @@ func (ix *Index) EvalDuplicates(ctx context.Context, g *Gold, yrs []int, p Param
 			inYears[n] = true
 		}
 		for _, n := range nums {
-			ms, err := ix.SimilarWith(ctx, tian.SimilarRequest{Number: n, K: 5}, SimilarOptions{Params: &p})
+			ms, err := s.SimilarWith(ctx, tian.SimilarRequest{Number: n, K: 5}, SimilarOptions{Params: &p})
 			if err != nil {
 				return nil, err
 			}

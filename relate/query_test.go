@@ -1,4 +1,4 @@
-package index
+package relate
 
 import (
 	"reflect"
@@ -14,9 +14,9 @@ func TestParseQuery(t *testing.T) {
 		{"养老 托育", [][]clause{{{text: "养老"}, {text: "托育"}}}, nil},
 		{"养老 OR 托育", [][]clause{{{text: "养老"}}, {{text: "托育"}}}, nil},
 		{`"加装电梯" -城东区`, [][]clause{{{text: "加装电梯", phrase: true}}}, []clause{{text: "城东区", not: true}}},
-		{"类别:社会建设 年度：2024 停车", [][]clause{{{field: fCategory, text: "社会建设"}, {field: fYear, text: "2024"}, {text: "停车"}}}, nil},
+		{"类别:社会建设 年度：2024 停车", [][]clause{{{field: FieldCategory, text: "社会建设"}, {field: FieldYear, text: "2024"}, {text: "停车"}}}, nil},
 		{"建议：加快 NOT 城南", [][]clause{{{text: "建议：加快"}}}, []clause{{text: "城南", not: true}}},
-		{"标题:“一老一小” AND 社区", [][]clause{{{field: fTitle, text: "一老一小", phrase: true}, {text: "社区"}}}, nil},
+		{"标题:“一老一小” AND 社区", [][]clause{{{field: FieldTitle, text: "一老一小", phrase: true}, {text: "社区"}}}, nil},
 		{"", nil, nil},
 	}
 	for _, tt := range tests {
@@ -51,6 +51,6 @@ func FuzzParseQuery(f *testing.F) {
 		if n > MaxQueryClauses {
 			t.Fatalf("%d clauses from %q", n, q)
 		}
-		yearQuery(q)
+		parseYears(q)
 	})
 }

@@ -1,8 +1,7 @@
-package index
+package relate
 
 import (
 	"hash/fnv"
-	"math"
 	"sort"
 	"strings"
 	"unicode"
@@ -43,11 +42,6 @@ func paramsOr(p *Params) Params {
 	return *p
 }
 
-// IDF gives inverse document frequencies.
-type IDF interface {
-	IDF(term string) float64
-}
-
 // profile is what similarity compares: a text's weighted terms and its
 // character shingles.
 type profile struct {
@@ -59,7 +53,7 @@ type profile struct {
 
 // newProfile builds the profile of a title and body. Title words count
 // twice: a title states the subject.
-func newProfile(seg tian.Segmenter, title, body string, idf IDF, p Params) *profile {
+func newProfile(seg tian.Segmenter, title, body string, cs *corpusStats, p Params) *profile {
 	tf := map[string]float64{}
 	for _, part := range []struct {
 		text   string
@@ -69,16 +63,8 @@ func newProfile(seg tian.Segmenter, title, body string, idf IDF, p Params) *prof
 			tf[t] += part.weight
 		}
 	}
-	pr := &profile{terms: make(map[string]float64, len(tf))}
-	var norm float64
-	for t, f := range tf {
-		w := (1 + math.Log(f)) * idf.IDF(t)
-		pr.terms[t] = w
-		norm += w * w
-	}
-	norm = math.Sqrt(norm)
+	pr := &profile{terms: tian.TFIDF(tf, cs.idf)}
 	for t := range pr.terms {
-		pr.terms[t] /= norm
 		pr.ranked = append(pr.ranked, t)
 	}
 	sort.Slice(pr.ranked, func(i, j int) bool {
@@ -88,7 +74,7 @@ func newProfile(seg tian.Segmenter, title, body string, idf IDF, p Params) *prof
 		}
 		return pr.ranked[i] < pr.ranked[j]
 	})
-	text := letters(seg.Normalize(title + body))
+	text := tian.Letters(seg.Normalize(title + body))
 	if p.ShingleK > 0 {
 		pr.shingles = shingles(text, p.ShingleK)
 	} else {
@@ -99,7 +85,7 @@ func newProfile(seg tian.Segmenter, title, body string, idf IDF, p Params) *prof
 			}
 		}
 	}
-	pr.dup = shingles(letters(seg.Normalize(body)), 5)
+	pr.dup = shingles(tian.Letters(seg.Normalize(body)), 5)
 	return pr
 }
 
@@ -128,18 +114,6 @@ func isNumeric(s string) bool {
 	return true
 }
 
-// letters keeps letters and digits: shingles should not span punctuation
-// differences.
-func letters(s string) []rune {
-	out := make([]rune, 0, len(s)/3)
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func shingles(r []rune, k int) map[uint64]struct{} {
 	out := make(map[uint64]struct{}, len(r))
 	if len(r) < k {
@@ -162,18 +136,6 @@ func hash(r []rune) uint64 {
 		h.Write(b[:])
 	}
 	return h.Sum64()
-}
-
-// cosine of two normalised term vectors.
-func cosine(a, b map[string]float64) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	var s float64
-	for t, w := range a {
-		s += w * b[t]
-	}
-	return math.Min(1, s)
 }
 
 func intersect(a, b map[uint64]struct{}) int {
@@ -206,7 +168,7 @@ type comparison struct {
 // compare scores b against a in [0,1]: Alpha·cosine + (1−Alpha)·Dice of
 // the character shingles; dup is the near-duplicate measure.
 func compare(a, b *profile, p Params) comparison {
-	c := comparison{cosine: cosine(a.terms, b.terms)}
+	c := comparison{cosine: tian.Cosine(a.terms, b.terms)}
 	if n := len(a.shingles) + len(b.shingles); n > 0 {
 		c.overlap = 2 * float64(intersect(a.shingles, b.shingles)) / float64(n)
 	}
@@ -244,3 +206,15 @@ func sharedTerms(a, b *profile, n int) []string {
 // isLabelTerm reports whether a term may name a topic to a person: a word
 // of two or more characters.
 func isLabelTerm(t string) bool { return utf8.RuneCountInString(t) >= 2 }
+
+// corpusStats are the document frequencies of the indexed text, for IDF.
+type corpusStats struct {
+	n  int
+	df map[string]int
+}
+
+func (c *corpusStats) idf(term string) float64 { return tian.IDF(c.n, c.df[term]) }
+
+func round3(x float64) float64 {
+	return float64(int(x*1000+0.5)) / 1000
+}

@@ -1,6 +1,7 @@
-package index
+package relate
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,18 +33,18 @@ type parsedQuery struct {
 // fieldNames maps the field prefixes users write (Chinese and English)
 // to index fields.
 var fieldNames = map[string]string{
-	"标题": fTitle, "题目": fTitle, "title": fTitle,
-	"内容": fBody, "正文": fBody, "body": fBody,
-	"答复": fReply, "reply": fReply,
-	"类别": fCategory, "分类": fCategory, "category": fCategory,
-	"单位": fUnits, "承办": fUnits, "承办单位": fUnits, "unit": fUnits,
-	"主办": fLead, "主办单位": fLead, "lead": fLead,
-	"年度": fYear, "年份": fYear, "年": fYear, "year": fYear,
-	"届次": fSession, "session": fSession,
-	"状态": fStatus, "status": fStatus,
-	"提案人": fProposer, "proposer": fProposer,
-	"类型": fType, "type": fType,
-	"提案号": fNumber, "number": fNumber,
+	"标题": FieldTitle, "题目": FieldTitle, "title": FieldTitle,
+	"内容": FieldBody, "正文": FieldBody, "body": FieldBody,
+	"答复": FieldReply, "reply": FieldReply,
+	"类别": FieldCategory, "分类": FieldCategory, "category": FieldCategory,
+	"单位": FieldUnits, "承办": FieldUnits, "承办单位": FieldUnits, "unit": FieldUnits,
+	"主办": FieldLeadUnit, "主办单位": FieldLeadUnit, "lead": FieldLeadUnit,
+	"年度": FieldYear, "年份": FieldYear, "年": FieldYear, "year": FieldYear,
+	"届次": FieldSession, "session": FieldSession,
+	"状态": FieldStatus, "status": FieldStatus,
+	"提案人": FieldProposer, "proposer": FieldProposer,
+	"类型": FieldProposerType, "type": FieldProposerType,
+	"提案号": FieldNumber, "number": FieldNumber,
 }
 
 // parseQuery reads a query string: words and "quoted phrases" (also
@@ -158,4 +159,23 @@ func lexQuery(q string) []item {
 		out = append(out, it)
 	}
 	return out
+}
+
+// parseYears reads 2024, 2024年 or a range 2021-2023 / 2021..2023; nil
+// when text is none of them or spans more than 300 years.
+func parseYears(text string) *YearRange {
+	text = strings.TrimSuffix(text, "年")
+	from, to := text, text
+	for _, sep := range []string{"..", "-", "—", "~", "至"} {
+		if a, b, ok := strings.Cut(text, sep); ok {
+			from, to = a, strings.TrimSuffix(b, "年")
+			break
+		}
+	}
+	a, err1 := strconv.Atoi(strings.TrimSpace(from))
+	b, err2 := strconv.Atoi(strings.TrimSpace(to))
+	if err1 != nil || err2 != nil || b < a || b-a > 300 {
+		return nil
+	}
+	return &YearRange{a, b}
 }

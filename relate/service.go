@@ -1,0 +1,109 @@
+package relate
+
+import (
+	"context"
+	"strconv"
+	"sync"
+
+	"tian"
+)
+
+// Service searches and relates proposals over an Engine, reading the
+// proposals themselves from the store. It implements tian.Searcher,
+// tian.Relater and tian.Neighbours, and is safe for concurrent use.
+type Service struct {
+	engine Engine
+	store  tian.ProposalReader
+	seg    tian.Segmenter
+
+	mu       sync.Mutex
+	stats    *corpusStats        // IDF and document count, for similarity
+	profiles map[string]*profile // by number and params, for the current stats
+}
+
+var (
+	_ tian.Searcher   = (*Service)(nil)
+	_ tian.Relater    = (*Service)(nil)
+	_ tian.Neighbours = (*Service)(nil)
+)
+
+// New returns a Service over an engine holding the proposals of store,
+// analysed with seg.
+func New(engine Engine, store tian.ProposalReader, seg tian.Segmenter) *Service {
+	return &Service{engine: engine, store: store, seg: seg}
+}
+
+// Changed tells the Service that the engine's documents changed: document
+// frequencies are read again, and profiles made again, when next needed.
+// The engine's indexer calls it after each change it applies.
+func (s *Service) Changed() {
+	s.mu.Lock()
+	s.stats, s.profiles = nil, nil
+	s.mu.Unlock()
+}
+
+// corpus returns the current statistics, reading them after each change.
+func (s *Service) corpus(ctx context.Context) (*corpusStats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stats != nil {
+		return s.stats, nil
+	}
+	n, df, err := s.engine.DocFreqs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.stats = &corpusStats{n: n, df: df}
+	return s.stats, nil
+}
+
+// maxProfiles bounds the profile cache; past it the cache starts again.
+const maxProfiles = 50_000
+
+// profileOf returns the profile of a stored proposal, cached until the
+// engine next changes (a changed proposal or new statistics).
+func (s *Service) profileOf(p *tian.Proposal, cs *corpusStats, params Params) *profile {
+	key := p.Number + "\x00" + strconv.FormatFloat(params.Alpha, 'g', -1, 64) + "/" + strconv.Itoa(params.ShingleK)
+	s.mu.Lock()
+	pr, ok := s.profiles[key]
+	s.mu.Unlock()
+	if ok {
+		return pr
+	}
+	pr = newProfile(s.seg, p.Title, p.Body, cs, params)
+	s.mu.Lock()
+	if s.stats == cs { // still current
+		if s.profiles == nil || len(s.profiles) >= maxProfiles {
+			s.profiles = make(map[string]*profile)
+		}
+		s.profiles[key] = pr
+	}
+	s.mu.Unlock()
+	return pr
+}
+
+// candidate is a proposal with its profile, for exact scoring.
+type candidate struct {
+	p    *tian.Proposal
+	prof *profile
+}
+
+// withProfiles reads the proposals of numbers that still exist, in that
+// order, with their profiles.
+func (s *Service) withProfiles(ctx context.Context, numbers []string, p Params) ([]candidate, error) {
+	ps, err := s.store.ProposalsByNumber(ctx, numbers)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.corpus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]candidate, 0, len(numbers))
+	for _, n := range numbers {
+		if pr, ok := ps[n]; ok {
+			out = append(out, candidate{pr, s.profileOf(pr, cs, p)})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,118 @@
+package relate
+
+import (
+	"context"
+	"sort"
+
+	"tian"
+)
+
+// SimilarOptions tune Similar for evaluation and tuning; the zero value
+// takes the defaults.
+type SimilarOptions struct {
+	Params *Params // nil: DefaultParams
+}
+
+// Candidate retrieval: the strongest terms of the source fetch this many
+// proposals from the index, which are then scored exactly.
+const (
+	queryTerms = 12
+	candidates = 50
+	MaxK       = 100
+)
+
+// Similar returns the k proposals most like the source, best first, each
+// with its score in [0,1], the key terms it shares with the source, and
+// whether it is a near-duplicate (resubmitted or copied text) or only on
+// the same topic. K is at most MaxK.
+func (s *Service) Similar(ctx context.Context, req tian.SimilarRequest) ([]tian.Match, error) {
+	return s.SimilarWith(ctx, req, SimilarOptions{})
+}
+
+// SimilarWith is Similar with tuning options.
+func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt SimilarOptions) ([]tian.Match, error) {
+	p := paramsOr(opt.Params)
+	if req.K == 0 {
+		req.K = 10
+	}
+	if req.K < 1 || req.K > MaxK {
+		return nil, tian.Errorf(tian.EINVALID, "k 须在 1–%d 之间，收到 %d", MaxK, req.K)
+	}
+	title, body, self := req.Title, req.Body, ""
+	if req.Number != "" {
+		src, err := s.store.Proposal(ctx, req.Number)
+		if err != nil {
+			return nil, err
+		}
+		title, body, self = src.Title, src.Body, src.Number
+	}
+	if len(title)+len(body) > 4*tian.MaxBodyRunes {
+		return nil, tian.Errorf(tian.ETOOLARGE, "文本过长，无法比较（上限 %d 字）", tian.MaxBodyRunes)
+	}
+	cs, err := s.corpus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prof := newProfile(s.seg, title, body, cs, p)
+	var restrict Filter
+	if req.BeforeYear != 0 {
+		restrict.Years = &YearRange{1900, req.BeforeYear - 1}
+	}
+	cands, err := s.candidates(ctx, prof, self, restrict, candidates, p)
+	if err != nil {
+		return nil, err
+	}
+	matches := make([]tian.Match, 0, len(cands))
+	for _, c := range cands {
+		cmp := compare(prof, c.prof, p)
+		if cmp.score < p.MinScore {
+			continue
+		}
+		m := tian.Match{Number: c.p.Number, Year: c.p.Year, Title: c.p.Title, Score: round3(cmp.score), Kind: tian.MatchSimilar,
+			SharedTerms: sharedTerms(prof, c.prof, 5), Cosine: round3(cmp.cosine), Shingles: round3(cmp.overlap),
+			LeadUnit: c.p.LeadUnit, CoUnits: c.p.CoUnits, Status: string(c.p.Status), CategoryLabel: c.p.Category}
+		if cmp.dup >= p.NearDuplicate {
+			m.Kind = tian.MatchNearDuplicate
+		}
+		if req.BeforeYear != 0 {
+			m.Reply = c.p.Reply
+		}
+		matches = append(matches, m)
+	}
+	sort.SliceStable(matches, func(i, j int) bool {
+		if matches[i].Score != matches[j].Score {
+			return matches[i].Score > matches[j].Score
+		}
+		return matches[i].Number < matches[j].Number
+	})
+	if len(matches) > req.K {
+		matches = matches[:req.K]
+	}
+	return matches, nil
+}
+
+// SimilarText implements tian.Neighbours.
+func (s *Service) SimilarText(ctx context.Context, title, body string, k, before int) ([]tian.Match, error) {
+	return s.Similar(ctx, tian.SimilarRequest{Title: title, Body: body, K: k, BeforeYear: before})
+}
+
+// candidates fetches up to n proposals sharing the profile's strongest
+// terms (each term weighted by its weight), other than self and within the
+// restriction, and builds their profiles.
+func (s *Service) candidates(ctx context.Context, prof *profile, self string, restrict Filter, n int, p Params) ([]candidate, error) {
+	q := CandidateQuery{Filter: restrict, Exclude: self, N: n}
+	for i, t := range prof.ranked {
+		if i == queryTerms {
+			break
+		}
+		q.Terms = append(q.Terms, Weighted{t, prof.terms[t]})
+	}
+	if len(q.Terms) == 0 {
+		return nil, nil
+	}
+	numbers, err := s.engine.Candidates(ctx, q)
+	if err != nil || len(numbers) == 0 {
+		return nil, err
+	}
+	return s.withProfiles(ctx, numbers, p)
+}
