@@ -152,7 +152,7 @@ func (c *similarCmd) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	ms, err := b.Similar(cmd.Context(), req)
+	ms, err := b.Similar(cmd.Context(), req.Number, req.Title, req.Body, req.K, req.BeforeYear)
 	if err != nil {
 		return err
 	}
