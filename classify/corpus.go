@@ -1,6 +1,10 @@
 package classify
 
-import "tian"
+import (
+	"slices"
+
+	"tian"
+)
 
 // WithFeedback applies reviewers' category verdicts to training
 // documents: the latest verdict on a stored proposal relabels it, and a
@@ -60,7 +64,7 @@ func WithRoutingFeedback(ps []*tian.Proposal, fbs []tian.Feedback) []*tian.Propo
 		}
 		q.CoUnits = append([]string(nil), p.CoUnits...)
 		for _, u := range c {
-			if !contains(q.CoUnits, u) && u != q.LeadUnit {
+			if !slices.Contains(q.CoUnits, u) && u != q.LeadUnit {
 				q.CoUnits = append(q.CoUnits, u)
 			}
 		}

@@ -62,7 +62,7 @@ func (e extractor) add(out map[string]float64, text string, w float64) {
 		}
 	}
 	if len(e.cfg.CharNGrams) > 0 {
-		rs := letters(e.seg.Normalize(text))
+		rs := lowerLetters(e.seg.Normalize(text))
 		for _, n := range e.cfg.CharNGrams {
 			for i := 0; i+n <= len(rs); i++ {
 				out["c:"+string(rs[i:i+n])] += w
@@ -71,14 +71,14 @@ func (e extractor) add(out map[string]float64, text string, w float64) {
 	}
 }
 
-func letters(s string) []rune {
-	out := make([]rune, 0, len(s)/3)
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			out = append(out, unicode.ToLower(r))
-		}
+// lowerLetters are the letters and digits of s, lower-cased: what
+// character n-grams are cut from.
+func lowerLetters(s string) []rune {
+	rs := tian.Letters(s)
+	for i, r := range rs {
+		rs[i] = unicode.ToLower(r)
 	}
-	return out
+	return rs
 }
 
 // buildVocab keeps features seen in at least MinDF documents, the most
@@ -111,23 +111,23 @@ func buildVocab(docs []map[string]float64, cfg FeatureConfig) *vocab {
 	}
 	sort.Slice(keep, func(i, j int) bool { return keep[i].f < keep[j].f })
 	v := &vocab{index: make(map[string]int32, len(keep)), terms: make([]string, len(keep)), idf: make([]float32, len(keep))}
-	n := float64(len(docs))
 	for i, k := range keep {
 		v.index[k.f] = int32(i)
 		v.terms[i] = k.f
-		v.idf[i] = float32(math.Log((n+1)/(float64(k.n)+1)) + 1)
+		v.idf[i] = float32(tian.IDF(len(docs), k.n))
 	}
 	return v
 }
 
-// vector weighs counts by sublinear TF times IDF and normalises to unit
-// length; features outside the vocabulary are dropped.
+// vector weighs counts by sublinear TF times IDF (tian.TFIDF's weights,
+// over columns rather than terms) and normalises to unit length; features
+// outside the vocabulary are dropped.
 func (v *vocab) vector(counts map[string]float64) sparse {
 	var s sparse
 	for f, c := range counts {
 		if i, ok := v.index[f]; ok {
 			s.idx = append(s.idx, i)
-			s.val = append(s.val, float32((1+math.Log(c))*float64(v.idf[i])))
+			s.val = append(s.val, float32(tian.SublinearTF(c)*float64(v.idf[i])))
 		}
 	}
 	sort.Sort(byIndex(s))

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 
@@ -138,7 +139,7 @@ func TrainRouter(ctx context.Context, seg tian.Segmenter, ps []*tian.Proposal, u
 		for _, u := range r.sampleUnits(x, feats, rng, cfg.Negatives) {
 			f := feats[u]
 			leadX, leadY = append(leadX, pick(f, leadFeatures)), append(leadY, b2f(r.Units[u] == x.lead))
-			coX, coY = append(coX, pick(f, coFeatures)), append(coY, b2f(contains(x.co, r.Units[u])))
+			coX, coY = append(coX, pick(f, coFeatures)), append(coY, b2f(slices.Contains(x.co, r.Units[u])))
 		}
 		coCands = append(coCands, r.coCandidates(feats, x))
 	}
@@ -164,7 +165,7 @@ type candidateScore struct {
 func (r *Router) coCandidates(feats [][]float64, x routed) []candidateScore {
 	out := make([]candidateScore, len(r.Units))
 	for u := range r.Units {
-		out[u] = candidateScore{f: pick(feats[u], coFeatures), gold: contains(x.co, r.Units[u]), lead: r.Units[u] == x.lead}
+		out[u] = candidateScore{f: pick(feats[u], coFeatures), gold: slices.Contains(x.co, r.Units[u]), lead: r.Units[u] == x.lead}
 	}
 	return out
 }
@@ -388,7 +389,7 @@ func (r *Router) features(ctx context.Context, nb tian.Neighbours, title, body, 
 	for u, name := range r.Units {
 		feats[u][fText] = textProb[name]
 		feats[u][fCatLead] = r.CatLead[category][name]
-		feats[u][fDuty] = cosineMap(words, r.duties[name])
+		feats[u][fDuty] = tian.Cosine(words, r.duties[name])
 	}
 	return feats, ms, nil
 }
@@ -427,7 +428,7 @@ func (r *Router) unitNames(rs []routed) []string {
 func (r *Router) setUnits(units []tian.Unit) {
 	r.aliases = map[string]string{}
 	docs := map[string][]string{}
-	df := map[string]float64{}
+	df := map[string]int{}
 	for _, u := range units {
 		r.aliases[u.Name] = u.Name
 		for _, a := range u.Aliases {
@@ -444,9 +445,8 @@ func (r *Router) setUnits(units []tian.Unit) {
 		}
 	}
 	r.dutyIDF = map[string]float64{}
-	n := float64(len(units))
 	for w, d := range df {
-		r.dutyIDF[w] = math.Log((n+1)/(d+1)) + 1
+		r.dutyIDF[w] = tian.IDF(len(units), d)
 	}
 	r.duties = map[string]map[string]float64{}
 	for name, words := range docs {
@@ -469,15 +469,7 @@ func (r *Router) weigh(words []string) map[string]float64 {
 	for _, w := range words {
 		tf[w]++
 	}
-	var norm float64
-	for w, c := range tf {
-		tf[w] = (1 + math.Log(c)) * r.dutyIDF[w]
-		norm += tf[w] * tf[w]
-	}
-	for w := range tf {
-		tf[w] /= math.Sqrt(norm)
-	}
-	return tf
+	return tian.TFIDF(tf, func(w string) float64 { return r.dutyIDF[w] })
 }
 
 // dutyWords are the words of a duty text or a proposal that duties can
@@ -497,17 +489,6 @@ func dutyWords(seg tian.Segmenter, text string) []string {
 var genericUnitWords = map[string]bool{"人民政府": true, "政府": true, "委员会": true, "管理": true, "服务": true,
 	"工作": true, "建设": true, "问题": true, "事项": true, "具体": true, "辖区": true, "城中": true}
 
-func cosineMap(a, b map[string]float64) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	var s float64
-	for w, x := range a {
-		s += x * b[w]
-	}
-	return s
-}
-
 func (r *Router) canonical(name string) string {
 	if c, ok := r.aliases[name]; ok {
 		return c
@@ -521,15 +502,6 @@ func (r *Router) canonicalAll(names []string) []string {
 		out = append(out, r.canonical(n))
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Route suggests the lead unit (ranked, best first) and the co-handling
@@ -583,7 +555,7 @@ func (r *Router) suggestion(u int, f, coef []float64, idx []int, similar []tian.
 	s := tian.UnitSuggestion{Unit: name, Score: math.Round(predict(coef, pick(f, idx))*1000) / 1000,
 		Similar: []string{}, Duties: []string{}, Features: []string{}}
 	for _, m := range similar {
-		if r.canonical(m.LeadUnit) == name || (!lead && contains(r.canonicalAll(m.CoUnits), name)) {
+		if r.canonical(m.LeadUnit) == name || (!lead && slices.Contains(r.canonicalAll(m.CoUnits), name)) {
 			s.Similar = append(s.Similar, fmt.Sprintf("%s %s", m.Number, m.Title))
 		}
 	}
@@ -703,7 +675,7 @@ func EvaluateRouter(ctx context.Context, r *Router, nb tian.Neighbours, ps []*ti
 				continue
 			}
 			picked++
-			if contains(co, r.Units[u]) {
+			if slices.Contains(co, r.Units[u]) {
 				coHit++
 			}
 		}

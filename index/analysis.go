@@ -31,9 +31,9 @@ var analysisSegmenter atomic.Pointer[segmenterBox]
 
 type segmenterBox struct{ s tian.Segmenter }
 
-// UseSegmenter sets the segmenter every index of the process analyses
-// with. Open calls it; it is exported for tools that build mappings.
-func UseSegmenter(s tian.Segmenter) { analysisSegmenter.Store(&segmenterBox{s}) }
+// useSegmenter sets the segmenter every index of the process analyses
+// with. Open calls it.
+func useSegmenter(s tian.Segmenter) { analysisSegmenter.Store(&segmenterBox{s}) }
 
 // tokenizer adapts tian's segmenter to bleve.
 type tokenizer struct{ opt tian.CutOptions }

@@ -65,7 +65,7 @@ func Open(ctx context.Context, dataDir string, store tian.ProposalReader, seg ti
 
 // OpenWith is Open with options.
 func OpenWith(ctx context.Context, dataDir string, store tian.ProposalReader, seg tian.Segmenter, opt Options) (*Index, error) {
-	UseSegmenter(seg)
+	useSegmenter(seg)
 	path := filepath.Join(dataDir, DirName)
 	b, err := bleve.OpenUsing(path, runtimeConfig())
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {

@@ -2,6 +2,7 @@ package index_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,7 +109,7 @@ func TestSearchFiltersFacetsSortPaging(t *testing.T) {
 	unit := search(t, tian.SearchRequest{Unit: "市民政局", Size: 100})
 	for _, h := range unit.Hits {
 		p := demo(t).byNum[h.Number]
-		if !contains(p.Units(), "市民政局") {
+		if !slices.Contains(p.Units(), "市民政局") {
 			t.Errorf("unit filter returned %s routed to %v", h.Number, p.Units())
 		}
 	}
@@ -132,15 +133,6 @@ func TestSearchBadRequests(t *testing.T) {
 			t.Errorf("%s: err = %v, want EINVALID", name, err)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Every gold near-duplicate pair of the years tuning never saw is found
@@ -180,7 +172,7 @@ func TestSimilarByTextAndEarlierYears(t *testing.T) {
 		if m.Score < 0 || m.Score > 1 || (i > 0 && m.Score > ms[i-1].Score) {
 			t.Errorf("scores out of range or order: %v", ms)
 		}
-		if !contains(m.SharedTerms, "加装电梯") && !contains(m.SharedTerms, "电梯") {
+		if !slices.Contains(m.SharedTerms, "加装电梯") && !slices.Contains(m.SharedTerms, "电梯") {
 			t.Errorf("%s %s: shared terms %v lack 加装电梯", m.Number, m.Title, m.SharedTerms)
 		}
 		if m.Reply != "" {

@@ -24,9 +24,9 @@ type PairScores struct {
 	Items     int     `json:"items"`
 }
 
-// ComparePartitions scores predicted groups against gold groups over
+// comparePartitions scores predicted groups against gold groups over
 // items; an item in no group is a singleton.
-func ComparePartitions(items []string, predicted, gold [][]string) PairScores {
+func comparePartitions(items []string, predicted, gold [][]string) PairScores {
 	pl, gl := labels(items, predicted), labels(items, gold)
 	var tp, fp, fn float64
 	for i := range items {
@@ -248,7 +248,7 @@ func (s *Service) EvalGroups(ctx context.Context, g *Gold, years []int, req tian
 				gold = append(gold, gg.Members)
 			}
 		}
-		out = append(out, GroupEval{Year: y, PairScores: ComparePartitions(items, pred, gold), Groups: len(pred), GoldGroups: len(gold)})
+		out = append(out, GroupEval{Year: y, PairScores: comparePartitions(items, pred, gold), Groups: len(pred), GoldGroups: len(gold)})
 	}
 	return out, nil
 }

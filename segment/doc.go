@@ -7,8 +7,9 @@
 // 一老一小, 急难愁盼, the undertaking units, …) and gse's embedded Simplified
 // Chinese dictionary (zh_s). They are merged into one gse dictionary in a
 // single load, so no entry is dropped or overridden by load order, and the
-// Segmenter is never mutated afterwards: to change dictionaries, build a new
-// one and Swap it into a Live.
+// Segmenter is never mutated afterwards. To change dictionaries, start with
+// the new ones and rebuild the index (tian reindex): the index holds words
+// as the old dictionaries cut them, and queries must be cut the same way.
 //
 // Before cutting, text is normalised: invalid UTF-8 becomes U+FFFD,
 // full-width ASCII becomes half-width, runs of whitespace collapse to one

@@ -33,12 +33,3 @@ func words(toks []tian.Token) []string {
 	}
 	return out
 }
-
-func contains(list []string, w string) bool {
-	for _, x := range list {
-		if x == w {
-			return true
-		}
-	}
-	return false
-}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,7 +23,8 @@ type IDF interface {
 }
 
 // CorpusIDF is an IDF table counted over a corpus of documents, smoothed
-// as idf = ln((N+1)/(df+1)) + 1. The zero value is an empty table.
+// as tian.IDF does: ln((N+1)/(df+1)) + 1. The zero value is an empty
+// table.
 type CorpusIDF struct {
 	N  int            // documents counted
 	DF map[string]int // documents holding each term
@@ -49,7 +49,7 @@ func (c *CorpusIDF) Add(terms []string) {
 // no document.
 func (c *CorpusIDF) IDF(term string) (float64, bool) {
 	df, ok := c.DF[term]
-	return math.Log(float64(c.N+1)/float64(df+1)) + 1, ok
+	return tian.IDF(c.N, df), ok
 }
 
 const idfHeader = "tian-idf 1"

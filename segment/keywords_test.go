@@ -2,6 +2,7 @@ package segment_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestKeywordsWithGseIDF(t *testing.T) {
 			t.Errorf("keywords not sorted by weight: %v", kws)
 		}
 	}
-	if !contains(top, "养老服务") && !contains(top, "社区嵌入式养老") {
+	if !slices.Contains(top, "养老服务") && !slices.Contains(top, "社区嵌入式养老") {
 		t.Errorf("top keywords %q miss the subject (养老服务 or 社区嵌入式养老)", top)
 	}
 	for _, w := range top {

@@ -1,6 +1,7 @@
 package segment_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -34,7 +35,7 @@ func TestCutExactKeepsDomainWords(t *testing.T) {
 		t.Run(tt.want[0], func(t *testing.T) {
 			got := words(s.Cut(tt.text, tian.CutOptions{Mode: tian.ModeExact}))
 			for _, w := range tt.want {
-				if !contains(got, w) {
+				if !slices.Contains(got, w) {
 					t.Errorf("Cut(%q) = %q, want %q as one word", tt.text, strings.Join(got, " "), w)
 				}
 			}
@@ -52,10 +53,10 @@ func TestDomainDictionaryIsWhatJoinsTheWords(t *testing.T) {
 	}
 	text := "培育专精特新企业，健全一老一小服务，回应急难愁盼"
 	for _, w := range []string{"专精特新", "一老一小", "急难愁盼"} {
-		if got := words(plain.Cut(text, tian.CutOptions{})); contains(got, w) {
+		if got := words(plain.Cut(text, tian.CutOptions{})); slices.Contains(got, w) {
 			t.Errorf("without the domain dictionary %q is already one word (%q): the test no longer shows the dictionary's effect", w, got)
 		}
-		if got := words(s.Cut(text, tian.CutOptions{})); !contains(got, w) {
+		if got := words(s.Cut(text, tian.CutOptions{})); !slices.Contains(got, w) {
 			t.Errorf("with the domain dictionary %q should be one word, got %q", w, got)
 		}
 	}
@@ -67,15 +68,15 @@ func TestCutSearchAddsFinerParts(t *testing.T) {
 	exact := words(s.Cut(text, tian.CutOptions{Mode: tian.ModeExact}))
 	search := words(s.Cut(text, tian.CutOptions{Mode: tian.ModeSearch}))
 	for _, w := range exact {
-		if !contains(search, w) {
+		if !slices.Contains(search, w) {
 			t.Errorf("search mode lost the exact word %q: %q", w, search)
 		}
 	}
 	for _, w := range []string{"专精", "特新", "老旧小区", "小区", "改造", "一老", "一小"} {
-		if contains(exact, w) {
+		if slices.Contains(exact, w) {
 			t.Errorf("exact mode should not contain the part %q: %q", w, exact)
 		}
-		if !contains(search, w) {
+		if !slices.Contains(search, w) {
 			t.Errorf("search mode should add the part %q: %q", w, search)
 		}
 	}
@@ -177,12 +178,12 @@ func TestCutDropsStopWordsAndPunctuation(t *testing.T) {
 	text := "建议进一步加强对城南区大学城周边的交通管理！"
 	got := words(s.Cut(text, tian.CutOptions{DropStop: true, DropPunct: true}))
 	for _, w := range []string{"建议", "进一步", "对", "的", "！", "!"} {
-		if contains(got, w) {
+		if slices.Contains(got, w) {
 			t.Errorf("Cut with DropStop and DropPunct kept %q: %q", w, got)
 		}
 	}
 	for _, w := range []string{"城南区", "大学城", "周边"} {
-		if !contains(got, w) {
+		if !slices.Contains(got, w) {
 			t.Errorf("Cut dropped the content word %q: %q", w, got)
 		}
 	}
@@ -203,7 +204,7 @@ func TestCutNeverFails(t *testing.T) {
 func TestUserDictionaryTakesPrecedence(t *testing.T) {
 	text := "推进玉带河左岸滨水慢行系统建设，打造鼓楼夜市"
 	base := defaultSegmenter(t)
-	if contains(words(base.Cut(text, tian.CutOptions{})), "滨水慢行系统") {
+	if slices.Contains(words(base.Cut(text, tian.CutOptions{})), "滨水慢行系统") {
 		t.Fatal("the default dictionaries already join 滨水慢行系统; pick another local term")
 	}
 	user, err := segment.ParseDictionary("local.txt", strings.NewReader("# local terms\n滨水慢行系统 5000 nz\n鼓樓夜市\n"))
@@ -218,12 +219,12 @@ func TestUserDictionaryTakesPrecedence(t *testing.T) {
 	}
 	got := words(s.Cut(text, tian.CutOptions{}))
 	for _, w := range []string{"滨水慢行系统", "鼓楼夜市", "玉带河"} {
-		if !contains(got, w) {
+		if !slices.Contains(got, w) {
 			t.Errorf("with the user dictionary %q should be one word: %q", w, got)
 		}
 	}
 	// The domain and base entries are still there after the user's.
-	if got := words(s.Cut("培育专精特新企业", tian.CutOptions{})); !contains(got, "专精特新") || !contains(got, "企业") {
+	if got := words(s.Cut("培育专精特新企业", tian.CutOptions{})); !slices.Contains(got, "专精特新") || !slices.Contains(got, "企业") {
 		t.Errorf("user dictionary dropped built-in entries: %q", got)
 	}
 }
@@ -241,41 +242,5 @@ func TestParseDictionaryErrors(t *testing.T) {
 				t.Errorf("ParseDictionary: err = %v, want EINVALID naming %q", err, tt.want)
 			}
 		})
-	}
-}
-
-// A Live serves cuts while its segmenter is swapped (run with -race).
-func TestLiveSwapWhileCutting(t *testing.T) {
-	s := defaultSegmenter(t)
-	live := segment.NewLive(s)
-	done := make(chan struct{})
-	errs := make(chan string, 4)
-	for range 4 {
-		go func() {
-			for {
-				select {
-				case <-done:
-					errs <- ""
-					return
-				default:
-				}
-				if got := words(live.Cut("培育专精特新企业", tian.CutOptions{})); !contains(got, "专精特新") {
-					errs <- strings.Join(got, " ")
-					return
-				}
-			}
-		}()
-	}
-	for range 50 {
-		live.Swap(s)
-	}
-	close(done)
-	for range 4 {
-		if e := <-errs; e != "" {
-			t.Errorf("cut during swap gave %q", e)
-		}
-	}
-	if live.Current() != s {
-		t.Error("Current is not the swapped-in segmenter")
 	}
 }

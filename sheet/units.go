@@ -90,11 +90,6 @@ func unitMapping(headers []string) map[string]string {
 	return out
 }
 
-// ReadCategories reads a label set: code, name and scope (topics).
-func ReadCategories(path string) ([]tian.Category, error) {
-	return readCategories(path, osOpener(path))
-}
-
 // ReadCategoriesFS reads a label set from a file system.
 func ReadCategoriesFS(fsys fs.FS, name string) ([]tian.Category, error) {
 	return readCategories(name, fsOpener(fsys, name))
