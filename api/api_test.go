@@ -41,16 +41,16 @@ func (f *fakeServices) Search(_ context.Context, req tian.SearchRequest) (*tian.
 		TitleHTML: "关于简化老旧小区<mark>加装电梯</mark>审批流程的提案"}}, Facets: map[string][]tian.Count{"category": {{Name: "社会建设", Count: 1}}}}, nil
 }
 
-func (f *fakeServices) Similar(_ context.Context, number, title, body string, k, before int) ([]tian.Match, error) {
-	if number == "19990001" {
-		return nil, tian.Errorf(tian.ENOTFOUND, "没有提案号为%s的提案", number)
+func (f *fakeServices) Similar(_ context.Context, req tian.SimilarRequest) ([]tian.Match, error) {
+	if req.Number == "19990001" {
+		return nil, tian.Errorf(tian.ENOTFOUND, "没有提案号为%s的提案", req.Number)
 	}
 	return []tian.Match{{Number: "20220205", Title: "关于进一步简化老旧小区加装电梯审批流程的提案", Score: 0.865, Kind: tian.MatchNearDuplicate,
 		SharedTerms: []string{"加装电梯"}}}, nil
 }
 
-func (f *fakeServices) Groups(_ context.Context, year int, _ string, _ []string, _ float64) ([]tian.Group, error) {
-	if year == 0 {
+func (f *fakeServices) Groups(_ context.Context, req tian.GroupRequest) ([]tian.Group, error) {
+	if req.Year == 0 {
 		return nil, tian.Errorf(tian.EINVALID, "say which proposals to group")
 	}
 	return []tian.Group{{Label: []string{"加装电梯"}, Members: []tian.GroupMember{{Number: "20240201", Title: "关于成片加装电梯的提案", Reason: []string{"加装电梯"}}}}}, nil
@@ -60,7 +60,7 @@ func (f *fakeServices) Classify(_ context.Context, title, body string, k int) (*
 	return &tian.Suggestion{Labels: []tian.Scored{{Label: "社会建设", Prob: 0.95}}, Evidence: []tian.Evidence{{Term: "养老服务", Weight: 0.2}}, Model: "category-test"}, nil
 }
 
-func (f *fakeServices) Route(_ context.Context, title, body, category string, k int) (*tian.Routing, error) {
+func (f *fakeServices) Route(_ context.Context, req tian.RouteRequest) (*tian.Routing, error) {
 	return &tian.Routing{Lead: []tian.UnitSuggestion{{Unit: "市民政局", Score: 0.8}}, Model: "router-test"}, nil
 }
 
@@ -71,13 +71,13 @@ func (f *fakeServices) CatchUp(context.Context) error {
 	return f.catchUpErr
 }
 
-func (f *fakeServices) IndexStatus(context.Context) api.IndexStatus {
+func (f *fakeServices) IndexStatus(context.Context) tian.IndexStatus {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.catchUpErr != nil {
-		return api.IndexStatus{Behind: 1, Error: tian.ErrorMessage(f.catchUpErr)}
+		return tian.IndexStatus{Behind: 1, Error: tian.ErrorMessage(f.catchUpErr)}
 	}
-	return api.IndexStatus{}
+	return tian.IndexStatus{}
 }
 
 func (f *fakeServices) CheckSpace(int64) error {
@@ -86,7 +86,7 @@ func (f *fakeServices) CheckSpace(int64) error {
 	return f.spaceErr
 }
 
-func (f *fakeServices) ImportFile(ctx context.Context, req api.ImportRequest) (*tian.ImportReport, error) {
+func (f *fakeServices) Import(ctx context.Context, req tian.FileImport) (*tian.ImportReport, error) {
 	if f.importing != nil {
 		<-f.importing
 	}
@@ -118,7 +118,7 @@ func (f *fakeServices) Train(context.Context, func(string)) (string, error) {
 	return "category-new", nil
 }
 
-func (f *fakeServices) Models() map[string]string {
+func (f *fakeServices) Versions() map[string]string {
 	return map[string]string{"category": "category-test"}
 }
 
@@ -159,6 +159,11 @@ func (m *memStore) Proposals(context.Context, tian.ProposalFilter) ([]*tian.Prop
 		out = append(out, p)
 	}
 	return out, nil
+}
+func (m *memStore) ListProposals(ctx context.Context, f tian.ProposalFilter, offset, limit int) (*tian.ProposalPage, error) {
+	ps, _ := m.Proposals(ctx, f)
+	n := len(ps)
+	return &tian.ProposalPage{Total: n, Offset: offset, Proposals: ps[min(offset, n):min(offset+limit, n)]}, nil
 }
 func (m *memStore) CountProposals(context.Context) (int, error) { return len(m.proposals), nil }
 func (m *memStore) ImportProposals(_ context.Context, recs []tian.Record, opt tian.ImportOptions) (*tian.ImportReport, error) {
@@ -273,7 +278,9 @@ type env struct {
 func newEnv(t testing.TB, cfg api.Config) *env {
 	t.Helper()
 	e := &env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}
-	s := api.NewServer(e.store, e.store, e.svc, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	parts := api.Parts{Store: e.store, Tokens: e.store, Search: e.svc, Relate: e.svc, Suggest: e.svc, Models: e.svc,
+		Import: e.svc, Export: e.svc, Stats: e.store, Health: e.svc}
+	s := api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	for _, r := range []tian.Role{tian.RoleMember, tian.RoleReviewer, tian.RoleStaff, tian.RoleAdmin} {

@@ -79,6 +79,13 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	return nil
 }
 
+var (
+	_ tian.Searcher  = (*Client)(nil)
+	_ tian.Relater   = (*Client)(nil)
+	_ tian.Suggester = (*Client)(nil)
+	_ tian.Reporter  = (*Client)(nil)
+)
+
 // Search runs a search.
 func (c *Client) Search(ctx context.Context, req tian.SearchRequest) (*tian.SearchResult, error) {
 	q := url.Values{"q": {req.Query}}
@@ -114,35 +121,44 @@ func (c *Client) Classify(ctx context.Context, title, body string, k int) (*tian
 }
 
 // Route suggests undertaking units.
-func (c *Client) Route(ctx context.Context, title, body, category string, k int) (*tian.Routing, error) {
+func (c *Client) Route(ctx context.Context, req tian.RouteRequest) (*tian.Routing, error) {
 	var out tian.Routing
-	return &out, c.do(ctx, "POST", "/api/v1/route", TextRequest{Title: title, Body: body, Category: category, K: k}, &out)
+	return &out, c.do(ctx, "POST", "/api/v1/route", TextRequest{Title: req.Title, Body: req.Body, Category: req.Category, K: req.K}, &out)
 }
 
-// Similar finds proposals like a stored one (number) or a text.
-func (c *Client) Similar(ctx context.Context, number, title, body string, k, beforeYear int) ([]tian.Match, error) {
+// Similar finds proposals like a stored one (Number) or a text.
+func (c *Client) Similar(ctx context.Context, req tian.SimilarRequest) ([]tian.Match, error) {
 	var out struct {
 		Matches []tian.Match `json:"matches"`
 	}
 	var err error
-	if number != "" {
-		err = c.do(ctx, "GET", fmt.Sprintf("/api/v1/proposals/%s/similar?k=%d&before_year=%d", url.PathEscape(number), k, beforeYear), nil, &out)
+	if req.Number != "" {
+		err = c.do(ctx, "GET", fmt.Sprintf("/api/v1/proposals/%s/similar?k=%d&before_year=%d", url.PathEscape(req.Number), req.K, req.BeforeYear), nil, &out)
 	} else {
-		err = c.do(ctx, "POST", "/api/v1/similar", TextRequest{Title: title, Body: body, K: k, BeforeYear: beforeYear}, &out)
+		err = c.do(ctx, "POST", "/api/v1/similar", TextRequest{Title: req.Title, Body: req.Body, K: req.K, BeforeYear: req.BeforeYear}, &out)
 	}
 	return out.Matches, err
 }
 
-// Groups asks for groups for joint consultation of a year.
-func (c *Client) Groups(ctx context.Context, year int, threshold float64) ([]tian.Group, error) {
+// Groups asks for groups for joint consultation.
+func (c *Client) Groups(ctx context.Context, req tian.GroupRequest) ([]tian.Group, error) {
 	var out struct {
 		Groups []tian.Group `json:"groups"`
 	}
-	path := fmt.Sprintf("/api/v1/groups?year=%d", year)
-	if threshold > 0 {
-		path += "&threshold=" + strconv.FormatFloat(threshold, 'f', -1, 64)
+	q := url.Values{}
+	if req.Year != 0 {
+		q.Set("year", strconv.Itoa(req.Year))
 	}
-	return out.Groups, c.do(ctx, "GET", path, nil, &out)
+	if req.Session != "" {
+		q.Set("session", req.Session)
+	}
+	if len(req.Numbers) > 0 {
+		q.Set("numbers", strings.Join(req.Numbers, ","))
+	}
+	if req.Threshold > 0 {
+		q.Set("threshold", strconv.FormatFloat(req.Threshold, 'f', -1, 64))
+	}
+	return out.Groups, c.do(ctx, "GET", "/api/v1/groups?"+q.Encode(), nil, &out)
 }
 
 // Stats returns the annual-report figures of a year (0: all).

@@ -105,7 +105,7 @@ func (s *Server) routes() {
 // needSpace refuses a write, before anything is written, when the data
 // directory's disk is nearly full; reads go on.
 func (s *Server) needSpace(c *gin.Context) {
-	if err := s.Services.CheckSpace(0); err != nil {
+	if err := s.Health.CheckSpace(0); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -123,7 +123,7 @@ func (s *Server) readyz(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "starting"})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready", "models": s.Services.Models(), "index": s.Services.IndexStatus(c.Request.Context())})
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "models": s.Models.Versions(), "index": s.Health.IndexStatus(c.Request.Context())})
 }
 
 // bindJSON decodes a JSON body strictly: the media type must say JSON,
@@ -182,14 +182,12 @@ func (s *Server) listProposals(c *gin.Context) {
 		s.failf(c, tian.EINVALID, "limit 须在 1–500 之间，offset 不能为负")
 		return
 	}
-	ps, err := s.Store.Proposals(c.Request.Context(), tian.ProposalFilter{Year: year, Category: c.Query("category")})
+	page, err := s.Store.ListProposals(c.Request.Context(), tian.ProposalFilter{Year: year, Category: c.Query("category")}, offset, limit)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	total := len(ps)
-	ps = ps[min(offset, total):min(offset+limit, total)]
-	c.JSON(http.StatusOK, gin.H{"total": total, "offset": offset, "proposals": orEmpty(ps)})
+	c.JSON(http.StatusOK, gin.H{"total": page.Total, "offset": page.Offset, "proposals": orEmpty(page.Proposals)})
 }
 
 func orEmpty[T any](xs []T) []T {
@@ -265,7 +263,7 @@ func (s *Server) writeProposal(c *gin.Context, number string) {
 func (s *Server) afterCommit(c *gin.Context, read func(context.Context) (*tian.Proposal, error)) *tian.Proposal {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), s.Config.RequestTimeout)
 	defer cancel()
-	if err := s.Services.CatchUp(ctx); err != nil {
+	if err := s.Health.CatchUp(ctx); err != nil {
 		s.Logger.Warn("index behind after a committed write", "request_id", c.GetString(ctxRequestID), "route", c.FullPath(), "err", err.Error())
 		c.Header("X-Index-Status", "behind")
 	}
@@ -310,7 +308,7 @@ func (s *Server) search(c *gin.Context) {
 	if f := c.Query("facets"); f != "" {
 		req.Facets = strings.Split(f, ",")
 	}
-	res, err := s.Services.Search(c.Request.Context(), req)
+	res, err := s.Search.Search(c.Request.Context(), req)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -327,7 +325,7 @@ func (s *Server) similarByNumber(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ms, err := s.Services.Similar(c.Request.Context(), c.Param("number"), "", "", k, before)
+	ms, err := s.Relate.Similar(c.Request.Context(), tian.SimilarRequest{Number: c.Param("number"), K: k, BeforeYear: before})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -365,7 +363,7 @@ func (s *Server) similarByText(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ms, err := s.Services.Similar(c.Request.Context(), "", r.Title, r.Body, r.K, r.BeforeYear)
+	ms, err := s.Relate.Similar(c.Request.Context(), tian.SimilarRequest{Title: r.Title, Body: r.Body, K: r.K, BeforeYear: r.BeforeYear})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -378,7 +376,7 @@ func (s *Server) classify(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sg, err := s.Services.Classify(c.Request.Context(), r.Title, r.Body, r.K)
+	sg, err := s.Suggest.Classify(c.Request.Context(), r.Title, r.Body, r.K)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -391,7 +389,7 @@ func (s *Server) route(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rt, err := s.Services.Route(c.Request.Context(), r.Title, r.Body, r.Category, r.K)
+	rt, err := s.Suggest.Route(c.Request.Context(), tian.RouteRequest{Title: r.Title, Body: r.Body, Category: r.Category, K: r.K})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -429,7 +427,7 @@ func (s *Server) stats(c *gin.Context) {
 	if !ok {
 		return
 	}
-	st, err := s.Store.Stats(c.Request.Context(), year)
+	st, err := s.Stats.Stats(c.Request.Context(), year)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -486,7 +484,7 @@ func (s *Server) groups(c *gin.Context) {
 		s.failf(c, tian.EINVALID, "format 须为 json 或 xlsx，收到 %q", format)
 		return
 	}
-	gs, err := s.Services.Groups(c.Request.Context(), year, c.Query("session"), numbers, threshold)
+	gs, err := s.Relate.Groups(c.Request.Context(), tian.GroupRequest{Year: year, Session: c.Query("session"), Numbers: numbers, Threshold: threshold})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -494,7 +492,7 @@ func (s *Server) groups(c *gin.Context) {
 	if format == "xlsx" {
 		c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		c.Header("Content-Disposition", `attachment; filename="groups.xlsx"`)
-		if err := s.Services.ExportGroups(c.Writer, gs); err != nil {
+		if err := s.Export.ExportGroups(c.Writer, gs); err != nil {
 			s.fail(c, err)
 		}
 		return
@@ -519,7 +517,7 @@ func (s *Server) importFile(c *gin.Context) {
 		return
 	}
 	// the store and the index grow by a few times the file's size
-	if err := s.Services.CheckSpace(4 * fh.Size); err != nil {
+	if err := s.Health.CheckSpace(4 * fh.Size); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -535,12 +533,20 @@ func (s *Server) importFile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	req := ImportRequest{Path: path, Name: name, Strict: c.Query("strict") == "true", ClearAbsent: c.Query("clear_absent") == "true", Actor: actor(c)}
+	req := tian.FileImport{Path: path, Name: name, Strict: c.Query("strict") == "true", ClearAbsent: c.Query("clear_absent") == "true",
+		NewUnits: c.Query("new_units") == "true", DryRun: c.Query("dry_run") == "true", Actor: actor(c)}
+	if m := c.QueryArray("map"); len(m) > 0 {
+		if req.Map, err = parseMapping(m); err != nil {
+			os.RemoveAll(dir)
+			s.fail(c, err)
+			return
+		}
+	}
 	job, done := s.jobs.start("import", req.Actor, s.Config.JobTimeout, func(ctx context.Context, p progress) (any, error) {
 		defer os.RemoveAll(dir)
 		req.Progress = p.rows
 		p.step("导入 " + name)
-		rep, err := s.Services.ImportFile(ctx, req)
+		rep, err := s.Import.Import(ctx, req)
 		if err == nil {
 			p.step(rep.Summary())
 		}
@@ -570,7 +576,7 @@ func (s *Server) export(c *gin.Context) {
 	}
 	c.Header("Content-Type", ct)
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="proposals.%s"`, format))
-	if err := s.Services.Export(c.Request.Context(), c.Writer, format, tian.ProposalFilter{Year: year, Category: c.Query("category")}); err != nil {
+	if err := s.Export.Export(c.Request.Context(), c.Writer, format, tian.ProposalFilter{Year: year, Category: c.Query("category")}); err != nil {
 		s.fail(c, err)
 	}
 }
@@ -585,7 +591,7 @@ func (s *Server) startTraining(c *gin.Context) {
 	}
 	who := actor(c)
 	job, _ := s.jobs.start("train", who, s.Config.JobTimeout, func(ctx context.Context, p progress) (any, error) {
-		version, err := s.Services.Train(ctx, p.step)
+		version, err := s.Models.Train(ctx, p.step)
 		s.Tokens.Audit(context.Background(), who, "train", version, tian.ErrorMessage(err))
 		return gin.H{"version": version}, err
 	})
@@ -661,4 +667,18 @@ func (s *Server) revokeToken(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// parseMapping reads map=field=header query values (as the CLI's --map):
+// the field is read from the column with that header.
+func parseMapping(pairs []string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, p := range pairs {
+		field, header, ok := strings.Cut(p, "=")
+		if !ok || strings.TrimSpace(field) == "" || strings.TrimSpace(header) == "" {
+			return nil, tian.Errorf(tian.EINVALID, "map 须写作 字段=表头，如 map=number=留言编号，收到 %q", p)
+		}
+		m[strings.TrimSpace(field)] = strings.TrimSpace(header)
+	}
+	return m, nil
 }

@@ -198,7 +198,7 @@ func TestIndexFailureAfterCommitDoesNotFailTheWrite(t *testing.T) {
 	}
 	_, b = e.do(t, tian.RoleNone, "GET", "/readyz", "", nil)
 	var ready struct {
-		Index api.IndexStatus `json:"index"`
+		Index tian.IndexStatus `json:"index"`
 	}
 	if json.Unmarshal(b, &ready) != nil || ready.Index.Behind == 0 || ready.Index.Error == "" {
 		t.Errorf("/readyz does not show the lag: %s", b)

@@ -64,12 +64,14 @@ func (p progress) rows(done, total int) {
 }
 
 // start runs work in the background under its own deadline (the
-// request's may be long gone) and returns the job and a channel closed
-// when it ends.
-func (j *jobs) start(kind, actor string, timeout time.Duration, work func(ctx context.Context, p progress) (any, error)) (*Job, <-chan struct{}) {
+// request's may be long gone) and returns a copy of the job as it starts
+// (the running job changes under the registry's lock only) and a channel
+// closed when it ends.
+func (j *jobs) start(kind, actor string, timeout time.Duration, work func(ctx context.Context, p progress) (any, error)) (Job, <-chan struct{}) {
 	var b [8]byte
 	rand.Read(b[:])
 	job := &Job{ID: hex.EncodeToString(b[:]), Kind: kind, State: JobRunning, Actor: actor, Steps: []string{}, Started: time.Now()}
+	first := *job
 	done := make(chan struct{})
 	j.mu.Lock()
 	j.byID[job.ID], j.done[job.ID] = job, done
@@ -98,7 +100,7 @@ func (j *jobs) start(kind, actor string, timeout time.Duration, work func(ctx co
 			}
 		})
 	}()
-	return job, done
+	return first, done
 }
 
 func (j *jobs) update(id string, f func(*Job)) {
@@ -156,7 +158,7 @@ func (j *jobs) list() []Job {
 // waitOrAccept waits up to wait for a job: finished, it answers with
 // respond; still running, it answers 202 with the job, which the client
 // follows at Location.
-func (s *Server) waitOrAccept(c *gin.Context, job *Job, done <-chan struct{}, wait time.Duration, respond func(Job)) {
+func (s *Server) waitOrAccept(c *gin.Context, job Job, done <-chan struct{}, wait time.Duration, respond func(Job)) {
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {

@@ -5,8 +5,6 @@
 package api
 
 import (
-	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -18,53 +16,19 @@ import (
 	"tian"
 )
 
-// Services is what the service asks of the index, the models and the
-// files: implemented in cmd over the concrete parts.
-type Services interface {
-	Search(ctx context.Context, req tian.SearchRequest) (*tian.SearchResult, error)
-	// Similar finds proposals like a stored one (number) or a text.
-	Similar(ctx context.Context, number, title, body string, k, beforeYear int) ([]tian.Match, error)
-	Groups(ctx context.Context, year int, session string, numbers []string, threshold float64) ([]tian.Group, error)
-	Classify(ctx context.Context, title, body string, k int) (*tian.Suggestion, error)
-	Route(ctx context.Context, title, body, category string, k int) (*tian.Routing, error)
-	// CatchUp brings the index up to date with the store after a write.
-	CatchUp(ctx context.Context) error
-	// IndexStatus says how far the index lags behind the store.
-	IndexStatus(ctx context.Context) IndexStatus
-	// CheckSpace returns ENOSPACE when the data directory's disk cannot
-	// take need more bytes and keep its reserve.
-	CheckSpace(need int64) error
-	// ImportFile imports a table (xlsx, csv, tsv, jsonl) and brings the
-	// index up to date before it returns.
-	ImportFile(ctx context.Context, req ImportRequest) (*tian.ImportReport, error)
-	// Export writes proposals in a format (xlsx, csv, jsonl).
-	Export(ctx context.Context, w io.Writer, format string, f tian.ProposalFilter) error
-	// ExportGroups writes groups as a workbook for the staff meeting.
-	ExportGroups(w io.Writer, groups []tian.Group) error
-	// Train retrains the models from the store and swaps them in; it
-	// reports its steps through progress.
-	Train(ctx context.Context, progress func(step string)) (string, error)
-	// Models names the serving models' versions.
-	Models() map[string]string
-}
-
-// ImportRequest is one uploaded file to import.
-type ImportRequest struct {
-	Path   string // the file on disk
-	Name   string // its name as uploaded, for messages
-	Strict bool
-	// ClearAbsent empties stored fields the file has no column for.
-	ClearAbsent bool
-	Actor       string
-	// Progress, if set, is told the rows written so far.
-	Progress func(done, total int)
-}
-
-// IndexStatus is the index's lag behind the store: changes committed to
-// the store and not yet searchable, and why, when catching up failed.
-type IndexStatus struct {
-	Behind int64  `json:"behind"`
-	Error  string `json:"error,omitempty"`
+// Parts are what the service answers from: one field per interface of
+// the root package, each small enough to fake in a test in a few lines.
+type Parts struct {
+	Store   tian.Store // proposals (paged), feedback, units, categories
+	Tokens  tian.TokenStore
+	Search  tian.Searcher
+	Relate  tian.Relater // similar proposals and groups
+	Suggest tian.Suggester
+	Models  tian.ModelStore
+	Import  tian.Importer
+	Export  tian.Exporter
+	Stats   tian.Reporter
+	Health  tian.Health // index lag, disk space
 }
 
 // Config holds the service's limits.
@@ -97,11 +61,9 @@ func DefaultConfig() Config {
 
 // Server is the HTTP service.
 type Server struct {
-	Store    tian.Store
-	Tokens   tian.TokenStore
-	Services Services
-	Logger   *slog.Logger
-	Config   Config
+	Parts
+	Logger *slog.Logger
+	Config Config
 
 	engine       *gin.Engine
 	metrics      *metrics
@@ -115,9 +77,9 @@ type Server struct {
 
 // NewServer builds the routes. ready reports whether the service can take
 // requests (the store and index are open).
-func NewServer(store tian.Store, tokens tian.TokenStore, svc Services, logger *slog.Logger, cfg Config) *Server {
+func NewServer(parts Parts, logger *slog.Logger, cfg Config) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{Store: store, Tokens: tokens, Services: svc, Logger: logger, Config: cfg, engine: gin.New(), metrics: newMetrics(svc),
+	s := &Server{Parts: parts, Logger: logger, Config: cfg, engine: gin.New(), metrics: newMetrics(parts.Models, parts.Health),
 		authFailures: newAuthLimiter(cfg.AuthFailureEvery, cfg.AuthFailureBurst), origins: http.NewCrossOriginProtection(), jobs: newJobs()}
 	s.engine.MaxMultipartMemory = cfg.MultipartMemory
 	s.routes()

@@ -111,6 +111,9 @@ func (o *Office) Classify(ctx context.Context, title, body string, k int) (*tian
 
 // Route implements tian.Suggester: with no category, the suggested one.
 func (o *Office) Route(ctx context.Context, req tian.RouteRequest) (*tian.Routing, error) {
+	if o.index == nil {
+		return nil, errNoIndex
+	}
 	cm, r, err := o.models(ctx)
 	if err != nil {
 		return nil, err

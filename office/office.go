@@ -52,8 +52,11 @@ type Index interface {
 
 // Config is what an Office is made of; cmd fills it.
 type Config struct {
-	DataDir   string
-	Store     Store
+	DataDir string
+	Store   Store
+	// Index may be nil when a running service holds it: the office then
+	// works on the store alone (import, export, statistics, backup) and
+	// the service indexes what was written.
 	Index     Index
 	Segmenter *segment.Segmenter
 	// MinFree is the disk space writes must leave free in DataDir.
@@ -112,3 +115,7 @@ func (o *Office) ModelDir() string { return ModelDir(o.dataDir) }
 
 // ModelDir is the models folder of a data directory.
 func ModelDir(dataDir string) string { return filepath.Join(dataDir, "models") }
+
+// errNoIndex is the error of work that needs the index when a service
+// holds it.
+var errNoIndex = tian.Errorf(tian.ECONFLICT, "检索索引正由运行中的 tian serve 使用；请通过服务（--server）执行，或先停止服务")

@@ -13,8 +13,13 @@ const HotTopics = 10
 // the key terms of its filed proposals, as `tian stats` prints them and
 // the 统计 page shows them.
 func (o *Office) Stats(ctx context.Context, year int) (*tian.Stats, error) {
+	return o.StatsWith(ctx, year, HotTopics)
+}
+
+// StatsWith is Stats with topics hot topics (0: none).
+func (o *Office) StatsWith(ctx context.Context, year, topics int) (*tian.Stats, error) {
 	s, err := o.store.Stats(ctx, year)
-	if err != nil || s.Filed == 0 {
+	if err != nil || s.Filed == 0 || topics <= 0 {
 		return s, err
 	}
 	ps, err := o.store.Proposals(ctx, tian.ProposalFilter{Year: year})
@@ -27,7 +32,7 @@ func (o *Office) Stats(ctx context.Context, year int) (*tian.Stats, error) {
 			docs = append(docs, p.Text())
 		}
 	}
-	if topics := o.seg.Topics(docs, 3, HotTopics); len(topics) > 0 {
+	if topics := o.seg.Topics(docs, 3, topics); len(topics) > 0 {
 		s.Topics = topics
 	}
 	return s, nil

@@ -77,6 +77,9 @@ func (o *Office) TrainInto(ctx context.Context, dir string, opt TrainOptions) (*
 	if !opt.Router {
 		return res, nil
 	}
+	if o.index == nil {
+		return nil, errNoIndex
+	}
 	t0 := time.Now()
 	units, err := o.store.Units(ctx)
 	if err != nil {

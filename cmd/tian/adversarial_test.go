@@ -726,7 +726,7 @@ func (a *adversary) longWork(t *testing.T) {
 	if rep.Inserted != n || rep.Rejected != 0 {
 		t.Errorf("the job's report: %s; want %d inserted", rep.Summary(), n)
 	}
-	var ready struct{ Index api.IndexStatus }
+	var ready struct{ Index tian.IndexStatus }
 	if code := p.call(t, "GET", "/readyz", nil, &ready); code != 200 || ready.Index.Behind != 0 {
 		t.Errorf("after the job was done, /readyz: %d, the index %d changes behind (%s)", code, ready.Index.Behind, ready.Index.Error)
 	}

@@ -17,6 +17,7 @@ import (
 	"tian"
 	"tian/classify"
 	"tian/models"
+	"tian/office"
 	"tian/sqlite"
 )
 
@@ -51,8 +52,8 @@ func smallStore(t *testing.T, n int) (*Main, *sqlite.DB) {
 func TestBackupManifestCountsTheCopy(t *testing.T) {
 	ctx := context.Background()
 	m, db := smallStore(t, 30)
-	os.MkdirAll(m.modelDir(), 0o750)
-	os.WriteFile(filepath.Join(m.modelDir(), "notes.txt"), []byte("trained 2026-11-25"), 0o644)
+	os.MkdirAll(office.ModelDir(m.DataDir), 0o750)
+	os.WriteFile(filepath.Join(office.ModelDir(m.DataDir), "notes.txt"), []byte("trained 2026-11-25"), 0o644)
 	cmd := &backupCmd{m: m, copied: func() {
 		db.AddFeedback(ctx, tian.Feedback{Number: "20210001", Kind: "category", Suggested: "经济建设", Chosen: "社会建设", Actor: "token:张三"})
 		db.CreateToken(ctx, "王科长", tian.RoleStaff, "test")
@@ -87,37 +88,8 @@ func TestBackupManifestCountsTheCopy(t *testing.T) {
 			t.Errorf("%s: %v, want mode %v", path, fi.Mode().Perm(), want)
 		}
 	}
-	if out := m.Stdout.(*bytes.Buffer).String(); !strings.Contains(out, "30 proposals") {
+	if out := m.Stdout.(*bytes.Buffer).String(); !strings.Contains(out, "提案 30 件") {
 		t.Errorf("backup said %q", out)
-	}
-}
-
-func TestFeedbackUsedPerReviewer(t *testing.T) {
-	ps := []*tian.Proposal{{Number: "20210001"}, {Number: "20210002"}, {Number: "20210003"}}
-	fbs := []tian.Feedback{
-		{Number: "20210001", Kind: "category", Chosen: "经济建设", Actor: "token:张三"}, // overridden below
-		{Number: "20210002", Kind: "category", Chosen: "社会建设", Actor: "token:张三"},
-		{Number: "20210003", Kind: "category", Chosen: "社会建设", Actor: "token:张三"},
-		{Number: "20210001", Kind: "category", Chosen: "社会建设", Actor: "token:李四"},
-		{Text: "关于规范网约车聚合平台抽成比例的提案", Kind: "category", Chosen: "经济建设", Actor: "token:张三"},
-		{Number: "20219999", Kind: "category", Chosen: "社会建设", Actor: "token:李四"}, // deleted since
-		{Number: "20210002", Kind: "lead_unit", Chosen: "市教育局", Actor: "token:王五"},
-		{Number: "20210002", Kind: "co_unit", Chosen: "市财政局", Actor: "token:王五"},
-		{Number: "20210002", Kind: "co_unit", Chosen: "市民政局", Actor: "token:李四"},
-		{Text: "关于加装电梯的提案", Kind: "lead_unit", Chosen: "市住房和城乡建设局", Actor: "token:王五"}, // no proposal to route
-	}
-	for _, c := range []struct {
-		which []string
-		want  string
-	}{
-		{[]string{"category"}, "使用审查反馈 4 条：token:张三 3 条，token:李四 1 条"},
-		{[]string{"router"}, "使用审查反馈 3 条：token:王五 2 条，token:李四 1 条"},
-		{[]string{"category", "router"}, "使用审查反馈 7 条：token:张三 3 条，token:李四 2 条，token:王五 2 条"},
-		{[]string{"category"}[:0], "使用审查反馈 0 条"},
-	} {
-		if got := feedbackUsed(ps, fbs, c.which); got != c.want {
-			t.Errorf("models %v:\n got %s\nwant %s", c.which, got, c.want)
-		}
 	}
 }
 
@@ -138,11 +110,15 @@ func TestTrainFromStoreReportsFeedback(t *testing.T) {
 	}
 	var steps []string
 	train := &trainCmd{m: m, which: []string{"category"}, progress: func(s string) { steps = append(steps, s) }}
-	if err := train.trainFrom(ctx, m, t.TempDir()); err != nil {
+	o, err := m.Office(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := train.trainInto(ctx, o, t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 	const want = "使用审查反馈 3 条：token:张三 2 条，token:李四 1 条"
-	if len(steps) != 1 || steps[0] != want {
+	if len(steps) != 2 || steps[0] != want || !strings.HasPrefix(steps[1], "类别模型") {
 		t.Errorf("progress steps %q, want %q", steps, want)
 	}
 	if out := m.Stdout.(*bytes.Buffer).String(); !strings.Contains(out, want+"\n") {
@@ -172,7 +148,11 @@ func TestTrainIgnoresFeedbackOutsideTheCatalogue(t *testing.T) {
 	out := t.TempDir()
 	var steps []string
 	train := &trainCmd{m: m, which: []string{"category"}, progress: func(s string) { steps = append(steps, s) }}
-	if err := train.trainFrom(ctx, m, out); err != nil {
+	o, err := m.Office(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := train.trainInto(ctx, o, out); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(filepath.Join(out, filepath.Base(models.CategoryModel)))
@@ -184,7 +164,7 @@ func TestTrainIgnoresFeedbackOutsideTheCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if slices.Contains(cm.Labels, "<b>投毒类别</b>") || len(steps) != 1 || strings.Contains(steps[0], "attacker") {
+	if slices.Contains(cm.Labels, "<b>投毒类别</b>") || len(steps) != 2 || strings.Contains(steps[0], "attacker") {
 		t.Errorf("poisoned feedback reached training: labels %v, steps %q", cm.Labels, steps)
 	}
 }

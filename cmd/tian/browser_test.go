@@ -363,11 +363,11 @@ func (b *browser) compare(client *api.Client, title, body string, v reviewView) 
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	rt, err := client.Route(b.ctx, title, body, "", 3)
+	rt, err := client.Route(b.ctx, tian.RouteRequest{Title: title, Body: body, K: 3})
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	ms, err := client.Similar(b.ctx, "", title, body, 8, 0)
+	ms, err := client.Similar(b.ctx, tian.SimilarRequest{Title: title, Body: body, K: 8})
 	if err != nil {
 		b.t.Fatal(err)
 	}

@@ -1,70 +1,18 @@
 package main
 
 import (
-	"bytes"
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"maps"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
-	"time"
+
+	"tian/office"
 
 	"github.com/spf13/cobra"
 
 	"tian"
-	"tian/classify"
-	"tian/models"
-	"tian/sheet"
-	"tian/sqlite"
 )
-
-// modelDir is where `tian train` puts the models of a data directory;
-// they take precedence over the embedded defaults.
-func (m *Main) modelDir() string { return filepath.Join(m.DataDir, "models") }
-
-// openModel opens a model file of the data directory, or the embedded
-// default.
-func (m *Main) openModel(name string) (io.ReadCloser, string, error) {
-	path := filepath.Join(m.modelDir(), filepath.Base(name))
-	if f, err := os.Open(path); err == nil {
-		return f, path, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, "", err
-	}
-	f, err := models.FS().Open(name)
-	if err != nil {
-		return nil, "", tian.Errorf(tian.ENOTFOUND, "no %s: run tian train", name)
-	}
-	return f, "embedded:" + name, nil
-}
-
-// Category loads the category model once.
-func (m *Main) Category() (*classify.Model, error) {
-	if m.category != nil {
-		return m.category, nil
-	}
-	seg, err := m.Segmenter()
-	if err != nil {
-		return nil, err
-	}
-	r, _, err := m.openModel(models.CategoryModel)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	cm, err := classify.ReadModel(r, seg)
-	if err != nil {
-		return nil, err
-	}
-	m.category = cm
-	return cm, nil
-}
 
 type classifyCmd struct {
 	m     *Main
@@ -190,228 +138,46 @@ func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 		defer os.RemoveAll(tmp)
-		src = &Main{Stdin: c.m.Stdin, Stdout: c.m.Stdout, Stderr: c.m.Stderr, DataDir: tmp, Actor: "train", seg: c.m.seg}
+		src = &Main{Stdin: c.m.Stdin, Stdout: c.m.Stdout, Stderr: c.m.Stderr, DataDir: tmp, Actor: "train", seg: c.m.seg, UserDicts: c.m.UserDicts}
 		defer src.Close()
-		if _, err := src.EnsureDemo(ctx); err != nil {
+	}
+	o, err := src.Office(ctx)
+	if err != nil {
+		return err
+	}
+	if c.corpus {
+		if _, err := o.EnsureDemo(ctx); err != nil {
 			return err
 		}
 	}
 	out := c.out
 	if out == "" {
-		out = c.m.modelDir()
+		out = office.ModelDir(c.m.DataDir)
 	}
-	return c.trainFrom(ctx, src, out)
+	return c.trainInto(ctx, o, out)
 }
 
-// currentFeedback keeps the verdicts whose chosen category or unit the
-// catalogue still has: the store checks new feedback, and this keeps a
-// verdict stored before those checks (or naming a category since
-// removed) from bringing a label of its own into the model.
-func currentFeedback(ctx context.Context, db *sqlite.DB, fbs []tian.Feedback) ([]tian.Feedback, error) {
-	cats, err := db.Categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	units, err := db.Units(ctx)
-	if err != nil {
-		return nil, err
-	}
-	known := map[string]bool{}
-	for _, c := range cats {
-		known["category\x00"+c.Name] = true
-	}
-	for _, u := range units {
-		known["unit\x00"+u.Name] = true
-	}
-	var out []tian.Feedback
-	for _, f := range fbs {
-		kind := "unit"
-		if f.Kind == "category" {
-			kind = "category"
+// trainInto trains the models chosen from o's store into out, printing
+// (and passing to progress) what training used and made.
+func (c *trainCmd) trainInto(ctx context.Context, o *office.Office, out string) error {
+	opt := office.TrainOptions{Progress: func(line string) {
+		fmt.Fprintln(c.m.Stdout, line)
+		if c.progress != nil {
+			c.progress(line)
 		}
-		if known[kind+"\x00"+f.Chosen] {
-			out = append(out, f)
-		}
-	}
-	return out, nil
-}
-
-// trainFrom trains the models chosen from src's store (with its feedback)
-// and writes them atomically into out.
-func (c *trainCmd) trainFrom(ctx context.Context, src *Main, out string) error {
-	db, err := src.Store(ctx)
-	if err != nil {
-		return err
-	}
-	ps, err := db.Proposals(ctx, tian.ProposalFilter{})
-	if err != nil {
-		return err
-	}
-	fbs, err := db.Feedbacks(ctx)
-	if err != nil {
-		return err
-	}
-	if fbs, err = currentFeedback(ctx, db, fbs); err != nil {
-		return err
-	}
-	seg, err := src.Segmenter()
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(out, 0o700); err != nil {
-		return tian.Errorf(tian.EINVALID, "%v", err)
-	}
+	}}
 	for _, w := range c.which {
-		if w != "category" && w != "router" {
-			return tian.Errorf(tian.EINVALID, "--models %q: want category or router", w)
+		switch w {
+		case "category":
+			opt.Category = true
+		case "router":
+			opt.Router = true
+		default:
+			return tian.Errorf(tian.EINVALID, "--models %q：可选 category 或 router", w)
 		}
 	}
-	used := feedbackUsed(ps, fbs, c.which)
-	fmt.Fprintln(c.m.Stdout, used)
-	if c.progress != nil {
-		c.progress(used)
-	}
-	if slices.Contains(c.which, "category") {
-		t0 := time.Now()
-		cm, err := classify.Train(seg, classify.WithFeedback(ps, fbs), classify.DefaultTrainConfig())
-		if err != nil {
-			return err
-		}
-		if err := saveModel(filepath.Join(out, filepath.Base(models.CategoryModel)), cm); err != nil {
-			return err
-		}
-		fmt.Fprintf(c.m.Stdout, "category model %s: %d documents, %d labels, trained in %s; held-out accuracy %.3f, uncertain below %.2f\n",
-			cm.Version(), cm.Trained, len(cm.Labels), time.Since(t0).Round(time.Millisecond), cal(cm).Accuracy, cm.Threshold)
-		c.m.category = nil
-	}
-	if !slices.Contains(c.which, "router") {
-		return nil
-	}
-	t0 := time.Now()
-	units, err := db.Units(ctx)
-	if err != nil {
-		return err
-	}
-	ix, err := src.Index(ctx)
-	if err != nil {
-		return err
-	}
-	router, err := classify.TrainRouter(ctx, seg, classify.WithRoutingFeedback(ps, fbs), units, ix, classify.DefaultRouterConfig())
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.m.Stdout, "router %s: %d proposals, %d units, %d regression rows, trained in %s\n",
-		router.Version(), router.Trained, len(router.Units), router.Rows, time.Since(t0).Round(time.Millisecond))
-	// the router first: a reader that finds a new text model expects its router
-	for _, f := range []struct {
-		name string
-		wt   io.WriterTo
-	}{{models.RouterModel, router}, {models.UnitModel, router.TextModel()}} {
-		if err := saveModel(filepath.Join(out, filepath.Base(f.name)), f.wt); err != nil {
-			return err
-		}
-	}
-	c.m.router = nil
-	return nil
-}
-
-// feedbackUsed says how many of the reviewers' verdicts training the
-// models in which applies, and whose, most first: "使用审查反馈 43 条：
-// token:张三 30 条，token:李四 13 条". A verdict applies as
-// classify.WithFeedback and WithRoutingFeedback apply it: a category
-// verdict on a stored proposal or on a text, a unit verdict on a stored
-// proposal; of several category or lead-unit verdicts on one proposal,
-// the latest.
-func feedbackUsed(ps []*tian.Proposal, fbs []tian.Feedback, which []string) string {
-	stored := make(map[string]bool, len(ps))
-	for _, p := range ps {
-		stored[p.Number] = true
-	}
-	wants := map[string]bool{"category": slices.Contains(which, "category"),
-		"lead_unit": slices.Contains(which, "router"), "co_unit": slices.Contains(which, "router")}
-	byActor := map[string]int{}
-	latest := map[string]bool{} // kind and number of a verdict counted
-	total := 0
-	for i := len(fbs) - 1; i >= 0; i-- {
-		f := fbs[i]
-		key := f.Kind + " " + f.Number
-		switch {
-		case !wants[f.Kind] || f.Chosen == "":
-			continue
-		case f.Number == "" && (f.Kind != "category" || f.Text == ""):
-			continue
-		case f.Number != "" && (!stored[f.Number] || f.Kind != "co_unit" && latest[key]):
-			continue
-		}
-		latest[key] = true
-		byActor[cmp.Or(f.Actor, "（未署名）")]++
-		total++
-	}
-	actors := slices.Collect(maps.Keys(byActor))
-	slices.SortFunc(actors, func(a, b string) int {
-		return cmp.Or(cmp.Compare(byActor[b], byActor[a]), cmp.Compare(a, b))
-	})
-	parts := make([]string, len(actors))
-	for i, a := range actors {
-		parts[i] = fmt.Sprintf("%s %d 条", a, byActor[a])
-	}
-	line := fmt.Sprintf("使用审查反馈 %d 条", total)
-	if len(parts) > 0 {
-		line += "：" + strings.Join(parts, "，")
-	}
-	return line
-}
-
-func cal(m *classify.Model) classify.Calibration {
-	if m.Calibration == nil {
-		return classify.Calibration{}
-	}
-	return *m.Calibration
-}
-
-// Router loads the routing models once, with the store's unit catalogue
-// (or the demo's, for an empty store).
-func (m *Main) Router(ctx context.Context) (*classify.Router, error) {
-	if m.router != nil {
-		return m.router, nil
-	}
-	seg, err := m.Segmenter()
-	if err != nil {
-		return nil, err
-	}
-	tr, _, err := m.openModel(models.UnitModel)
-	if err != nil {
-		return nil, err
-	}
-	defer tr.Close()
-	text, err := classify.ReadModel(tr, seg)
-	if err != nil {
-		return nil, err
-	}
-	rr, _, err := m.openModel(models.RouterModel)
-	if err != nil {
-		return nil, err
-	}
-	defer rr.Close()
-	db, err := m.Store(ctx)
-	if err != nil {
-		return nil, err
-	}
-	units, err := db.Units(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(units) == 0 {
-		if units, err = sheet.ReadUnitsFS(tian.DemoFS(), tian.DemoUnits); err != nil {
-			return nil, err
-		}
-	}
-	r, err := classify.ReadRouter(rr, text, units, seg)
-	if err != nil {
-		return nil, err
-	}
-	m.router = r
-	return r, nil
+	_, err := o.TrainInto(ctx, out, opt)
+	return err
 }
 
 type routeCmd struct {
@@ -451,7 +217,7 @@ func (c *routeCmd) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	rt, err := b.Route(ctx, title, body, c.category, c.k)
+	rt, err := b.Route(ctx, tian.RouteRequest{Title: title, Body: body, Category: c.category, K: c.k})
 	if err != nil {
 		return err
 	}
@@ -481,17 +247,4 @@ func printUnitEvidence(w io.Writer, u tian.UnitSuggestion) {
 	if len(u.Duties) > 0 {
 		fmt.Fprintf(w, "     职责相符：%s\n", strings.Join(u.Duties, "、"))
 	}
-}
-
-// saveModel writes a model atomically: a reader sees the old file or the
-// new one, never a torn one.
-func saveModel(path string, wt io.WriterTo) error {
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return err
-	}
-	return writeFileAtomic(path, func(f *os.File) error {
-		_, err := f.Write(buf.Bytes())
-		return err
-	})
 }

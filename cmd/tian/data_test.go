@@ -391,7 +391,7 @@ func TestTrainFromStoreWithFeedback(t *testing.T) {
 	db.AddFeedback(ctx, tian.Feedback{Kind: "category", Text: "关于规范网约车聚合平台抽成比例的提案", Chosen: "经济建设", Actor: "test"})
 	m.Close()
 	out, _, err := runIn(t, dir, "train", "--models", "category")
-	if err != nil || !strings.Contains(out, "category model category-") || strings.Contains(out, "router") {
+	if err != nil || !strings.Contains(out, "类别模型 category-") || strings.Contains(out, "承办单位模型") {
 		t.Fatalf("train: %q, %v", out, err)
 	}
 	for _, name := range []string{"category.model"} {
@@ -428,14 +428,14 @@ func TestBackupRestore(t *testing.T) {
 	m.Close()
 
 	backup := filepath.Join(t.TempDir(), "b1")
-	if out, _, err := runIn(t, dir, "backup", backup); err != nil || !strings.Contains(out, "1570 proposals") {
+	if out, _, err := runIn(t, dir, "backup", backup); err != nil || !strings.Contains(out, "提案 1570 件") {
 		t.Fatalf("backup: %q, %v", out, err)
 	}
 	if _, _, err := runIn(t, dir, "backup", backup); tian.ErrorCode(err) != tian.ECONFLICT {
 		t.Errorf("backup over a backup: err = %v", err)
 	}
 	fresh := filepath.Join(t.TempDir(), "restored")
-	if out, _, err := runIn(t, fresh, "restore", backup); err != nil || !strings.Contains(out, "1570 proposals indexed") {
+	if out, _, err := runIn(t, fresh, "restore", backup); err != nil || !strings.Contains(out, "索引提案 1570 件") {
 		t.Fatalf("restore: %q, %v", out, err)
 	}
 	if _, _, err := runIn(t, fresh, "restore", backup); tian.ErrorCode(err) != tian.ECONFLICT {

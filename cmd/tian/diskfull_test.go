@@ -243,7 +243,7 @@ func (r *fullDiskRound) reads() {
 
 // behind is the index's lag as /readyz shows it.
 func (r *fullDiskRound) behind() int64 {
-	var ready struct{ Index api.IndexStatus }
+	var ready struct{ Index tian.IndexStatus }
 	_, b := r.do("GET", "/readyz", nil)
 	json.Unmarshal(b, &ready)
 	return ready.Index.Behind
@@ -253,9 +253,9 @@ func (r *fullDiskRound) behind() int64 {
 func (r *fullDiskRound) caughtUp() {
 	r.t.Helper()
 	start := time.Now()
-	var ready struct{ Index api.IndexStatus }
+	var ready struct{ Index tian.IndexStatus }
 	for time.Since(start) < 2*time.Minute {
-		ready.Index = api.IndexStatus{Behind: -1}
+		ready.Index = tian.IndexStatus{Behind: -1}
 		code, b := r.do("GET", "/readyz", nil)
 		if json.Unmarshal(b, &ready); code == http.StatusOK && ready.Index.Behind == 0 && ready.Index.Error == "" {
 			r.catchUp = time.Since(start)

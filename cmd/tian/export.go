@@ -3,11 +3,11 @@ package main
 import (
 	"bufio"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"tian"
+	"tian/office"
 	"tian/sheet"
 )
 
@@ -45,46 +45,17 @@ func (c *exportCmd) run(cmd *cobra.Command, _ []string) error {
 	if c.out == "-" && c.format == sheet.FormatXLSX && isTerminal(os.Stdout) {
 		return tian.Errorf(tian.EINVALID, "an xlsx export is binary: give a file with --out")
 	}
-	db, err := c.m.Store(cmd.Context())
+	o, err := c.m.Office(cmd.Context())
 	if err != nil {
 		return err
 	}
-	ps, err := db.Proposals(cmd.Context(), tian.ProposalFilter{Year: c.year, Category: c.category})
-	if err != nil {
-		return err
-	}
+	f := tian.ProposalFilter{Year: c.year, Category: c.category}
 	if c.out == "-" {
 		w := bufio.NewWriter(c.m.Stdout)
-		if err := sheet.WriteProposals(w, c.format, ps); err != nil {
+		if err := o.Export(cmd.Context(), w, c.format, f); err != nil {
 			return err
 		}
 		return w.Flush()
 	}
-	return writeFileAtomic(c.out, func(f *os.File) error { return sheet.WriteProposals(f, c.format, ps) })
-}
-
-// writeFileAtomic writes through a temporary file in the same folder and
-// renames it into place, so a crash never leaves a half-written file.
-func writeFileAtomic(path string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tian-*")
-	if err != nil {
-		return tian.Errorf(tian.EINVALID, "writing %s: %v", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return office.WriteFileAtomic(c.out, 0o644, func(out *os.File) error { return o.Export(cmd.Context(), out, c.format, f) })
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 
 	"tian"
 	"tian/sheet"
-	"tian/sqlite"
 )
 
 type importCmd struct {
@@ -57,57 +55,36 @@ func (c *importCmd) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := c.m.Store(cmd.Context())
+	o, err := c.m.Office(cmd.Context())
 	if err != nil {
 		return err
 	}
 	rejected := 0
 	for _, path := range args {
-		rep, err := c.importFile(cmd.Context(), db, path, mapping)
+		bar := (*progressbar.ProgressBar)(nil)
+		req := tian.FileImport{Path: path, Map: mapping, Sheet: c.sheet, Strict: c.strict, NewUnits: c.newUnits,
+			ClearAbsent: c.clear, Actor: c.m.Actor, Progress: func(done, total int) {
+				if bar == nil {
+					bar = c.progress(total, path)
+				}
+				if bar != nil {
+					bar.Set(done)
+				}
+			}}
+		rep, err := o.Import(cmd.Context(), req)
+		if bar != nil {
+			bar.Finish()
+		}
 		if err != nil {
 			return err
 		}
 		rejected += rep.Rejected
 		c.print(rep)
 	}
-	// the index follows every import
-	if _, err := c.m.Index(cmd.Context()); err != nil {
-		return err
-	}
 	if rejected > 0 {
-		return tian.Errorf(tian.EINVALID, "%d rows were rejected (listed above)", rejected)
+		return tian.Errorf(tian.EINVALID, "共拒收 %d 行（见上）", rejected)
 	}
 	return nil
-}
-
-func (c *importCmd) importFile(ctx context.Context, db *sqlite.DB, path string, mapping map[string]string) (*tian.ImportReport, error) {
-	res, err := sheet.ReadProposals(path, sheet.Options{Map: mapping, Sheet: c.sheet})
-	if err != nil {
-		return nil, err
-	}
-	bar := c.progress(len(res.Records), path)
-	rep, err := db.ImportProposals(ctx, res.Records, tian.ImportOptions{
-		File: path, Strict: c.strict, NewUnits: c.newUnits, Actor: c.m.Actor, Columns: res.Columns, ClearAbsent: c.clear,
-		// under --strict, unreadable rows refuse the file: check the rest, write nothing
-		DryRun: c.strict && len(res.Errors) > 0,
-		Progress: func(done int) {
-			if bar != nil {
-				bar.Set(done)
-			}
-		},
-	})
-	if bar != nil {
-		bar.Finish()
-	}
-	if err != nil {
-		return nil, err
-	}
-	// rows that never became records (unreadable cells) count as rejected
-	rep.Rows += len(res.Errors)
-	rep.Rejected += len(res.Errors)
-	rep.Errors = append(res.Errors, rep.Errors...)
-	rep.Mapping, rep.Unmapped = res.Mapping, res.Unmapped
-	return rep, nil
 }
 
 func (c *importCmd) progress(total int, path string) *progressbar.ProgressBar {

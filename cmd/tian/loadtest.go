@@ -56,18 +56,21 @@ func (c *loadtestCmd) run(cmd *cobra.Command, _ []string) error {
 	defer os.RemoveAll(dir)
 	sm := &Main{Stdout: io.Discard, Stderr: io.Discard, DataDir: dir, seg: c.m.seg, UserDicts: c.m.UserDicts}
 	defer sm.Close()
-	if _, err := sm.EnsureDemo(ctx); err != nil {
-		return err
-	}
-	svc, err := newServices(ctx, sm, true)
+	o, err := sm.Office(ctx)
 	if err != nil {
 		return err
 	}
-	db, _ := sm.Store(ctx)
+	if _, err := o.EnsureDemo(ctx); err != nil {
+		return err
+	}
+	if err := o.LoadModels(ctx); err != nil {
+		return err
+	}
+	db := sm.store
 	// the per-token rate limit is lifted: this measures capacity, not the limiter
 	cfg := api.DefaultConfig()
 	cfg.RatePerSecond, cfg.RateBurst = 1e9, 1e9
-	srv := api.NewServer(db, db, svc, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	srv := api.NewServer(officeParts(db, sm.index, o), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

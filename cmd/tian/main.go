@@ -15,8 +15,8 @@ import (
 
 	"tian"
 	"tian/api"
-	"tian/classify"
 	"tian/index"
+	"tian/office"
 	"tian/segment"
 	"tian/sqlite"
 )
@@ -49,11 +49,12 @@ type Main struct {
 	// running tian service with Token instead of the local data directory.
 	Server, Token string
 
-	seg      *segment.Segmenter
-	store    *sqlite.DB
-	index    *index.Index
-	category *classify.Model
-	router   *classify.Router
+	seg    *segment.Segmenter
+	store  *sqlite.DB
+	index  *index.Index
+	office *office.Office
+	// minFree is the disk reserve writes keep (serve --min-free).
+	minFree int64
 
 	// listening, if set, is told the service's base URL once it listens
 	// (tests start the service on port 0).
@@ -90,11 +91,15 @@ func (m *Main) Close() error {
 }
 
 // Index opens the search index of the data directory, once, creating it
-// or catching it up with the store.
+// or catching it up with the store. A data directory a running service
+// holds is refused at once (the service holds the index's lock).
 func (m *Main) Index(ctx context.Context) (*index.Index, error) {
 	if m.index != nil {
 		_, err := m.index.CatchUp(ctx)
 		return m.index, err
+	}
+	if err := checkNotServed(m.DataDir); err != nil {
+		return nil, err
 	}
 	db, err := m.Store(ctx)
 	if err != nil {
@@ -112,24 +117,64 @@ func (m *Main) Index(ctx context.Context) (*index.Index, error) {
 	return ix, nil
 }
 
+// Office composes the application layer over the data directory's parts,
+// once.
+func (m *Main) Office(ctx context.Context) (*office.Office, error) {
+	if m.office != nil {
+		return m.office, nil
+	}
+	cfg := office.Config{DataDir: m.DataDir, MinFree: m.minFree}
+	ix, err := m.Index(ctx)
+	switch {
+	case err == nil:
+		cfg.Index = ix
+	case tian.ErrorCode(err) == tian.ECONFLICT:
+		// a service holds the index: the office works on the store alone,
+		// and the service indexes what is written within seconds
+	default:
+		return nil, err
+	}
+	if cfg.Store, err = m.Store(ctx); err != nil {
+		return nil, err
+	}
+	if cfg.Segmenter, err = m.Segmenter(); err != nil {
+		return nil, err
+	}
+	m.office = office.New(cfg)
+	return m.office, nil
+}
+
 // backend is what the reading commands ask: the local parts, or a
 // service through the API client.
 type backend interface {
-	Search(ctx context.Context, req tian.SearchRequest) (*tian.SearchResult, error)
-	Similar(ctx context.Context, number, title, body string, k, beforeYear int) ([]tian.Match, error)
-	Classify(ctx context.Context, title, body string, k int) (*tian.Suggestion, error)
-	Route(ctx context.Context, title, body, category string, k int) (*tian.Routing, error)
+	tian.Searcher
+	Similar(ctx context.Context, req tian.SimilarRequest) ([]tian.Match, error)
+	tian.Suggester
 }
 
-// Backend returns the API client with --server, else the local services.
+// local answers the reading commands from the data directory.
+type local struct {
+	*index.Index
+	*office.Office
+}
+
+// Backend returns the API client with --server, else the local parts.
 func (m *Main) Backend(ctx context.Context) (backend, error) {
 	if m.Server != "" {
 		if m.Token == "" {
-			return nil, tian.Errorf(tian.EINVALID, "--server needs a token: --token or $TIAN_TOKEN")
+			return nil, tian.Errorf(tian.EINVALID, "--server 需要令牌：请用 --token 或设置 $TIAN_TOKEN")
 		}
 		return api.NewClient(m.Server, m.Token), nil
 	}
-	return newServices(ctx, m, false)
+	ix, err := m.Index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := m.Office(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return local{ix, o}, nil
 }
 
 // Store opens the system of record in the data directory, once.

@@ -12,6 +12,7 @@ import (
 
 	"tian"
 	"tian/index"
+	"tian/office"
 	"tian/relate"
 	"tian/sheet"
 )
@@ -152,7 +153,7 @@ func (c *similarCmd) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	ms, err := b.Similar(cmd.Context(), req.Number, req.Title, req.Body, req.K, req.BeforeYear)
+	ms, err := b.Similar(cmd.Context(), req)
 	if err != nil {
 		return err
 	}
@@ -243,7 +244,7 @@ func (c *groupCmd) run(cmd *cobra.Command, _ []string) error {
 	if c.out == "-" {
 		return write(c.m.Stdout)
 	}
-	return writeFileAtomic(c.out, func(f *os.File) error { return write(f) })
+	return office.WriteFileAtomic(c.out, 0o644, func(f *os.File) error { return write(f) })
 }
 
 type reindexCmd struct{ m *Main }
@@ -254,6 +255,9 @@ func (c *reindexCmd) command() *cobra.Command {
 		Short: "rebuild the search index from the database",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkNotServed(c.m.DataDir); err != nil {
+				return err
+			}
 			db, err := c.m.Store(cmd.Context())
 			if err != nil {
 				return err

@@ -15,6 +15,8 @@ import (
 	"tian"
 	"tian/api"
 	"tian/index"
+	"tian/office"
+	"tian/sqlite"
 )
 
 type serveCmd struct {
@@ -35,33 +37,37 @@ func (c *serveCmd) command() *cobra.Command {
 	cmd.Flags().StringVar(&c.addr, "addr", ":8080", "listen address")
 	cmd.Flags().StringVar(&c.host, "host", "", "host name for the printed sign-in link (default: localhost)")
 	cmd.Flags().DurationVar(&c.timeout, "request-timeout", api.DefaultConfig().RequestTimeout, "longest a request may take before it is stopped with 504 (imports and training continue as jobs)")
-	cmd.Flags().Int64Var(&c.minFree, "min-free", defaultMinFree, "bytes writes must leave free on the data directory's disk; below it writes get 507 and reads go on")
+	cmd.Flags().Int64Var(&c.minFree, "min-free", office.DefaultMinFree, "bytes writes must leave free on the data directory's disk; below it writes get 507 and reads go on")
 	return cmd
 }
 
 func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
 	logger := slog.New(slog.NewJSONHandler(c.m.Stderr, nil))
-	db, err := c.m.Store(ctx)
+	if err := checkNotServed(c.m.DataDir); err != nil {
+		return err
+	}
+	c.m.minFree = c.minFree
+	o, err := c.m.Office(ctx)
 	if err != nil {
 		return err
 	}
-	fresh, err := c.m.EnsureDemo(ctx)
+	db, ix := c.m.store, c.m.index
+	fresh, err := o.EnsureDemo(ctx)
 	if err != nil {
 		return err
 	}
-	svc, err := newServices(ctx, c.m, true)
-	if err != nil {
+	// load the models now: a broken model fails the start, not a request
+	if err := o.LoadModels(ctx); err != nil {
 		return err
 	}
-	svc.minFree = c.minFree
 	// the index keeps at least the writes' reserve, so that a write the
 	// guard let through has room to be indexed, or waits for it
-	svc.ix.SetReserve(uint64(max(c.minFree, index.DefaultReserve)))
+	ix.SetReserve(uint64(max(c.minFree, index.DefaultReserve)))
 	cfg := api.DefaultConfig()
 	cfg.RequestTimeout = c.timeout
-	srv := api.NewServer(db, db, svc, logger, cfg)
-	go svc.keepIndexCaughtUp(ctx, logger, 5*time.Second)
+	srv := api.NewServer(officeParts(db, ix, o), logger, cfg)
+	go o.KeepIndexCaughtUp(ctx, logger, 5*time.Second)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return tian.Errorf(tian.EINVALID, "listening on %s: %v", c.addr, err)
@@ -79,6 +85,11 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	unmark, err := markServed(c.m.DataDir, base)
+	if err != nil {
+		return err
+	}
+	defer unmark()
 	if c.m.listening != nil {
 		c.m.listening(base)
 	}
@@ -96,6 +107,12 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	return nil
+}
+
+// officeParts are the service's parts over the data directory: the store,
+// the index and the application layer, one per interface the API takes.
+func officeParts(db *sqlite.DB, ix *index.Index, o *office.Office) api.Parts {
+	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Models: o, Import: o, Export: o, Stats: o, Health: o}
 }
 
 func (c *serveCmd) baseURL(addr net.Addr) string {

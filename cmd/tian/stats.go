@@ -5,9 +5,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"tian"
-	"tian/sqlite"
 )
 
 type statsCmd struct {
@@ -34,18 +31,13 @@ func (c *statsCmd) command() *cobra.Command {
 }
 
 func (c *statsCmd) run(cmd *cobra.Command, _ []string) error {
-	db, err := c.m.Store(cmd.Context())
+	o, err := c.m.Office(cmd.Context())
 	if err != nil {
 		return err
 	}
-	s, err := db.Stats(cmd.Context(), c.year)
+	s, err := o.StatsWith(cmd.Context(), c.year, c.topics)
 	if err != nil {
 		return err
-	}
-	if c.topics > 0 && s.Filed > 0 {
-		if s.Topics, err = c.hotTopics(cmd, db); err != nil {
-			return err
-		}
 	}
 	if c.json {
 		enc := json.NewEncoder(c.m.Stdout)
@@ -68,23 +60,4 @@ func (c *statsCmd) run(cmd *cobra.Command, _ []string) error {
 		fmt.Fprintf(c.m.Stdout, "%s\t%d\n", x.Name, x.Count)
 	}
 	return nil
-}
-
-// hotTopics ranks the key terms of the filed proposals of the year.
-func (c *statsCmd) hotTopics(cmd *cobra.Command, db *sqlite.DB) ([]tian.Count, error) {
-	ps, err := db.Proposals(cmd.Context(), tian.ProposalFilter{Year: c.year})
-	if err != nil {
-		return nil, err
-	}
-	seg, err := c.m.Segmenter()
-	if err != nil {
-		return nil, err
-	}
-	var docs []string
-	for _, p := range ps {
-		if p.Filed() {
-			docs = append(docs, p.Text())
-		}
-	}
-	return seg.Topics(docs, 3, c.topics), nil
 }
