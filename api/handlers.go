@@ -112,17 +112,11 @@ func (s *Server) needSpace(c *gin.Context) {
 	c.Next()
 }
 
-// SetReady sets the readiness check.
-func (s *Server) SetReady(ready func() bool) { s.ready = ready }
-
-// readyz says whether the service takes requests, which models serve,
+// readyz says that the service takes requests (StartingHandler says it
+// does not, before the Server exists), which models serve,
 // and how far the index lags behind the store (searches miss what it
 // has not caught up with; writes are still acknowledged).
 func (s *Server) readyz(c *gin.Context) {
-	if s.ready != nil && !s.ready() {
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "starting"})
-		return
-	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "models": s.Models.Versions(), "index": s.Health.IndexStatus(c.Request.Context())})
 }
 

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -309,6 +310,24 @@ func TestErrorMessagesAreChinese(t *testing.T) {
 		}
 		if han < 2 {
 			t.Errorf("%s %s: message %q is not Chinese", c.method, c.path, er.Message)
+		}
+	}
+}
+
+// While the service opens its parts it says so: /readyz 503 "starting",
+// the API 503 with a Chinese message, /healthz 200.
+func TestStartingHandler(t *testing.T) {
+	srv := httptest.NewServer(api.StartingHandler())
+	defer srv.Close()
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 503, "/api/v1/search?q=养老": 503, "/": 503} {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want || (want == 503 && path != "/readyz" && !bytes.Contains(b, []byte("正在启动"))) {
+			t.Errorf("%s while starting: %d %s", path, res.StatusCode, b)
 		}
 	}
 }

@@ -72,7 +72,6 @@ type Server struct {
 	origins      *http.CrossOriginProtection
 	jobs         *jobs
 	trainMu      sync.Mutex // one training job at a time
-	ready        func() bool
 }
 
 // NewServer builds the routes. ready reports whether the service can take
@@ -84,6 +83,26 @@ func NewServer(parts Parts, logger *slog.Logger, cfg Config) *Server {
 	s.engine.MaxMultipartMemory = cfg.MultipartMemory
 	s.routes()
 	return s
+}
+
+// StartingHandler answers while the service opens its parts: /healthz
+// 200, /readyz and every other route 503 "starting", so that a load
+// balancer and a user both know to wait.
+func StartingHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Retry-After", "2")
+		switch r.URL.Path {
+		case "/healthz":
+			w.Write([]byte(`{"status":"ok"}`))
+		case "/readyz":
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte(`{"status":"starting"}`))
+		default:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte(`{"code":"unavailable","message":"服务正在启动（载入索引和模型），请稍候再试"}`))
+		}
+	})
 }
 
 // Handler is the service's http.Handler.

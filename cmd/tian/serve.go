@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,12 +43,38 @@ func (c *serveCmd) command() *cobra.Command {
 	return cmd
 }
 
+// run listens first and answers "starting" (503, /readyz too) while it
+// opens the store and the index, loads the demo corpus into an empty data
+// directory and the models; then it swaps the real service in.
 func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
 	logger := slog.New(slog.NewJSONHandler(c.m.Stderr, nil))
 	if err := checkNotServed(c.m.DataDir); err != nil {
 		return err
 	}
+	if err := os.MkdirAll(c.m.DataDir, 0o700); err != nil {
+		return tian.Errorf(tian.EINVALID, "无法创建数据目录 %s：%v", c.m.DataDir, err)
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return tian.Errorf(tian.EINVALID, "无法监听 %s：%v", c.addr, err)
+	}
+	base := c.baseURL(ln.Addr())
+	unmark, err := markServed(c.m.DataDir, base)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer unmark()
+	var handler atomic.Pointer[http.Handler]
+	starting := api.StartingHandler()
+	handler.Store(&starting)
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*handler.Load()).ServeHTTP(w, r) }),
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	defer hs.Close()
+
 	c.m.minFree = c.minFree
 	o, err := c.m.Office(ctx)
 	if err != nil {
@@ -66,35 +94,22 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	ix.SetReserve(uint64(max(c.minFree, index.DefaultReserve)))
 	cfg := api.DefaultConfig()
 	cfg.RequestTimeout = c.timeout
-	srv := api.NewServer(officeParts(db, ix, o), logger, cfg)
+	ready := api.NewServer(officeParts(db, ix, o), logger, cfg).Handler()
+	handler.Store(&ready)
 	go o.KeepIndexCaughtUp(ctx, logger, 5*time.Second)
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
-		return tian.Errorf(tian.EINVALID, "listening on %s: %v", c.addr, err)
-	}
-	base := c.baseURL(ln.Addr())
 	if fresh {
 		secret, _, err := db.CreateToken(ctx, "admin", tian.RoleAdmin, "serve:first-start")
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.m.Stdout, "tian: loaded the demo corpus into %s.\n", c.m.DataDir)
-		fmt.Fprintf(c.m.Stdout, "tian: sign in with this link (it carries a new admin token; keep it private):\n\n    %s/signin?token=%s\n\n", base, secret)
+		fmt.Fprintf(c.m.Stdout, "tian：已将演示数据载入 %s。\n", c.m.DataDir)
+		fmt.Fprintf(c.m.Stdout, "tian：请用此链接登录（内含新的管理员令牌，请勿外传）：\n\n    %s/signin?token=%s\n\n", base, secret)
 	} else {
-		fmt.Fprintf(c.m.Stdout, "tian: serving %s at %s (make a token with: tian token create --role admin --name NAME)\n", c.m.DataDir, base)
+		fmt.Fprintf(c.m.Stdout, "tian：正在 %s 提供 %s 的服务（创建令牌：tian token create --role admin --name 姓名）\n", base, c.m.DataDir)
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
-		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	unmark, err := markServed(c.m.DataDir, base)
-	if err != nil {
-		return err
-	}
-	defer unmark()
 	if c.m.listening != nil {
 		c.m.listening(base)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
