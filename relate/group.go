@@ -19,7 +19,7 @@ type GroupOptions struct {
 	Params  *Params
 }
 
-// DefaultThreshold was tuned on the 2021–2022 gold groups (eval_test.go).
+// DefaultThreshold was tuned on the 2021–2022 gold groups (index/tune_test.go).
 const DefaultThreshold = 0.13
 
 // Bounds: the set grouped at once, and the neighbours each proposal

@@ -1,0 +1,111 @@
+package relate
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strconv"
+	"strings"
+
+	"tian"
+)
+
+// Scorer scores pairs of free texts with the index's similarity, with
+// document frequencies counted over a training corpus: for measuring the
+// score on sentence-pair sets without building an index.
+type Scorer struct {
+	seg    tian.Segmenter
+	stats  *corpusStats
+	params Params
+}
+
+// NewScorer counts document frequencies over corpus.
+func NewScorer(seg tian.Segmenter, corpus []string, p Params) *Scorer {
+	cs := &corpusStats{n: len(corpus), df: map[string]int{}}
+	for _, text := range corpus {
+		seen := map[string]bool{}
+		for _, t := range keywordTerms(seg, text) {
+			if !seen[t] {
+				seen[t] = true
+				cs.df[t]++
+			}
+		}
+	}
+	return &Scorer{seg: seg, stats: cs, params: p}
+}
+
+// Score returns the similarity of a and b in [0,1] and whether they are
+// near-duplicates.
+func (s *Scorer) Score(a, b string) (float64, bool) {
+	pa := newProfile(s.seg, "", a, s.stats, s.params)
+	pb := newProfile(s.seg, "", b, s.stats, s.params)
+	c := compare(pa, pb, s.params)
+	return c.score, c.dup >= s.params.NearDuplicate
+}
+
+// Pair is two texts with a human similarity judgement.
+type Pair struct {
+	A, B  string
+	Score float64
+}
+
+// ReadSTSB reads STS-B lines: s1<TAB>s2<TAB>score.
+func ReadSTSB(path string) ([]Pair, error) {
+	var out []Pair
+	err := eachLine(path, func(line string) {
+		parts := strings.Split(line, "\t")
+		if len(parts) == 3 {
+			if s, err := strconv.ParseFloat(parts[2], 64); err == nil {
+				out = append(out, Pair{parts[0], parts[1], s})
+			}
+		}
+	})
+	return out, err
+}
+
+// ReadSOHU reads SOHU text-matching JSON lines: sentence1, sentence2, label.
+func ReadSOHU(path string) ([]Pair, error) {
+	var out []Pair
+	err := eachLine(path, func(line string) {
+		var r struct {
+			S1    string  `json:"sentence1"`
+			S2    string  `json:"sentence2"`
+			Label float64 `json:"label"`
+		}
+		if json.Unmarshal([]byte(line), &r) == nil {
+			out = append(out, Pair{r.S1, r.S2, r.Label})
+		}
+	})
+	return out, err
+}
+
+func eachLine(path string, fn func(string)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return tian.Errorf(tian.EINVALID, "%v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<20), 1<<24)
+	for sc.Scan() {
+		fn(sc.Text())
+	}
+	return sc.Err()
+}
+
+// SpearmanOn scores every pair with a Scorer whose document frequencies
+// come from the pairs' own texts (no labels) and returns the Spearman
+// correlation with the judgements.
+func SpearmanOn(seg tian.Segmenter, pairs []Pair, p Params) float64 {
+	var corpus []string
+	for _, x := range pairs {
+		corpus = append(corpus, x.A, x.B)
+	}
+	sc := NewScorer(seg, corpus, p)
+	got, want := make([]float64, len(pairs)), make([]float64, len(pairs))
+	for i, x := range pairs {
+		got[i], _ = sc.Score(x.A, x.B)
+		want[i] = x.Score
+	}
+	return Spearman(got, want)
+}
