@@ -8,6 +8,7 @@ import (
 
 	"tian"
 	"tian/classify"
+	"tian/internal/slowtest"
 )
 
 func corpusDocs(tb testing.TB) ([]*tian.Proposal, []classify.Doc) {
@@ -22,6 +23,7 @@ func corpusDocs(tb testing.TB) ([]*tian.Proposal, []classify.Doc) {
 // Proposals of later years, classified by a model trained on the earlier
 // ones: the categories a reviewer would give, with calibrated confidence.
 func TestClassifyCorpusByYear(t *testing.T) {
+	slowtest.Gate(t)
 	ps, docs := corpusDocs(t)
 	var train, test []classify.Doc
 	for i, p := range ps {

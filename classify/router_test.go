@@ -10,6 +10,7 @@ import (
 	"tian"
 	"tian/classify"
 	"tian/index"
+	"tian/internal/slowtest"
 	"tian/sheet"
 	"tian/sqlite"
 )
@@ -49,9 +50,7 @@ func history(t *testing.T) (*index.Index, []*tian.Proposal, []tian.Unit) {
 // Trained on 2021–2023 and tested on 2024–2025, each proposal seeing only
 // the history before its year.
 func TestRouterByYear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains several models")
-	}
+	slowtest.Gate(t)
 	ctx := context.Background()
 	ix, ps, units := history(t)
 	var train, test []*tian.Proposal

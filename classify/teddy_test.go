@@ -2,7 +2,9 @@ package classify_test
 
 import (
 	"testing"
+
 	"tian/internal/shareddata"
+	"tian/internal/slowtest"
 
 	"tian/classify"
 	"tian/sheet"
@@ -12,6 +14,7 @@ import (
 // stratified 5-fold cross-validation (peer: TF-IDF characters 1–3 and
 // LinearSVC, macro-F1 0.725).
 func TestTeddyCupFolds(t *testing.T) {
+	slowtest.Gate(t)
 	path := shareddata.Path(t, "teddycup2020c/sample/附件2.xlsx")
 	res, err := sheet.ReadProposals(path, sheet.Options{})
 	if err != nil {

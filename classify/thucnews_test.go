@@ -7,8 +7,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"tian/internal/shareddata"
 	"time"
+
+	"tian/internal/shareddata"
+	"tian/internal/slowtest"
 
 	"tian/classify"
 	"tian/segment"
@@ -46,6 +48,7 @@ func readTitles(tb testing.TB, path string) []classify.Doc {
 // THUCNews titles, trained on dev and tested on test: a generic benchmark
 // with peers measured on the same split (../shared/data/README.md).
 func TestTHUCNews(t *testing.T) {
+	slowtest.Gate(t)
 	dir := shareddata.Path(t, "thucnews-titles")
 	train := readTitles(t, filepath.Join(dir, "dev.txt"))
 	test := readTitles(t, filepath.Join(dir, "test.txt"))

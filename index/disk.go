@@ -75,9 +75,16 @@ func init() {
 // batch's persisted callback instead. With safe batches a persist failure
 // makes Batch close the new segment although it is already part of the
 // index, and the next reader of it panics (see the package doc).
+// lockTimeout is how long Open waits for another process's lock on the
+// index.
+const lockTimeout = 2 * time.Second
+
 func runtimeConfig() map[string]any {
 	return map[string]any{
-		"unsafe_batch":           true,
+		"unsafe_batch": true,
+		// another process holding the index (a running tian serve) makes
+		// Open fail after this, instead of waiting for its lock forever
+		"bolt_timeout":           lockTimeout.String(),
 		"asyncErrorCallbackName": callbacks,
 		"eventCallbackName":      callbacks,
 	}

@@ -11,6 +11,7 @@ import (
 	"tian"
 	"tian/index"
 	"tian/internal/diskspace/disktest"
+	"tian/internal/slowtest"
 	"tian/sqlite"
 )
 
@@ -129,6 +130,7 @@ func TestCatchUpOnFullDisk(t *testing.T) {
 // the batch, CatchUp completes, and a reopened index has everything.
 // (bleve deletes old segment files as it goes, so a round may find room.)
 func TestFullDiskBetweenCheckAndWrite(t *testing.T) {
+	slowtest.Gate(t)
 	ctx := context.Background()
 	mnt, db, ix := onSmallDisk(t)
 	ix.SetRawReserve(0)

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 
+	"go.etcd.io/bbolt"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
@@ -70,6 +72,10 @@ func OpenWith(ctx context.Context, dataDir string, store tian.ProposalReader, se
 	b, err := bleve.OpenUsing(path, runtimeConfig())
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		b, err = bleve.NewUsing(path, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+	}
+	if errors.Is(err, bbolt.ErrTimeout) {
+		return nil, &tian.Error{Code: tian.ECONFLICT, Op: "index.Open", Err: err, Message: fmt.Sprintf(
+			"检索索引 %s 正被另一个进程（多半是 tian serve）使用，%s 内未能打开；请通过服务（--server）执行，或先停止服务", path, lockTimeout)}
 	}
 	if err != nil {
 		e := indexError("index.Open", err)

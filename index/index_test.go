@@ -5,8 +5,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"tian"
+	"tian/index"
+	"tian/internal/slowtest"
 	"tian/relate"
 )
 
@@ -223,6 +226,7 @@ func TestGroupsAgainstGold(t *testing.T) {
 }
 
 func TestAverageBeatsSingleLinkage(t *testing.T) {
+	slowtest.Gate(t)
 	f := demo(t)
 	g := readGoldIndex(t)
 	score := func(linkage string) float64 {
@@ -278,5 +282,29 @@ func TestCatchUpFollowsStore(t *testing.T) {
 	last, _ := f.store.LastChange(ctx)
 	if seq != last {
 		t.Errorf("index at change %d, store at %d", seq, last)
+	}
+}
+
+// A second opener of an index that is held (by a running service, say)
+// gets a conflict naming the service within seconds, never a wait
+// without end on the index's lock.
+func TestOpenHeldIndexFailsFast(t *testing.T) {
+	f := demo(t)
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() {
+		ix, err := index.Open(context.Background(), f.dir, f.store, f.seg)
+		if err == nil {
+			ix.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if tian.ErrorCode(err) != tian.ECONFLICT || !strings.Contains(tian.ErrorMessage(err), "tian serve") {
+			t.Errorf("opening a held index: %v after %s", err, time.Since(start))
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("opening a held index still waits after 30 s")
 	}
 }

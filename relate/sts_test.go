@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tian/internal/shareddata"
+	"tian/internal/slowtest"
 	"tian/relate"
 )
 
@@ -18,6 +19,7 @@ import (
 // (STS-B 0.602, SOHU dd 0.706, dc 0.550). The character 1–2-gram peer on
 // STS-B (0.655) is not beaten yet.
 func TestSTSSpearman(t *testing.T) {
+	slowtest.Gate(t)
 	dir := shareddata.Path(t, "sts-zh")
 	seg := segmenter(t)
 	sets := []struct {

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"tian/internal/shareddata"
 	"unicode/utf8"
+
+	"tian/internal/shareddata"
+	"tian/internal/slowtest"
 
 	"github.com/go-ego/gse"
 
@@ -112,6 +114,7 @@ func sharedOrPanic() interface {
 const pkuFloor = 0.833
 
 func TestSighanPKUAndMSR(t *testing.T) {
+	slowtest.Gate(t)
 	dir := shareddata.Path(t, "sighan2005")
 	defaultSegmenter(t)
 	var plain gse.Segmenter

@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
 	"tian/internal/shareddata"
+	"tian/internal/slowtest"
 
 	"github.com/xuri/excelize/v2"
 
@@ -16,6 +18,7 @@ import (
 // Every row of the real workbooks arrives with its text intact (only the
 // padding around it trimmed) and its dates parsed, Excel serials included.
 func TestReadRealWorkbooks(t *testing.T) {
+	slowtest.Gate(t)
 	for _, rel := range []string{"teddycup2020c/sample/附件2.xlsx", "teddycup2020c/full/full_dataset_sheet_4.xlsx",
 		"teddycup2020c/full/full_dataset_sheet_3.xlsx"} {
 		t.Run(filepath.Base(rel), func(t *testing.T) {

@@ -40,8 +40,7 @@ const pagePolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img
 // Chromium is absent.
 func TestBrowser(t *testing.T) {
 	chromium := chromiumPath(t)
-	s := startService(t)
-	defer s.stop()
+	s := sharedService(t)
 	demo, err := tian.ReadDemo()
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
 	"tian/internal/shareddata"
+	"tian/internal/slowtest"
 
 	"tian"
 )
@@ -60,10 +62,20 @@ func demoDir(t *testing.T) string {
 	return sharedDemo
 }
 
+// sharedDirs are data directories that outlive one test (the shared
+// service's), removed when the tests end.
+var sharedDirs []string
+
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if shared.s != nil {
+		shared.s.stop()
+	}
 	if sharedDemo != "" {
 		os.RemoveAll(sharedDemo)
+	}
+	for _, d := range sharedDirs {
+		os.RemoveAll(d)
 	}
 	os.Exit(code)
 }
@@ -204,6 +216,7 @@ func TestImportStrictAndErrorsNameFileRowColumn(t *testing.T) {
 // The real files of ../shared/data import whole with the usual headers or
 // a mapping; importing twice changes nothing.
 func TestImportRealFiles(t *testing.T) {
+	slowtest.Gate(t)
 	data := shareddata.Root()
 	shareddata.Path(t, ".")
 	dir := t.TempDir()
@@ -317,9 +330,7 @@ func TestSearchSimilarGroupCommands(t *testing.T) {
 
 // The embedded default models are what `tian train --corpus` makes now.
 func TestEmbeddedModelsAreFresh(t *testing.T) {
-	if raceEnabled {
-		t.Skip("retrains the models, slow under -race; .ci/run runs it without")
-	}
+	slowtest.Gate(t)
 	dir := t.TempDir()
 	if _, _, err := runIn(t, t.TempDir(), "train", "--corpus", "--out", dir); err != nil {
 		t.Fatal(err)

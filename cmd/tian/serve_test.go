@@ -8,12 +8,15 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"tian/internal/slowtest"
 
 	"tian"
 )
@@ -26,8 +29,23 @@ type service struct {
 
 var signinLink = regexp.MustCompile(`(http://\S+)/signin\?token=(\S+)`)
 
-func startService(t *testing.T) *service {
+func startService(t *testing.T) *service { return startServiceFor(t, true) }
+
+// startServiceFor starts a service on a new data directory; owned, the
+// directory goes with the test, else with the test binary (a shared
+// service outlives the test that started it).
+func startServiceFor(t *testing.T, owned bool) *service {
 	t.Helper()
+	dir := ""
+	if owned {
+		dir = t.TempDir()
+	} else {
+		var err error
+		if dir, err = os.MkdirTemp("", "tian-shared-serve-"); err != nil {
+			t.Fatal(err)
+		}
+		sharedDirs = append(sharedDirs, dir)
+	}
 	var out bytes.Buffer
 	var mu sync.Mutex
 	m := NewMain()
@@ -38,7 +56,7 @@ func startService(t *testing.T) *service {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- m.Run(ctx, []string{"--data", t.TempDir(), "serve", "--addr", "127.0.0.1:0"})
+		done <- m.Run(ctx, []string{"--data", dir, "serve", "--addr", "127.0.0.1:0"})
 		m.Close()
 	}()
 	select {
@@ -59,6 +77,24 @@ func startService(t *testing.T) *service {
 	}
 	s := &service{base: match[1], token: match[2], stop: func() error { cancel(); return <-done }}
 	return s
+}
+
+// shared is one service for the tests that only read it or write
+// proposals of their own, started once: loading the demo corpus into a
+// fresh data directory is most of a start's cost, more so under -race.
+var shared struct {
+	once sync.Once
+	s    *service
+	t    *testing.T
+}
+
+func sharedService(t *testing.T) *service {
+	t.Helper()
+	shared.once.Do(func() { shared.s = startServiceFor(t, false) })
+	if shared.s == nil {
+		t.Fatal("the shared service did not start")
+	}
+	return shared.s
 }
 
 type lockedWriter struct {
@@ -95,10 +131,9 @@ func (s *service) call(t *testing.T, method, path string, body any, out any) int
 
 // The first start of `tian serve` on an empty data directory loads the
 // demo corpus, prints a sign-in link with an admin token, and serves the
-// real parts; retraining swaps the models while requests go on, failing
-// none; shutdown is graceful.
+// real parts, also to the CLI through --server.
 func TestServeEndToEnd(t *testing.T) {
-	s := startService(t)
+	s := sharedService(t)
 	if code := s.call(t, "GET", "/readyz", nil, nil); code != 200 {
 		t.Fatalf("readyz %d", code)
 	}
@@ -136,7 +171,15 @@ func TestServeEndToEnd(t *testing.T) {
 	if _, _, err := runMain(t, "", "--server", s.base, "--token", "tian_wrong", "similar", "20210205"); tian.ErrorCode(err) != tian.EUNAUTH {
 		t.Errorf("a wrong token through the client: err = %v, want unauthorized", err)
 	}
+}
 
+// Retraining swaps the models while classify, search and writes go on,
+// failing none; shutdown is graceful. A slow gate (it retrains twice the
+// demo corpus's models), run by .ci/run under the race detector.
+func TestRetrainUnderLoad(t *testing.T) {
+	slowtest.Gate(t)
+	s := startService(t)
+	text := map[string]any{"title": "关于加快发展社区嵌入式养老服务的提案", "body": "城东区近四成社区没有养老服务站点，建议建设嵌入式养老服务设施。"}
 	// retrain while classifying: no request may fail during the swap
 	var failed, served atomic.Int64
 	stop := make(chan struct{})
@@ -208,8 +251,7 @@ func TestServeEndToEnd(t *testing.T) {
 // with a lower role, answered with its own role; malformed input gets a
 // 4xx with a JSON code, never a 5xx.
 func TestEveryRouteOnRealParts(t *testing.T) {
-	s := startService(t)
-	defer s.stop()
+	s := sharedService(t)
 	tokens := map[tian.Role]string{tian.RoleAdmin: s.token}
 	for _, r := range []tian.Role{tian.RoleMember, tian.RoleReviewer, tian.RoleStaff} {
 		var created struct{ Secret string }
