@@ -16,6 +16,7 @@ import (
 
 	"tian"
 	"tian/classify"
+	"tian/internal/slowtest"
 	"tian/models"
 	"tian/office"
 	"tian/sqlite"
@@ -96,6 +97,7 @@ func TestBackupManifestCountsTheCopy(t *testing.T) {
 // Training from the store says, on its output and as a progress step, how
 // many reviewers' verdicts it used and whose.
 func TestTrainFromStoreReportsFeedback(t *testing.T) {
+	slowtest.Gate(t)
 	ctx := context.Background()
 	m, db := smallStore(t, 120)
 	m.seg = sharedSegmenter(t, m)

@@ -22,6 +22,7 @@ import (
 
 	"tian"
 	"tian/api"
+	"tian/internal/slowtest"
 )
 
 // pagePolicy is the Content-Security-Policy the pages must work under. The
@@ -39,6 +40,7 @@ const pagePolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img
 // TIAN_BROWSER_SWEEP=1 every 7th demo proposal (225). Skipped where
 // Chromium is absent.
 func TestBrowser(t *testing.T) {
+	slowtest.Gate(t) // the race detector adds nothing to a browser's view
 	chromium := chromiumPath(t)
 	s := sharedService(t)
 	demo, err := tian.ReadDemo()
