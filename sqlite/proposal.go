@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"tian"
@@ -150,7 +151,7 @@ func mergeFields(stored, in tian.Proposal, names []string, clear bool) tian.Prop
 	dst, src := reflect.ValueOf(&out).Elem(), reflect.ValueOf(in)
 	for i := 0; i < src.NumField(); i++ {
 		name, _, _ := strings.Cut(src.Type().Field(i).Tag.Get("json"), ",")
-		if name == "number" || contains(names, name) {
+		if name == "number" || slices.Contains(names, name) {
 			dst.Field(i).Set(src.Field(i))
 		}
 	}
@@ -195,7 +196,7 @@ func (im *importer) resolveUnits(row int, p *tian.Proposal) (names []string, ok 
 			ok = false
 			return name
 		}
-		if !contains(names, name) {
+		if !slices.Contains(names, name) {
 			names = append(names, name)
 		}
 		return name
@@ -206,7 +207,7 @@ func (im *importer) resolveUnits(row int, p *tian.Proposal) (names []string, ok 
 	co := p.CoUnits[:0:0]
 	for _, name := range p.CoUnits {
 		canonical := resolve("co_units", name)
-		if canonical != p.LeadUnit && !contains(co, canonical) {
+		if canonical != p.LeadUnit && !slices.Contains(co, canonical) {
 			co = append(co, canonical)
 		}
 	}
@@ -325,15 +326,6 @@ func sameProposal(a, b *tian.Proposal) bool {
 		y.CoUnits = nil
 	}
 	return reflect.DeepEqual(x, y)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func loadCategoryIDs(ctx context.Context, q querier) (map[string]int64, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,7 +50,7 @@ func TestSegmentPrintsDomainWords(t *testing.T) {
 	}
 	got := strings.Fields(out)
 	for _, w := range []string{"一老一小", "专精特新", "急难愁盼"} {
-		if !contains(got, w) {
+		if !slices.Contains(got, w) {
 			t.Errorf("tian segment printed %q, want %q as a word", out, w)
 		}
 	}
@@ -64,7 +65,7 @@ func TestSegmentSearchModeAddsParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range []string{"专精特新", "专精", "特新", "急难愁盼", "急难"} {
-		if !contains(strings.Fields(out), w) {
+		if !slices.Contains(strings.Fields(out), w) {
 			t.Errorf("search mode printed %q, want %q", out, w)
 		}
 	}
@@ -133,13 +134,4 @@ func TestVersion(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, "tian "+tian.Version) {
 		t.Errorf("tian version = %q, %v", out, err)
 	}
-}
-
-func contains(list []string, w string) bool {
-	for _, x := range list {
-		if x == w {
-			return true
-		}
-	}
-	return false
 }
