@@ -33,7 +33,7 @@ func ParseRole(s string) (Role, error) {
 			return Role(i), nil
 		}
 	}
-	return RoleNone, Errorf(EINVALID, "unknown role %q (want member, reviewer, staff or admin)", s)
+	return RoleNone, Errorf(EINVALID, "未知角色 %q（可选 member、reviewer、staff 或 admin）", s)
 }
 
 // APIToken is an API token as stored: never the secret itself, only its hash.

@@ -79,6 +79,6 @@ func ErrorMessage(err error) string {
 	case errors.As(err, &e) && e.Message != "":
 		return e.Message
 	default:
-		return "internal error"
+		return "内部错误"
 	}
 }

@@ -17,16 +17,23 @@ type RowError struct {
 	Message string `json:"message"`
 }
 
+// Error reads "2024.xlsx：第3行，B（标题）列：标题为空". A column label that
+// already says it is a column ("主办单位（第6列）") gets no second 列.
 func (e *RowError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
+	sep := "："
 	if e.Row > 0 {
-		fmt.Fprintf(&b, ": row %d", e.Row)
+		fmt.Fprintf(&b, "%s第%d行", sep, e.Row)
+		sep = "，"
 	}
 	if e.Column != "" {
-		fmt.Fprintf(&b, ", column %s", e.Column)
+		b.WriteString(sep + e.Column)
+		if !strings.HasSuffix(e.Column, "列）") {
+			b.WriteString("列")
+		}
 	}
-	b.WriteString(": ")
+	b.WriteString("：")
 	b.WriteString(e.Message)
 	return b.String()
 }

@@ -29,7 +29,7 @@ func ParseStatus(s string) (Status, error) {
 	case "":
 		return StatusUnknown, nil
 	}
-	return "", Errorf(EINVALID, "unknown status %q (want 立案, 不予立案 or 并案)", s)
+	return "", Errorf(EINVALID, "未知状态 %q（应为立案、不予立案或并案）", s)
 }
 
 // ParseProposerType accepts 委员/个人 and 集体/党派/团体 forms.
@@ -42,7 +42,7 @@ func ParseProposerType(s string) (ProposerType, error) {
 	case "":
 		return "", nil
 	}
-	return "", Errorf(EINVALID, "unknown proposer type %q (want 委员 or 集体)", s)
+	return "", Errorf(EINVALID, "未知提案人类型 %q（应为委员或集体）", s)
 }
 
 // ProposerType tells an individual member's proposal from a collective one.

@@ -28,7 +28,7 @@ func ParseMode(s string) (Mode, error) {
 	case "search":
 		return ModeSearch, nil
 	}
-	return 0, Errorf(EINVALID, "unknown segmentation mode %q (want exact or search)", s)
+	return 0, Errorf(EINVALID, "未知分词模式 %q（可选 exact 或 search）", s)
 }
 
 // Token is one word cut from a text.

@@ -205,8 +205,8 @@ func TestImportStrictAndErrorsNameFileRowColumn(t *testing.T) {
 	if err == nil {
 		t.Fatal("a strict import with bad rows succeeded")
 	}
-	for _, want := range []string{"2026.csv: row 3, column 主办单位（第6列）: 未知单位“市文旅厅”", "市文化和旅游局",
-		"2026.csv: row 4, column 年度（第2列）"} {
+	for _, want := range []string{"2026.csv：第3行，主办单位（第6列）：未知单位“市文旅厅”", "市文化和旅游局",
+		"2026.csv：第4行，年度（第2列）"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("errors lack %q:\n%s", want, stderr)
 		}
@@ -278,7 +278,7 @@ func TestImportHugeCellAndWrongEncoding(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "huge.csv")
 	os.WriteFile(file, []byte(csv), 0o644)
 	_, stderr, err := runIn(t, dir, "import", "--strict", file)
-	if err == nil || !strings.Contains(stderr, "huge.csv: row 3, column 内容（第3列）: 内容有") {
+	if err == nil || !strings.Contains(stderr, "huge.csv：第3行，内容（第3列）：内容有") {
 		t.Errorf("huge cell: err %v, stderr %q", err, stderr)
 	}
 	if out, _, _ := runIn(t, dir, "export", "--format", "jsonl"); out != "" {

@@ -108,7 +108,7 @@ func TestSegmentErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"bad mode", []string{"segment", "--mode", "fast", "提案"}, `unknown segmentation mode "fast"`},
+		{"bad mode", []string{"segment", "--mode", "fast", "提案"}, `未知分词模式 "fast"`},
 		{"negative keywords", []string{"segment", "--keywords", "-1", "提案"}, "--keywords"},
 		{"missing user dictionary", []string{"--user-dict", "/nonexistent/dict.txt", "segment", "提案"}, "/nonexistent/dict.txt"},
 		{"malformed user dictionary", []string{"--user-dict", bad, "segment", "提案"}, bad + ":2:"},
