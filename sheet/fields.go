@@ -74,7 +74,7 @@ func ParseMapping(pairs []string) (map[string]string, error) {
 	for _, p := range pairs {
 		field, header, ok := strings.Cut(p, "=")
 		if _, known := fieldByName(strings.TrimSpace(field)); !ok || !known {
-			return nil, tian.Errorf(tian.EINVALID, "--map %q: want field=header with a field among %s", p, fieldNames())
+			return nil, tian.Errorf(tian.EINVALID, "--map %q 格式不对：应为 field=表头，field 可选 %s", p, fieldNames())
 		}
 		m[strings.TrimSpace(field)] = cleanHeader(header)
 	}
@@ -132,7 +132,7 @@ func missingRequired(m map[string]string, headers []string) error {
 	}
 	sorted := append([]string(nil), headers...)
 	sort.Strings(sorted)
-	return fmt.Errorf("missing required column %s; the file's headers are %s; map one with --map %s=HEADER",
+	return fmt.Errorf("缺少必需的列：%s；文件的表头为 %s；可用 --map %s=表头 指定",
 		strings.Join(missing, "，"), strings.Join(sorted, "、"), required[0])
 }
 

@@ -25,7 +25,7 @@ func ReadLabelled(path string, textCols []string, labelCol string) ([]Labelled, 
 		return readPlainTSV(path)
 	}
 	if len(textCols) == 0 || labelCol == "" {
-		return nil, tian.Errorf(tian.EINVALID, "%s: name the text columns (--text) and the label column (--label)", path)
+		return nil, tian.Errorf(tian.EINVALID, "%s：请用 --text 指定文本列，用 --label 指定标签列", path)
 	}
 	var out []Labelled
 	var missing []string
@@ -41,7 +41,7 @@ func ReadLabelled(path string, textCols []string, labelCol string) ([]Labelled, 
 				}
 			}
 			if len(missing) > 0 {
-				return fileErr(path, "no column %s (columns: %s)", strings.Join(missing, ", "), strings.Join(src.headers(), ", "))
+				return fileErr(path, "没有 %s 列（现有的列：%s）", strings.Join(missing, "、"), strings.Join(src.headers(), "、"))
 			}
 		}
 		l := Labelled{Label: strings.TrimSpace(vals[cleanHeader(labelCol)]), Title: strings.TrimSpace(vals[cleanHeader(textCols[0])])}
@@ -51,7 +51,7 @@ func ReadLabelled(path string, textCols []string, labelCol string) ([]Labelled, 
 		}
 		l.Body = strings.Join(body, "\n")
 		if l.Label == "" {
-			return &tian.RowError{File: path, Row: row, Column: labelCol, Message: "no label"}
+			return &tian.RowError{File: path, Row: row, Column: labelCol, Message: "标签为空"}
 		}
 		out = append(out, l)
 		return nil
@@ -62,7 +62,7 @@ func ReadLabelled(path string, textCols []string, labelCol string) ([]Labelled, 
 func readPlainTSV(path string) ([]Labelled, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fileErr(path, "%v", err)
+		return nil, readErr(path, err)
 	}
 	defer f.Close()
 	var out []Labelled
@@ -75,12 +75,12 @@ func readPlainTSV(path string) ([]Labelled, error) {
 		}
 		i := strings.LastIndex(text, "\t")
 		if i < 0 || strings.TrimSpace(text[i+1:]) == "" {
-			return nil, &tian.RowError{File: path, Row: line, Message: "want text<TAB>label"}
+			return nil, &tian.RowError{File: path, Row: line, Message: "格式应为 文本<TAB>标签"}
 		}
 		out = append(out, Labelled{Title: text[:i], Label: strings.TrimSpace(text[i+1:])})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fileErr(path, "%v", err)
+		return nil, readErr(path, err)
 	}
 	return out, nil
 }

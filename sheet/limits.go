@@ -69,12 +69,12 @@ func tooBig(path string) error {
 func readAll(path string, op opener) ([]byte, error) {
 	f, err := op()
 	if err != nil {
-		return nil, fileErr(path, "%v", err)
+		return nil, readErr(path, err)
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
 	if err != nil {
-		return nil, fileErr(path, "%v", err)
+		return nil, readErr(path, err)
 	}
 	if int64(len(b)) > maxFileBytes {
 		return nil, tooBig(path)

@@ -161,13 +161,13 @@ func TestReadBadFiles(t *testing.T) {
 		data       []byte
 		want       string
 	}{
-		{"wrong encoding", "latin.csv", []byte("提案号,标题\n\xff\xfe\x00\x01,\x80\x81\x82\n"), "neither UTF-8 nor GB18030"},
-		{"binary", "bin.csv", []byte("提案号,标题\n\x00\x01\x02,abc\n"), "not a text file"},
-		{"missing required column", "nocol.csv", []byte("提案号,内容\n1,正文\n"), "missing required column 标题"},
+		{"wrong encoding", "latin.csv", []byte("提案号,标题\n\xff\xfe\x00\x01,\x80\x81\x82\n"), "既不是 UTF-8 也不是 GB18030"},
+		{"binary", "bin.csv", []byte("提案号,标题\n\x00\x01\x02,abc\n"), "不是文本文件"},
+		{"missing required column", "nocol.csv", []byte("提案号,内容\n1,正文\n"), "缺少必需的列：标题"},
 		{"truncated xlsx", "cut.xlsx", xlsx[:len(xlsx)/2], "不是有效的 Excel 工作簿"},
-		{"not json", "bad.jsonl", []byte("{\"number\":\"1\",\"title\":\"关于的提案\"}\n{oops\n"), "line 2"},
-		{"old xls", "old.xls", []byte("x"), ".xls format is not supported"},
-		{"unclosed quote", "q.csv", []byte("提案号,标题\n1,\"关于\n"), "row"},
+		{"not json", "bad.jsonl", []byte("{\"number\":\"1\",\"title\":\"关于的提案\"}\n{oops\n"), "第2行不是有效的 JSON 对象"},
+		{"old xls", "old.xls", []byte("x"), "不支持旧的 .xls 格式"},
+		{"unclosed quote", "q.csv", []byte("提案号,标题\n1,\"关于\n"), "第2行"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

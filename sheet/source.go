@@ -53,7 +53,18 @@ type source interface {
 }
 
 func fileErr(path string, format string, args ...any) error {
-	return &tian.Error{Code: tian.EINVALID, Op: "sheet", Message: path + ": " + fmt.Sprintf(format, args...)}
+	return refuse(tian.EINVALID, path, format, args...)
+}
+
+// readErr says why a file could not be opened or read.
+func readErr(path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fileErr(path, "文件不存在")
+	case errors.Is(err, fs.ErrPermission):
+		return fileErr(path, "没有读取权限")
+	}
+	return fileErr(path, "无法读取（%v）", err)
 }
 
 // opener opens the bytes of a file.
@@ -79,9 +90,9 @@ func open(path, sheetName string, op opener) (source, error) {
 	case ".jsonl", ".ndjson":
 		return openJSONL(path, op)
 	case ".xls":
-		return nil, fileErr(path, "the old .xls format is not supported: save it as .xlsx in Excel or WPS")
+		return nil, fileErr(path, "不支持旧的 .xls 格式：请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
 	}
-	return nil, fileErr(path, "unknown file type %q (want .xlsx, .csv, .tsv or .jsonl)", filepath.Ext(path))
+	return nil, fileErr(path, "不支持的文件类型 %q（应为 .xlsx、.csv、.tsv 或 .jsonl）", filepath.Ext(path))
 }
 
 // --- xlsx
@@ -271,7 +282,7 @@ func openDelimited(path string, sep rune, op opener) (source, error) {
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
-			return nil, fileErr(path, "the file is empty: no header row")
+			return nil, fileErr(path, "文件为空，没有表头行")
 		}
 		if err != nil {
 			return nil, s.csvErr(err)
@@ -286,9 +297,22 @@ func openDelimited(path string, sep rune, op opener) (source, error) {
 func (s *delimitedSource) csvErr(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return fileErr(s.path, "row %d, column %d: %v", pe.StartLine, pe.Column, pe.Err)
+		return fileErr(s.path, "第%d行第%d列：%s", pe.StartLine, pe.Column, csvProblem(pe.Err))
 	}
-	return fileErr(s.path, "%v", err)
+	return readErr(s.path, err)
+}
+
+// csvProblem says in words what encoding/csv found wrong.
+func csvProblem(err error) string {
+	switch {
+	case errors.Is(err, csv.ErrQuote):
+		return "引号不成对（字段内的引号须写成两个）"
+	case errors.Is(err, csv.ErrBareQuote):
+		return "未加引号的字段中出现了引号"
+	case errors.Is(err, csv.ErrFieldCount):
+		return "字段数与表头不符"
+	}
+	return "无法读取（" + err.Error() + "）"
 }
 
 func (s *delimitedSource) next() (int, map[string]string, error) {
@@ -330,19 +354,19 @@ func readText(path string, op opener) (string, error) {
 		dec := xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM).NewDecoder()
 		u, err := dec.Bytes(b)
 		if err != nil {
-			return "", fileErr(path, "invalid UTF-16: %v", err)
+			return "", fileErr(path, "UTF-16 编码有误（%v）", err)
 		}
 		return string(u), nil
 	}
 	if utf8.Valid(b) {
 		if binary(string(b)) {
-			return "", fileErr(path, "this is not a text file (control characters found)")
+			return "", fileErr(path, "不是文本文件（含有控制字符）")
 		}
 		return string(b), nil
 	}
 	gb, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
 	if err != nil || bytes.ContainsRune(gb, utf8.RuneError) || binary(string(gb)) {
-		return "", fileErr(path, "the text is neither UTF-8 nor GB18030 (GBK); save it as UTF-8 and try again")
+		return "", fileErr(path, "文本既不是 UTF-8 也不是 GB18030（GBK）编码：请另存为 UTF-8 后重试")
 	}
 	return string(gb), nil
 }
@@ -373,7 +397,7 @@ type jsonlSource struct {
 func openJSONL(path string, op opener) (source, error) {
 	f, err := op()
 	if err != nil {
-		return nil, fileErr(path, "%v", err)
+		return nil, readErr(path, err)
 	}
 	read := &countingReader{r: f}
 	sc := bufio.NewScanner(read)
@@ -398,7 +422,7 @@ func (s *jsonlSource) next() (int, map[string]string, error) {
 		return s.line, vals, err
 	}
 	if err := s.sc.Err(); err != nil {
-		return s.line, nil, fileErr(s.path, "line %d: %v", s.line+1, err)
+		return s.line, nil, fileErr(s.path, "第%d行无法读取（%v）", s.line+1, err)
 	}
 	if s.read.n > maxFileBytes {
 		return s.line, nil, tooBig(s.path)
@@ -410,22 +434,22 @@ func (s *jsonlSource) next() (int, map[string]string, error) {
 // keys not seen before are appended to the headers.
 func (s *jsonlSource) parse(line []byte) (map[string]string, error) {
 	if !utf8.Valid(line) {
-		return nil, fileErr(s.path, "line %d: not UTF-8", s.line)
+		return nil, fileErr(s.path, "第%d行不是 UTF-8 编码", s.line)
 	}
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, fileErr(s.path, "line %d: not a JSON object", s.line)
+		return nil, fileErr(s.path, "第%d行不是 JSON 对象", s.line)
 	}
 	vals := map[string]string{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, fileErr(s.path, "line %d: not a JSON object: %v", s.line, err)
+			return nil, fileErr(s.path, "第%d行不是有效的 JSON 对象（%v）", s.line, err)
 		}
 		var v any
 		if err := dec.Decode(&v); err != nil {
-			return nil, fileErr(s.path, "line %d: not a JSON object: %v", s.line, err)
+			return nil, fileErr(s.path, "第%d行不是有效的 JSON 对象（%v）", s.line, err)
 		}
 		k := cleanHeader(tok.(string)) // keys are strings: Token checks the syntax
 		vals[k] = jsonString(v)
@@ -435,7 +459,7 @@ func (s *jsonlSource) parse(line []byte) (map[string]string, error) {
 		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, fileErr(s.path, "line %d: not a JSON object: %v", s.line, err)
+		return nil, fileErr(s.path, "第%d行不是有效的 JSON 对象（%v）", s.line, err)
 	}
 	return vals, nil
 }

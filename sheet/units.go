@@ -34,7 +34,7 @@ func readUnits(path string, op opener) ([]tian.Unit, error) {
 		if m == nil {
 			m = unitMapping(src.headers())
 			if _, ok := m["name"]; !ok {
-				return fileErr(path, "missing required column 单位 (unit, 单位名称, 名称)")
+				return fileErr(path, "缺少必需的列：单位（表头可为：unit、单位名称、名称）")
 			}
 		}
 		u := tian.Unit{

@@ -54,7 +54,7 @@ func WriteProposals(w io.Writer, format string, ps []*tian.Proposal) error {
 	case FormatJSONL:
 		return writeJSONL(w, ps)
 	}
-	return tian.Errorf(tian.EINVALID, "unknown export format %q (want xlsx, csv or jsonl)", format)
+	return tian.Errorf(tian.EINVALID, "未知的导出格式 %q（可选 xlsx、csv 或 jsonl）", format)
 }
 
 // writeCSV writes UTF-8 with a BOM, which Excel needs to show Chinese.

@@ -287,7 +287,7 @@ func TestImportHugeCellAndWrongEncoding(t *testing.T) {
 	latin := filepath.Join(t.TempDir(), "latin1.csv")
 	os.WriteFile(latin, []byte("\xcc\xe1\xb0\xb8\xba\xc5,title\n1,\xff\xfe\xfd\n"), 0o644)
 	if _, _, err := runIn(t, dir, "import", latin); err == nil || !strings.Contains(err.Error(), "latin1.csv") ||
-		!strings.Contains(err.Error(), "neither UTF-8 nor GB18030") {
+		!strings.Contains(err.Error(), "既不是 UTF-8 也不是 GB18030") {
 		t.Errorf("wrong encoding: err = %v", err)
 	}
 }
