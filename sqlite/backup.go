@@ -29,11 +29,11 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	f.Close()
 	if err := os.Chmod(path, 0o600); err != nil {
 		os.Remove(path)
-		return &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.Backup", Message: "backing up to " + path, Err: err}
+		return &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.Backup", Message: "备份到 " + path + " 失败", Err: err}
 	}
 	if _, err := db.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		os.Remove(path)
-		return &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.Backup", Message: "backing up to " + path, Err: err}
+		return &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.Backup", Message: "备份到 " + path + " 失败", Err: err}
 	}
 	return nil
 }
@@ -68,7 +68,7 @@ func (db *DB) Check(ctx context.Context) error {
 		return internal("sqlite.Check", err)
 	}
 	if res != "ok" {
-		return tian.Errorf(tian.EINTERNAL, "integrity check: %s", res)
+		return tian.Errorf(tian.EINTERNAL, "数据库完整性检查未通过：%s", res)
 	}
 	rows, err := db.db.QueryContext(ctx, `PRAGMA foreign_key_check`)
 	if err != nil {
@@ -76,7 +76,7 @@ func (db *DB) Check(ctx context.Context) error {
 	}
 	defer rows.Close()
 	if rows.Next() {
-		return tian.Errorf(tian.EINTERNAL, "foreign key check found a dangling reference")
+		return tian.Errorf(tian.EINTERNAL, "外键检查未通过：有记录引用了不存在的数据")
 	}
 	return rows.Err()
 }

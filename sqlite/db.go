@@ -52,7 +52,7 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 	}
 	sqldb, err := sql.Open("sqlite", dsn(path, "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "secure_delete(1)"))
 	if err != nil {
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.Open", Message: "opening " + path, Err: err}
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.Open", Message: "无法打开 " + path, Err: err}
 	}
 	db := &DB{db: sqldb, path: path, Now: time.Now}
 	if err := db.migrate(ctx); err != nil {
@@ -61,7 +61,7 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 	}
 	if err := makePrivate(path); err != nil {
 		sqldb.Close()
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.Open", Message: "making " + path + " private", Err: err}
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.Open", Message: "无法将 " + path + " 设为仅本用户可读写", Err: err}
 	}
 	return db, nil
 }
@@ -74,7 +74,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	}
 	sqldb, err := sql.Open("sqlite", dsn(path, "query_only(1)")+"&mode=ro")
 	if err != nil {
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.OpenReadOnly", Message: "opening " + path, Err: err}
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.OpenReadOnly", Message: "无法打开 " + path, Err: err}
 	}
 	db := &DB{db: sqldb, path: path, Now: time.Now}
 	var version int
@@ -240,10 +240,10 @@ var migrations = []string{
 func (db *DB) migrate(ctx context.Context) error {
 	var version int
 	if err := db.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
-		return &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.migrate", Message: "reading schema version of " + db.path, Err: err}
+		return &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.migrate", Message: "无法读取 " + db.path + " 的数据库版本", Err: err}
 	}
 	if version > len(migrations) {
-		return tian.Errorf(tian.EINVALID, "%s has schema version %d; this tian knows up to %d: use a newer tian", db.path, version, len(migrations))
+		return tian.Errorf(tian.EINVALID, "%s 的数据库版本为 %d，本程序只支持到 %d：请使用更新版本的 tian", db.path, version, len(migrations))
 	}
 	for v := version; v < len(migrations); v++ {
 		err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -254,7 +254,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.migrate", Message: fmt.Sprintf("migrating %s to version %d", db.path, v+1), Err: err}
+			return &tian.Error{Code: tian.EINTERNAL, Op: "sqlite.migrate", Message: fmt.Sprintf("将 %s 升级到第 %d 版数据库结构失败", db.path, v+1), Err: err}
 		}
 	}
 	return nil

@@ -27,7 +27,7 @@ func hashToken(secret string) string {
 // CreateToken implements tian.TokenStore.
 func (db *DB) CreateToken(ctx context.Context, name string, role tian.Role, actor string) (string, *tian.APIToken, error) {
 	if name == "" || role == tian.RoleNone {
-		return "", nil, tian.Errorf(tian.EINVALID, "a token needs a name and a role")
+		return "", nil, tian.Errorf(tian.EINVALID, "令牌须有名称和角色")
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -76,7 +76,7 @@ func (db *DB) RevokeToken(ctx context.Context, id int64, actor string) error {
 			return internal("sqlite.RevokeToken", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return tian.Errorf(tian.ENOTFOUND, "no live token %d", id)
+			return tian.Errorf(tian.ENOTFOUND, "没有编号为 %d 的有效令牌", id)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_id = ?`, id); err != nil {
 			return internal("sqlite.RevokeToken", err)

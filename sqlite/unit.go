@@ -18,7 +18,7 @@ func (db *DB) ImportUnits(ctx context.Context, units []tian.Unit, actor string) 
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, u := range units {
 			if strings.TrimSpace(u.Name) == "" {
-				return tian.Errorf(tian.EINVALID, "a unit without a name")
+				return tian.Errorf(tian.EINVALID, "单位名称为空")
 			}
 			var id int64
 			err := tx.QueryRowContext(ctx, `INSERT INTO units (name, kind, duties) VALUES (?, ?, ?)
@@ -115,7 +115,7 @@ func (db *DB) ImportCategories(ctx context.Context, cats []tian.Category, actor 
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, c := range cats {
 			if c.Name == "" {
-				return tian.Errorf(tian.EINVALID, "a category without a name")
+				return tian.Errorf(tian.EINVALID, "类别名称为空")
 			}
 			code := c.Code
 			if code == "" {
