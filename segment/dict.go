@@ -2,6 +2,7 @@ package segment
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -40,7 +41,7 @@ func ParseDictionary(name string, r io.Reader) (*Dictionary, error) {
 		e, ok, err := parseEntry(sc.Text())
 		if err != nil {
 			return nil, &tian.Error{Code: tian.EINVALID, Op: "segment.ParseDictionary",
-				Message: fmt.Sprintf("%s:%d: %v", name, line, err)}
+				Message: fmt.Sprintf("%s：第%d行：%v", name, line, err)}
 		}
 		if ok {
 			d.Entries = append(d.Entries, e)
@@ -48,9 +49,17 @@ func ParseDictionary(name string, r io.Reader) (*Dictionary, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, &tian.Error{Code: tian.EINVALID, Op: "segment.ParseDictionary",
-			Message: fmt.Sprintf("%s: %v", name, err), Err: err}
+			Message: fmt.Sprintf("%s：%s", name, scanProblem(err)), Err: err}
 	}
 	return d, nil
+}
+
+// scanProblem says why a dictionary could not be read to its end.
+func scanProblem(err error) string {
+	if errors.Is(err, bufio.ErrTooLong) {
+		return "有一行过长（超过 1 MB）"
+	}
+	return "无法读取（" + err.Error() + "）"
 }
 
 func parseEntry(line string) (Entry, bool, error) {
@@ -60,13 +69,13 @@ func parseEntry(line string) (Entry, bool, error) {
 	}
 	f := strings.Fields(line)
 	if len(f) > 3 {
-		return Entry{}, false, fmt.Errorf("want `word [freq [pos]]`, got %d fields", len(f))
+		return Entry{}, false, fmt.Errorf("应为“词 [词频 [词性]]”，这一行有 %d 项", len(f))
 	}
 	e := Entry{Word: f[0], Freq: DefaultFreq}
 	if len(f) > 1 {
 		v, err := strconv.ParseFloat(f[1], 64)
 		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-			return Entry{}, false, fmt.Errorf("frequency %q of %q is not a number >= 0", f[1], f[0])
+			return Entry{}, false, fmt.Errorf("“%s”的词频“%s”不是大于等于 0 的数", f[0], f[1])
 		}
 		e.Freq = v
 	}

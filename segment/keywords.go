@@ -81,24 +81,24 @@ func (c *CorpusIDF) WriteTo(w io.Writer) (int64, error) {
 func ReadIDF(r io.Reader) (*CorpusIDF, error) {
 	sc := bufio.NewScanner(r)
 	bad := func(line int, msg string) error {
-		return &tian.Error{Code: tian.EINVALID, Op: "segment.ReadIDF", Message: fmt.Sprintf("line %d: %s", line, msg)}
+		return &tian.Error{Code: tian.EINVALID, Op: "segment.ReadIDF", Message: fmt.Sprintf("第%d行：%s", line, msg)}
 	}
 	if !sc.Scan() || sc.Text() != idfHeader {
-		return nil, bad(1, "not a tian IDF table (want header "+strconv.Quote(idfHeader)+")")
+		return nil, bad(1, "不是 tian 的 IDF 表（第一行应为 "+strconv.Quote(idfHeader)+"）")
 	}
 	if !sc.Scan() {
-		return nil, bad(2, "missing document count")
+		return nil, bad(2, "缺少文档数")
 	}
 	n, err := strconv.Atoi(sc.Text())
 	if err != nil || n < 0 {
-		return nil, bad(2, "document count is not a number")
+		return nil, bad(2, "文档数不是非负整数")
 	}
 	c := &CorpusIDF{N: n, DF: make(map[string]int)}
 	for line := 3; sc.Scan(); line++ {
 		term, dfText, ok := strings.Cut(sc.Text(), "\t")
 		df, err := strconv.Atoi(dfText)
 		if !ok || err != nil || df < 0 || df > n {
-			return nil, bad(line, "want term<TAB>document-frequency")
+			return nil, bad(line, "格式应为 词<TAB>文档频率（不超过文档数）")
 		}
 		c.DF[term] = df
 	}

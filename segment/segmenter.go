@@ -50,7 +50,7 @@ var _ tian.Segmenter = (*Segmenter)(nil)
 func New(cfg Config) (*Segmenter, error) {
 	conv, err := sharedConverter()
 	if err != nil {
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "segment.New", Message: "loading OpenCC t2s", Err: err}
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "segment.New", Message: "无法加载 OpenCC 繁简转换表（t2s）", Err: err}
 	}
 	if cfg.Models == nil {
 		cfg.Models = models.FS()
@@ -98,7 +98,7 @@ func loadGse(dicts []*Dictionary, base bool, conv *converter) (*gse.Segmenter, e
 		}
 	}
 	if err != nil {
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "segment.New", Message: "loading dictionaries", Err: err}
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "segment.New", Message: "无法加载词典", Err: err}
 	}
 	return g, nil
 }
@@ -248,7 +248,7 @@ func isPunct(word string) bool {
 func openDictionary(fsys fs.FS, name string) (*Dictionary, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "segment.New", Message: "opening " + name, Err: err}
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "segment.New", Message: "无法打开 " + name, Err: err}
 	}
 	defer f.Close()
 	return ParseDictionary(name, f)
@@ -257,7 +257,7 @@ func openDictionary(fsys fs.FS, name string) (*Dictionary, error) {
 func openWordList(fsys fs.FS, name string) (map[string]bool, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "segment.New", Message: "opening " + name, Err: err}
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "segment.New", Message: "无法打开 " + name, Err: err}
 	}
 	defer f.Close()
 	return parseWordList(f)

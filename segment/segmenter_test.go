@@ -231,9 +231,9 @@ func TestUserDictionaryTakesPrecedence(t *testing.T) {
 
 func TestParseDictionaryErrors(t *testing.T) {
 	tests := []struct{ name, text, want string }{
-		{"bad frequency", "专精特新 3000 nz\n飞地经济 many nz\n", "local.txt:2:"},
-		{"too many fields", "一老一小 10 nz extra\n", "local.txt:1:"},
-		{"negative frequency", "\n\n急难愁盼 -5\n", "local.txt:3:"},
+		{"bad frequency", "专精特新 3000 nz\n飞地经济 many nz\n", "local.txt：第2行：“飞地经济”的词频“many”"},
+		{"too many fields", "一老一小 10 nz extra\n", "local.txt：第1行：应为“词 [词频 [词性]]”"},
+		{"negative frequency", "\n\n急难愁盼 -5\n", "local.txt：第3行"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -111,7 +111,7 @@ func TestSegmentErrors(t *testing.T) {
 		{"bad mode", []string{"segment", "--mode", "fast", "提案"}, `未知分词模式 "fast"`},
 		{"negative keywords", []string{"segment", "--keywords", "-1", "提案"}, "--keywords"},
 		{"missing user dictionary", []string{"--user-dict", "/nonexistent/dict.txt", "segment", "提案"}, "/nonexistent/dict.txt"},
-		{"malformed user dictionary", []string{"--user-dict", bad, "segment", "提案"}, bad + ":2:"},
+		{"malformed user dictionary", []string{"--user-dict", bad, "segment", "提案"}, bad + "：第2行"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
