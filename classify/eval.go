@@ -49,7 +49,7 @@ func Evaluate(m *Model, docs []Doc) Report {
 // stratified folds, and scores all the predictions together.
 func CrossValidate(seg tian.Segmenter, docs []Doc, cfg TrainConfig, k int) (Report, error) {
 	if k < 2 {
-		return Report{}, tian.Errorf(tian.EINVALID, "folds must be at least 2, got %d", k)
+		return Report{}, tian.Errorf(tian.EINVALID, "折数至少为 2，收到 %d", k)
 	}
 	labels, ys := labelIndex(docs)
 	folds := stratifiedFolds(ys, len(labels), k, cfg.Seed)

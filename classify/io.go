@@ -91,28 +91,28 @@ func ReadModel(r io.Reader, seg tian.Segmenter) (*Model, error) {
 	}
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return nil, bad("not a tian model: %v", err)
+		return nil, bad("不是 tian 的模型文件（%v）", err)
 	}
 	br := bufio.NewReader(zr)
 	line, err := br.ReadString('\n')
 	var kind string
 	var version int
 	if _, err2 := fmt.Sscanf(line, "%s %d", &kind, &version); err != nil || err2 != nil || kind != categoryMagic {
-		return nil, bad("not a tian category model")
+		return nil, bad("不是 tian 的类别模型")
 	}
 	if version != formatVersion {
-		return nil, bad("model format %d; this tian reads format %d: retrain with tian train", version, formatVersion)
+		return nil, bad("模型格式为第 %d 版，本程序读取第 %d 版：请用 tian train 重新训练", version, formatVersion)
 	}
 	js, err := br.ReadBytes('\n')
 	if err != nil {
-		return nil, bad("truncated model: %v", err)
+		return nil, bad("模型文件不完整（%v）", err)
 	}
 	var h modelHeader
 	if err := json.Unmarshal(js, &h); err != nil || h.Model == nil {
-		return nil, bad("corrupt model header: %v", err)
+		return nil, bad("模型文件头已损坏（%v）", err)
 	}
 	if h.K != len(h.Model.Labels) || h.D != len(h.Terms) || len(h.IDF) != h.D || h.K < 2 || h.D > 50_000_000 {
-		return nil, bad("inconsistent model header")
+		return nil, bad("模型文件头前后不一致")
 	}
 	m := h.Model
 	m.lin = &linear{k: h.K, d: h.D, w: make([]float64, h.K*h.D), b: make([]float64, h.K)}
@@ -120,7 +120,7 @@ func ReadModel(r io.Reader, seg tian.Segmenter) (*Model, error) {
 	for _, xs := range [][]float64{m.lin.w, m.lin.b} {
 		for i := range xs {
 			if _, err := io.ReadFull(br, b[:]); err != nil {
-				return nil, bad("truncated model weights")
+				return nil, bad("模型权重不完整")
 			}
 			xs[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[:])))
 		}

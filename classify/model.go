@@ -73,7 +73,7 @@ func (m *Model) Version() string { return m.version }
 func Train(seg tian.Segmenter, docs []Doc, cfg TrainConfig) (*Model, error) {
 	labels, ys := labelIndex(docs)
 	if len(labels) < 2 {
-		return nil, tian.Errorf(tian.EINVALID, "training needs at least two labels, got %d", len(labels))
+		return nil, tian.Errorf(tian.EINVALID, "训练至少需要两个类别，现有 %d 个", len(labels))
 	}
 	ex := extractor{seg: seg, cfg: cfg.Features}
 	counts := make([]map[string]float64, len(docs))
@@ -153,10 +153,10 @@ func (m *Model) Probabilities(title, body string) []float64 {
 // Classify implements tian.Classifier.
 func (m *Model) Classify(_ context.Context, title, body string, k int) (*tian.Suggestion, error) {
 	if len(title)+len(body) > 4*tian.MaxBodyRunes {
-		return nil, tian.Errorf(tian.ETOOLARGE, "the text is too long to classify (limit %d characters)", tian.MaxBodyRunes)
+		return nil, tian.Errorf(tian.ETOOLARGE, "文本过长，无法分类（上限 %d 字）", tian.MaxBodyRunes)
 	}
 	if strings.TrimSpace(title+body) == "" {
-		return nil, tian.Errorf(tian.EINVALID, "nothing to classify: the text is empty")
+		return nil, tian.Errorf(tian.EINVALID, "文本为空，无法分类")
 	}
 	if k <= 0 || k > len(m.Labels) {
 		k = len(m.Labels)

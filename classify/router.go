@@ -107,7 +107,7 @@ func TrainRouter(ctx context.Context, seg tian.Segmenter, ps []*tian.Proposal, u
 		}
 	}
 	if len(rs) < 20 {
-		return nil, tian.Errorf(tian.EINVALID, "routing needs at least 20 filed proposals with a lead unit, got %d", len(rs))
+		return nil, tian.Errorf(tian.EINVALID, "训练承办单位推荐至少需要 20 件已立案且有主办单位的提案，现有 %d 件", len(rs))
 	}
 	r.Units = r.unitNames(rs)
 	r.CatLead = priors(rs)
@@ -225,7 +225,7 @@ func fit(xs [][]float64, ys []float64, feats []int) ([]float64, error) {
 		r.Train(regression.DataPoint(ys[i], xs[i]))
 	}
 	if err := r.Run(); err != nil {
-		return nil, tian.Errorf(tian.EINVALID, "routing regression: %v", err)
+		return nil, tian.Errorf(tian.EINVALID, "承办单位推荐模型训练失败：%v", err)
 	}
 	out := make([]float64, len(feats)+1)
 	for i := range out {
@@ -508,10 +508,10 @@ func (r *Router) canonicalAll(names []string) []string {
 // units of a text. category may be empty; nb may be nil (no history).
 func (r *Router) Route(ctx context.Context, nb tian.Neighbours, title, body, category string, k int) (*tian.Routing, error) {
 	if strings.TrimSpace(title+body) == "" {
-		return nil, tian.Errorf(tian.EINVALID, "nothing to route: the text is empty")
+		return nil, tian.Errorf(tian.EINVALID, "文本为空，无法推荐承办单位")
 	}
 	if len(title)+len(body) > 4*tian.MaxBodyRunes {
-		return nil, tian.Errorf(tian.ETOOLARGE, "the text is too long to route (limit %d characters)", tian.MaxBodyRunes)
+		return nil, tian.Errorf(tian.ETOOLARGE, "文本过长，无法推荐承办单位（上限 %d 字）", tian.MaxBodyRunes)
 	}
 	if k <= 0 {
 		k = 3
@@ -614,17 +614,17 @@ func ReadRouter(router io.Reader, text *Model, units []tian.Unit, seg tian.Segme
 		Router *Router `json:"router"`
 	}
 	if err := json.NewDecoder(router).Decode(&saved); err != nil || saved.Router == nil {
-		return nil, tian.Errorf(tian.EINVALID, "not a tian router: %v", err)
+		return nil, tian.Errorf(tian.EINVALID, "不是 tian 的承办单位推荐模型（%v）", err)
 	}
 	if saved.Format != formatVersion {
-		return nil, tian.Errorf(tian.EINVALID, "router format %d; this tian reads %d: retrain with tian train", saved.Format, formatVersion)
+		return nil, tian.Errorf(tian.EINVALID, "承办单位推荐模型格式为第 %d 版，本程序读取第 %d 版：请用 tian train 重新训练", saved.Format, formatVersion)
 	}
 	r := saved.Router
 	if len(r.Lead) != len(leadFeatures)+1 || len(r.Co) != len(coFeatures)+1 || len(r.Units) == 0 {
-		return nil, tian.Errorf(tian.EINVALID, "corrupt router")
+		return nil, tian.Errorf(tian.EINVALID, "承办单位推荐模型已损坏")
 	}
 	if text == nil || text.Version() != r.TextVersion {
-		return nil, tian.Errorf(tian.EINVALID, "the routing text model does not belong to this router: retrain with tian train")
+		return nil, tian.Errorf(tian.EINVALID, "承办单位推荐模型与其文本模型不配套：请用 tian train 重新训练")
 	}
 	r.text, r.seg = text, seg
 	r.setUnits(units)
