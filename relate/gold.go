@@ -23,7 +23,7 @@ type Gold struct {
 func ReadGold(r io.Reader) (*Gold, error) {
 	var g Gold
 	if err := json.NewDecoder(r).Decode(&g); err != nil {
-		return nil, tian.Errorf(tian.EINVALID, "gold file: %v", err)
+		return nil, tian.Errorf(tian.EINVALID, "标注文件不是有效的 JSON（%v）", err)
 	}
 	return &g, nil
 }
