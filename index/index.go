@@ -80,7 +80,7 @@ func OpenWith(ctx context.Context, dataDir string, store tian.ProposalReader, se
 	if err != nil {
 		e := indexError("index.Open", err)
 		if tian.ErrorCode(e) != tian.ENOSPACE {
-			e.(*tian.Error).Message = fmt.Sprintf("opening %s (run tian reindex to rebuild it)", path)
+			e.(*tian.Error).Message = fmt.Sprintf("无法打开检索索引 %s（可运行 tian reindex 重建）", path)
 		}
 		return nil, e
 	}
@@ -111,7 +111,7 @@ func (ix *Index) register() {
 func Rebuild(ctx context.Context, dataDir string, store tian.ProposalReader, seg tian.Segmenter) (*Index, error) {
 	path := filepath.Join(dataDir, DirName)
 	if err := os.RemoveAll(path); err != nil {
-		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Rebuild", Message: "removing " + path, Err: err}
+		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Rebuild", Message: "无法删除旧的检索索引 " + path, Err: err}
 	}
 	return Open(ctx, dataDir, store, seg)
 }
