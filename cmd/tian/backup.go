@@ -20,9 +20,9 @@ type backupCmd struct {
 
 func (c *backupCmd) command() *cobra.Command {
 	return &cobra.Command{
-		Use:   "backup DIR",
-		Short: "back up the data directory while it serves: a consistent copy of the database and the models (the index is rebuilt on restore)",
-		Args:  cobra.ExactArgs(1),
+		Use:   "backup 目录",
+		Short: "备份数据目录（服务运行时也可）：数据库的一致副本和模型（恢复时重建索引）",
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.run(cmd.Context(), args[0])
 		},
@@ -59,9 +59,9 @@ type restoreCmd struct{ m *Main }
 
 func (c *restoreCmd) command() *cobra.Command {
 	return &cobra.Command{
-		Use:   "restore DIR",
-		Short: "restore a backup into an empty data directory (--data) and rebuild its index",
-		Args:  cobra.ExactArgs(1),
+		Use:   "restore 目录",
+		Short: "将备份恢复到空的数据目录（--data）并重建索引",
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := office.RestoreFiles(args[0], c.m.DataDir); err != nil {
 				return err

@@ -31,19 +31,19 @@ type benchCmd struct {
 func (c *benchCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "measure speed and size at scale: import, index build, search and similar latency, grouping, disk, memory",
-		Long: `Scales the demo corpus to --n proposals by recombining its sentences (package synth), imports them
-into a fresh data directory, builds the index, and prints the figures as a Markdown table.`,
+		Short: "大规模下的速度和容量：导入、建索引、检索和相似提案的延迟、分组、磁盘、内存",
+		Long: `把演示数据的句子重新组合（synth 包），扩充到 --n 件提案，导入新的数据目录并建索引，
+再以 Markdown 表格输出各项数据。`,
 		Example: `  tian bench --n 100000
   tian bench --n 5000 --group 2000`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: c.run,
 	}
 	f := cmd.Flags()
-	f.IntVar(&c.n, "n", 100_000, "proposals to generate")
-	f.IntVar(&c.queries, "queries", 300, "searches and similar requests to time")
-	f.IntVar(&c.group, "group", 5000, "proposals to group at once")
-	f.StringVar(&c.dir, "dir", "", "data directory for the run (default: a temporary one, removed after)")
+	f.IntVar(&c.n, "n", 100_000, "生成的提案件数")
+	f.IntVar(&c.queries, "queries", 300, "计时的检索和相似提案请求数")
+	f.IntVar(&c.group, "group", 5000, "一次分组的提案件数")
+	f.StringVar(&c.dir, "dir", "", "本次运行的数据目录（默认：临时目录，用后删除）")
 	return cmd
 }
 

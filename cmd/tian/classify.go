@@ -24,18 +24,18 @@ type classifyCmd struct {
 
 func (c *classifyCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "classify [TEXT | - | --file F]",
-		Short: "suggest a category with a calibrated probability, the words that drove it, and an honest 'uncertain'",
+		Use:   "classify [文本 | - | --file 文件]",
+		Short: "推荐类别：给出校准过的概率和起决定作用的词，拿不准时如实标明“不确定”",
 		Example: `  tian classify "关于加快发展社区嵌入式养老服务的提案 城东区近四成社区没有养老服务站点……"
   tian classify --file proposal.txt --json`,
 		Args: cobra.ArbitraryArgs,
 		RunE: c.run,
 	}
 	f := cmd.Flags()
-	f.StringVar(&c.file, "file", "", "read the text from a file")
-	f.StringVar(&c.title, "title", "", "the title, if the text is only the body")
-	f.IntVar(&c.k, "k", 3, "how many categories to list")
-	f.BoolVar(&c.json, "json", false, "print JSON")
+	f.StringVar(&c.file, "file", "", "从文件读取文本")
+	f.StringVar(&c.title, "title", "", "标题（文本只有正文时）")
+	f.IntVar(&c.k, "k", 3, "列出类别的个数")
+	f.BoolVar(&c.json, "json", false, "输出 JSON")
 	return cmd
 }
 
@@ -46,7 +46,7 @@ func readText(m *Main, args []string, file string) (string, error) {
 	case file != "":
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return "", tian.Errorf(tian.EINVALID, "%v", err)
+			return "", fileError("文件", file, err)
 		}
 		return string(b), nil
 	case len(args) == 0 || (len(args) == 1 && args[0] == "-"):
@@ -117,15 +117,15 @@ type trainCmd struct {
 func (c *trainCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "train",
-		Short: "train the category and routing models from the store (with reviewers' feedback) or the demo corpus",
-		Example: `  tian train                                   # from the store, into DATA/models, served from then on
-  tian train --corpus --out models/trained     # reproduce the embedded defaults`,
-		Args: cobra.NoArgs,
+		Short: "用数据库中的提案（含审查反馈）或演示数据训练类别模型和承办单位推荐模型",
+		Example: `  tian train                                   # 用数据库训练，存入 DATA/models，服务随即采用
+  tian train --corpus --out models/trained     # 重现内置的默认模型`,
+		Args: noArgs,
 		RunE: c.run,
 	}
-	cmd.Flags().BoolVar(&c.corpus, "corpus", false, "train from the embedded demo corpus instead of the store")
-	cmd.Flags().StringVar(&c.out, "out", "", "output folder (default: the data directory's models folder)")
-	cmd.Flags().StringSliceVar(&c.which, "models", []string{"category", "router"}, "which models to train: category, router")
+	cmd.Flags().BoolVar(&c.corpus, "corpus", false, "用内置的演示数据训练，而不用数据库")
+	cmd.Flags().StringVar(&c.out, "out", "", "输出目录（默认：数据目录下的 models）")
+	cmd.Flags().StringSliceVar(&c.which, "models", []string{"category", "router"}, "要训练的模型：category 类别模型，router 承办单位模型")
 	return cmd
 }
 
@@ -191,18 +191,18 @@ type routeCmd struct {
 
 func (c *routeCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "route [TEXT | - | --file F]",
-		Short:   "suggest the lead and co-handling units, with the similar past proposals and duties behind them",
+		Use:     "route [文本 | - | --file 文件]",
+		Short:   "推荐主办和协办单位，附以往同类提案和相符职责作为依据",
 		Example: `  tian route "关于整治城北区城中村消防通道堵塞问题的提案 城北区几个城中村巷道狭窄……"`,
 		Args:    cobra.ArbitraryArgs,
 		RunE:    c.run,
 	}
 	f := cmd.Flags()
-	f.StringVar(&c.file, "file", "", "read the text from a file")
-	f.StringVar(&c.title, "title", "", "the title, if the text is only the body")
-	f.StringVar(&c.category, "category", "", "the category (default: the suggested one)")
-	f.IntVar(&c.k, "k", 3, "how many lead units to rank")
-	f.BoolVar(&c.json, "json", false, "print JSON")
+	f.StringVar(&c.file, "file", "", "从文件读取文本")
+	f.StringVar(&c.title, "title", "", "标题（文本只有正文时）")
+	f.StringVar(&c.category, "category", "", "类别（默认：推荐的类别）")
+	f.IntVar(&c.k, "k", 3, "列出主办单位候选的个数")
+	f.BoolVar(&c.json, "json", false, "输出 JSON")
 	return cmd
 }
 

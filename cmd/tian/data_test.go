@@ -34,7 +34,7 @@ func freshDemoDir(t *testing.T) string {
 func loadDemo(t *testing.T, dir string) {
 	t.Helper()
 	out, _, err := runIn(t, dir, "demo")
-	if err != nil || !strings.Contains(out, "proposals") {
+	if err != nil || !strings.Contains(out, "提案") {
 		t.Fatalf("tian demo: %q, %v", out, err)
 	}
 }
@@ -82,7 +82,7 @@ func TestMain(m *testing.M) {
 
 func TestDemoLoadsOnceAndStatsReports(t *testing.T) {
 	dir := demoDir(t)
-	if out, _, err := runIn(t, dir, "demo"); err != nil || !strings.Contains(out, "already holds proposals") {
+	if out, _, err := runIn(t, dir, "demo"); err != nil || !strings.Contains(out, "中已有提案，未载入演示数据") {
 		t.Errorf("second tian demo: %q, %v", out, err)
 	}
 	out, _, err := runIn(t, dir, "stats", "--year", "2024")
@@ -330,7 +330,7 @@ func TestSearchSimilarGroupCommands(t *testing.T) {
 		t.Errorf("oversized page: err = %v", err)
 	}
 	out, _, err = runIn(t, dir, "reindex")
-	if err != nil || !strings.Contains(out, "indexed 1570 proposals") {
+	if err != nil || !strings.Contains(out, "已索引提案 1570 件") {
 		t.Errorf("reindex: %q, %v", out, err)
 	}
 }

@@ -14,8 +14,8 @@ type demoCmd struct{ m *Main }
 func (c *demoCmd) command() *cobra.Command {
 	return &cobra.Command{
 		Use:   "demo",
-		Short: "load the embedded demo corpus into an empty data directory",
-		Args:  cobra.NoArgs,
+		Short: "将内置的演示数据载入空的数据目录",
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o, err := c.m.Office(cmd.Context())
 			if err != nil {
@@ -26,7 +26,7 @@ func (c *demoCmd) command() *cobra.Command {
 				return err
 			}
 			if !loaded {
-				fmt.Fprintf(c.m.Stdout, "%s already holds proposals; the demo corpus was not loaded\n", c.m.DataDir)
+				fmt.Fprintf(c.m.Stdout, "%s 中已有提案，未载入演示数据\n", c.m.DataDir)
 				return nil
 			}
 			db, _ := c.m.Store(cmd.Context())
@@ -34,7 +34,7 @@ func (c *demoCmd) command() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.m.Stdout, "loaded the demo corpus into %s: %d proposals\n", c.m.DataDir, n)
+			fmt.Fprintf(c.m.Stdout, "已将演示数据载入 %s：提案 %d 件\n", c.m.DataDir, n)
 			return nil
 		},
 	}

@@ -32,52 +32,52 @@ type evalCmd struct {
 func (c *evalCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eval",
-		Short: "measure quality against annotated data",
+		Short: "对照标注数据衡量质量",
 	}
 	groups := &cobra.Command{
 		Use:     "groups",
-		Short:   "groups and near-duplicates against a gold file: pairwise precision/recall/F1, adjusted Rand index",
+		Short:   "对照标注文件评估分组和疑似重复：成对的精确率/召回率/F1、调整兰德指数",
 		Example: `  tian demo && tian eval groups --gold testdata/gold.json --years 2023,2024,2025`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE:    c.runGroups,
 	}
-	groups.Flags().StringVar(&c.gold, "gold", "testdata/gold.json", "gold file (groups and near-duplicate pairs)")
-	groups.Flags().IntSliceVar(&c.years, "years", []int{2023, 2024, 2025}, "years to evaluate (the defaults were tuned on 2021–2022)")
-	groups.Flags().BoolVar(&c.json, "json", false, "print JSON")
+	groups.Flags().StringVar(&c.gold, "gold", "testdata/gold.json", "标注文件：分组和疑似重复对")
+	groups.Flags().IntSliceVar(&c.years, "years", []int{2023, 2024, 2025}, "评估的年度（默认参数是在 2021–2022 年上调的）")
+	groups.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
 	cls := &cobra.Command{
 		Use:   "classify",
-		Short: "category model quality: train on one file and test on another, or k-fold on a file or the store",
+		Short: "类别模型质量：用一个文件训练、另一个测试，或在一个文件或数据库上做 k 折交叉验证",
 		Example: `  tian eval classify --train thucnews/dev.txt --test thucnews/test.txt --classes thucnews/class.txt
   tian eval classify --folds 5 --train 附件2.xlsx --text 留言主题,留言详情 --label 一级分类
-  tian eval classify --folds 5                       # the store's proposals`,
-		Args: cobra.NoArgs,
+  tian eval classify --folds 5                       # 数据库中的提案`,
+		Args: noArgs,
 		RunE: c.runClassify,
 	}
 	f := cls.Flags()
-	f.StringVar(&c.train, "train", "", "training file (.tsv text<TAB>label, .csv, .xlsx, .jsonl); empty: the store")
-	f.StringVar(&c.test, "test", "", "test file; empty: --folds on the training data")
-	f.StringSliceVar(&c.text, "text", nil, "text columns of a table (the first is the title)")
-	f.StringVar(&c.label, "label", "", "label column of a table")
-	f.IntVar(&c.folds, "folds", 5, "stratified folds when there is no test file")
-	f.StringVar(&c.classes, "classes", "", "file of label names, one a line, for numeric labels (THUCNews class.txt)")
-	f.BoolVar(&c.json, "json", false, "print JSON")
+	f.StringVar(&c.train, "train", "", "训练文件（.tsv 文本<TAB>标签、.csv、.xlsx、.jsonl）；不给则用数据库")
+	f.StringVar(&c.test, "test", "", "测试文件；不给则在训练数据上按 --folds 交叉验证")
+	f.StringSliceVar(&c.text, "text", nil, "表格的文本列（第一列作标题）")
+	f.StringVar(&c.label, "label", "", "表格的标签列")
+	f.IntVar(&c.folds, "folds", 5, "没有测试文件时的分层折数")
+	f.StringVar(&c.classes, "classes", "", "标签名文件，每行一个，用于数字标签（THUCNews 的 class.txt）")
+	f.BoolVar(&c.json, "json", false, "输出 JSON")
 	route := &cobra.Command{
 		Use:   "route",
-		Short: "routing quality on the store: train on earlier years, test on later ones (lead top-1 and top-3, co-handling recall)",
-		Args:  cobra.NoArgs,
+		Short: "承办单位推荐质量：用数据库中较早年度训练、较晚年度测试（主办 top-1 和 top-3、协办召回率）",
+		Args:  noArgs,
 		RunE:  c.runRoute,
 	}
-	route.Flags().IntSliceVar(&c.years, "test-years", []int{2024, 2025}, "years to test on; earlier years train")
-	route.Flags().BoolVar(&c.json, "json", false, "print JSON")
+	route.Flags().IntSliceVar(&c.years, "test-years", []int{2024, 2025}, "测试的年度；更早的年度用于训练")
+	route.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
 	sim := &cobra.Command{
 		Use:     "similarity",
-		Short:   "Spearman correlation of the similarity score with human judgements (STS-B test, SOHU dd and dc)",
+		Short:   "相似度得分与人工评判的 Spearman 相关系数（STS-B 测试集、SOHU dd 和 dc）",
 		Example: `  tian eval similarity --sts ../shared/data/sts-zh`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE:    c.runSimilarity,
 	}
-	sim.Flags().StringVar(&c.train, "sts", "../shared/data/sts-zh", "folder with STS-B/STS-B.test.data and SOHU/dd-test.jsonl, dc-test.jsonl")
-	sim.Flags().BoolVar(&c.json, "json", false, "print JSON")
+	sim.Flags().StringVar(&c.train, "sts", "../shared/data/sts-zh", "含 STS-B/STS-B.test.data 和 SOHU/dd-test.jsonl、dc-test.jsonl 的目录")
+	sim.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
 	cmd.AddCommand(groups, cls, route, sim)
 	return cmd
 }

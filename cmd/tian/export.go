@@ -22,17 +22,17 @@ type exportCmd struct {
 func (c *exportCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "export proposals as xlsx, csv or jsonl with Chinese headers (import reads them back unchanged)",
+		Short: "导出提案为 xlsx、csv 或 jsonl，用中文表头（可原样导回）",
 		Example: `  tian export --format xlsx --year 2024 --out 2024提案.xlsx
   tian export --format jsonl --category 社会建设 > social.jsonl`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: c.run,
 	}
 	f := cmd.Flags()
-	f.StringVar(&c.format, "format", "xlsx", "xlsx, csv or jsonl")
-	f.IntVar(&c.year, "year", 0, "only this year")
-	f.StringVar(&c.category, "category", "", "only this category (name or code)")
-	f.StringVarP(&c.out, "out", "o", "-", "output file (- for standard output)")
+	f.StringVar(&c.format, "format", "xlsx", "xlsx、csv 或 jsonl")
+	f.IntVar(&c.year, "year", 0, "只导出该年度")
+	f.StringVar(&c.category, "category", "", "只导出该类别（名称或代码）")
+	f.StringVarP(&c.out, "out", "o", "-", "输出文件（- 表示标准输出）")
 	return cmd
 }
 
@@ -40,10 +40,10 @@ func (c *exportCmd) run(cmd *cobra.Command, _ []string) error {
 	switch c.format {
 	case sheet.FormatXLSX, sheet.FormatCSV, sheet.FormatJSONL:
 	default:
-		return tian.Errorf(tian.EINVALID, "--format %q: want xlsx, csv or jsonl", c.format)
+		return tian.Errorf(tian.EINVALID, "--format %q 无效：可选 xlsx、csv 或 jsonl", c.format)
 	}
 	if c.out == "-" && c.format == sheet.FormatXLSX && isTerminal(os.Stdout) {
-		return tian.Errorf(tian.EINVALID, "an xlsx export is binary: give a file with --out")
+		return errXLSXToTerminal()
 	}
 	o, err := c.m.Office(cmd.Context())
 	if err != nil {

@@ -27,26 +27,25 @@ type importCmd struct {
 
 func (c *importCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "import FILE...",
-		Short: "import proposals from .xlsx, .csv, .tsv or .jsonl (upsert by number; re-importing changes nothing)",
-		Long: `Import proposals into the data directory. Columns are found by their usual Chinese headers
-(提案号, 标题/案由/提案名称, 内容/正文/提案内容, 类别/分类, 主办单位, 协办单位, 提案人, 届次, 年度, 状态, …);
---map field=header names another. Each file is imported in one transaction: a bad row is reported
-with its file, row and column and skipped, or with --strict the whole file is left out.`,
+		Use:   "import 文件...",
+		Short: "导入提案：.xlsx、.csv、.tsv 或 .jsonl（按提案号更新；重复导入不改变数据）",
+		Long: `将提案导入数据目录。各列按常用的中文表头识别（提案号、标题/案由/提案名称、内容/正文/提案内容、
+类别/分类、主办单位、协办单位、提案人、届次、年度、状态……），其他表头用 --map field=表头 指定。
+每个文件在一个事务中导入：有问题的行注明文件、行和列后跳过；加 --strict 则整个文件都不导入。`,
 		Example: `  tian import 2024提案.xlsx
   tian import --map number=留言编号 --map title=留言主题 --map body=留言详情 messages.xlsx
   tian import --strict --json proposals.csv`,
-		Args: cobra.MinimumNArgs(1),
+		Args: minimumArgs(1),
 		RunE: c.run,
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&c.maps, "map", nil, "field=header: read field from the column with this header (repeatable)")
-	f.BoolVar(&c.strict, "strict", false, "import nothing from a file when any of its rows is bad")
-	f.BoolVar(&c.clear, "clear-absent", false, "empty, in proposals already stored, the fields the file has no column for (default: they keep their values)")
-	f.BoolVar(&c.newUnits, "new-units", false, "create undertaking units the catalogue does not know instead of rejecting the row")
-	f.StringVar(&c.sheet, "sheet", "", "worksheet of an .xlsx (default: the active one)")
-	f.BoolVar(&c.json, "json", false, "print each file's report as JSON")
-	f.BoolVar(&c.quiet, "quiet", false, "no progress bar")
+	f.StringArrayVar(&c.maps, "map", nil, "field=表头：从该表头的列读取该字段（可重复）")
+	f.BoolVar(&c.strict, "strict", false, "文件中只要有一行有问题，整个文件都不导入")
+	f.BoolVar(&c.clear, "clear-absent", false, "已存储的提案中，文件没有对应列的字段一律清空（默认保留原值）")
+	f.BoolVar(&c.newUnits, "new-units", false, "单位表中没有的承办单位直接新建，而不拒收该行")
+	f.StringVar(&c.sheet, "sheet", "", ".xlsx 的工作表（默认：打开时显示的工作表）")
+	f.BoolVar(&c.json, "json", false, "以 JSON 输出每个文件的导入报告")
+	f.BoolVar(&c.quiet, "quiet", false, "不显示进度条")
 	return cmd
 }
 

@@ -30,17 +30,16 @@ type loadtestCmd struct {
 func (c *loadtestCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "loadtest",
-		Short: "a bounded load test of the service on loopback: classify and search with concurrent clients, p50/p99 and errors",
-		Long: `Starts the service in this process on 127.0.0.1 with the demo corpus in a temporary data directory,
-gives each client a token of its own (the per-token rate limit is lifted: this measures capacity), and
-runs classify, then search, for --duration each, each client sending its next request when the last
-is answered.
-Traffic goes to loopback only, and stops by itself.`,
-		Args: cobra.NoArgs,
+		Short: "在本机回环地址上对服务做限时压力测试：多个客户端并发分类和检索，给出 p50/p99 和错误数",
+		Long: `在本进程中于 127.0.0.1 启动服务，演示数据放在临时数据目录；每个客户端有自己的令牌
+（取消了按令牌的限流：测的是容量）；先分类、再检索，各运行 --duration，每个客户端收到答复后
+再发下一个请求。
+流量只走本机回环地址，到时自行停止。`,
+		Args: noArgs,
 		RunE: c.run,
 	}
-	cmd.Flags().IntVar(&c.clients, "clients", 32, "concurrent clients")
-	cmd.Flags().DurationVar(&c.duration, "duration", 10*time.Second, "how long each phase runs")
+	cmd.Flags().IntVar(&c.clients, "clients", 32, "并发客户端数")
+	cmd.Flags().DurationVar(&c.duration, "duration", 10*time.Second, "每个阶段的运行时长")
 	return cmd
 }
 

@@ -5,8 +5,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
@@ -192,16 +194,16 @@ func (m *Main) Store(ctx context.Context) (*sqlite.DB, error) {
 func (m *Main) command() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "tian",
-		Short:         "tian (提案): search, similarity, classification and routing for CPPCC proposal offices",
+		Short:         "tian（提案）：政协提案工作的检索、相似提案、分类与承办单位推荐",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVar(&m.DataDir, "data", "./tian-data", "data directory: database, index, models")
+	root.PersistentFlags().StringVar(&m.DataDir, "data", "./tian-data", "数据目录：数据库、检索索引、模型")
 	root.PersistentFlags().StringArrayVar(&m.UserDicts, "user-dict", nil,
-		"extra dictionary file (word [freq [pos]] a line); repeatable, first wins")
-	root.PersistentFlags().StringVar(&m.Actor, "actor", defaultActor(), "who runs the command, for the audit log")
-	root.PersistentFlags().StringVar(&m.Server, "server", "", "a tian service's URL: search, similar, classify and route ask it")
-	root.PersistentFlags().StringVar(&m.Token, "token", os.Getenv("TIAN_TOKEN"), "API token for --server (default $TIAN_TOKEN)")
+		"附加词典文件（每行：词 [词频 [词性]]）；可重复，先给出的优先")
+	root.PersistentFlags().StringVar(&m.Actor, "actor", defaultActor(), "执行命令的人，记入审计日志")
+	root.PersistentFlags().StringVar(&m.Server, "server", "", "tian 服务的地址：search、similar、classify 和 route 改由该服务回答")
+	root.PersistentFlags().StringVar(&m.Token, "token", os.Getenv("TIAN_TOKEN"), "--server 所用的 API 令牌（默认取 $TIAN_TOKEN）")
 	root.AddCommand(
 		(&versionCmd{m: m}).command(),
 		(&segmentCmd{m: m}).command(),
@@ -225,6 +227,7 @@ func (m *Main) command() *cobra.Command {
 		(&backupCmd{m: m}).command(),
 		(&restoreCmd{m: m}).command(),
 	)
+	localize(root)
 	return root
 }
 
@@ -261,10 +264,22 @@ func defaultActor() string {
 	return "cli"
 }
 
+// fileError says why a file named on the command line could not be read,
+// as EINVALID naming it: what it is ("用户词典") and its path.
+func fileError(what, path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return tian.Errorf(tian.EINVALID, "%s %s 不存在", what, path)
+	case errors.Is(err, fs.ErrPermission):
+		return tian.Errorf(tian.EINVALID, "没有权限读取%s %s", what, path)
+	}
+	return tian.Errorf(tian.EINVALID, "无法读取%s %s（%v）", what, path, err)
+}
+
 func readDictionary(path string) (*segment.Dictionary, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, tian.Errorf(tian.EINVALID, "user dictionary: %v", err)
+		return nil, fileError("用户词典", path, err)
 	}
 	defer f.Close()
 	return segment.ParseDictionary(path, f)

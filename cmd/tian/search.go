@@ -42,8 +42,8 @@ type searchCmd struct {
 
 func (c *searchCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "search QUERY...",
-		Short: "search proposals: words, \"phrases\", OR, -excluded, field:value (类别:, 年度:, 主办:, 单位:, 标题:, …)",
+		Use:   "search 检索词...",
+		Short: "检索提案：词语、\"短语\"、OR、-排除词、字段:值（类别:、年度:、主办:、单位:、标题:……）",
 		Example: `  tian search 加装电梯
   tian search '"老年助餐" OR 长者食堂' --from 2023 --to 2024
   tian search 停车 -城东区 --category 社会建设 --sort date --json`,
@@ -51,19 +51,19 @@ func (c *searchCmd) command() *cobra.Command {
 		RunE: c.run,
 	}
 	f := cmd.Flags()
-	f.IntVar(&c.year, "year", 0, "only this year")
-	f.IntVar(&c.req.YearFrom, "from", 0, "from this year")
-	f.IntVar(&c.req.YearTo, "to", 0, "to this year")
-	f.StringVar(&c.req.Session, "session", "", "only this session, e.g. 十四届二次")
-	f.StringVar(&c.req.Category, "category", "", "only this category")
-	f.StringVar(&c.req.Unit, "unit", "", "routed to this unit (lead or co-handling)")
-	f.StringVar(&c.req.LeadUnit, "lead", "", "led by this unit")
-	f.StringVar(&c.req.Proposer, "type", "", "委员 or 集体")
-	f.StringVar(&c.req.Status, "status", "", "立案, 不予立案 or 并案")
-	f.StringVar(&c.req.Sort, "sort", "relevance", "relevance or date")
-	f.IntVar(&c.req.Page, "page", 1, "page")
-	f.IntVar(&c.req.Size, "size", 10, "hits a page (at most 100)")
-	f.BoolVar(&c.json, "json", false, "print JSON")
+	f.IntVar(&c.year, "year", 0, "只查该年度")
+	f.IntVar(&c.req.YearFrom, "from", 0, "起始年度")
+	f.IntVar(&c.req.YearTo, "to", 0, "截止年度")
+	f.StringVar(&c.req.Session, "session", "", "只查该届次，如 十四届二次")
+	f.StringVar(&c.req.Category, "category", "", "只查该类别")
+	f.StringVar(&c.req.Unit, "unit", "", "由该单位承办（主办或协办）")
+	f.StringVar(&c.req.LeadUnit, "lead", "", "由该单位主办")
+	f.StringVar(&c.req.Proposer, "type", "", "提案人类型：委员或集体")
+	f.StringVar(&c.req.Status, "status", "", "状态：立案、不予立案或并案")
+	f.StringVar(&c.req.Sort, "sort", "relevance", "排序：relevance 按相关度，date 按日期")
+	f.IntVar(&c.req.Page, "page", 1, "页码")
+	f.IntVar(&c.req.Size, "size", 10, "每页条数，最多 100")
+	f.BoolVar(&c.json, "json", false, "输出 JSON")
 	return cmd
 }
 
@@ -99,12 +99,16 @@ func (c *searchCmd) run(cmd *cobra.Command, args []string) error {
 			parts = append(parts, fmt.Sprintf("%s %d", f.Name, f.Count))
 		}
 		if len(parts) > 0 {
-			fmt.Fprintf(w, "\n%s：%s", name, strings.Join(parts, "，"))
+			fmt.Fprintf(w, "\n%s：%s", facetNames[name], strings.Join(parts, "，"))
 		}
 	}
 	fmt.Fprintln(w)
 	return nil
 }
+
+// facetNames are the Chinese names of the facets search prints.
+var facetNames = map[string]string{"category": "类别", "year": "年度", "lead_unit": "主办单位", "unit": "承办单位",
+	"proposer_type": "提案人类型", "status": "状态", "session": "届次"}
 
 type similarCmd struct {
 	m      *Main
@@ -117,19 +121,19 @@ type similarCmd struct {
 
 func (c *similarCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "similar NUMBER | --text TEXT",
-		Short: "similar and near-duplicate proposals, with the shared key terms; --before-year: was it proposed before?",
+		Use:   "similar 提案号 | --text 文本",
+		Short: "相似和疑似重复的提案，附共有的关键词；--before-year：以前是否提过？",
 		Example: `  tian similar 20240107
   tian similar --text "建议加快老旧小区加装电梯" --before-year 2025`,
-		Args: cobra.MaximumNArgs(1),
+		Args: maximumArgs(1),
 		RunE: c.run,
 	}
 	f := cmd.Flags()
-	f.StringVar(&c.text, "text", "", "free text instead of a stored proposal (- reads standard input)")
-	f.StringVar(&c.title, "title", "", "a title for --text")
-	f.IntVar(&c.k, "k", 10, "how many")
-	f.IntVar(&c.before, "before-year", 0, "only proposals of years before this one, with their replies")
-	f.BoolVar(&c.json, "json", false, "print JSON")
+	f.StringVar(&c.text, "text", "", "用一段文字代替已存储的提案（- 表示从标准输入读取）")
+	f.StringVar(&c.title, "title", "", "--text 的标题")
+	f.IntVar(&c.k, "k", 10, "列出的件数")
+	f.IntVar(&c.before, "before-year", 0, "只看该年度以前的提案，并显示其答复")
+	f.BoolVar(&c.json, "json", false, "输出 JSON")
 	return cmd
 }
 
@@ -147,7 +151,7 @@ func (c *similarCmd) run(cmd *cobra.Command, args []string) error {
 			req.Body = string(b)
 		}
 	default:
-		return tian.Errorf(tian.EINVALID, "give a proposal number or --text, not both")
+		return tian.Errorf(tian.EINVALID, "请给出提案号或 --text，二者选一")
 	}
 	b, err := c.m.Backend(cmd.Context())
 	if err != nil {
@@ -189,31 +193,31 @@ type groupCmd struct {
 func (c *groupCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "group",
-		Short: "groups of similar proposals for joint consultation (并案 / 同类提案集中协商), with labels and reasons",
+		Short: "把同类提案分组，供并案或集中协商，附组标签和归组理由",
 		Example: `  tian group --year 2024
   tian group --year 2024 --threshold 0.2 --format xlsx --out 2024并案.xlsx`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: c.run,
 	}
 	f := cmd.Flags()
-	f.IntVar(&c.req.Year, "year", 0, "the year's proposals")
-	f.StringVar(&c.req.Session, "session", "", "the session's proposals")
-	f.StringSliceVar(&c.numbers, "numbers", nil, "these proposals (comma-separated numbers)")
-	f.BoolVar(&c.req.FiledOnly, "filed-only", false, "leave out proposals not filed (不予立案)")
-	f.Float64Var(&c.req.Threshold, "threshold", relate.DefaultThreshold, "mean similarity at which groups stop merging (higher: tighter groups)")
-	f.IntVar(&c.opt.MaxSize, "max-size", 8, "re-split larger groups")
-	f.StringVar(&c.format, "format", "table", "table, json or xlsx")
-	f.StringVarP(&c.out, "out", "o", "-", "output file (- for standard output)")
+	f.IntVar(&c.req.Year, "year", 0, "该年度的提案")
+	f.StringVar(&c.req.Session, "session", "", "该届次的提案")
+	f.StringSliceVar(&c.numbers, "numbers", nil, "这些提案（提案号，以逗号分隔）")
+	f.BoolVar(&c.req.FiledOnly, "filed-only", false, "不含未立案（不予立案）的提案")
+	f.Float64Var(&c.req.Threshold, "threshold", relate.DefaultThreshold, "组间平均相似度低于此值即停止合并（越高，组越紧）")
+	f.IntVar(&c.opt.MaxSize, "max-size", 8, "超过此件数的组再拆分")
+	f.StringVar(&c.format, "format", "table", "table、json 或 xlsx")
+	f.StringVarP(&c.out, "out", "o", "-", "输出文件（- 表示标准输出）")
 	return cmd
 }
 
 func (c *groupCmd) run(cmd *cobra.Command, _ []string) error {
 	c.req.Numbers = c.numbers
 	if c.format != "table" && c.format != "json" && c.format != "xlsx" {
-		return tian.Errorf(tian.EINVALID, "--format %q: want table, json or xlsx", c.format)
+		return tian.Errorf(tian.EINVALID, "--format %q 无效：可选 table、json 或 xlsx", c.format)
 	}
 	if c.format == "xlsx" && c.out == "-" && isTerminal(os.Stdout) {
-		return tian.Errorf(tian.EINVALID, "an xlsx is binary: give a file with --out")
+		return errXLSXToTerminal()
 	}
 	ix, err := c.m.Index(cmd.Context())
 	if err != nil {
@@ -247,13 +251,18 @@ func (c *groupCmd) run(cmd *cobra.Command, _ []string) error {
 	return office.WriteFileAtomic(c.out, 0o644, func(f *os.File) error { return write(f) })
 }
 
+// errXLSXToTerminal refuses to write a workbook to a terminal.
+func errXLSXToTerminal() error {
+	return tian.Errorf(tian.EINVALID, "xlsx 是二进制文件，不能输出到终端：请用 --out 指定文件")
+}
+
 type reindexCmd struct{ m *Main }
 
 func (c *reindexCmd) command() *cobra.Command {
 	return &cobra.Command{
 		Use:   "reindex",
-		Short: "rebuild the search index from the database",
-		Args:  cobra.NoArgs,
+		Short: "从数据库重建检索索引",
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkNotServed(c.m.DataDir); err != nil {
 				return err
@@ -277,7 +286,7 @@ func (c *reindexCmd) command() *cobra.Command {
 			c.m.index = ix
 			n, _ := ix.Count()
 			size, _ := ix.DiskSize()
-			fmt.Fprintf(c.m.Stdout, "indexed %d proposals (%.1f MB on disk)\n", n, float64(size)/1e6)
+			fmt.Fprintf(c.m.Stdout, "已索引提案 %d 件（占磁盘 %.1f MB）\n", n, float64(size)/1e6)
 			return nil
 		},
 	}

@@ -28,20 +28,20 @@ type segmentCmd struct {
 
 func (c *segmentCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "segment [TEXT | -]",
-		Short: "cut Chinese text into words (- or no TEXT: read standard input line by line)",
+		Use:   "segment [文本 | -]",
+		Short: "把中文文本切分成词（- 或不给文本：逐行读取标准输入）",
 		Example: `  tian segment "健全一老一小服务体系，培育专精特新企业"
   tian segment --mode search --json "解决群众急难愁盼问题"
   tian segment --keywords 5 - < proposal.txt`,
 		RunE: c.run,
 	}
 	f := cmd.Flags()
-	f.StringVar(&c.mode, "mode", "exact", "exact (one token a word) or search (adds the words inside long words)")
-	f.IntVar(&c.keywords, "keywords", 0, "also print the N strongest keywords (TF-IDF)")
-	f.BoolVar(&c.json, "json", false, "print JSON with byte offsets, one object a line")
-	f.BoolVar(&c.stats, "stats", false, "print load time, dictionary size, heap, RSS and throughput to standard error")
-	f.BoolVar(&c.dropStop, "drop-stop", false, "drop stop words")
-	f.BoolVar(&c.dropPunct, "drop-punct", false, "drop punctuation")
+	f.StringVar(&c.mode, "mode", "exact", "exact：每个词一项；search：另列出长词中包含的词")
+	f.IntVar(&c.keywords, "keywords", 0, "同时列出权重最高的 N 个关键词（TF-IDF）")
+	f.BoolVar(&c.json, "json", false, "输出 JSON，含字节偏移，每行一个对象")
+	f.BoolVar(&c.stats, "stats", false, "在标准错误输出加载时间、词典大小、堆内存、RSS 和吞吐量")
+	f.BoolVar(&c.dropStop, "drop-stop", false, "去掉停用词")
+	f.BoolVar(&c.dropPunct, "drop-punct", false, "去掉标点")
 	return cmd
 }
 
@@ -51,7 +51,7 @@ func (c *segmentCmd) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if c.keywords < 0 {
-		return tian.Errorf(tian.EINVALID, "--keywords must be 0 or more, got %d", c.keywords)
+		return tian.Errorf(tian.EINVALID, "--keywords 不能为负数，收到 %d", c.keywords)
 	}
 	t0 := time.Now()
 	seg, err := c.m.Segmenter()
@@ -97,7 +97,7 @@ func eachLine(r io.Reader, fn func(string) error) error {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return tian.Errorf(tian.EINVALID, "reading standard input: %v", err)
+		return tian.Errorf(tian.EINVALID, "读取标准输入失败（%v）", err)
 	}
 	return nil
 }
@@ -142,11 +142,11 @@ func printStats(w io.Writer, seg *segment.Segmenter, load time.Duration, n int64
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(w, "dictionary: %d entries, loaded in %s\n", seg.Words(), load.Round(time.Millisecond))
-	fmt.Fprintf(w, "heap after load: %.0f MB; RSS %s, peak %s\n", float64(ms.HeapAlloc)/1e6,
+	fmt.Fprintf(w, "词典：%d 个词条，加载用时 %s\n", seg.Words(), load.Round(time.Millisecond))
+	fmt.Fprintf(w, "加载后堆内存 %.0f MB；RSS %s，峰值 %s\n", float64(ms.HeapAlloc)/1e6,
 		procStatus("VmRSS"), procStatus("VmHWM"))
 	if took > 0 && n > 0 {
-		fmt.Fprintf(w, "segmented %d bytes in %s: %.2f MB/s\n", n, took.Round(time.Microsecond),
+		fmt.Fprintf(w, "切分 %d 字节，用时 %s：%.2f MB/s\n", n, took.Round(time.Microsecond),
 			float64(n)/1e6/took.Seconds())
 	}
 }
@@ -155,12 +155,12 @@ func printStats(w io.Writer, seg *segment.Segmenter, load time.Duration, n int64
 func procStatus(field string) string {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return "n/a"
+		return "不详"
 	}
 	for line := range strings.SplitSeq(string(b), "\n") {
 		if v, ok := strings.CutPrefix(line, field+":"); ok {
 			return strings.Join(strings.Fields(v), " ")
 		}
 	}
-	return "n/a"
+	return "不详"
 }

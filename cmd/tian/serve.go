@@ -32,14 +32,14 @@ type serveCmd struct {
 func (c *serveCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "serve the API and the pages; an empty data directory gets the demo corpus and a sign-in link",
-		Args:  cobra.NoArgs,
+		Short: "提供 API 和网页；数据目录为空时载入演示数据并给出登录链接",
+		Args:  noArgs,
 		RunE:  c.run,
 	}
-	cmd.Flags().StringVar(&c.addr, "addr", ":8080", "listen address")
-	cmd.Flags().StringVar(&c.host, "host", "", "host name for the printed sign-in link (default: localhost)")
-	cmd.Flags().DurationVar(&c.timeout, "request-timeout", api.DefaultConfig().RequestTimeout, "longest a request may take before it is stopped with 504 (imports and training continue as jobs)")
-	cmd.Flags().Int64Var(&c.minFree, "min-free", office.DefaultMinFree, "bytes writes must leave free on the data directory's disk; below it writes get 507 and reads go on")
+	cmd.Flags().StringVar(&c.addr, "addr", ":8080", "监听地址")
+	cmd.Flags().StringVar(&c.host, "host", "", "登录链接中的主机名（默认：localhost）")
+	cmd.Flags().DurationVar(&c.timeout, "request-timeout", api.DefaultConfig().RequestTimeout, "单个请求的最长用时，超时以 504 终止；导入和训练作为后台任务继续")
+	cmd.Flags().Int64Var(&c.minFree, "min-free", office.DefaultMinFree, "数据目录所在磁盘须保留的空闲字节数；低于此值时写入返回 507，查询照常")
 	return cmd
 }
 
@@ -153,11 +153,11 @@ type tokenCmd struct {
 }
 
 func (c *tokenCmd) command() *cobra.Command {
-	cmd := &cobra.Command{Use: "token", Short: "API tokens: create, list, revoke"}
+	cmd := &cobra.Command{Use: "token", Short: "API 令牌：创建、列出、吊销"}
 	create := &cobra.Command{
 		Use:   "create",
-		Short: "create a token; its secret is printed once",
-		Args:  cobra.NoArgs,
+		Short: "创建令牌；密钥只显示这一次",
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			role, err := tian.ParseRole(c.role)
 			if err != nil {
@@ -171,15 +171,16 @@ func (c *tokenCmd) command() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.m.Stdout, "token %d (%s, %s): %s\n", t.ID, t.Name, t.Role, secret)
+			fmt.Fprintf(c.m.Stdout, "令牌 %d（%s，%s）：%s\n", t.ID, t.Name, t.Role, secret)
 			return nil
 		},
 	}
-	create.Flags().StringVar(&c.role, "role", "member", "member, reviewer, staff or admin")
-	create.Flags().StringVar(&c.name, "name", "", "who the token is for")
+	create.Flags().StringVar(&c.role, "role", "member", "角色：member、reviewer、staff 或 admin")
+	create.Flags().StringVar(&c.name, "name", "", "令牌给谁用")
 	list := &cobra.Command{
-		Use:  "list",
-		Args: cobra.NoArgs,
+		Use:   "list",
+		Short: "列出令牌",
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := c.m.Store(cmd.Context())
 			if err != nil {
@@ -190,9 +191,9 @@ func (c *tokenCmd) command() *cobra.Command {
 				return err
 			}
 			for _, t := range ts {
-				state := "live"
+				state := "有效"
 				if t.RevokedAt != "" {
-					state = "revoked " + t.RevokedAt
+					state = "已吊销 " + t.RevokedAt
 				}
 				fmt.Fprintf(c.m.Stdout, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.CreatedAt, state)
 			}
@@ -200,12 +201,13 @@ func (c *tokenCmd) command() *cobra.Command {
 		},
 	}
 	revoke := &cobra.Command{
-		Use:  "revoke ID",
-		Args: cobra.ExactArgs(1),
+		Use:   "revoke 编号",
+		Short: "吊销令牌，并结束其登录会话",
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var id int64
 			if _, err := fmt.Sscan(args[0], &id); err != nil {
-				return tian.Errorf(tian.EINVALID, "token id must be a number, got %q", args[0])
+				return tian.Errorf(tian.EINVALID, "令牌编号须为数字，收到 %q", args[0])
 			}
 			db, err := c.m.Store(cmd.Context())
 			if err != nil {

@@ -17,16 +17,16 @@ type statsCmd struct {
 func (c *statsCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "stats",
-		Short: "the annual-report figures: received, filed, filing rate, member and collective, categories, lead units, topics",
+		Short: "年度报告数据：收到、立案、立案率、委员与集体提案、类别、主办单位、热点议题",
 		Example: `  tian stats --year 2024
   tian stats --json`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: c.run,
 	}
 	f := cmd.Flags()
-	f.IntVar(&c.year, "year", 0, "only this year (default: all years)")
-	f.BoolVar(&c.json, "json", false, "print JSON")
-	f.IntVar(&c.topics, "topics", 10, "how many hot topics to list")
+	f.IntVar(&c.year, "year", 0, "只统计该年度（默认：全部年度）")
+	f.BoolVar(&c.json, "json", false, "输出 JSON")
+	f.IntVar(&c.topics, "topics", 10, "列出热点议题的个数")
 	return cmd
 }
 

@@ -18,12 +18,12 @@ type unitsCmd struct {
 func (c *unitsCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "units",
-		Short: "the catalogue of undertaking units: list, or import with duties and aliases",
+		Short: "承办单位表：列出单位，或连同职责和别名导入",
 	}
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "list the units with their aliases",
-		Args:  cobra.NoArgs,
+		Short: "列出单位及其别名",
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := c.m.Store(cmd.Context())
 			if err != nil {
@@ -44,11 +44,11 @@ func (c *unitsCmd) command() *cobra.Command {
 			return nil
 		},
 	}
-	list.Flags().BoolVar(&c.json, "json", false, "print JSON")
+	list.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
 	imp := &cobra.Command{
-		Use:   "import FILE",
-		Short: "add or update units from a table with columns 单位, 类型, 职责, 别名 (former names and short forms, separated by 、)",
-		Args:  cobra.ExactArgs(1),
+		Use:   "import 文件",
+		Short: "从表格新增或更新单位，列为 单位、类型、职责、别名（曾用名和简称，以、分隔）",
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			units, err := sheet.ReadUnits(args[0])
 			if err != nil {
@@ -61,7 +61,7 @@ func (c *unitsCmd) command() *cobra.Command {
 			if err := db.ImportUnits(cmd.Context(), units, c.m.Actor); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.m.Stdout, "%s: %d units imported\n", args[0], len(units))
+			fmt.Fprintf(c.m.Stdout, "%s：已导入单位 %d 个\n", args[0], len(units))
 			return nil
 		},
 	}

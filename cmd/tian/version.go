@@ -15,8 +15,8 @@ type versionCmd struct{ m *Main }
 func (c *versionCmd) command() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "print the version of tian and of the engines it embeds",
-		Args:  cobra.NoArgs,
+		Short: "显示 tian 及其内置引擎的版本",
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintln(c.m.Stdout, versionLine())
 			return nil
