@@ -22,12 +22,15 @@ func runIn(t *testing.T, dir string, args ...string) (string, string, error) {
 	return runMain(t, "", append([]string{"--data", dir, "--actor", "test"}, args...)...)
 }
 
-// freshDemoDir loads the demo corpus into a new data directory, for tests
-// that change it.
+// freshDemoDir is a new data directory holding the demo corpus, for tests
+// that change it: a copy of the shared one (copying is far quicker than
+// importing and indexing the corpus again, more so under -race).
 func freshDemoDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	loadDemo(t, dir)
+	if err := copyTree(demoDir(t), dir); err != nil {
+		t.Fatalf("copying the demo data directory: %v", err)
+	}
 	return dir
 }
 
