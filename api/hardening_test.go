@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -277,6 +278,7 @@ func TestOutOfRangeNumbersAndMediaTypes(t *testing.T) {
 		{"GET", "/api/v1/groups?year=2024&threshold=-0", "", "", tian.RoleStaff, 400},
 		{"GET", "/api/v1/groups?year=2024&numbers=" + strings.Repeat("20240001,", 10001), "", "", tian.RoleStaff, 413},
 		{"POST", "/api/v1/classify", "text/plain", `{"title":"关于加强湿地保护的提案"}`, tian.RoleReviewer, 415},
+		{"POST", "/api/v1/import?map=" + url.QueryEscape("留言编号"), "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n提案号\n--x--\r\n", tian.RoleStaff, 400},
 		{"POST", "/api/v1/feedback", "application/json", `{"kind":"category","chosen":"社会建设","text":"` + strings.Repeat("长", 30001) + `"}`, tian.RoleReviewer, 413},
 	}
 	for _, c := range cases {
