@@ -135,7 +135,7 @@ func (c *Client) Similar(ctx context.Context, req tian.SimilarRequest) ([]tian.M
 	if req.Number != "" {
 		err = c.do(ctx, "GET", fmt.Sprintf("/api/v1/proposals/%s/similar?k=%d&before_year=%d", url.PathEscape(req.Number), req.K, req.BeforeYear), nil, &out)
 	} else {
-		err = c.do(ctx, "POST", "/api/v1/similar", TextRequest{Title: req.Title, Body: req.Body, K: req.K, BeforeYear: req.BeforeYear}, &out)
+		err = c.do(ctx, "POST", "/api/v1/similar", TextRequest{Title: req.Title, Body: req.Body, K: req.K, BeforeYear: req.BeforeYear, Exclude: req.Exclude}, &out)
 	}
 	return out.Matches, err
 }

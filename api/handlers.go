@@ -334,6 +334,9 @@ type TextRequest struct {
 	K          int    `json:"k,omitempty"`
 	BeforeYear int    `json:"before_year,omitempty"`
 	Category   string `json:"category,omitempty"`
+	// Exclude names a stored proposal to leave out of similar proposals
+	// (the one under review).
+	Exclude string `json:"exclude,omitempty"`
 }
 
 func (s *Server) text(c *gin.Context) (TextRequest, bool) {
@@ -357,7 +360,7 @@ func (s *Server) similarByText(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ms, err := s.Relate.Similar(c.Request.Context(), tian.SimilarRequest{Title: r.Title, Body: r.Body, K: r.K, BeforeYear: r.BeforeYear})
+	ms, err := s.Relate.Similar(c.Request.Context(), tian.SimilarRequest{Title: r.Title, Body: r.Body, K: r.K, BeforeYear: r.BeforeYear, Exclude: r.Exclude})
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -308,3 +308,27 @@ func TestOpenHeldIndexFailsFast(t *testing.T) {
 		t.Fatal("opening a held index still waits after 30 s")
 	}
 }
+
+// A proposal under review, its text sent with its number to exclude,
+// never matches itself as a duplicate; without the number it would.
+func TestSimilarTextExcludesTheProposalUnderReview(t *testing.T) {
+	f := demo(t)
+	p := f.byNum["20210205"]
+	if p == nil {
+		t.Fatal("demo proposal 20210205 missing")
+	}
+	ctx := context.Background()
+	with, err := f.ix.Similar(ctx, tian.SimilarRequest{Title: p.Title, Body: p.Body, K: 5})
+	if err != nil || len(with) == 0 || with[0].Number != p.Number || with[0].Kind != tian.MatchNearDuplicate {
+		t.Fatalf("its own text should find it first as a near-duplicate: %+v, %v", with, err)
+	}
+	without, err := f.ix.Similar(ctx, tian.SimilarRequest{Title: p.Title, Body: p.Body, K: 5, Exclude: p.Number})
+	if err != nil || len(without) == 0 {
+		t.Fatalf("with the number excluded: %+v, %v", without, err)
+	}
+	for _, m := range without {
+		if m.Number == p.Number {
+			t.Errorf("the proposal under review matched itself: %+v", m)
+		}
+	}
+}

@@ -38,7 +38,7 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 	if req.K < 1 || req.K > MaxK {
 		return nil, tian.Errorf(tian.EINVALID, "k 须在 1–%d 之间，收到 %d", MaxK, req.K)
 	}
-	title, body, self := req.Title, req.Body, ""
+	title, body, self := req.Title, req.Body, req.Exclude
 	if req.Number != "" {
 		src, err := s.store.Proposal(ctx, req.Number)
 		if err != nil {

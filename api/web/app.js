@@ -178,7 +178,8 @@ async function analyse() {
   const [cat, route, sim] = await Promise.allSettled([
     api("POST", "/api/v1/classify", { title, body, k: 3 }),
     api("POST", "/api/v1/route", { title, body, k: 3 }),
-    api("POST", "/api/v1/similar", { title, body, k: 8 }),
+    // a loaded proposal is left out of its own matches
+    api("POST", "/api/v1/similar", number ? { title, body, k: 8, exclude: number } : { title, body, k: 8 }),
   ]);
   if (stale("review", run)) return;
   current = { title, body, number, model: cat.status === "fulfilled" ? str(cat.value.model) : "" };

@@ -465,6 +465,20 @@ func (b *browser) edgeTexts(client *api.Client, demo []*tian.Proposal) {
 	if state != "error" || !strings.Contains(msg, "未找到") {
 		b.t.Errorf("loading an unknown proposal: state %q, page says %q; want 未找到", state, msg)
 	}
+	// a loaded proposal is analysed without matching itself
+	b.do(fill(map[string]string{"r-number": "20210205"}))
+	if state := b.submit("review", chromedp.Click(chromedp.ID("r-load"))); state != "done" {
+		b.t.Errorf("loading 20210205: state %q", state)
+	}
+	if state := b.submit("review", chromedp.Click(chromedp.ID("r-run"))); state != "done" {
+		b.t.Errorf("analysing the loaded 20210205: state %q", state)
+	}
+	similar := run(b, chromedp.Evaluate[string](`document.getElementById("r-similar").textContent`))
+	if similar == "" || strings.Contains(similar, "20210205 ") {
+		b.t.Errorf("the loaded proposal's similar proposals: %.300q; want some, and not itself", similar)
+	}
+	b.shot("review-loaded.png")
+	b.do(fill(map[string]string{"r-number": ""}))
 }
 
 // search runs queries with nothing to match in them and one with hits.
