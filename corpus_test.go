@@ -1,7 +1,6 @@
 package tian_test
 
 import (
-	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,18 +12,9 @@ import (
 	"unicode/utf8"
 
 	"tian"
+	"tian/relate"
 	"tian/segment"
 )
-
-// gold is testdata/gold.json.
-type gold struct {
-	Groups []struct {
-		Label   string   `json:"label"`
-		Year    int      `json:"year"`
-		Members []string `json:"members"`
-	} `json:"groups"`
-	NearDuplicates [][2]string `json:"near_duplicates"`
-}
 
 func readCorpus(tb testing.TB) []tian.Proposal {
 	tb.Helper()
@@ -39,14 +29,15 @@ func readCorpus(tb testing.TB) []tian.Proposal {
 	return out
 }
 
-func readGold(tb testing.TB) gold {
+func readGold(tb testing.TB) *relate.Gold {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "gold.json"))
+	f, err := os.Open(filepath.Join("testdata", "gold.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var g gold
-	if err := json.Unmarshal(b, &g); err != nil {
+	defer f.Close()
+	g, err := relate.ReadGold(f)
+	if err != nil {
 		tb.Fatalf("gold.json: %v", err)
 	}
 	return g

@@ -687,7 +687,7 @@ func manyKeysJSONL(n, k int) ([]byte, []string) {
 // recombined from the demo corpus.
 func proposalsCSV(t *testing.T, n, first, year, runes int) []byte {
 	t.Helper()
-	corpus, _, err := demoProposals()
+	corpus, err := tian.ReadDemo()
 	if err != nil {
 		t.Fatal(err)
 	}

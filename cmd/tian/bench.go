@@ -166,7 +166,7 @@ func (c *benchCmd) loadCorpus(ctx context.Context, db *sqlite.DB) ([]*tian.Propo
 	if err := db.ImportUnits(ctx, units, "bench"); err != nil {
 		return nil, err
 	}
-	ps, _, err := demoProposals()
+	ps, err := tian.ReadDemo()
 	return ps, err
 }
 

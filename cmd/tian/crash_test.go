@@ -38,7 +38,7 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	dir := freshDemoDir(t)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-	corpus, _, err := demoProposals()
+	corpus, err := tian.ReadDemo()
 	if err != nil {
 		t.Fatal(err)
 	}

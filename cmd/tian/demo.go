@@ -4,9 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"tian"
-	"tian/sheet"
 )
 
 type demoCmd struct{ m *Main }
@@ -38,17 +35,4 @@ func (c *demoCmd) command() *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// demoProposals returns the embedded demo corpus, as training reads it.
-func demoProposals() ([]*tian.Proposal, []tian.Feedback, error) {
-	res, err := sheet.ReadProposalsFS(tian.DemoFS(), tian.DemoProposals, sheet.Options{})
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]*tian.Proposal, len(res.Records))
-	for i := range res.Records {
-		out[i] = &res.Records[i].Proposal
-	}
-	return out, nil, nil
 }
