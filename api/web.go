@@ -100,9 +100,7 @@ func (s *Server) startSession(c *gin.Context, tok *tian.APIToken) error {
 	if err != nil {
 		return err
 	}
-	secure := c.Request.TLS != nil
-	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie(c.Request), Value: sid, Path: "/", HttpOnly: true,
-		Secure: secure, SameSite: http.SameSiteStrictMode, MaxAge: int(s.Config.SessionTTL / time.Second)})
+	setSessionCookie(c, sid, int(s.Config.SessionTTL/time.Second))
 	s.Tokens.Audit(c.Request.Context(), "token:"+tok.Name, "signin", "", "")
 	return nil
 }
@@ -112,7 +110,13 @@ func (s *Server) signout(c *gin.Context) {
 	if cr := credentialOf(c); cr.session {
 		s.Tokens.DeleteSession(c.Request.Context(), cr.secret)
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie(c.Request), Value: "", Path: "/", HttpOnly: true,
-		Secure: c.Request.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	setSessionCookie(c, "", -1)
 	c.Redirect(http.StatusSeeOther, "/signin")
+}
+
+// setSessionCookie sets (or, with maxAge -1, clears) the session cookie:
+// HttpOnly, SameSite=Strict, the whole host, Secure over TLS.
+func setSessionCookie(c *gin.Context, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie(c.Request), Value: value, Path: "/", HttpOnly: true,
+		Secure: c.Request.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: maxAge})
 }
