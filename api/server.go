@@ -28,7 +28,8 @@ type Parts struct {
 	Import  tian.Importer
 	Export  tian.Exporter
 	Stats   tian.Reporter
-	Health  tian.Health // index lag, disk space
+	Health  tian.Health  // index lag, disk space
+	Curate  tian.Curator // curated groups (并案); nil: not offered
 }
 
 // Config holds the service's limits.
