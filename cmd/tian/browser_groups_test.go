@@ -66,7 +66,7 @@ func (b *browser) refusalsOnly(what, status string) {
 // eval runs JavaScript in the page and returns its value as text.
 func (b *browser) eval(js string) string {
 	b.t.Helper()
-	return run(b, chromedp.Evaluate[string](`String(` + js + `)`))
+	return run(b, chromedp.Evaluate[string](`String(`+js+`)`))
 }
 
 // change sets a form control (by CSS selector) and fires its change event,
