@@ -20,6 +20,7 @@ import (
 	"tian/index"
 	"tian/office"
 	"tian/segment"
+	"tian/sheet"
 	"tian/sqlite"
 )
 
@@ -29,6 +30,7 @@ import (
 type curationEnv struct {
 	env
 	db  *sqlite.DB
+	rel office.GroupRelater
 	cur *office.Curation
 }
 
@@ -48,7 +50,7 @@ func buildCurationEnv() (*curationEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := office.LoadDemo(ctx, db); err != nil {
+	if err := loadYears(ctx, db, 2023, 2024); err != nil {
 		return nil, err
 	}
 	ix, err := index.Open(ctx, dir, db, seg)
@@ -59,7 +61,7 @@ func buildCurationEnv() (*curationEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &curationEnv{env: env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}, db: db, cur: cur}
+	e := &curationEnv{env: env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}, db: db, rel: ix.Relations(), cur: cur}
 	parts := api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: e.svc, Models: e.svc, Import: e.svc,
 		Export: e.svc, Stats: e.store, Health: e.svc, Curate: cur}
 	e.srv = httptest.NewServer(api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultConfig()).Handler())
@@ -71,6 +73,30 @@ func buildCurationEnv() (*curationEnv, error) {
 		e.tokens[r] = sec
 	}
 	return e, nil
+}
+
+// loadYears loads the demo's units and the proposals of some years: the
+// tests need two years, and indexing fewer proposals keeps them quick.
+func loadYears(ctx context.Context, db *sqlite.DB, years ...int) error {
+	units, err := sheet.ReadUnitsFS(tian.DemoFS(), tian.DemoUnits)
+	if err != nil {
+		return err
+	}
+	if err := db.ImportUnits(ctx, units, "test"); err != nil {
+		return err
+	}
+	all, err := tian.ReadDemo()
+	if err != nil {
+		return err
+	}
+	var recs []tian.Record
+	for i, p := range all {
+		if slices.Contains(years, p.Year) {
+			recs = append(recs, tian.Record{Row: i + 1, Proposal: *p})
+		}
+	}
+	_, err = db.ImportProposals(ctx, recs, tian.ImportOptions{File: "demo", Strict: true, Actor: "test"})
+	return err
 }
 
 func curation(t *testing.T) *curationEnv {
@@ -277,6 +303,16 @@ func TestCurationSaveConfirmExport(t *testing.T) {
 	}
 	if th, src := e.cur.GroupThreshold(); th != conf.Tuning.Threshold || src != "tuned" {
 		t.Errorf("threshold in use %v (%s), tuned %v", th, src, conf.Tuning.Threshold)
+	}
+	var me struct {
+		GroupThreshold float64 `json:"group_threshold"`
+	}
+	if e.call(t, tian.RoleMember, "GET", "/api/v1/me", nil, &me); me.GroupThreshold != conf.Tuning.Threshold {
+		t.Errorf("/api/v1/me gives threshold %v, curation uses %v", me.GroupThreshold, conf.Tuning.Threshold)
+	}
+	restarted, err := office.NewCuration(context.Background(), e.db, e.rel)
+	if th, src := restarted.GroupThreshold(); err != nil || th != conf.Tuning.Threshold || src != "tuned" {
+		t.Errorf("after a restart the threshold is %v (%s), %v; tuned %v", th, src, err, conf.Tuning.Threshold)
 	}
 	if status, raw := e.call(t, tian.RoleMember, "GET", "/api/v1/proposals/"+moved+"/group", nil, &pg); status != 200 || !pg.Confirmed {
 		t.Errorf("after confirming: %d %.300s", status, raw)

@@ -206,10 +206,11 @@ function membersTable(members, gi) {
       el("td", {}, el("input", { type: "checkbox", class: "g-pick-m", "aria-label": "选中 " + str(m.number) })),
       el("td", {}, proposalLink(m.number)),
       el("td", { class: "title" }, title, ...dups.map((d) => el("div", {}, el("span", { class: "dup", title: "文本与本组提案 " + d + " 高度重复" }, "疑似重复 " + d)))),
-      el("td", {}, str(m.proposer), m.proposer_type ? el("small", {}, "（" + str(m.proposer_type) + "）") : ""),
+      el("td", { class: "who" }, str(m.proposer), m.proposer_type ? el("small", {}, "（" + str(m.proposer_type) + "）") : ""),
       el("td", { class: "nowrap" }, str(m.category)),
-      el("td", { class: "nowrap " + (statusClass[status] || ""), title: str(m.status_reason) }, status, m.status_reason ? el("div", {}, el("small", {}, str(m.status_reason))) : ""),
-      el("td", {}, str(m.lead_unit), list(m.co_units).length ? el("small", {}, "；协办 " + list(m.co_units).join("、")) : ""),
+      el("td", { class: "status " + (statusClass[status] || "") }, el("span", { class: "nowrap" }, status),
+        m.status_reason ? el("div", {}, el("small", {}, str(m.status_reason))) : ""),
+      el("td", { class: "units" }, str(m.lead_unit), list(m.co_units).length ? el("small", {}, "；协办 " + list(m.co_units).join("、")) : ""),
       el("td", {}, moveSelect(gi, mi)));
   });
   return el("table", { class: "members" },
