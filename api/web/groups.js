@@ -30,7 +30,7 @@ async function start() {
   year = have.includes(current) || !have.length ? current : Math.max(...(earlier.length ? earlier : have));
   $("g-year").value = String(year);
   $("g-year").addEventListener("change", changeYear);
-  $("g-all").addEventListener("change", () => load(false));
+  $("g-all").addEventListener("change", includeOthers);
   $("g-suggest").addEventListener("click", resuggest);
   $("g-merge").addEventListener("click", merge);
   $("g-save").addEventListener("click", () => save());
@@ -67,6 +67,18 @@ async function changeYear() {
   }
   year = next;
   await load(false);
+}
+
+// includeOthers asks for the suggestion again with or without the
+// proposals not filed; edits to the suggestion would be lost, so it asks.
+async function includeOthers() {
+  if (dirty && !(await confirmDialog("重新生成建议将放弃未保存的修改。继续吗？", "放弃修改并重新生成"))) {
+    $("g-all").checked = !$("g-all").checked;
+    return;
+  }
+  const resuggesting = view.source === "suggested" && Number(view.version) > 0; // over stored groups
+  await load(resuggesting);
+  if (resuggesting && view.source === "suggested") markDirty();
 }
 
 // resuggest replaces the working copy by the system's suggestion; the
