@@ -2,8 +2,10 @@ package office
 
 import (
 	"context"
+	"io"
 
 	"tian"
+	"tian/sheet"
 )
 
 // HotTopics is how many key terms Stats ranks as the year's hot topics.
@@ -36,4 +38,10 @@ func (o *Office) StatsWith(ctx context.Context, year, topics int) (*tian.Stats, 
 		s.Topics = topics
 	}
 	return s, nil
+}
+
+// ExportStats writes the statistics as a workbook: the report paragraph,
+// the headline figures and one sheet a table.
+func (o *Office) ExportStats(w io.Writer, s *tian.Stats) error {
+	return sheet.WriteStatsXLSX(w, s)
 }
