@@ -419,19 +419,6 @@ func (s *Server) feedback(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"id": id, "accepted": f.Accepted})
 }
 
-func (s *Server) stats(c *gin.Context) {
-	year, ok := s.queryInt(c, "year", 0)
-	if !ok {
-		return
-	}
-	st, err := s.Stats.Stats(c.Request.Context(), year)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"stats": st, "report": st.Report()})
-}
-
 func (s *Server) units(c *gin.Context) {
 	us, err := s.Store.Units(c.Request.Context())
 	if err != nil {
