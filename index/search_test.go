@@ -201,12 +201,19 @@ func TestSearchEmptyResultHints(t *testing.T) {
 		h.Widen[0].Param != "category" || h.Widen[0].Total != in2021.Total || h.Terms[0].Count < in2021.Total {
 		t.Errorf("hint %+v; want the filters named and 去掉类别 first with %d", h, in2021.Total)
 	}
+	anyYear := search(t, tian.SearchRequest{Query: "加装电梯"})
+	if want := "能找到 " + strconv.Itoa(anyYear.Total) + " 件，只是不在当前筛选之内"; !strings.Contains(h.Message, want) {
+		t.Errorf("message %q lacks %q", h.Message, want)
+	}
 	if want := "去掉筛选「类别 文化建设」可找到 " + strconv.Itoa(in2021.Total) + " 件"; !strings.Contains(h.Message, want) {
 		t.Errorf("message %q lacks %q", h.Message, want)
 	}
 	both := search(t, tian.SearchRequest{Query: "加装电梯 夜游"})
 	if both.Total != 0 || both.Hint == nil || len(both.Hint.Widen) == 0 || both.Hint.Widen[0].Query == nil {
 		t.Fatalf("加装电梯 夜游: %d hits, hint %+v", both.Total, both.Hint)
+	}
+	if !strings.Contains(both.Hint.Message, "各检索词单独都能找到提案，合在一起却没有") {
+		t.Errorf("加装电梯 夜游: message %q", both.Hint.Message)
 	}
 	w := both.Hint.Widen[0]
 	if wider := search(t, tian.SearchRequest{Query: *w.Query}); wider.Total != w.Total || w.Total == 0 {

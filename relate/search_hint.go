@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"tian"
 )
@@ -36,7 +37,15 @@ func (s *Service) hint(ctx context.Context, pq *parsedQuery, req tian.SearchRequ
 	if err := s.widenings(ctx, h, pq, req, filters, items); err != nil {
 		return nil, err
 	}
-	h.Message = hintMessage(pq, h, searchable)
+	unfiltered := 0
+	if len(filters) > 0 && len(pq.any) > 0 {
+		n, err := s.count(ctx, pq, tian.SearchRequest{})
+		if err != nil {
+			return nil, err
+		}
+		unfiltered = n
+	}
+	h.Message = hintMessage(pq, h, searchable, unfiltered)
 	return h, nil
 }
 
@@ -97,7 +106,8 @@ func (s *Service) count(ctx context.Context, pq *parsedQuery, req tian.SearchReq
 }
 
 // hintMessage says in Chinese why nothing was found and how to widen.
-func hintMessage(pq *parsedQuery, h *tian.SearchHint, searchable bool) string {
+// unfiltered is what the words find with no filter.
+func hintMessage(pq *parsedQuery, h *tian.SearchHint, searchable bool, unfiltered int) string {
 	if !searchable {
 		return fmt.Sprintf("检索词「%s」中没有可检索的词（只有标点符号或“的”“和”之类的常用字），请换用实在的词语。", strings.TrimSpace(pq.text))
 	}
@@ -109,8 +119,16 @@ func hintMessage(pq *parsedQuery, h *tian.SearchHint, searchable bool) string {
 			absent = append(absent, "「"+t.Term+"」")
 		}
 	}
-	if len(absent) > 0 {
+	together := len(absent) == 0 && len(h.Terms) > 1 && unfiltered == 0
+	switch {
+	case len(absent) > 0 && latinOnly(pq.text):
+		fmt.Fprintf(&b, "检索词%s在全部档案中都没有出现：档案是中文提案，请改用中文词语检索。", strings.Join(absent, ""))
+	case len(absent) > 0:
 		fmt.Fprintf(&b, "检索词%s在全部档案中都没有出现，请检查用字或去掉它。", strings.Join(absent, ""))
+	case together:
+		b.WriteString("各检索词单独都能找到提案，合在一起却没有。")
+	case len(h.Filters) > 0 && len(h.Terms) > 0 && unfiltered > 0:
+		fmt.Fprintf(&b, "这些检索词在全部档案中能找到 %d 件，只是不在当前筛选之内。", unfiltered)
 	}
 	if len(h.Filters) > 0 {
 		fmt.Fprintf(&b, "当前筛选：%s。", strings.Join(h.Filters, "；"))
@@ -118,12 +136,27 @@ func hintMessage(pq *parsedQuery, h *tian.SearchHint, searchable bool) string {
 	switch {
 	case len(h.Widen) > 0:
 		fmt.Fprintf(&b, "%s可找到 %d 件。", h.Widen[0].Label, h.Widen[0].Total)
-	case len(absent) == 0 && len(h.Terms) > 1:
-		b.WriteString("每个检索词单独都能找到提案，合在一起却没有：请减少检索词，或用 OR 连接。")
+	case together:
+		b.WriteString("请减少检索词，或用 OR 连接。")
 	case len(absent) == 0:
 		b.WriteString("请换一个说法，或减少筛选条件。")
 	}
 	return b.String()
+}
+
+// latinOnly reports whether text holds Latin letters and no Han
+// character: a query in English, say.
+func latinOnly(text string) bool {
+	latin := false
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			return false
+		case unicode.Is(unicode.Latin, r):
+			latin = true
+		}
+	}
+	return latin
 }
 
 // activeFilter is a filter of a search request in force, as the hint
