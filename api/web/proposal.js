@@ -221,5 +221,5 @@ function matchItem(m, withReply) {
   const terms = list(m.shared_terms).slice(0, 5).map(str).join("、");
   const facts = [m.year ? str(m.year) + "年" : "", str(m.status), kind + fixed(m.score, 2), terms ? "共同词：" + terms : ""].filter(Boolean);
   const reply = withReply && m.reply ? el("div", { class: "reply" }, el("small", {}, "答复：" + str(m.reply))) : null;
-  return el("li", { class: "match" }, proposalLink(m.number, str(m.number) + " " + str(m.title)), el("small", {}, " · " + facts.join(" · ")), reply);
+  return el("li", { class: "match", "data-year": str(m.year) }, proposalLink(m.number, str(m.number) + " " + str(m.title)), el("small", {}, " · " + facts.join(" · ")), reply);
 }

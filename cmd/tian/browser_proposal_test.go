@@ -90,7 +90,7 @@ type proposalView struct {
 
 const readProposal = `(() => {
   const t = (id) => document.getElementById(id).textContent;
-  const years = (id) => Array.from(document.querySelectorAll("#" + id + " li.match small")).map((s) => parseInt(s.textContent.replace(/^\D*/, ""), 10));
+  const years = (id) => Array.from(document.querySelectorAll("#" + id + " li.match")).map((li) => parseInt(li.dataset.year, 10));
   return { State: document.getElementById("proposal").dataset.state || "", Title: t("p-title"), Meta: t("p-meta"),
     Status: t("p-state"), Body: t("p-body"), Reply: t("p-reply"), ReplyDate: t("p-reply-date"), Group: t("p-group"),
     Merged: t("p-merged"), Similar: years("p-similar"), Earlier: years("p-earlier"),
