@@ -77,6 +77,7 @@ func TestBrowserProposal(t *testing.T) {
 	t.Logf("proposal pages: %d in %s, %d with problems", len(sample), time.Since(start).Round(time.Millisecond), bad)
 	b.unknownProposal()
 	b.printed(special["host"])
+	b.asMember(s, special["host"])
 	b.noErrors("the end")
 	t.Logf("screenshots in %s", b.shots)
 }
@@ -206,4 +207,27 @@ func media(kind string) chromedp.Action[chromedp.Void] {
 		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: kind})
 		return err
 	})
+}
+
+// asMember signs in as a member, who lands on 检索 without the reviewer's
+// tab, and opens a proposal's page from a hit.
+func (b *browser) asMember(s *service, number string) {
+	b.t.Helper()
+	var made struct{ Secret string }
+	if code := s.call(b.t, "POST", "/api/v1/tokens", map[string]string{"name": "王委员", "role": "member"}, &made); code != 201 {
+		b.t.Fatalf("creating a member token: HTTP %d", code)
+	}
+	b.do(chromedp.Navigate(b.base+"/signin?token="+made.Secret), chromedp.WaitVisible(`#top nav a`))
+	b.settle("search")
+	at := run(b, chromedp.Location())
+	nav := run(b, chromedp.Text(`#top nav`))
+	if !strings.Contains(at, "/search") || strings.Contains(nav, "审查") {
+		b.t.Errorf("a member landed on %s with the tabs %q; want 检索 and no 审查", at, nav)
+	}
+	b.do(chromedp.Navigate(b.base + "/p/" + number))
+	if state := b.settle("proposal"); state != "done" {
+		b.t.Errorf("a member opening /p/%s: %s", number, state)
+	}
+	b.pageErrors("a member's proposal page")
+	b.shot("proposal-member.png")
 }
