@@ -281,36 +281,6 @@ func (s *Server) deleteProposal(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) search(c *gin.Context) {
-	req := tian.SearchRequest{Query: c.Query("q"), Session: c.Query("session"), Category: c.Query("category"),
-		Unit: c.Query("unit"), LeadUnit: c.Query("lead_unit"), Proposer: c.Query("proposer_type"),
-		Status: c.Query("status"), Sort: c.Query("sort")}
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"year_from", &req.YearFrom}, {"year_to", &req.YearTo}, {"page", &req.Page}, {"size", &req.Size}, {"facet_size", &req.FacetSize}} {
-		v, ok := s.queryInt(c, p.name, 0)
-		if !ok {
-			return
-		}
-		*p.dst = v
-	}
-	if y, ok := s.queryInt(c, "year", 0); !ok {
-		return
-	} else if y != 0 {
-		req.YearFrom, req.YearTo = y, y
-	}
-	if f := c.Query("facets"); f != "" {
-		req.Facets = strings.Split(f, ",")
-	}
-	res, err := s.Search.Search(c.Request.Context(), req)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
-}
-
 func (s *Server) similarByNumber(c *gin.Context) {
 	k, ok := s.queryInt(c, "k", 10)
 	if !ok {
