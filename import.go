@@ -74,6 +74,13 @@ type ImportReport struct {
 	Mapping   []ColumnMapping `json:"mapping"`
 	Unmapped  []string        `json:"unmapped"`
 	Committed bool            `json:"committed"` // false when --strict refused the file
+	// NotProposals counts the accepted records marked as not proposals
+	// (Proposal.NotProposal: a message board's, say).
+	NotProposals int `json:"not_proposals"`
+	// Batch is the id of the batch a committed import made (0 for a dry
+	// run or a refused file): GET /api/v1/imports lists it, and it can
+	// be undone.
+	Batch int64 `json:"batch,omitempty"`
 }
 
 // Summary is the one-line account of a report, in Chinese as the office

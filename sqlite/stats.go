@@ -8,19 +8,23 @@ import (
 	"tian"
 )
 
-// Stats computes the annual-report figures for a year (0: all years).
+// Stats computes the annual-report figures for a year (0: all years), of
+// proposals only (records marked tian.Proposal.NotProposal left out).
 // Topics are left for the caller, who has the segmenter.
 func (db *DB) Stats(ctx context.Context, year int) (*tian.Stats, error) {
+	return db.StatsIncluding(ctx, year, false)
+}
+
+// StatsIncluding is Stats counting, with other, the records that are not
+// proposals too (staff's include_other).
+func (db *DB) StatsIncluding(ctx context.Context, year int, other bool) (*tian.Stats, error) {
 	s := &tian.Stats{Year: year, Statuses: map[tian.Status]int{}}
-	cond, args := "", []any{}
+	cond, args := " WHERE (p.not_proposal = 0 OR ?)", []any{other}
 	if year != 0 {
-		cond, args = " WHERE p.year = ?", []any{year}
+		cond, args = cond+" AND p.year = ?", append(args, year)
 	}
 	const filed = `p.status IN ('立案', '并案')`
 	and := " AND "
-	if cond == "" {
-		and = " WHERE "
-	}
 	err := db.db.QueryRowContext(ctx, `SELECT count(*), coalesce(min(nullif(p.year, 0)), 0), coalesce(max(p.year), 0),
 		coalesce(sum(`+filed+`), 0),
 		coalesce(sum(`+filed+` AND p.proposer_type = '委员'), 0),
