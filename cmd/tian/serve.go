@@ -18,6 +18,7 @@ import (
 	"tian/api"
 	"tian/index"
 	"tian/office"
+	"tian/relate"
 	"tian/sqlite"
 )
 
@@ -94,6 +95,7 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	ix.SetReserve(uint64(max(c.minFree, index.DefaultReserve)))
 	cfg := api.DefaultConfig()
 	cfg.RequestTimeout = c.timeout
+	cfg.GroupThreshold = relate.DefaultThreshold
 	ready := api.NewServer(officeParts(db, ix, o), logger, cfg).Handler()
 	handler.Store(&ready)
 	go o.KeepIndexCaughtUp(ctx, logger, 5*time.Second)
