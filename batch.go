@@ -43,6 +43,8 @@ type UndoReport struct {
 	// had created that nothing refers to any more.
 	RemovedCategories []string `json:"removed_categories"`
 	RemovedUnits      []string `json:"removed_units"`
+	// Warning says the index could not follow yet (it catches up later).
+	Warning string `json:"warning,omitempty"`
 }
 
 // BatchStore keeps the batches of the store's imports.
@@ -102,6 +104,12 @@ type Imports interface {
 	Preview(ctx context.Context, req FileImport) (*ImportPreview, error)
 	Batches(ctx context.Context, offset, limit int) (*BatchPage, error)
 	UndoBatch(ctx context.Context, id int64, actor string) (*UndoReport, error)
+}
+
+// OtherStats is a Reporter that can count, with other, the records that
+// are not proposals too (Proposal.NotProposal), which Stats leaves out.
+type OtherStats interface {
+	StatsIncluding(ctx context.Context, year int, other bool) (*Stats, error)
 }
 
 // IsProposal says whether a record reads as a proposal rather than
