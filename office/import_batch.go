@@ -50,16 +50,23 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 }
 
 // mapStrings is a file's mapping as --map strings, field=header, in the
-// file's column order.
+// file's column order, then field= for every field read from no column:
+// a commit with them reads the file as the preview did, whatever the
+// reader would guess.
 func mapStrings(res *sheet.Result) []string {
 	field := map[string]string{} // label → field
 	for _, m := range res.Mapping {
 		field[m.Column] = m.Field
 	}
-	out := []string{}
+	out, mapped := []string{}, map[string]bool{}
 	for i, label := range res.Labels {
 		if f, ok := field[label]; ok {
-			out = append(out, f+"="+res.Headers[i])
+			out, mapped[f] = append(out, f+"="+res.Headers[i]), true
+		}
+	}
+	for _, f := range sheet.Fields {
+		if !mapped[f.Name] {
+			out = append(out, f.Name+"=")
 		}
 	}
 	return out
