@@ -48,6 +48,7 @@ func (db *DB) ImportProposals(ctx context.Context, recs []tian.Record, opt tian.
 		return rep, nil
 	}
 	if opt.DryRun { // the counts say what a commit would do; the transaction rolls back
+		rep.DryRun = true
 		return rep, nil
 	}
 	if err := im.finishBatch(ctx); err != nil {

@@ -12,6 +12,7 @@ type statsCmd struct {
 	year   int
 	json   bool
 	topics int
+	other  bool
 }
 
 func (c *statsCmd) command() *cobra.Command {
@@ -27,6 +28,7 @@ func (c *statsCmd) command() *cobra.Command {
 	f.IntVar(&c.year, "year", 0, "只统计该年度（默认：全部年度）")
 	f.BoolVar(&c.json, "json", false, "输出 JSON")
 	f.IntVar(&c.topics, "topics", 10, "列出热点议题的个数")
+	f.BoolVar(&c.other, "include-other", false, "也统计标为非提案的记录（如导入的网上留言）")
 	return cmd
 }
 
@@ -35,7 +37,7 @@ func (c *statsCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := o.StatsWith(cmd.Context(), c.year, c.topics)
+	s, err := o.StatsOf(cmd.Context(), c.year, c.topics, c.other)
 	if err != nil {
 		return err
 	}
