@@ -87,6 +87,7 @@ type ImportPreview struct {
 	File      string          `json:"file"`
 	HeaderRow int             `json:"header_row"` // the header's row in the file (0: JSON Lines, keys)
 	Columns   []string        `json:"columns"`    // every column, labelled as in messages
+	Headers   []string        `json:"headers"`    // the same columns' headers, as map strings take them
 	Mapping   []ColumnMapping `json:"mapping"`
 	Unmapped  []string        `json:"unmapped"`
 	// Map is the mapping as --map strings (field=header), for a commit
