@@ -159,7 +159,7 @@ func TestImportPreviewCommitUndo(t *testing.T) {
 	}
 
 	code, body := e.call(t, tian.RoleStaff, "POST", fmt.Sprintf("/api/v1/imports/%d/undo", rep.Batch), "", nil, nil)
-	if code != http.StatusConflict || !strings.Contains(body, "20269101") || !strings.Contains(body, fmt.Sprintf("第%d批导入（答复.csv）", rep2.Batch)) {
+	if code != http.StatusConflict || !strings.Contains(body, "20269101") || !strings.Contains(body, fmt.Sprintf("第%d批导入“答复.csv”", rep2.Batch)) {
 		t.Errorf("undo of the first while the second stands: %d %s", code, body)
 	}
 	var undo tian.UndoReport

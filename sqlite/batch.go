@@ -190,7 +190,7 @@ func (db *DB) UndoBatch(ctx context.Context, id int64, actor string) (*tian.Undo
 			return err
 		}
 		if b.UndoneAt != "" {
-			return tian.Errorf(tian.ECONFLICT, "第%d批导入（%s）已于%s由%s撤销", b.ID, b.File, b.UndoneAt, b.UndoneBy)
+			return tian.Errorf(tian.ECONFLICT, "第%d批导入“%s”已于%s由%s撤销", b.ID, b.File, b.UndoneAt, b.UndoneBy)
 		}
 		entries, err := batchEntries(ctx, tx, id)
 		if err != nil {
@@ -223,7 +223,7 @@ func (db *DB) UndoBatch(ctx context.Context, id int64, actor string) (*tian.Undo
 // undoConflict is a proposal of a batch that changed after it.
 type undoConflict struct {
 	number, why string
-	later       []string // later batches that wrote it, as "第5批（2024补充.xlsx）"
+	later       []string // later batches that wrote it
 }
 
 // checkUndo refuses (ECONFLICT) an undo that would lose a later change:
@@ -268,7 +268,7 @@ func checkUndo(ctx context.Context, tx *sql.Tx, b tian.Batch, entries []batchEnt
 
 func undoConflictMessage(b tian.Batch, conflicts []undoConflict, later []string, merged []string) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "无法撤销第%d批导入（%s）", b.ID, b.File)
+	fmt.Fprintf(&sb, "无法撤销第%d批导入“%s”", b.ID, b.File)
 	if len(conflicts) > 0 {
 		fmt.Fprintf(&sb, "：其中%d件提案在这批导入之后又有改动：", len(conflicts))
 		for i, c := range conflicts {
@@ -281,7 +281,7 @@ func undoConflictMessage(b tian.Batch, conflicts []undoConflict, later []string,
 			}
 			sb.WriteString(c.number + "（")
 			if len(c.later) > 0 {
-				sb.WriteString("被" + strings.Join(c.later, "、") + "更新")
+				sb.WriteString("此后被" + strings.Join(c.later, "、") + "更新")
 			} else {
 				sb.WriteString(c.why)
 			}
@@ -312,7 +312,8 @@ func firstN(xs []string, n int) []string {
 	return xs
 }
 
-// laterBatches names the batches after id, not undone, that wrote number.
+// laterBatches names the batches after id, not undone, that wrote number,
+// as 第5批导入“2024补充.xlsx”.
 func laterBatches(ctx context.Context, tx *sql.Tx, id int64, number string) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT b.id, b.file FROM batch_items i JOIN batches b ON b.id = i.batch_id
 		WHERE i.number = ? AND i.batch_id > ? AND b.undone_at = '' ORDER BY b.id DESC`, number, id)
@@ -327,7 +328,7 @@ func laterBatches(ctx context.Context, tx *sql.Tx, id int64, number string) ([]s
 		if err := rows.Scan(&later, &file); err != nil {
 			return nil, err
 		}
-		out = append(out, fmt.Sprintf("第%d批导入（%s）", later, file))
+		out = append(out, fmt.Sprintf("第%d批导入“%s”", later, file))
 	}
 	return out, rows.Err()
 }

@@ -83,7 +83,7 @@ func TestUndoBatchesInOrder(t *testing.T) {
 	}
 
 	_, err = db.UndoBatch(ctx, first.Batch, "staff:王芳")
-	wantConflict(t, err, "20210001", fmt.Sprintf("第%d批导入（2021答复.xlsx）", second.Batch), "请先撤销")
+	wantConflict(t, err, "20210001", fmt.Sprintf("第%d批导入“2021答复.xlsx”", second.Batch), "请先撤销")
 	if got := stored(t, db, "20210001"); got.Reply != changed.Reply {
 		t.Fatalf("a refused undo changed 20210001: %+v", got)
 	}

@@ -11,6 +11,8 @@ mountHeader("import");
 
 $("i-preview").addEventListener("click", () => preview(null));
 $("i-file").addEventListener("change", () => {
+  const f = chosenFile();
+  $("i-name").textContent = f ? f.name : "未选择文件";
   $("i-result").hidden = true;
   $("i-status").replaceChildren();
 });
@@ -148,8 +150,8 @@ function rejected(errors) {
     el("thead", {}, el("tr", {}, el("th", {}, "行"), el("th", {}, "列"), el("th", {}, "问题"))),
     el("tbody", {}, ...errors.slice(0, MOST_ERRORS).map((e) =>
       el("tr", {}, el("td", {}, e.row ? "第" + str(e.row) + "行" : "—"), el("td", {}, str(e.column) || "—"), el("td", {}, str(e.message))))));
-  box.replaceChildren(el("h4", { class: "warn" }, "拒收的行（" + errors.length + "）"), table,
-    errors.length > MOST_ERRORS ? el("p", { class: "notice" }, "……还有 " + (errors.length - MOST_ERRORS) + " 条，未列出。") : null);
+  box.replaceChildren(el("h4", { class: "warn" }, "拒收的行（" + errors.length + "）"), table);
+  if (errors.length > MOST_ERRORS) box.append(el("p", { class: "notice" }, "……还有 " + (errors.length - MOST_ERRORS) + " 条，未列出。"));
 }
 
 // rows shows the first rows as read, in the columns the file has.
@@ -160,8 +162,9 @@ function rows(rs, fields, mapping) {
   $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, "行"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
   $("i-rows").tBodies[0].replaceChildren(...rs.map((r) => {
     const p = obj(r.proposal);
-    return el("tr", {}, el("td", {}, str(r.row)), ...shown.map((f) => el("td", { class: f.name === "body" ? "cut" : "" }, cell(p, str(f.name)))),
-      el("td", {}, p.not_proposal ? "非提案" : "提案"));
+    const wide = (f) => f.name === "body" || f.name === "title" || f.name === "reply";
+    return el("tr", {}, el("td", {}, str(r.row)), ...shown.map((f) => el("td", { class: f.name === "body" ? "cut" : wide(f) ? "" : "short" }, cell(p, str(f.name)))),
+      el("td", { class: "short" }, p.not_proposal ? "非提案" : "提案"));
   }));
 }
 
@@ -241,12 +244,12 @@ async function batches(from) {
 
 function batchRow(b) {
   const undone = str(b.undone_at);
-  const state = undone ? "已撤销（" + when(undone) + "，" + str(b.undone_by) + "）" : "有效";
+  const state = undone ? el("td", {}, "已撤销", el("br"), el("small", {}, when(undone) + " " + str(b.undone_by))) : el("td", {}, "有效");
   const action = undone ? "" : el("button", { class: "undo", "data-batch": str(b.id), onclick: () => undo(b) }, "撤销");
   return el("tr", { class: undone ? "undone" : "" },
     el("td", {}, str(b.id)), el("td", {}, when(str(b.at))), el("td", {}, str(b.actor)), el("td", {}, str(b.file)),
     el("td", {}, str(b.added)), el("td", {}, str(b.updated)), el("td", {}, str(b.unchanged)), el("td", {}, str(b.rejected)),
-    el("td", {}, str(b.not_proposals)), el("td", {}, state), el("td", {}, action));
+    el("td", {}, str(b.not_proposals)), state, el("td", {}, action));
 }
 
 // when shows an RFC 3339 time in the reader's time zone.

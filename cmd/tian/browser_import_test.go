@@ -102,7 +102,7 @@ func TestBrowserImport(t *testing.T) {
 	// undoing the workbook first is refused, naming the proposal and the later batch
 	b.undo(first)
 	msg := run(b, chromedp.Text(chromedp.ID("b-status")))
-	if !strings.Contains(msg, "20269201") || !strings.Contains(msg, fmt.Sprintf("第%d批导入（答复补充.csv）", second)) || !strings.Contains(msg, "请先撤销") {
+	if !strings.Contains(msg, "20269201") || !strings.Contains(msg, fmt.Sprintf("第%d批导入“答复补充.csv”", second)) || !strings.Contains(msg, "请先撤销") {
 		t.Errorf("undo of the workbook before the replies: %q", msg)
 	}
 	b.noErrorsBut("the refused undo", "status of 409")
