@@ -28,7 +28,8 @@ type Parts struct {
 	Import  tian.Importer
 	Export  tian.Exporter
 	Stats   tian.Reporter
-	Health  tian.Health // index lag, disk space
+	Health  tian.Health  // index lag, disk space
+	Imports tian.Imports // import previews, batches and their undo
 }
 
 // Config holds the service's limits.
