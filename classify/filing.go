@@ -34,10 +34,13 @@ type FilingConfig struct {
 }
 
 // DefaultFilingConfig are the settings the default filing model is
-// trained with.
+// trained with: words and character bigrams, the 8,000 most frequent
+// (on the corpus's 2024 development year, trained on 2021–2023, this had
+// the lowest Brier score and best reasons among 5,000–20,000 features
+// with and without bigrams, in a file of half a megabyte).
 func DefaultFilingConfig() FilingConfig {
 	return FilingConfig{
-		Features: FeatureConfig{Words: true, CharNGrams: []int{2}, TitleWeight: 2, MinDF: 3, MaxFeatures: 20_000},
+		Features: FeatureConfig{Words: true, CharNGrams: []int{2}, TitleWeight: 2, MinDF: 3, MaxFeatures: 8_000},
 		Epochs:   12, Rate: 0.1, L2: 1e-5, Seed: 1,
 		MinReason: 3, RejectPrecision: 0.8, FilePrecision: 0.95,
 	}

@@ -10,6 +10,8 @@ import (
 
 	"tian"
 	"tian/classify"
+	"tian/internal/slowtest"
+	"tian/models"
 )
 
 // byYear splits proposals into those up to year and those after.
@@ -24,24 +26,24 @@ func byYear(ps []*tian.Proposal, year int) (train, test []*tian.Proposal) {
 	return train, test
 }
 
-// filingModel is trained once on the corpus's 2021–2024 (2024 the
-// development year), the 2025 proposals held out.
-var filingModel = sync.OnceValues(func() (*classify.FilingModel, error) {
+// embeddedFiling is the default filing model (trained on the whole
+// corpus), read once.
+var embeddedFiling = sync.OnceValues(func() (*classify.FilingModel, error) {
 	s, err := sharedSeg()
 	if err != nil {
 		return nil, err
 	}
-	ps, err := tian.ReadDemo()
+	f, err := models.FS().Open(models.FilingModel)
 	if err != nil {
 		return nil, err
 	}
-	train, _ := byYear(ps, 2024)
-	return classify.TrainFiling(s, train, classify.DefaultFilingConfig())
+	defer f.Close()
+	return classify.ReadFilingModel(f, s)
 })
 
-func trainedFiling(tb testing.TB) *classify.FilingModel {
+func defaultFiling(tb testing.TB) *classify.FilingModel {
 	tb.Helper()
-	m, err := filingModel()
+	m, err := embeddedFiling()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -54,9 +56,13 @@ func trainedFiling(tb testing.TB) *classify.FilingModel {
 // with precision at a useful recall; its reasons beat naming the most
 // common one.
 func TestFilingBeatsAlwaysFileByYear(t *testing.T) {
-	m := trainedFiling(t)
+	slowtest.Gate(t)
 	ps, _ := corpusDocs(t)
-	_, test := byYear(ps, 2024)
+	train, test := byYear(ps, 2024)
+	m, err := classify.TrainFiling(seg(t), train, classify.DefaultFilingConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
 	e := classify.EvaluateFiling(m, test)
 	logFilingEval(t, "dev 2024", *m.Dev)
 	logFilingEval(t, "test 2025", e)
@@ -104,10 +110,11 @@ func logFilingEval(t *testing.T, name string, e classify.FilingEval) {
 	}
 }
 
-// Texts written as the office's not-filed proposals are: the advice,
+// Texts written as the office's not-filed proposals are: the default
+// model's advice,
 // the reason and the evidence a reviewer would expect.
 func TestFilingAdvice(t *testing.T) {
-	m := trainedFiling(t)
+	m := defaultFiling(t)
 	ps, _ := corpusDocs(t)
 	filed := ps[0] // 20210001, a full proposal with numbered measures
 	cases := []struct {
@@ -173,12 +180,12 @@ func checkFilingEvidence(t *testing.T, name, text string, ev []tian.Evidence, wa
 }
 
 func isShape(term string) bool {
-	m, _ := filingModel()
+	m, _ := embeddedFiling()
 	return slices.ContainsFunc(m.Shapes, func(s classify.ShapeStat) bool { return s.Name == term })
 }
 
 func TestFilingSaveLoad(t *testing.T) {
-	m := trainedFiling(t)
+	m := defaultFiling(t)
 	var buf bytes.Buffer
 	if _, err := m.WriteTo(&buf); err != nil {
 		t.Fatal(err)
@@ -219,7 +226,7 @@ func TestFilingSaveLoad(t *testing.T) {
 // Training twice on the same proposals gives the same bytes.
 func TestTrainFilingDeterministic(t *testing.T) {
 	ps, _ := corpusDocs(t)
-	train, _ := byYear(ps, 2022)
+	train, _ := byYear(ps, 2021)
 	var out [2]bytes.Buffer
 	for i := range out {
 		m, err := classify.TrainFiling(seg(t), train, classify.DefaultFilingConfig())
