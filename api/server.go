@@ -29,6 +29,7 @@ type Parts struct {
 	Export  tian.Exporter
 	Stats   tian.Reporter
 	Health  tian.Health  // index lag, disk space
+	Imports tian.Imports // import previews, batches and their undo
 	Curate  tian.Curator // curated groups (并案); nil: not offered
 }
 

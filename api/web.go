@@ -45,6 +45,7 @@ var pages = []page{
 	{"review", "审查", tian.RoleReviewer},
 	{"search", "检索", tian.RoleMember},
 	{"groups", "并案", tian.RoleStaff},
+	{"import", "导入", tian.RoleStaff},
 	{"stats", "统计", tian.RoleMember},
 }
 

@@ -273,6 +273,45 @@ var migrations = []string{
 		previous_f1 REAL NOT NULL,
 		at          TEXT NOT NULL
 	);`,
+	// import batches (batch.go): each committed import, and for each
+	// proposal it added or updated the version it replaced (JSON) and a
+	// hash of what it wrote, so that it can be undone and a later change
+	// noticed; records that are not proposals (a message board), marked
+	// by the rule of tian.Proposal.IsProposal, also in the rows already
+	// stored
+	`CREATE TABLE batches (
+		id             INTEGER PRIMARY KEY,
+		file           TEXT NOT NULL,
+		actor          TEXT NOT NULL,
+		at             TEXT NOT NULL,
+		rows           INTEGER NOT NULL DEFAULT 0,
+		added          INTEGER NOT NULL DEFAULT 0,
+		updated        INTEGER NOT NULL DEFAULT 0,
+		unchanged      INTEGER NOT NULL DEFAULT 0,
+		rejected       INTEGER NOT NULL DEFAULT 0,
+		not_proposals  INTEGER NOT NULL DEFAULT 0,
+		new_categories TEXT NOT NULL DEFAULT '[]',
+		new_units      TEXT NOT NULL DEFAULT '[]',
+		undone_at      TEXT NOT NULL DEFAULT '',
+		undone_by      TEXT NOT NULL DEFAULT ''
+	);
+	CREATE TABLE batch_items (
+		batch_id   INTEGER NOT NULL REFERENCES batches(id),
+		number     TEXT NOT NULL,
+		action     TEXT NOT NULL CHECK (action IN ('added', 'updated')),
+		before     TEXT NOT NULL DEFAULT '',
+		after_hash TEXT NOT NULL,
+		PRIMARY KEY (batch_id, number)
+	);
+	CREATE INDEX batch_items_number ON batch_items(number, batch_id);
+	ALTER TABLE proposals ADD COLUMN not_proposal INTEGER NOT NULL DEFAULT 0;
+	UPDATE proposals SET not_proposal = 1 WHERE status = '' AND status_reason = '' AND merged_into = ''
+		AND proposer_type = '' AND sector = '' AND session = ''
+		AND NOT EXISTS (SELECT 1 FROM routings r WHERE r.proposal_id = proposals.id);`,
+	// statistics (Stats): a year's or all years' proposals grouped by
+	// proposer type, sector, category and status straight from the index,
+	// in its order, without reading the table
+	`CREATE INDEX proposals_stats ON proposals(year, not_proposal, proposer_type, sector, category_id, status);`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -136,7 +136,7 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 // officeParts are the service's parts over the data directory: the store,
 // the index and the application layer, one per interface the API takes.
 func officeParts(db *sqlite.DB, ix *index.Index, o *office.Office) api.Parts {
-	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Models: o, Import: o, Export: o, Stats: o, Health: o}
+	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Models: o, Import: o, Export: o, Stats: o, Health: o, Imports: o}
 }
 
 func (c *serveCmd) baseURL(addr net.Addr) string {
