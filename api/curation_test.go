@@ -30,6 +30,7 @@ import (
 type curationEnv struct {
 	env
 	db  *sqlite.DB
+	ix  *index.Index
 	rel office.GroupRelater
 	cur *office.Curation
 }
@@ -61,7 +62,7 @@ func buildCurationEnv() (*curationEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &curationEnv{env: env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}, db: db, rel: ix.Relations(), cur: cur}
+	e := &curationEnv{env: env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}, db: db, ix: ix, rel: ix.Relations(), cur: cur}
 	parts := api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: e.svc, Models: e.svc, Import: e.svc,
 		Export: e.svc, Stats: e.store, Health: e.svc, Curate: cur}
 	e.srv = httptest.NewServer(api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultConfig()).Handler())
@@ -182,18 +183,45 @@ func TestCurationSuggestion(t *testing.T) {
 	if dups == 0 {
 		t.Error("no near-duplicates flagged in any 2024 group")
 	}
+	// a record without a status (a copy of a grouped proposal, say from a
+	// message board) is no filed proposal: in no filed-only group
+	ctx := context.Background()
+	src, err := e.db.Proposal(ctx, "20240316")
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := tian.Proposal{Number: "20249901", Year: 2024, Title: src.Title, Body: src.Body}
+	if _, err := e.db.ImportProposals(ctx, []tian.Record{{Row: 2, Proposal: copied}}, tian.ImportOptions{File: "test", Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var filed tian.CurationView
+	e.call(t, tian.RoleStaff, "GET", "/api/v1/groups/2024", nil, &filed)
 	var all tian.CurationView
 	e.call(t, tian.RoleStaff, "GET", "/api/v1/groups/2024?include=all&threshold=0.13", nil, &all)
-	rejected := 0
-	for _, g := range all.Groups {
-		for _, m := range g.Members {
-			if m.Status == string(tian.StatusRejected) {
-				rejected++
+	statuses := func(v *tian.CurationView) map[string]string {
+		out := map[string]string{}
+		for _, g := range v.Groups {
+			for _, m := range g.Members {
+				out[m.Number] = m.Status
 			}
 		}
+		return out
 	}
-	if all.FiledOnly || all.ThresholdOf != "request" || rejected == 0 {
-		t.Errorf("include=all: filed_only %v, threshold from %s, %d 不予立案 members", all.FiledOnly, all.ThresholdOf, rejected)
+	if _, ok := statuses(&filed)["20249901"]; ok {
+		t.Error("a record without a status is in a filed-only group")
+	}
+	got := statuses(&all)
+	rejected := 0
+	for _, st := range got {
+		if st == string(tian.StatusRejected) {
+			rejected++
+		}
+	}
+	if _, ok := got["20249901"]; all.FiledOnly || all.ThresholdOf != "request" || rejected == 0 || !ok {
+		t.Errorf("include=all: filed_only %v, threshold from %s, %d 不予立案 members, the copy grouped %v", all.FiledOnly, all.ThresholdOf, rejected, ok)
 	}
 	var empty tian.CurationView
 	if status, raw := e.call(t, tian.RoleStaff, "GET", "/api/v1/groups/2019", nil, &empty); status != 200 || !bytes.Contains(raw, []byte(`"groups":[]`)) {
