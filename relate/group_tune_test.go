@@ -62,6 +62,20 @@ func TestTuneThresholdOnConfirmedGold(t *testing.T) {
 	if scores[1].F1 < 0.5 {
 		t.Errorf("F1 %.3f on unseen years", scores[1].F1)
 	}
+	// an office whose threshold was set too strict gets it back from its
+	// confirmed years, and groups the unseen years better
+	strict, err := rel.TuneThreshold(ctx, goldYears(t, 2021, 2022), 0.17, nil, relate.GroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err = rel.ScoreThresholds(ctx, held, []float64{0.17, strict.Threshold}, relate.GroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("from 0.17: tuned %.2f; 2023–2025 F1 %.3f → %.3f", strict.Threshold, scores[0].F1, scores[1].F1)
+	if strict.Threshold >= 0.17 || scores[1].F1 <= scores[0].F1 {
+		t.Errorf("from 0.17 the tuning chose %.2f, 2023–2025 F1 %.3f → %.3f", strict.Threshold, scores[0].F1, scores[1].F1)
+	}
 }
 
 // Confirmed groups move the threshold: an office that confirms coarser
