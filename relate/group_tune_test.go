@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"tian"
+	"tian/internal/slowtest"
 	"tian/relate"
 )
 
@@ -39,6 +40,7 @@ func goldYears(t *testing.T, years ...int) []tian.YearGroups {
 // groups 2023–2025, which it never saw, at least as well as the default
 // did; reported with -v.
 func TestTuneThresholdOnConfirmedGold(t *testing.T) {
+	slowtest.Gate(t)
 	ctx := context.Background()
 	rel := demo(t).bleve.Relations()
 	tuning, err := rel.TuneThreshold(ctx, goldYears(t, 2021, 2022), relate.DefaultThreshold, nil, relate.GroupOptions{})
@@ -82,6 +84,7 @@ func TestTuneThresholdOnConfirmedGold(t *testing.T) {
 // groups (related topics merged) gets a lower threshold, one that splits
 // them finer a higher one.
 func TestTuneThresholdFollowsTheOffice(t *testing.T) {
+	slowtest.Gate(t)
 	ctx := context.Background()
 	rel := demo(t).bleve.Relations()
 	gold := goldYears(t, 2021, 2022)
