@@ -368,4 +368,3 @@ func TestTuneMerge(t *testing.T) {
 		t.Logf("%.2f: %s", at, evaluateMerges(t, demo, by, at))
 	}
 }
-
