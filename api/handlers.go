@@ -44,6 +44,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/categories", tian.RoleMember, s.categories, false},
 		{"POST", "/api/v1/classify", tian.RoleReviewer, s.classify, false},
 		{"POST", "/api/v1/route", tian.RoleReviewer, s.route, false},
+		{"POST", "/api/v1/review", tian.RoleReviewer, s.review, false},
 		{"POST", "/api/v1/feedback", tian.RoleReviewer, s.feedback, w},
 		{"GET", "/api/v1/groups", tian.RoleStaff, s.groups, false},
 		{"POST", "/api/v1/import", tian.RoleStaff, s.importFile, w},

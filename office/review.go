@@ -20,8 +20,9 @@ type ReviewStore interface {
 	Categories(ctx context.Context) ([]tian.Category, error)
 }
 
-// ReviewerConfig is what a Reviewer is made of. Filer may be nil: the
-// review then has no filing advice (and recommends only 并案).
+// ReviewerConfig is what a Reviewer is made of. Filer may be nil, or
+// answer ENOTFOUND (no filing model): the review then has no filing advice
+// (and recommends only 并案).
 type ReviewerConfig struct {
 	Store   ReviewStore
 	Suggest tian.Suggester
@@ -117,7 +118,8 @@ func (rv *Reviewer) Review(ctx context.Context, req tian.ReviewRequest) (*tian.R
 		return nil, err
 	}
 	if rv.filer != nil {
-		if out.Filing, err = rv.filer.AdviseFiling(ctx, req.Title, req.Body); err != nil {
+		// no filing model (ENOTFOUND): the review goes on without advice
+		if out.Filing, err = rv.filer.AdviseFiling(ctx, req.Title, req.Body); err != nil && tian.ErrorCode(err) != tian.ENOTFOUND {
 			return nil, err
 		}
 	}

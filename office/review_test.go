@@ -226,6 +226,10 @@ func TestReviewTakesTheFilersAdvice(t *testing.T) {
 	if _, err := reviewer(t, broken).Review(ctx, tian.ReviewRequest{Number: p.Number}); tian.ErrorCode(err) != tian.EUNAVAILABLE {
 		t.Errorf("a failing filer: err = %v", err)
 	}
+	untrained := &stubFiler{err: tian.Errorf(tian.ENOTFOUND, "没有立案模型")}
+	if r, err = reviewer(t, untrained).Review(ctx, tian.ReviewRequest{Number: p.Number}); err != nil || r.Filing != nil {
+		t.Errorf("a filer without a model: %+v, %v; want a review without filing advice", r, err)
+	}
 	if _, err := office.NewReviewer(office.ReviewerConfig{}); err == nil {
 		t.Error("a reviewer of nothing was made")
 	}
