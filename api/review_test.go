@@ -34,8 +34,8 @@ func (f *fakeReviewer) Review(_ context.Context, req tian.ReviewRequest) (*tian.
 		return nil, tian.Errorf(tian.EINVALID, "文本中没有汉字：请填写中文的提案标题或正文")
 	}
 	r := &tian.Review{Number: req.Number, Year: 2023,
-		Category: &tian.Suggestion{Labels: []tian.Scored{{Label: "社会建设", Prob: 0.93}}, Evidence: []tian.Evidence{{Term: "加装电梯", Weight: 0.4}}},
-		Routing:  &tian.Routing{Lead: []tian.UnitSuggestion{{Unit: "市住房和城乡建设局", Rank: 1, Strength: tian.StrengthHigh, Reasons: []string{"以往同类提案3件由该单位主办"}}}, Co: []tian.UnitSuggestion{}},
+		Category:       &tian.Suggestion{Labels: []tian.Scored{{Label: "社会建设", Prob: 0.93}}, Evidence: []tian.Evidence{{Term: "加装电梯", Weight: 0.4}}},
+		Routing:        &tian.Routing{Lead: []tian.UnitSuggestion{{Unit: "市住房和城乡建设局", Rank: 1, Strength: tian.StrengthHigh, Reasons: []string{"以往同类提案3件由该单位主办"}}}, Co: []tian.UnitSuggestion{}},
 		Recommendation: tian.RecommendFile}
 	if req.Number == "20230311" {
 		m := tian.Match{Number: "20230045", Year: 2023, Title: "关于加快既有住宅加装电梯的提案", Score: 0.9, Kind: tian.MatchNearDuplicate, Status: "立案"}
