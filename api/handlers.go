@@ -31,6 +31,7 @@ type route struct {
 func (s *Server) apiRoutes() []route {
 	const w = true
 	return []route{
+		{"GET", "/api/v1/me", tian.RoleMember, s.me, false},
 		{"GET", "/api/v1/proposals", tian.RoleMember, s.listProposals, false},
 		{"POST", "/api/v1/proposals", tian.RoleStaff, s.createProposal, w},
 		{"GET", "/api/v1/proposals/:number", tian.RoleMember, s.getProposal, false},

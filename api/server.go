@@ -51,6 +51,8 @@ type Config struct {
 	// unknown tokens per client address.
 	AuthFailureEvery time.Duration
 	AuthFailureBurst int
+	// GroupThreshold is the grouping's default threshold, for the pages.
+	GroupThreshold float64
 }
 
 // DefaultConfig are the limits of a committee's intranet service.
