@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -62,4 +64,13 @@ func unitsWithoutNulls(us []tian.UnitSuggestion) []tian.UnitSuggestion {
 		us[i].Reasons, us[i].Cases, us[i].Duties = orEmpty(us[i].Reasons), orEmpty(us[i].Cases), orEmpty(us[i].Duties)
 	}
 	return us
+}
+
+// Review asks the service to review a proposal (POST /api/v1/review).
+func (c *Client) Review(ctx context.Context, req tian.ReviewRequest) (*tian.Review, error) {
+	var out tian.Review
+	if err := c.do(ctx, "POST", "/api/v1/review", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
