@@ -50,7 +50,7 @@ func TestReviewOfAStoredProposal(t *testing.T) {
 	demo, _ := demoByNumber(t)
 	ctx := context.Background()
 	var similar, earlier int
-	for i := 0; i < len(demo); i += 53 {
+	for i := 0; i < len(demo); i += 105 {
 		p := demo[i]
 		r, err := rv.Review(ctx, tian.ReviewRequest{Number: p.Number})
 		if err != nil {
