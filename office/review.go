@@ -46,8 +46,8 @@ type ReviewerConfig struct {
 // among the 95 (recall 0.14): the office merged most proposals by topic,
 // at similarities (0.09–0.42) where far more proposals were not merged.
 // A similarity threshold as well (MergeAt) finds more but is mostly wrong:
-// at 0.3, 137 recommendations, 23 right (precision 0.17); at 0.2, 499 and
-// 61 (TIAN_TUNE=1 go test ./office -run TuneMerge -v). So by default only
+// at 0.3, 82 recommendations, 23 right (precision 0.28); at 0.2, 324 and
+// 62 (TIAN_TUNE=1 go test ./office -run TuneMerge -v). So by default only
 // near-duplicates are recommended; the similar proposals of the year are
 // listed for the reviewer either way.
 
