@@ -75,6 +75,10 @@ type RouteRequest struct {
 	// Exclude names a stored proposal left out of the history routing
 	// cites: the one under review.
 	Exclude string `json:"exclude,omitempty"`
+	// BeforeYear, when set, keeps the history routing cites to years
+	// before it (a stored proposal is routed on what was known by its
+	// year, not on later proposals).
+	BeforeYear int `json:"before_year,omitempty"`
 }
 
 // Suggester makes the suggestions reviewers and staff act on: a category

@@ -388,7 +388,7 @@ func (s *Server) route(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rt, err := s.Suggest.Route(c.Request.Context(), tian.RouteRequest{Title: r.Title, Body: r.Body, Category: r.Category, K: r.K, Exclude: r.Exclude})
+	rt, err := s.Suggest.Route(c.Request.Context(), tian.RouteRequest{Title: r.Title, Body: r.Body, Category: r.Category, K: r.K, Exclude: r.Exclude, BeforeYear: r.BeforeYear})
 	if err != nil {
 		s.fail(c, err)
 		return

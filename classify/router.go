@@ -507,10 +507,12 @@ func (r *Router) canonicalAll(names []string) []string {
 // Route suggests the lead unit (ranked, best first) and the co-handling
 // units of a text, each unit once: the first lead candidate, then the
 // co-handlers that pass the co-handling threshold, then the other lead
-// candidates up to k. category may be empty; nb may be nil (no history);
-// exclude names a stored proposal left out of the history (the one under
-// review). EINVALID for an empty text, ETOOLARGE for an oversized one.
-func (r *Router) Route(ctx context.Context, nb tian.Neighbours, title, body, category string, k int, exclude string) (*tian.Routing, error) {
+// candidates up to req.K (default 3). req.Category may be empty; nb may be
+// nil (no history); req.Exclude names a stored proposal left out of the
+// history (the one under review) and req.BeforeYear keeps it to earlier
+// years. EINVALID for an empty text, ETOOLARGE for an oversized one.
+func (r *Router) Route(ctx context.Context, nb tian.Neighbours, req tian.RouteRequest) (*tian.Routing, error) {
+	title, body, category, k := req.Title, req.Body, req.Category, req.K
 	if strings.TrimSpace(title+body) == "" {
 		return nil, tian.Errorf(tian.EINVALID, "文本为空，无法推荐承办单位")
 	}
@@ -520,7 +522,7 @@ func (r *Router) Route(ctx context.Context, nb tian.Neighbours, title, body, cat
 	if k <= 0 {
 		k = 3
 	}
-	feats, similar, err := r.features(ctx, nb, title, body, category, 0, exclude, labelProbs(r.text, title, body))
+	feats, similar, err := r.features(ctx, nb, title, body, category, req.BeforeYear, req.Exclude, labelProbs(r.text, title, body))
 	if err != nil {
 		return nil, err
 	}

@@ -76,8 +76,9 @@ func TestRouterByYear(t *testing.T) {
 		t.Errorf("lead top-1 %.3f, top-3 %.3f", ev.Top1, ev.Top3)
 	}
 	// a district's own problem goes to its government; evidence says why
-	rt, err := r.Route(ctx, ix, "关于整治城北区城中村消防通道堵塞问题的提案",
-		"城北区几个城中村巷道狭窄，电动车和杂物堵塞消防通道，建议城北区组织清理并加强执法。", "社会建设", 3, "")
+	fireLane := tian.RouteRequest{Title: "关于整治城北区城中村消防通道堵塞问题的提案",
+		Body: "城北区几个城中村巷道狭窄，电动车和杂物堵塞消防通道，建议城北区组织清理并加强执法。", Category: "社会建设", K: 3}
+	rt, err := r.Route(ctx, ix, fireLane)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,8 +105,7 @@ func TestRouterByYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _ := loaded.Route(ctx, ix, "关于整治城北区城中村消防通道堵塞问题的提案",
-		"城北区几个城中村巷道狭窄，电动车和杂物堵塞消防通道，建议城北区组织清理并加强执法。", "社会建设", 3, "")
+	again, _ := loaded.Route(ctx, ix, fireLane)
 	if again.Lead[0].Unit != rt.Lead[0].Unit || loaded.Version() != r.Version() {
 		t.Errorf("after loading: %s (%s), before: %s (%s)", again.Lead[0].Unit, loaded.Version(), rt.Lead[0].Unit, r.Version())
 	}
@@ -131,7 +131,7 @@ func strengthBands(t *testing.T, ctx context.Context, r *classify.Router, ix tia
 		if p.Status != tian.StatusFiled || p.LeadUnit == "" {
 			continue
 		}
-		rt, err := r.Route(ctx, ix, p.Title, p.Body, p.Category, 3, p.Number)
+		rt, err := r.Route(ctx, ix, tian.RouteRequest{Title: p.Title, Body: p.Body, Category: p.Category, K: 3, Exclude: p.Number})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,7 +221,8 @@ func TestRoutingNamesEachUnitOnce(t *testing.T) {
 	var cited, co int
 	for i := 0; i < len(demo); i += 9 {
 		p := demo[i]
-		rt, err := ms.router.Route(ctx, nb, p.Title, p.Body, p.Category, 3, p.Number)
+		rt, err := ms.router.Route(ctx, nb, tian.RouteRequest{Title: p.Title, Body: p.Body, Category: p.Category, K: 3,
+			Exclude: p.Number, BeforeYear: p.Year + 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -242,8 +243,8 @@ func TestRoutingNamesEachUnitOnce(t *testing.T) {
 					t.Errorf("%s: %s %s: rank %d, strength %q, reasons %q", p.Number, l.name, u.Unit, u.Rank, u.Strength, u.Reasons)
 				}
 				for _, c := range u.Cases {
-					if c.Number == p.Number {
-						t.Errorf("%s: cites itself as evidence for %s", p.Number, u.Unit)
+					if c.Number == p.Number || c.Year > p.Year {
+						t.Errorf("%s (%d): cites %s of %d as evidence for %s", p.Number, p.Year, c.Number, c.Year, u.Unit)
 					}
 				}
 				cited += len(u.Cases)

@@ -127,7 +127,7 @@ func (o *Office) Route(ctx context.Context, req tian.RouteRequest) (*tian.Routin
 			req.Category = sg.Labels[0].Label
 		}
 	}
-	return r.Route(ctx, o.index, req.Title, req.Body, req.Category, req.K, req.Exclude)
+	return r.Route(ctx, o.index, req)
 }
 
 // Versions implements tian.ModelStore: the serving models' versions

@@ -107,8 +107,9 @@ func (rv *Reviewer) Review(ctx context.Context, req tian.ReviewRequest) (*tian.R
 	if len(out.Category.Labels) > 0 {
 		category = out.Category.Labels[0].Label
 	}
+	// the history routing cites: up to the review's year, never itself
 	if out.Routing, err = rv.suggest.Route(ctx, tian.RouteRequest{Title: req.Title, Body: req.Body, Category: category,
-		K: reviewLeads, Exclude: req.Number}); err != nil {
+		K: reviewLeads, Exclude: req.Number, BeforeYear: req.Year + 1}); err != nil {
 		return nil, err
 	}
 	if out.Similar, err = rv.similar(ctx, req, tian.SimilarRequest{K: reviewSimilar, Year: req.Year}); err != nil {

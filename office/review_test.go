@@ -77,8 +77,8 @@ func TestReviewOfAStoredProposal(t *testing.T) {
 			}
 			seen[u.Unit] = true
 			for _, c := range u.Cases {
-				if c.Number == p.Number {
-					t.Errorf("%s: routing cites the proposal itself for %s", p.Number, u.Unit)
+				if c.Number == p.Number || c.Year > p.Year {
+					t.Errorf("%s (%d): routing cites %s of %d for %s", p.Number, p.Year, c.Number, c.Year, u.Unit)
 				}
 			}
 			if u.Rank < 1 || u.Strength == "" || len(u.Reasons) == 0 {

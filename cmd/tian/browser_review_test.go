@@ -224,6 +224,13 @@ func compareReview(v reviewView, r *tian.Review) []string {
 			problems = append(problems, fmt.Sprintf("以往 holds %s of %d for a review of %d", m.Number, m.Year, r.Year))
 		}
 	}
+	for _, u := range slices.Concat(r.Routing.Lead, r.Routing.Co) {
+		for _, c := range u.Cases {
+			if c.Number == r.Number || c.Year > r.Year {
+				problems = append(problems, fmt.Sprintf("%s cites %s of %d for a review of %s in %d", u.Unit, c.Number, c.Year, r.Number, r.Year))
+			}
+		}
+	}
 	for _, m := range r.Similar {
 		if m.Year != r.Year {
 			problems = append(problems, fmt.Sprintf("同年 holds %s of %d for a review of %d", m.Number, m.Year, r.Year))
