@@ -518,9 +518,11 @@ func (m *FilingModel) reasonProbs(x sparse) []float64 {
 	return z
 }
 
-// Advise implements tian.Filer's AdviseFiling. A text with no letters or
-// digits is EINVALID.
-func (m *FilingModel) Advise(_ context.Context, title, body string) (*tian.FilingAdvice, error) {
+var _ tian.Filer = (*FilingModel)(nil)
+
+// AdviseFiling implements tian.Filer. A text with no letters or digits
+// is EINVALID, one over the length limit ETOOLARGE.
+func (m *FilingModel) AdviseFiling(_ context.Context, title, body string) (*tian.FilingAdvice, error) {
 	if len(title)+len(body) > 4*tian.MaxBodyRunes {
 		return nil, tian.Errorf(tian.ETOOLARGE, "文本过长，无法给出立案建议（上限 %d 字）", tian.MaxBodyRunes)
 	}

@@ -129,7 +129,7 @@ func TestFilingAdvice(t *testing.T) {
 		{"filed", filed.Title, filed.Body, tian.RecommendFile, "", ""},
 	}
 	for _, c := range cases {
-		a, err := m.Advise(context.Background(), c.title, c.body)
+		a, err := m.AdviseFiling(context.Background(), c.title, c.body)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,11 +145,11 @@ func TestFilingAdvice(t *testing.T) {
 		checkFilingEvidence(t, c.name, c.title+"\n"+c.body, a.Evidence, c.evidence)
 	}
 	for _, text := range []string{"", "   ", "！？。……", "\n\t"} {
-		if _, err := m.Advise(context.Background(), text, text); tian.ErrorCode(err) != tian.EINVALID {
+		if _, err := m.AdviseFiling(context.Background(), text, text); tian.ErrorCode(err) != tian.EINVALID {
 			t.Errorf("%q: err = %v, want EINVALID", text, err)
 		}
 	}
-	if a, err := m.Advise(context.Background(), "", "Please fix the road."); err != nil || a.Reasons == nil || a.Evidence == nil {
+	if a, err := m.AdviseFiling(context.Background(), "", "Please fix the road."); err != nil || a.Reasons == nil || a.Evidence == nil {
 		t.Errorf("English text: %+v, %v", a, err)
 	}
 }
@@ -201,8 +201,8 @@ func TestFilingSaveLoad(t *testing.T) {
 	}
 	ps, _ := corpusDocs(t)
 	for _, p := range ps[len(ps)-40:] {
-		a, _ := m.Advise(context.Background(), p.Title, p.Body)
-		b, _ := loaded.Advise(context.Background(), p.Title, p.Body)
+		a, _ := m.AdviseFiling(context.Background(), p.Title, p.Body)
+		b, _ := loaded.AdviseFiling(context.Background(), p.Title, p.Body)
 		if a.NotFiledProb != b.NotFiledProb || a.Recommendation != b.Recommendation || len(a.Reasons) != len(b.Reasons) || a.Reasons[0] != b.Reasons[0] {
 			t.Errorf("%s: advice %+v before saving, %+v after", p.Number, a, b)
 		}
