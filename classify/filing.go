@@ -111,18 +111,18 @@ func TrainFiling(seg tian.Segmenter, ps []*tian.Proposal, cfg FilingConfig) (*Fi
 	m := &FilingModel{Config: cfg, PlattA: 1, ReasonTemperature: 1, RejectAt: 1, ex: extractor{seg: seg, cfg: cfg.Features}}
 	var kept []*tian.Proposal
 	for _, p := range ps {
+		if p.Status == tian.StatusRejected {
+			m.Rejected++
+		}
 		if p.Filed() || p.Status == tian.StatusRejected {
 			kept = append(kept, p)
 		}
 	}
-	m.Reasons = reasonClasses(kept, cfg.MinReason)
-	set := m.featureSet(kept)
-	for _, y := range set.y {
-		m.Rejected += y
-	}
 	if m.Rejected < 2 || len(kept)-m.Rejected < 2 {
 		return nil, tian.Errorf(tian.EINVALID, "训练立案建议模型至少需要立案和不予立案的提案各两件，现有 %d 件和 %d 件", len(kept)-m.Rejected, m.Rejected)
 	}
+	m.Reasons = reasonClasses(kept, cfg.MinReason)
+	set := m.featureSet(kept)
 	if train, dev := devSplit(set, cfg.Seed); len(dev) > 0 {
 		m.calibrate(set, train, dev)
 	}
@@ -302,7 +302,7 @@ func devSplit(s filingSet, seed uint64) (train, dev []int) {
 	return stratifiedSplit(s.y, 2, 0.2, seed)
 }
 
-// vector is a text's features: its TF-IDF words and n-grams, then its
+// vectorOf is a text's features: its TF-IDF words and n-grams, then its
 // shapes.
 func vectorOf(v *vocab, counts map[string]float64, shape []float64) sparse {
 	x := v.vector(counts)
