@@ -267,7 +267,7 @@ func (m *FilingModel) featureSet(ps []*tian.Proposal) filingSet {
 	s := filingSet{}
 	for _, p := range ps {
 		s.counts = append(s.counts, m.ex.counts(p.Title, p.Body))
-		s.shape = append(s.shape, shapeValues(p.Title, p.Body))
+		s.shape = append(s.shape, shapeValues(m.ex.seg.Normalize, p.Title, p.Body))
 		s.year = append(s.year, p.Year)
 		y, r := 0, -1
 		if p.Status == tian.StatusRejected {
@@ -500,7 +500,7 @@ func (m *FilingModel) NotFiledProb(title, body string) float64 {
 }
 
 func (m *FilingModel) features(title, body string) sparse {
-	return vectorOf(m.vocab, m.ex.counts(title, body), shapeValues(title, body))
+	return vectorOf(m.vocab, m.ex.counts(title, body), shapeValues(m.ex.seg.Normalize, title, body))
 }
 
 // reasonProbs are the probabilities of the reason classes, given that the
