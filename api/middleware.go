@@ -124,6 +124,12 @@ func roleName(r tian.Role) string {
 	return "无"
 }
 
+// roleLabel is a role in a word, for the pages' header.
+func roleLabel(r tian.Role) string {
+	names := map[tian.Role]string{tian.RoleMember: "委员", tian.RoleReviewer: "审查", tian.RoleStaff: "提案工作人员", tian.RoleAdmin: "管理员"}
+	return names[r]
+}
+
 // actor names the token's owner in the audit log.
 func actor(c *gin.Context) string {
 	if t, ok := c.Get(ctxToken); ok {

@@ -1,10 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
+	"path"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -29,31 +32,192 @@ var signinPage = template.Must(template.New("signin").Parse(`<!doctype html>
 <form method="post" action="/signin"><input name="token" type="password" placeholder="令牌" autocomplete="off" required>
 <button type="submit">登录</button></form></main></body></html>`))
 
-// webRoutes serves the sign-in page (open) and the pages (signed in).
+// page is one of the pages: the least role that may open it and its tab
+// title. Its file is web/<name>.html, its module web/<name>.js.
+type page struct {
+	name, title string
+	role        tian.Role
+}
+
+// pages are the tabs of the header, in order; a role lands on the first
+// it may open (a member on 检索, a reviewer on 审查).
+var pages = []page{
+	{"review", "审查", tian.RoleReviewer},
+	{"search", "检索", tian.RoleMember},
+	{"groups", "并案", tian.RoleStaff},
+	{"import", "导入", tian.RoleStaff},
+	{"stats", "统计", tian.RoleMember},
+}
+
+// webRoutes serves the sign-in page (open), the pages (signed in, each to
+// the roles that may open it), the proposal page /p/{number} and the
+// static files.
 func (s *Server) webRoutes() {
 	static, _ := fs.Sub(webFiles, "web")
-	s.engine.GET("/static/style.css", func(c *gin.Context) { c.FileFromFS("style.css", http.FS(static)) })
+	s.engine.GET("/static/:file", func(c *gin.Context) {
+		name := c.Param("file")
+		if ext := path.Ext(name); ext != ".js" && ext != ".css" {
+			s.failf(c, tian.ENOTFOUND, "没有这个文件：%s", name)
+			return
+		}
+		// the pages' code is for signed-in users; the sign-in page needs only the style
+		if name != "style.css" && !s.signedIn(c) {
+			s.failf(c, tian.EUNAUTH, "请先登录")
+			return
+		}
+		c.FileFromFS(name, http.FS(static))
+	})
 	s.engine.GET("/signin", s.signin)
 	s.engine.POST("/signin", limitBody(4096), s.signin)
 	s.engine.POST("/signout", limitBody(4096), s.signout)
-	pages := s.engine.Group("/", s.requirePage)
-	// read and served directly: http.FileServer redirects …/index.html to …/
-	index, _ := fs.ReadFile(static, "index.html")
-	pages.GET("/", func(c *gin.Context) { c.Data(http.StatusOK, "text/html; charset=utf-8", index) })
-	pages.GET("/static/app.js", func(c *gin.Context) { c.FileFromFS("app.js", http.FS(static)) })
+	signed := s.engine.Group("/", s.requirePage)
+	signed.GET("/", func(c *gin.Context) {
+		for _, p := range allowedPages(pageRole(c)) {
+			c.Redirect(http.StatusSeeOther, "/"+p.name)
+			return
+		}
+		s.forbidden(c, "您的令牌没有可打开的页面")
+	})
+	for _, p := range pages {
+		html := pageHTML(static, p.name, p.title)
+		signed.GET("/"+p.name, func(c *gin.Context) {
+			if pageRole(c) < p.role {
+				s.forbidden(c, fmt.Sprintf("“%s”页面需要%s权限，您的令牌为%s", p.title, roleName(p.role), roleName(pageRole(c))))
+				return
+			}
+			c.Data(http.StatusOK, "text/html; charset=utf-8", html)
+		})
+	}
+	proposal := pageHTML(static, "proposal", "提案")
+	signed.GET("/p/:number", func(c *gin.Context) { c.Data(http.StatusOK, "text/html; charset=utf-8", proposal) })
+}
+
+// pageHTML puts a page's body (web/<name>.html, a fragment) into the shell
+// all pages share (web/shell.html: the head, the header, the module).
+func pageHTML(static fs.FS, name, title string) []byte {
+	body, err := fs.ReadFile(static, name+".html")
+	if err != nil {
+		panic("api: the page " + name + " has no web/" + name + ".html") // a build without it is broken
+	}
+	var b bytes.Buffer
+	err = shell.Execute(&b, struct {
+		Title, Module string
+		Body          template.HTML
+	}{title, name, template.HTML(body)}) // the body is our own embedded file
+	if err != nil {
+		panic("api: the page shell: " + err.Error())
+	}
+	return b.Bytes()
+}
+
+var shell = template.Must(template.ParseFS(webFiles, "web/shell.html"))
+
+// allowedPages are the pages a role may open, in the header's order.
+func allowedPages(r tian.Role) []page {
+	var out []page
+	for _, p := range pages {
+		if r >= p.role {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// pageRole is the role of the signed-in visitor (set by requirePage).
+func pageRole(c *gin.Context) tian.Role {
+	if t, ok := c.Get(ctxToken); ok {
+		r, _ := tian.ParseRole(t.(*tian.APIToken).Role)
+		return r
+	}
+	return tian.RoleNone
+}
+
+var forbiddenPage = template.Must(template.New("forbidden").Parse(`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>没有权限 · tian 提案</title><link rel="icon" href="data:,">
+<link rel="stylesheet" href="/static/style.css"></head>
+<body class="forbidden"><main><h1>没有权限</h1><p class="error">{{.Message}}</p>
+{{if .Pages}}<p>您可以打开：{{range $i, $p := .Pages}}{{if $i}}、{{end}}<a href="/{{$p.Name}}">{{$p.Title}}</a>{{end}}</p>{{end}}
+<form method="post" action="/signout"><button>换一个令牌登录</button></form></main></body></html>`))
+
+// forbidden answers a page the role may not open with a page in Chinese
+// that says why and links the pages it may open.
+func (s *Server) forbidden(c *gin.Context, message string) {
+	type link struct{ Name, Title string }
+	data := struct {
+		Message string
+		Pages   []link
+	}{Message: message}
+	for _, p := range allowedPages(pageRole(c)) {
+		data.Pages = append(data.Pages, link{p.name, p.title})
+	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(http.StatusForbidden)
+	forbiddenPage.Execute(c.Writer, data)
+}
+
+// PageLink is a page the signed-in role may open.
+type PageLink struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Path  string `json:"path"`
+}
+
+// Me is who is signed in, with what the pages need from the server.
+type Me struct {
+	Name           string          `json:"name"`
+	Role           string          `json:"role"`
+	RoleLabel      string          `json:"role_label"`
+	Pages          []PageLink      `json:"pages"`
+	CurrentYear    int             `json:"current_year"`
+	GroupThreshold float64         `json:"group_threshold"`
+	Categories     []tian.Category `json:"categories"`
+}
+
+// me answers who is signed in and which pages they may open.
+func (s *Server) me(c *gin.Context) {
+	t, _ := c.Get(ctxToken)
+	tok := t.(*tian.APIToken)
+	role, _ := tian.ParseRole(tok.Role)
+	cats, err := s.Store.Categories(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	m := Me{Name: tok.Name, Role: tok.Role, RoleLabel: roleLabel(role), Pages: []PageLink{}, CurrentYear: time.Now().Year(),
+		GroupThreshold: s.Config.GroupThreshold, Categories: orEmpty(cats)}
+	if s.Curate != nil { // learnt from confirmed groups
+		m.GroupThreshold, _ = s.Curate.GroupThreshold()
+	}
+	for _, p := range allowedPages(role) {
+		m.Pages = append(m.Pages, PageLink{p.name, p.title, "/" + p.name})
+	}
+	c.JSON(http.StatusOK, m)
 }
 
 // requirePage sends a visitor without a live session to the sign-in page.
 func (s *Server) requirePage(c *gin.Context) {
-	if cr := credentialOf(c); cr.secret != "" {
-		if _, err := s.authenticate(c, cr); err == nil {
-			c.Header("Cache-Control", "no-store")
-			c.Next()
-			return
-		}
+	if !s.signedIn(c) {
+		c.Redirect(http.StatusSeeOther, "/signin")
+		c.Abort()
+		return
 	}
-	c.Redirect(http.StatusSeeOther, "/signin")
-	c.Abort()
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
+// signedIn reports whether the request carries a live credential, and
+// keeps its token for the handlers.
+func (s *Server) signedIn(c *gin.Context) bool {
+	cr := credentialOf(c)
+	if cr.secret == "" {
+		return false
+	}
+	tok, err := s.authenticate(c, cr)
+	if err != nil {
+		return false
+	}
+	c.Set(ctxToken, tok)
+	return true
 }
 
 // signin checks an API token (from the first-start link or the form) and

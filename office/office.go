@@ -28,6 +28,8 @@ import (
 // Store is what the office asks of the system of record.
 type Store interface {
 	tian.Store
+	tian.BatchStore
+	tian.OtherStats
 	// Feedbacks returns every reviewer's verdict, oldest first.
 	Feedbacks(ctx context.Context) ([]tian.Feedback, error)
 	// ImportCategories and ImportUnits load catalogues (the demo's).

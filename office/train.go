@@ -46,6 +46,7 @@ func (o *Office) TrainInto(ctx context.Context, dir string, opt TrainOptions) (*
 	if err != nil {
 		return nil, err
 	}
+	ps = proposalsOnly(ps) // a message board's categories are not the committee's
 	fbs, err := o.store.Feedbacks(ctx)
 	if err != nil {
 		return nil, err

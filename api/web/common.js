@@ -1,0 +1,239 @@
+// What every page shares: building nodes, fetching from the API with
+// errors in Chinese, the markers browser tests wait on, the header with
+// the pages the signed-in role may open, links to proposals, and in-page
+// confirmations and messages (never alert or confirm).
+//
+// The pages are plain ES modules with nothing inline and no eval, so that
+// they run under the server's Content-Security-Policy (script-src 'self';
+// style-src 'self': no style attributes either; sizes are set through
+// element.style, which the policy allows). Every answer is read
+// defensively: a list may be missing, null or empty, a number may be
+// absent. User text is only ever set with textContent.
+
+export const $ = (id) => document.getElementById(id);
+export const list = (x) => (Array.isArray(x) ? x : []);
+export const obj = (x) => (x !== null && typeof x === "object" && !Array.isArray(x) ? x : {});
+export const str = (x) => (x === null || x === undefined ? "" : String(x));
+export const fixed = (x, digits) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "—");
+
+// el builds an element: attrs may hold class, on<event> handlers and
+// attributes; children are nodes or text.
+export function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") e.className = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(str(c)));
+  }
+  return e;
+}
+
+// --- fetching and errors
+
+// What each error code of the API means, for the reader.
+const codeText = {
+  invalid: "请求有误",
+  not_found: "未找到",
+  conflict: "与现有数据冲突",
+  too_large: "内容超出上限",
+  unauthorized: "未登录或登录已过期",
+  forbidden: "没有权限",
+  internal: "服务器内部错误",
+  insufficient_storage: "服务器存储空间不足",
+  unavailable: "服务暂时不可用，请稍后再试",
+  timeout: "处理超时，请稍后再试",
+  rate_limited: "请求过于频繁，请稍后再试",
+};
+
+export class APIError extends Error {
+  constructor(message, code, status) {
+    super(message);
+    this.code = code || "";
+    this.status = status || 0;
+  }
+}
+
+// api calls the JSON API and returns its answer as an object; it throws
+// an APIError with a Chinese message for any failure.
+export async function api(method, path, body) {
+  const opts = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    opts.headers["Content-Type"] = "application/json";
+    opts.body = JSON.stringify(body);
+  }
+  return answer(await send(path, opts));
+}
+
+// upload posts a form (a file and its fields) and returns the answer.
+export async function upload(path, form) {
+  return answer(await send(path, { method: "POST", credentials: "same-origin", headers: { Accept: "application/json" }, body: form }));
+}
+
+async function send(path, opts) {
+  try {
+    return await fetch(path, opts);
+  } catch {
+    throw new APIError("无法连接服务器，请检查网络后重试。");
+  }
+}
+
+async function answer(res) {
+  if (res.status === 401) {
+    location.assign("/signin");
+    throw new APIError("登录已过期，正在转到登录页……", "unauthorized", 401);
+  }
+  let data = null;
+  if (res.status !== 204) {
+    try { data = await res.json(); } catch { data = null; }
+  }
+  if (!res.ok) throw errorOf(res, obj(data));
+  if (res.status === 204) return {};
+  if (data === null || typeof data !== "object") {
+    throw new APIError("服务器返回了无法识别的内容（HTTP " + res.status + "）。", "", res.status);
+  }
+  return data;
+}
+
+// errorOf reads the API's error body {code, message, request_id}.
+function errorOf(res, data) {
+  const code = str(data.code);
+  let text = codeText[code] || "请求失败（HTTP " + res.status + "）";
+  const msg = str(data.message).trim();
+  if (msg && msg !== text) text += "：" + msg;
+  if (data.request_id) text += "（请求编号 " + str(data.request_id) + "）";
+  return new APIError(text, code, res.status);
+}
+
+// messageOf says what went wrong: the API's errors in their own words,
+// anything else as a fault of the page.
+export function messageOf(err) {
+  return err instanceof APIError ? err.message : "页面出错：" + str(err && err.message);
+}
+
+export function showError(target, err) {
+  target.replaceChildren(el("p", { class: "error", role: "alert" }, messageOf(err)));
+}
+
+export function notice(target, text) {
+  target.replaceChildren(el("p", { class: "notice" }, text));
+}
+
+// --- runs: each section says when a run has finished (data-run counts its
+// runs; data-state is "busy" while one is under way, then "done", "empty"
+// (nothing to do) or "error"), for the browser tests.
+
+export function begin(section) {
+  const d = $(section).dataset;
+  d.run = String(Number(d.run || 0) + 1);
+  d.state = "busy";
+  return d.run;
+}
+
+// finish ends a run, unless a later one has started (its result then
+// counts, and this one's is dropped).
+export function finish(section, run, state) {
+  const d = $(section).dataset;
+  if (d.run === run) d.state = state;
+}
+
+export const stale = (section, run) => $(section).dataset.run !== run;
+
+// --- the header
+
+let mePromise = null;
+
+// me returns who is signed in: {name, role, role_label, pages: [{name,
+// title, path}], current_year, group_threshold, categories: [{code, name}]}.
+export function me() {
+  if (!mePromise) mePromise = api("GET", "/api/v1/me").then(obj);
+  return mePromise;
+}
+
+// mountHeader draws the header into <header id="top">: the pages the
+// role may open, the current one marked, and sign-out. It resolves to me
+// (an empty object when it could not be read; the page goes on).
+export async function mountHeader(active) {
+  const top = $("top");
+  let who = {};
+  try {
+    who = await me();
+  } catch (e) {
+    top.replaceChildren(el("h1", {}, "tian 提案"), el("p", { class: "error", role: "alert" }, messageOf(e)));
+    return who;
+  }
+  const nav = el("nav", {}, ...list(who.pages).map(obj).map((p) =>
+    el("a", { href: str(p.path), class: p.name === active ? "active" : "", "aria-current": p.name === active ? "page" : undefined }, str(p.title))));
+  const out = el("form", { method: "post", action: "/signout" }, el("button", { class: "link" }, "退出"));
+  top.replaceChildren(el("h1", {}, "tian 提案"), nav, el("span", { class: "who" }, str(who.name) + "（" + str(who.role_label) + "）"), out);
+  return who;
+}
+
+// --- links, confirmations and messages
+
+// proposalLink links to a proposal's page.
+export function proposalLink(number, text) {
+  return el("a", { href: "/p/" + encodeURIComponent(str(number)) }, str(text === undefined ? number : text));
+}
+
+// confirmDialog asks in the page and resolves to true when the user
+// agrees; Escape or 取消 resolve to false.
+export function confirmDialog(text, okLabel) {
+  return new Promise((resolve) => {
+    const ok = el("button", { class: "primary", value: "ok" }, okLabel || "确定");
+    const cancel = el("button", { value: "cancel" }, "取消");
+    const form = el("form", { method: "dialog" }, el("p", {}, text), el("div", { class: "row end" }, cancel, ok));
+    const d = el("dialog", { class: "confirm" }, form);
+    d.addEventListener("close", () => {
+      resolve(d.returnValue === "ok");
+      d.remove();
+    });
+    document.body.append(d);
+    d.showModal();
+    ok.focus();
+  });
+}
+
+// toast shows a short message at the bottom of the page for a few
+// seconds; it is also read out by screen readers.
+export function toast(text, kind) {
+  let box = $("toasts");
+  if (!box) {
+    box = el("div", { id: "toasts", role: "status", "aria-live": "polite" });
+    document.body.append(box);
+  }
+  const t = el("div", { class: "toast" + (kind === "error" ? " error" : "") }, text);
+  box.append(t);
+  setTimeout(() => t.remove(), 5000);
+}
+
+// highlight splits text into nodes with <mark> over the spans, which are
+// byte offsets of the UTF-8 text; spans that overlap or fall outside are
+// skipped.
+export function highlight(text, spans) {
+  const bytes = new TextEncoder().encode(text);
+  const dec = new TextDecoder();
+  const valid = list(spans).filter((s) => Array.isArray(s) && Number.isInteger(s[0]) && Number.isInteger(s[1]) && s[0] < s[1]);
+  valid.sort((a, b) => a[0] - b[0]);
+  const out = [];
+  let pos = 0;
+  for (const [s, e] of valid) {
+    if (s < pos || e > bytes.length) continue;
+    out.push(document.createTextNode(dec.decode(bytes.slice(pos, s))));
+    out.push(el("mark", {}, dec.decode(bytes.slice(s, e))));
+    pos = e;
+  }
+  out.push(document.createTextNode(dec.decode(bytes.slice(pos))));
+  return out;
+}
+
+// marked rebuilds the server's highlighted HTML (escaped text with <mark>)
+// as nodes: marks stay marks, anything else becomes its text.
+export function marked(html) {
+  const doc = new DOMParser().parseFromString("<!doctype html><body>" + str(html), "text/html");
+  return Array.from(doc.body.childNodes, (n) =>
+    n.nodeName === "MARK" ? el("mark", {}, n.textContent) : document.createTextNode(str(n.textContent)));
+}
