@@ -21,12 +21,13 @@ type FilingConfig struct {
 	Rate     float64       `json:"rate"`
 	L2       float64       `json:"l2"`
 	Seed     uint64        `json:"seed"`
-	// MinReason is the fewest proposals a reason class needs; rarer
-	// reasons are counted as OtherReason.
+	// MinReason is the fewest proposals a reason class needs; a rarer
+	// lead clause joins a class whose lead clause it contains, or else
+	// OtherReason.
 	MinReason int `json:"min_reason"`
-	// RejectPrecision: RejectAt is the lowest probability of not filing
-	// at or above which the development proposals were not filed at
-	// least this often.
+	// RejectPrecision: RejectAt is the lowest probability of not filing,
+	// at least one half, at or above which the development proposals
+	// were not filed at least this often.
 	RejectPrecision float64 `json:"reject_precision"`
 	// FilePrecision: FileAt is the highest probability at or below which
 	// the development proposals were filed at least this often.
@@ -47,7 +48,8 @@ func DefaultFilingConfig() FilingConfig {
 }
 
 // FilingReason is one class of the office's 不予立案 reasons: those whose
-// lead clause (the text before the first "，" or "。") is Lead.
+// lead clause (the text before the first "，" or "。") is Lead, and rare
+// ones whose lead clause contains it.
 type FilingReason struct {
 	Lead string `json:"lead"`
 	// Wording is how the office most often wrote a reason of the class.
