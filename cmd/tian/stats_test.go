@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"tian/internal/shareddata"
 )
 
 // `tian stats --xlsx` writes the workbook of the report it prints; a year
@@ -90,4 +92,32 @@ func TestStatsServedIsTheCommandsReport(t *testing.T) {
 		t.Errorf("sheets %v", sheets)
 	}
 	io.Copy(io.Discard, res.Body)
+}
+
+// Issue 12's 统计 said "2012年…立案率0.00%" after 附件2.xlsx, a citizens'
+// message board without review results, was imported beside the demo:
+// no year of it claims a filing rate now, and all years take the rate
+// over the proposals with a result only.
+func TestStatsAfterImportingMessages(t *testing.T) {
+	file := shareddata.Path(t, "teddycup2020c/sample/附件2.xlsx")
+	dir := freshDemoDir(t)
+	runIn(t, dir, "import", file) // one duplicate row is refused: an error status, the rest committed
+	for _, year := range []string{"2012", "2019", "0"} {
+		out, _, err := runIn(t, dir, "stats", "--year", year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		para := strings.SplitN(out, "\n", 2)[0]
+		if strings.Contains(para, "立案率0.00%") {
+			t.Errorf("%s: %s", year, para)
+		}
+		// the messages are either kept out of the statistics or counted without a result
+		if year != "0" && !strings.Contains(para, "均未记录审查结果，无法计算立案率") && !strings.Contains(para, "尚无提案记录") {
+			t.Errorf("%s: %s", year, para)
+		}
+	}
+	out, _, _ := runIn(t, dir, "stats")
+	if para := strings.SplitN(out, "\n", 2)[0]; !strings.Contains(para, "立案率86.88%") {
+		t.Errorf("all years: the rate is not the demo's 1364 of 1570: %s", para)
+	}
 }
