@@ -33,7 +33,7 @@ func (s *Server) stats(c *gin.Context) {
 		s.failf(c, tian.EINVALID, "参数 format 须为 json 或 xlsx，收到 %q", format)
 		return
 	}
-	st, err := s.Stats.Stats(c.Request.Context(), year)
+	st, err := s.statsOf(c.Request.Context(), year, c.Query("include_other") == "true")
 	if err != nil {
 		s.fail(c, err)
 		return

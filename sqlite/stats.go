@@ -23,24 +23,31 @@ const filed = `p.status IN ('立案', '并案')`
 // reasons from one over the rejected proposals, the lead units and
 // replies from one over the filed.
 func (db *DB) Stats(ctx context.Context, year int) (*tian.Stats, error) {
-	s, err := db.tally(ctx, year)
+	return db.StatsIncluding(ctx, year, false)
+}
+
+// StatsIncluding is Stats counting, with other, the records that are not
+// proposals too (tian.Proposal.NotProposal: a message board imported
+// beside the proposals), which Stats leaves out (staff's include_other).
+func (db *DB) StatsIncluding(ctx context.Context, year int, other bool) (*tian.Stats, error) {
+	s, err := db.tally(ctx, year, other)
 	if err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
 	var prev *tian.Stats
 	if year != 0 && s.Received > 0 {
-		if prev, err = db.tally(ctx, year-1); err != nil {
+		if prev, err = db.tally(ctx, year-1, other); err != nil {
 			return nil, internal("sqlite.Stats", err)
 		}
 	}
 	s.Compare(prev)
-	if s.Reasons, err = db.reasons(ctx, year, s.Rejected); err != nil {
+	if s.Reasons, err = db.reasons(ctx, year, other, s.Rejected); err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
-	if s.LeadUnits, s.Replied, err = db.leadUnits(ctx, year, s.Filed); err != nil {
+	if s.LeadUnits, s.Replied, err = db.leadUnits(ctx, year, other, s.Filed); err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
-	if s.Years, err = db.years(ctx); err != nil {
+	if s.Years, err = db.years(ctx, other); err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
 	// lists are [] in JSON, never null, also for a year with no proposals
@@ -53,10 +60,14 @@ func (db *DB) Stats(ctx context.Context, year int) (*tian.Stats, error) {
 }
 
 // scope is the condition on proposals p that every statistics query
-// counts: the proposals of year, all of them for 0. A rule that keeps
-// records out of the statistics belongs here, once.
-func scope(year int) (string, []any) {
+// counts: the proposals of year, all of them for 0, and, with other, the
+// records that are not proposals too. A rule that keeps records out of the
+// statistics belongs here, once.
+func scope(year int, other bool) (string, []any) {
 	conds, args := []string{"1 = 1"}, []any{}
+	if !other {
+		conds = append(conds, "p.not_proposal = 0")
+	}
 	if year != 0 {
 		conds, args = append(conds, "p.year = ?"), append(args, year)
 	}
@@ -75,12 +86,12 @@ type tallyRow struct {
 // tally computes a year's figures but reasons, lead units, replies,
 // topics and years in one pass over the index proposals_stats, which
 // holds every column it groups by.
-func (db *DB) tally(ctx context.Context, year int) (*tian.Stats, error) {
+func (db *DB) tally(ctx context.Context, year int, other bool) (*tian.Stats, error) {
 	names, err := categoryNames(ctx, db.db)
 	if err != nil {
 		return nil, err
 	}
-	cond, args := scope(year)
+	cond, args := scope(year, other)
 	rows, err := db.db.QueryContext(ctx, `SELECT p.year, p.proposer_type, p.sector, p.category_id, p.status, count(*)
 		FROM proposals p WHERE `+cond+` GROUP BY p.year, p.proposer_type, p.sector, p.category_id, p.status`, args...)
 	if err != nil {
@@ -246,11 +257,11 @@ func finishParts(m map[string]*tian.Tally, received int, order func(a, b tian.Ta
 }
 
 // reasons counts the 不予立案 proposals by their reason's lead clause.
-func (db *DB) reasons(ctx context.Context, year, rejected int) ([]tian.Count, error) {
+func (db *DB) reasons(ctx context.Context, year int, other bool, rejected int) ([]tian.Count, error) {
 	if rejected == 0 {
 		return []tian.Count{}, nil
 	}
-	cond, args := scope(year)
+	cond, args := scope(year, other)
 	byReason, err := counts(ctx, db.db, `SELECT p.status_reason, count(*) FROM proposals p WHERE `+cond+
 		` AND p.status = '不予立案' GROUP BY p.status_reason`, args, rejected, false)
 	if err != nil {
@@ -270,8 +281,8 @@ func (db *DB) reasons(ctx context.Context, year, rejected int) ([]tian.Count, er
 
 // leadUnits counts the filed proposals by lead unit, and those with a
 // reply recorded, in one pass.
-func (db *DB) leadUnits(ctx context.Context, year, filedCount int) (units []tian.Count, replied int, err error) {
-	cond, args := scope(year)
+func (db *DB) leadUnits(ctx context.Context, year int, other bool, filedCount int) (units []tian.Count, replied int, err error) {
+	cond, args := scope(year, other)
 	rows, err := db.db.QueryContext(ctx, `SELECT u.name, count(*), sum(p.reply <> '') FROM proposals p
 		LEFT JOIN routings r ON r.proposal_id = p.id AND r.role = 'lead' LEFT JOIN units u ON u.id = r.unit_id
 		WHERE `+cond+` AND `+filed+` GROUP BY u.id`, args...)
@@ -296,8 +307,8 @@ func (db *DB) leadUnits(ctx context.Context, year, filedCount int) (units []tian
 }
 
 // years lists the years that have proposals, oldest first.
-func (db *DB) years(ctx context.Context) ([]tian.YearCount, error) {
-	cond, args := scope(0)
+func (db *DB) years(ctx context.Context, other bool) ([]tian.YearCount, error) {
+	cond, args := scope(0, other)
 	rows, err := db.db.QueryContext(ctx, `SELECT p.year, count(*) FROM proposals p WHERE `+cond+
 		` AND p.year <> 0 GROUP BY p.year ORDER BY p.year`, args...)
 	if err != nil {

@@ -19,6 +19,7 @@ type statsCmd struct {
 	json   bool
 	topics int
 	xlsx   string
+	other  bool
 }
 
 func (c *statsCmd) command() *cobra.Command {
@@ -36,6 +37,7 @@ func (c *statsCmd) command() *cobra.Command {
 	f.BoolVar(&c.json, "json", false, "输出 JSON")
 	f.IntVar(&c.topics, "topics", office.HotTopics, "列出热点议题的个数")
 	f.StringVar(&c.xlsx, "xlsx", "", "另将报告和各表写入该 Excel 文件（每表一个工作表）")
+	f.BoolVar(&c.other, "include-other", false, "也统计标为非提案的记录（如导入的网上留言）")
 	return cmd
 }
 
@@ -47,7 +49,7 @@ func (c *statsCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := o.StatsWith(cmd.Context(), c.year, c.topics)
+	s, err := o.StatsOf(cmd.Context(), c.year, c.topics, c.other)
 	if err != nil {
 		return err
 	}
