@@ -50,6 +50,11 @@ func (db *DB) StatsIncluding(ctx context.Context, year int, other bool) (*tian.S
 	if s.Years, err = db.years(ctx, other); err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
+	if !other {
+		if s.Other, err = db.others(ctx, year); err != nil {
+			return nil, internal("sqlite.Stats", err)
+		}
+	}
 	// lists are [] in JSON, never null, also for a year with no proposals
 	for _, l := range []*[]tian.Count{&s.Categories, &s.LeadUnits, &s.Topics, &s.Reasons} {
 		if *l == nil {
@@ -304,6 +309,15 @@ func (db *DB) leadUnits(ctx context.Context, year int, other bool, filedCount in
 	}
 	sortByCount(units)
 	return units, replied, rows.Err()
+}
+
+// others counts the records of year (0: all years) that are not
+// proposals, which the figures leave out.
+func (db *DB) others(ctx context.Context, year int) (int, error) {
+	cond, args := scope(year, true)
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM proposals p WHERE `+cond+` AND p.not_proposal = 1`, args...).Scan(&n)
+	return n, err
 }
 
 // years lists the years that have proposals, oldest first.

@@ -19,6 +19,7 @@ async function start() {
     $("t-notice").hidden = true;
     show($("t-year").value, false);
   });
+  $("t-other").addEventListener("change", () => show($("stats").dataset.year || allYears, false));
   $("t-export").addEventListener("click", exportWorkbook);
   const who = await mountHeader("stats");
   const asked = str(new URLSearchParams(location.search).get("year")).trim();
@@ -61,7 +62,16 @@ async function show(year, latest) {
 }
 
 function load(year) {
-  return api("GET", "/api/v1/stats" + (year !== allYears ? "?year=" + encodeURIComponent(year) : ""));
+  return api("GET", "/api/v1/stats?" + query(year));
+}
+
+// query asks for year ("0": all years), with the records that are not
+// proposals when the page counts them in.
+function query(year) {
+  const q = new URLSearchParams();
+  if (year !== allYears) q.set("year", year);
+  if ($("t-other").checked) q.set("include_other", "true");
+  return q;
 }
 
 // draw puts an answer on the page and returns the run's state: "empty"
@@ -73,6 +83,10 @@ function draw(r, year) {
   d.title = str(r.title) || "提案统计";
   history.replaceState(null, "", year === allYears ? "/stats?year=0" : "/stats?year=" + encodeURIComponent(year));
   yearOptions(list(st.years).map(obj), year);
+  // records that are not proposals (a message board): left out unless counted in
+  const other = Number(st.other) || 0;
+  $("t-other-label").hidden = other === 0 && !$("t-other").checked;
+  $("t-other-text").textContent = "计入网上留言等非提案记录" + (other > 0 ? "（" + other + "件）" : "");
   $("t-title").textContent = d.title;
   $("t-report").textContent = str(r.report) || "暂无统计。";
   const received = Number(st.received) || 0;
@@ -164,7 +178,7 @@ function overview(st) {
     const label = num(st.unrecorded) > 0 ? "立案率（按已记录审查结果计）" : "立案率";
     row(label, num(st.filing_rate), p && num(p.reviewed) > 0 ? num(p.filing_rate) : undefined, (x) => pct(x, 2), pointChange);
   } else {
-    rows.push(["立案率", "无法计算（均未记录审查结果）"].concat(p ? ["", ""] : []));
+    rows.push(["立案率", "无法计算"].concat(p ? ["", ""] : []));
   }
   row("立案的委员提案", num(st.members), undefined, count);
   row("立案的集体提案", num(st.collective), undefined, count);
@@ -212,10 +226,10 @@ function tables(st) {
   if (previous) {
     fillTable("t-categories", ["类别", "立案件数", "占立案", previous.year + "年", "增减"],
       list(st.category_changes).map(obj).map((c) => [str(c.name), count(c.count), pct(filed ? (c.count * 100) / filed : NaN, 1),
-        count(c.previous), change(c.count, c.previous, "件")]), { numeric: [1, 2, 3, 4] });
+        count(c.previous), change(c.count, c.previous, "件")]), { numeric: [1, 2, 3, 4], none: "没有立案提案" });
   } else {
     fillTable("t-categories", ["类别", "立案件数", "占立案"],
-      list(st.categories).map(obj).map((c) => [str(c.name), count(c.count), pct(c.share, 1)]), { numeric: [1, 2] });
+      list(st.categories).map(obj).map((c) => [str(c.name), count(c.count), pct(c.share, 1)]), { numeric: [1, 2], none: "没有立案提案" });
   }
   const tally = (t) => [str(t.name), count(t.received), count(t.filed), t.reviewed > 0 ? pct(t.filing_rate, 2) : "—", pct(t.share, 1)];
   fillTable("t-types", ["提案者类型", "收到", "立案", "立案率", "占收到"], list(st.proposer_types).map(obj).map(tally), { numeric: [1, 2, 3, 4] });
@@ -263,11 +277,11 @@ async function exportWorkbook() {
   button.disabled = true;
   note.textContent = "正在生成……";
   try {
-    const query = new URLSearchParams({ format: "xlsx" });
-    if (d.year && d.year !== allYears) query.set("year", d.year);
+    const q = query(d.year || allYears);
+    q.set("format", "xlsx");
     let res;
     try {
-      res = await fetch("/api/v1/stats?" + query, { credentials: "same-origin" });
+      res = await fetch("/api/v1/stats?" + q, { credentials: "same-origin" });
     } catch {
       throw new APIError("无法连接服务器，请检查网络后重试。");
     }

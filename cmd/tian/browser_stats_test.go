@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
+	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +15,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tian"
+	"tian/internal/shareddata"
+	"tian/internal/slowtest"
 )
 
 // statsAnswer is what GET /api/v1/stats answers.
@@ -179,4 +186,76 @@ func (b *browser) emptyAndBadYears() {
 	}
 	b.shot("stats-bad-year.png")
 	b.noErrors("a year that is not one")
+}
+
+// TestBrowserStatsWithMessages imports 附件2.xlsx, a citizens' message
+// board, beside the demo on a service of its own (issue 12: the page then
+// said "2012年…立案率0.00%"). The page leaves the messages out and says
+// how many; counted in, a year of messages says it has no review results
+// and states no rate.
+func TestBrowserStatsWithMessages(t *testing.T) {
+	slowtest.Gate(t)
+	file := shareddata.Path(t, "teddycup2020c/sample/附件2.xlsx")
+	chromium := chromiumPath(t)
+	s := startService(t)
+	uploadFile(t, s, file)
+	b := newBrowser(t, chromium, withPolicy(t, s.base), 3*time.Minute)
+	b.signIn(s.token)
+
+	b.open("/stats?year=2012")
+	state := b.settle("stats")
+	var want statsAnswer
+	s.call(t, "GET", "/api/v1/stats?year=2012", nil, &want)
+	report := run(b, chromedp.Text(chromedp.ID("t-report")))
+	label := run(b, chromedp.Text(chromedp.ID("t-other-label")))
+	if state != "empty" || want.Stats.Other == 0 || !strings.HasPrefix(report, want.Report) ||
+		!strings.Contains(report, fmt.Sprintf("另有网上留言等非提案记录%d件，未计入统计。", want.Stats.Other)) ||
+		strings.TrimSpace(label) != fmt.Sprintf("计入网上留言等非提案记录（%d件）", want.Stats.Other) {
+		t.Errorf("2012 without the messages: state %q, report %q, toggle %q; the API says %q", state, report, label, want.Report)
+	}
+	b.shot("stats-messages-2012.png")
+
+	state = b.submit("stats", chromedp.Click(chromedp.ID("t-other")))
+	s.call(t, "GET", "/api/v1/stats?year=2012&include_other=true", nil, &want)
+	report = run(b, chromedp.Text(chromedp.ID("t-report")))
+	overview := run(b, chromedp.Text(chromedp.ID("t-overview")))
+	if state != "done" || report != want.Report || !strings.Contains(report, "均未记录审查结果，无法计算立案率") ||
+		strings.Contains(report+overview, "0.00%") || !strings.Contains(overview, "无法计算") {
+		t.Errorf("2012 with the messages: state %q, report %q, overview %q; the API says %q", state, report, overview, want.Report)
+	}
+	b.shot("stats-messages-2012-included.png")
+
+	state = b.submit("stats", chooseYear("0"))
+	s.call(t, "GET", "/api/v1/stats?include_other=true", nil, &want)
+	report = run(b, chromedp.Text(chromedp.ID("t-report")))
+	if state != "done" || report != want.Report || !strings.Contains(report, "未记录审查结果；已记录审查结果的1570件中") {
+		t.Errorf("all years with the messages: %q; the API says %q", report, want.Report)
+	}
+	b.shot("stats-messages-all-included.png")
+	b.noErrors("statistics with messages")
+}
+
+// uploadFile imports a file through the service's API.
+func uploadFile(t *testing.T, s *service, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", filepath.Base(path))
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", s.base+"/api/v1/import", &buf)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("importing %s: %s", path, res.Status)
+	}
 }
