@@ -208,8 +208,8 @@ var (
 	numLineRe = regexp.MustCompile(`^第\s*([0-9０-９]{1,5})\s*号\s*(.*)$`)
 	// 关于……的提案 / 建议, a compilation's heading without a number
 	headingRe = regexp.MustCompile(`^关于.{2,80}(提案|建议)$`)
-	// 编号：0012, 提案号：第12号 as a paragraph of a form
-	bodyMarkRe = regexp.MustCompile(`^(提案内容|内容|正文|具体内容)[：:]?\s*(.*)$`)
+	// 提案内容： starting a form's text (perhaps with its first line)
+	bodyMarkRe = regexp.MustCompile(`^(?:提案内容|内容|正文|具体内容)\s*(?:[：:]\s*(.*))?$`)
 )
 
 // docx reads a Word document into the result: a form gives one
@@ -296,10 +296,10 @@ func readForm(blocks []block) (docProposal, string) {
 			title = append(title, text)
 		case inBody:
 			body = append(body, text)
-		case bodyMarkRe.MatchString(label(text)) && !strings.Contains(text[len(bodyMarkRe.FindStringSubmatch(text)[1]):], "："):
+		case bodyMarkRe.MatchString(text):
 			inBody = true
-			if rest := strings.TrimSpace(bodyMarkRe.FindStringSubmatch(text)[2]); rest != "" {
-				body = append(body, strings.TrimLeft(rest, "：: "))
+			if rest := strings.TrimSpace(bodyMarkRe.FindStringSubmatch(text)[1]); rest != "" {
+				body = append(body, rest)
 			}
 		default:
 			if m := numLineRe.FindStringSubmatch(text); m != nil && p["number"] == "" {
@@ -331,21 +331,30 @@ func readFormTable(rows [][]string, p docProposal) {
 				continue
 			}
 			v := ""
-			switch {
-			case j+1 < len(row):
-				v = row[j+1]
-				if _, isLabel := formLabels[label(v)]; isLabel {
-					continue
+			if j+1 < len(row) {
+				if _, isLabel := formLabels[label(row[j+1])]; !isLabel {
+					v, j = row[j+1], j+1
 				}
-				j++
-			case f == "body" && i+1 < len(rows):
-				v = strings.Join(rows[i+1], "\n")
 			}
-			if f != "-" && p[f] == "" {
-				p[f] = strings.TrimSpace(v)
+			if f == "body" && strings.TrimSpace(v) == "" && blank(row[j+1:]) && i+1 < len(rows) {
+				v = joinCells(rows[i+1])
+			}
+			if v = strings.TrimSpace(v); f != "-" && p[f] == "" && v != "" {
+				p[f] = v
 			}
 		}
 	}
+}
+
+// joinCells joins a row's filled cells by lines.
+func joinCells(row []string) string {
+	var out []string
+	for _, c := range row {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // readCompilation splits a 提案选编 into proposals: at each 第0101号 line,

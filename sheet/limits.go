@@ -150,7 +150,7 @@ func checkSizes(path string, files []*zip.File) error {
 	for _, zf := range files {
 		size := zf.UncompressedSize64
 		if size > ratioFloor && (zf.CompressedSize64 == 0 || size/zf.CompressedSize64 > uint64(maxRatio)) {
-			return refuse(tian.ETOOLARGE, path, "其中 %s 解压后有 %d MB，是压缩后的 %d 倍以上（正常表格在 20 倍以内），可能是压缩炸弹，未导入",
+			return refuse(tian.ETOOLARGE, path, "其中 %s 解压后有 %d MB，是压缩后的 %d 倍以上（正常的表格和文档在 20 倍以内），可能是压缩炸弹，未导入",
 				zf.Name, size>>20, size/max(zf.CompressedSize64, 1))
 		}
 		if total += size; total > uint64(maxUnzipBytes) {

@@ -125,9 +125,9 @@ func readProposals(path string, op opener, opt Options) (*Result, error) {
 		}
 		defer src.Close()
 		res.Kind = "JSON Lines"
-		return res, rd.sheet(src, "", false)
+		return done(res, rd.sheet(src, "", false))
 	case ".docx":
-		return res, rd.docx(op)
+		return done(res, rd.docx(op))
 	}
 	bk, err := openBook(path, op)
 	if err != nil {
@@ -145,6 +145,14 @@ func readProposals(path string, op opener, opt Options) (*Result, error) {
 	}
 	if len(names) > 1 && len(res.Sheets) == 0 {
 		return nil, fileErr(path, "没有一个工作表有提案表头（如 提案号/案号、标题/案由）：%s", strings.Join(names, "、"))
+	}
+	return res, nil
+}
+
+// done returns the result, or nothing when reading failed.
+func done(res *Result, err error) (*Result, error) {
+	if err != nil {
+		return nil, err
 	}
 	return res, nil
 }
@@ -180,7 +188,7 @@ func (rd *reader) bookSheet(bk book, name string, several bool) error {
 	}
 	t, err := newTable(rd.path, rr, rd.wants)
 	if several && err != nil && tian.ErrorCode(err) == tian.EINVALID {
-		rd.warn(name, 0, "工作表“"+name+"”是空的，已跳过")
+		rd.warn(name, 0, "是空的，已跳过")
 		return nil
 	}
 	if err != nil {
@@ -190,20 +198,20 @@ func (rd *reader) bookSheet(bk book, name string, several bool) error {
 	if several {
 		t.prefix = "“" + name + "”表"
 		if missingRequired(mapping(t.hdr, rd.opt.Map), t.hdr) != nil {
-			rd.warn(name, 0, "工作表“"+name+"”中没有提案表头（如 提案号/案号、标题/案由），已跳过")
+			rd.warn(name, 0, "没有提案表头（如 提案号/案号、标题/案由），已跳过")
 			return nil
 		}
 	}
 	return rd.sheet(t, name, several)
 }
 
+// warn adds a warning; sheet, when given, names the worksheet (several
+// are read).
 func (rd *reader) warn(sheet string, row int, msg string) {
-	w := tian.RowError{File: rd.path, Row: row, Message: msg}
-	if sheet != "" && row > 0 {
-		w.Column = "“" + sheet + "”表"
-		w.Message = msg
+	if sheet != "" {
+		msg = "工作表“" + sheet + "”：" + msg
 	}
-	rd.res.Warnings = append(rd.res.Warnings, w)
+	rd.res.Warnings = append(rd.res.Warnings, tian.RowError{File: rd.path, Row: row, Message: msg})
 }
 
 // sheet reads one table's rows into the result.
@@ -239,7 +247,7 @@ func (rd *reader) sheet(src source, name string, several bool) error {
 			return err
 		}
 		if note, ok := skipped(vals, src.headers(), rv.m["number"]); ok {
-			rd.warn(name, row, fmt.Sprintf("第%d行不是提案（%s），已跳过：%s", row, note.why, note.text))
+			rd.warn(sheetName(name, several), row, fmt.Sprintf("不是提案（%s），已跳过：%s", note.why, note.text))
 			continue
 		}
 		p, errs := toProposal(vals, rv.m)
@@ -265,15 +273,16 @@ func (rd *reader) sheet(src source, name string, several bool) error {
 	}
 	rv.report(res, first, several)
 	if len(noYear) > 0 {
-		rd.warn(name, 0, fmt.Sprintf("%s%d行没有年度（%s）：请在文件中加年度列，或导入时用 --year 或 --session 指定",
-			sheetLabel(name, several), len(noYear), rowList(noYear)))
+		rd.warn(sheetName(name, several), 0, fmt.Sprintf("%d行没有年度（%s）：请在文件中加年度列，或导入时用 --year 或 --session 指定",
+			len(noYear), rowList(noYear)))
 	}
 	return nil
 }
 
-func sheetLabel(name string, several bool) string {
+// sheetName is the sheet a warning names: only when several are read.
+func sheetName(name string, several bool) string {
 	if several {
-		return "工作表“" + name + "”中"
+		return name
 	}
 	return ""
 }
