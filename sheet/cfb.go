@@ -99,6 +99,9 @@ func (c *cfbFile) difat(next, count uint32) ([]uint32, error) {
 		add(le.Uint32(c.b[0x4C+4*i:]))
 	}
 	for n := uint32(0); n < count && next != cfbEnd && next != cfbFree; n++ {
+		if int(n) > c.sectors() {
+			return nil, errCFB // a DIFAT chain that loops
+		}
 		sec, err := c.sector(next)
 		if err != nil {
 			return nil, err

@@ -167,7 +167,7 @@ var formLabels = map[string]string{
 	"提案号": "number", "编号": "number", "案号": "number", "提案编号": "number",
 	"提交日期": "submitted", "提交时间": "submitted", "日期": "submitted", "提出日期": "submitted", "提出时间": "submitted",
 	"提案形式": "proposer_type", "提案类型": "proposer_type",
-	"届次": "session",
+	"届次":   "session",
 	"主办单位": "lead_unit", "承办单位": "lead_unit", "建议承办单位": "lead_unit", "建议主办单位": "lead_unit",
 	"协办单位": "co_units", "会办单位": "co_units", "建议协办单位": "co_units",
 	"提案内容": "body", "内容": "body", "正文": "body", "具体内容": "body",

@@ -306,11 +306,11 @@ func (bk *xlsBook) formula(row, col int, data []byte, next int) ([]xlsCell, int,
 		return []xlsCell{{row, col, formatNumber(math.Float64frombits(bin.LittleEndian.Uint64(res)))}}, next, nil
 	}
 	switch res[0] {
-	case 0: // a string, in the next STRING record
-		for {
+	case 0: // a string, in a STRING record after it (perhaps after an ARRAY or SHRFMLA record)
+		for tries := 0; ; tries++ {
 			typ, sdata, after, err := bk.record(next)
-			if err != nil {
-				return nil, next, err
+			if err != nil || tries == 3 {
+				return nil, next, errors.New("公式的文本结果缺失")
 			}
 			if typ != biffString {
 				next = after
@@ -511,7 +511,7 @@ func (bk *xlsBook) open(name string) (rowReader, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &xlsRows{cells: cells}, nil
+			return &xlsRows{bk: bk, cells: cells}, nil
 		}
 	}
 	return nil, refuse(tian.EINVALID, bk.path, "没有名为“%s”的工作表（工作簿中的工作表：%s）", name, strings.Join(bk.names(), "、"))
@@ -519,8 +519,10 @@ func (bk *xlsBook) open(name string) (rowReader, error) {
 
 // xlsRows yields a sheet's rows from its sorted cells.
 type xlsRows struct {
+	bk    *xlsBook
 	cells []xlsCell
 	i     int
+	width int // cells yielded, blanks before filled ones included
 }
 
 func (r *xlsRows) nextRow() (int, []string, error) {
@@ -538,6 +540,9 @@ func (r *xlsRows) nextRow() (int, []string, error) {
 			out = append(out, "")
 		}
 		out[c.col] = c.val
+	}
+	if r.width += len(out); r.width > maxCells {
+		return row + 1, nil, refuse(tian.ETOOLARGE, r.bk.path, "第%d行：工作表超过 %d 万个单元格的上限，请拆分后导入，未导入", row+1, maxCells/10_000)
 	}
 	return row + 1, out, nil
 }

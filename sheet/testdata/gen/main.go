@@ -34,7 +34,7 @@ type Fixture struct {
 	File  string   `json:"file"`
 	Sheet string   `json:"sheet,omitempty"` // the Sheet option
 	Kind  string   `json:"kind"`
-	Year  int      `json:"year"` // the year rows take from the file
+	Year  int      `json:"year"`  // the year rows take from the file
 	Notes int      `json:"notes"` // rows skipped as notes; for forms, provisional numbers
 	Items []Item   `json:"items"`
 	Have  []string `json:"have"` // the fields the file gives
