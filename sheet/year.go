@@ -252,3 +252,25 @@ func (rd *reader) settle(p *tian.Proposal, ctx yearCtx) (Source, []string) {
 	}
 	return src, extra
 }
+
+// OptionsFor makes the reading options of an import, checking the year,
+// the session and the committee setting (EINVALID, in Chinese).
+func OptionsFor(req tian.FileImport) (Options, error) {
+	opt := Options{Map: req.Map, Sheet: req.Sheet, Year: req.Year, Session: strings.TrimSpace(req.Session)}
+	if req.Year != 0 && (req.Year < 1949 || req.Year > 2100) {
+		return opt, tian.Errorf(tian.EINVALID, "年度 %d 不在 1949—2100 之间", req.Year)
+	}
+	if opt.Session != "" {
+		if _, _, canon := parseSession(opt.Session); canon == "" {
+			return opt, tian.Errorf(tian.EINVALID, "届次 %q 无法识别：应如 十四届三次 或 第十四届委员会第三次会议", opt.Session)
+		}
+	}
+	if strings.TrimSpace(req.Committee) != "" {
+		c, err := ParseCommittee(req.Committee)
+		if err != nil {
+			return opt, err
+		}
+		opt.Committee = &c
+	}
+	return opt, nil
+}
