@@ -233,6 +233,11 @@ func (rd *reader) docx(op opener) error {
 		return fileErr(rd.path, "没有找到提案：既不是提案表（表格中有 提案人、案由 等栏目），也不是提案选编（每件提案以“第0101号”或“关于……的提案”开头）")
 	}
 	rd.res.Title = title
+	for _, f := range Fields { // what the preview shows: which label gave which field
+		if l, ok := props[0]["@"+f.Name]; ok {
+			rd.res.Mapping = append(rd.res.Mapping, tian.ColumnMapping{Column: l, Field: f.Name})
+		}
+	}
 	ctx := rd.fileYear(title, "")
 	rd.res.YearSource = ctx.source
 	var noYear []int
@@ -250,8 +255,13 @@ func (rd *reader) docx(op opener) error {
 	return nil
 }
 
-// docProposal is one proposal's fields as the document labels them.
+// docProposal is one proposal's fields as the document labels them;
+// "@field" keeps the label as written, for the preview.
 type docProposal map[string]string
+
+func (p docProposal) set(field, value, label string) {
+	p[field], p["@"+field] = value, strings.TrimSpace(label)
+}
 
 // form reports whether a document is a 提案表: a table with two or more
 // label cells.
@@ -303,16 +313,16 @@ func readForm(blocks []block) (docProposal, string) {
 			}
 		default:
 			if m := numLineRe.FindStringSubmatch(text); m != nil && p["number"] == "" {
-				p["number"] = text[:strings.Index(text, "号")+len("号")]
+				p.set("number", text[:strings.Index(text, "号")+len("号")], "第…号")
 			} else if f, v, ok := splitLabel(text); ok && f != "-" && p[f] == "" {
-				p[f] = v
+				p.set(f, v, text[:strings.IndexAny(text, "：:")])
 			} else if !seenTable {
 				title = append(title, text)
 			}
 		}
 	}
 	if p["body"] == "" && len(body) > 0 {
-		p["body"] = strings.Join(body, "\n")
+		p.set("body", strings.Join(body, "\n"), "提案内容（其后的段落）")
 	}
 	return p, strings.Join(title, " ")
 }
@@ -326,7 +336,7 @@ func readFormTable(rows [][]string, p docProposal) {
 			f, ok := formLabels[label(c)]
 			if !ok {
 				if f, v, ok := splitLabel(c); ok && f != "-" && p[f] == "" && v != "" {
-					p[f] = v
+					p.set(f, v, c[:strings.IndexAny(c, "：:")])
 				}
 				continue
 			}
@@ -340,7 +350,7 @@ func readFormTable(rows [][]string, p docProposal) {
 				v = joinCells(rows[i+1])
 			}
 			if v = strings.TrimSpace(v); f != "-" && p[f] == "" && v != "" {
-				p[f] = v
+				p.set(f, v, c)
 			}
 		}
 	}
@@ -374,8 +384,8 @@ func readCompilation(blocks []block) ([]docProposal, string) {
 	var cur docProposal
 	flush := func() {
 		if cur != nil {
-			if cur["body"] == "" {
-				cur["body"] = strings.Join(body, "\n")
+			if cur["body"] == "" && len(body) > 0 {
+				cur.set("body", strings.Join(body, "\n"), "正文段落")
 			}
 			out = append(out, cur)
 		}
@@ -390,20 +400,24 @@ func readCompilation(blocks []block) ([]docProposal, string) {
 		switch {
 		case numbered && m != nil:
 			flush()
-			cur = docProposal{"number": text[:len(text)-len(m[2])], "title": strings.TrimSpace(m[2])}
-			cur["number"] = strings.TrimSpace(cur["number"])
+			cur = docProposal{}
+			cur.set("number", strings.TrimSpace(text[:len(text)-len(m[2])]), "第…号行")
+			if t := strings.TrimSpace(m[2]); t != "" {
+				cur.set("title", t, "第…号行")
+			}
 		case !numbered && headingRe.MatchString(text):
 			flush()
-			cur = docProposal{"title": text}
+			cur = docProposal{}
+			cur.set("title", text, "关于……的提案（标题行）")
 		case cur == nil:
 			title = append(title, text)
 		case cur["title"] == "" && len(body) == 0 && !strings.ContainsAny(text, "：:"):
-			cur["title"] = text
+			cur.set("title", text, "标题行")
 		default:
 			if fields := labelLine(text); fields != nil && len(body) == 0 {
-				for f, v := range fields {
+				for f, lv := range fields {
 					if f != "-" && cur[f] == "" {
-						cur[f] = v
+						cur.set(f, lv[1], lv[0])
 					}
 				}
 				continue
@@ -431,20 +445,21 @@ var labelRe = func() *regexp.Regexp {
 	return regexp.MustCompile(`(` + strings.Join(names, "|") + `)\s*[：:]`)
 }()
 
-// labelLine reads a line of label：value pairs (提案人：王建国　界别：经济界);
-// nil when the line does not start with a label.
-func labelLine(text string) map[string]string {
+// labelLine reads a line of label：value pairs (提案人：王建国　界别：经济界)
+// into field → [label, value]; nil when the line does not start with a
+// label.
+func labelLine(text string) map[string][2]string {
 	locs := labelRe.FindAllStringSubmatchIndex(text, -1)
 	if len(locs) == 0 || locs[0][0] != 0 {
 		return nil
 	}
-	out := map[string]string{}
+	out := map[string][2]string{}
 	for i, l := range locs {
 		end := len(text)
 		if i+1 < len(locs) {
 			end = locs[i+1][0]
 		}
-		out[formLabels[text[l[2]:l[3]]]] = strings.TrimSpace(strings.Trim(text[l[1]:end], " \u3000\t；;，,"))
+		out[formLabels[text[l[2]:l[3]]]] = [2]string{text[l[2]:l[3]], strings.TrimSpace(strings.Trim(text[l[1]:end], " \u3000\t；;，,"))}
 	}
 	return out
 }

@@ -304,3 +304,78 @@ func TestReadBadOfficeFiles(t *testing.T) {
 		}
 	}
 }
+
+// A CSV list as an office types it: a title, a blank line, 承办单位 over
+// 主办 | 协办, rows grouped under category lines, the header repeated on a
+// new page, a note at the end.
+func TestReadCSVGroupedTwoRowHeader(t *testing.T) {
+	csv := "政协某市第十四届委员会第二次会议提案办理情况一览表,,,,\n" +
+		",,,,\n" +
+		"序号,案由,提案者,承办单位,\n" +
+		",,,主办,协办\n" +
+		"一、经济建设类（2件）,,,,\n" +
+		"1,关于支持中小制造企业数字化转型的提案,民建市委会,市工业和信息化局,市财政局、市科学技术局\n" +
+		"2,关于优化营商环境的提案,王建国,市发展和改革委员会,\n" +
+		"序号,案由,提案者,承办单位,\n" +
+		"二、社会建设类（1件）,,,,\n" +
+		"3,关于加快发展社区嵌入式养老服务的提案,李秀兰,市民政局,市卫生健康委员会\n" +
+		"说明：以上提案已全部办结。,,,,\n"
+	res, err := sheet.ReadProposals(writeFile(t, "一览表.csv", []byte(csv)), sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		number, title, proposer, category, lead string
+		co                                      []string
+		year                                    int
+		session                                 string
+	}
+	var got []row
+	for _, r := range res.Records {
+		p := r.Proposal
+		got = append(got, row{p.Number, p.Title, p.Proposer, p.Category, p.LeadUnit, p.CoUnits, p.Year, p.Session})
+	}
+	want := []row{
+		{"20240001", "关于支持中小制造企业数字化转型的提案", "民建市委会", "经济建设", "市工业和信息化局", []string{"市财政局", "市科学技术局"}, 2024, "十四届二次"},
+		{"20240002", "关于优化营商环境的提案", "王建国", "经济建设", "市发展和改革委员会", nil, 2024, "十四届二次"},
+		{"20240003", "关于加快发展社区嵌入式养老服务的提案", "李秀兰", "社会建设", "市民政局", []string{"市卫生健康委员会"}, 2024, "十四届二次"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %v\nwant %v", got, want)
+	}
+	if res.HeaderRow != 3 || res.HeaderRows != 2 {
+		t.Errorf("header at line %d, %d rows", res.HeaderRow, res.HeaderRows)
+	}
+	var warned []string
+	for _, w := range res.Warnings {
+		warned = append(warned, w.Error())
+	}
+	for _, want := range []string{"第5行：分组行“一、经济建设类（2件）”：其下各行的类别取为“经济建设”", "第8行：不是提案（重复的表头）",
+		"第11行：不是提案（说明行），已跳过：说明：以上提案已全部办结。"} {
+		if !strings.Contains(strings.Join(warned, "\n"), want) {
+			t.Errorf("warnings lack %q:\n%s", want, strings.Join(warned, "\n"))
+		}
+	}
+}
+
+// The import preview shows which label of a Word form gave which field.
+func TestReadFormReportsLabels(t *testing.T) {
+	res, err := sheet.ReadProposals(filepath.Join("testdata", "forms", "提案表02-刘淑芬.docx"), sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// this form has its text in paragraphs after the table; 联系电话 is read as a label and not kept
+	want := []tian.ColumnMapping{{Column: "编  号", Field: "number"}, {Column: "案  由", Field: "title"},
+		{Column: "提案内容（其后的段落）", Field: "body"}, {Column: "提 案 人", Field: "proposer"}, {Column: "界  别", Field: "sector"},
+		{Column: "类  别", Field: "category"}}
+	if !reflect.DeepEqual(res.Mapping, want) {
+		t.Errorf("mapping %v, want %v", res.Mapping, want)
+	}
+	res, err = sheet.ReadProposals(filepath.Join("testdata", "提案选编.docx"), sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Mapping) < 4 || res.Mapping[0] != (tian.ColumnMapping{Column: "第…号行", Field: "number"}) {
+		t.Errorf("compilation mapping %v", res.Mapping)
+	}
+}

@@ -111,7 +111,7 @@ func skipped(vals map[string]string, hdr []string, numberHeader string) (note, b
 	switch {
 	case len(texts) > 1 && same >= len(texts)-1:
 		return note{"重复的表头", text}, true
-	case number != "" && !noteRe.MatchString(number):
+	case number != "" && !noteRe.MatchString(number) && !(len(texts) == 1 && groupRe.MatchString(number)):
 		return note{}, false
 	case len(texts) > 0 && noteRe.MatchString(texts[0]):
 		kind := "说明行"
@@ -123,4 +123,15 @@ func skipped(vals map[string]string, hdr []string, numberHeader string) (note, b
 		return note{"单独一格的说明或分组行", clip(text)}, true
 	}
 	return note{}, false
+}
+
+// groupRe is a group row of a list sorted by category: 一、经济建设类（12件）.
+var groupRe = regexp.MustCompile(`^[一二三四五六七八九十]+\s*[、.．]\s*(\S+?)(?:类|方面)?(?:提案)?\s*(?:[（(]\s*(?:共)?\d+\s*件\s*[）)])?$`)
+
+// groupCategory is the category a group row names, or "".
+func groupCategory(text string) string {
+	if m := groupRe.FindStringSubmatch(strings.TrimSpace(text)); m != nil {
+		return m[1]
+	}
+	return ""
 }

@@ -232,6 +232,7 @@ func (rd *reader) sheet(src source, name string, several bool) error {
 	}
 	rv := &resolver{path: rd.path, src: src, overrides: rd.opt.Map}
 	var noYear []int
+	group := "" // the category a group row (一、经济建设类) gives the rows under it
 	for {
 		row, vals, err := src.next()
 		if errors.Is(err, io.EOF) {
@@ -247,10 +248,18 @@ func (rd *reader) sheet(src source, name string, several bool) error {
 			return err
 		}
 		if note, ok := skipped(vals, src.headers(), rv.m["number"]); ok {
-			rd.warn(sheetName(name, several), row, fmt.Sprintf("不是提案（%s），已跳过：%s", note.why, note.text))
+			msg := fmt.Sprintf("不是提案（%s），已跳过：%s", note.why, note.text)
+			if c := groupCategory(note.text); c != "" && rv.m["category"] == "" {
+				group, msg = c, fmt.Sprintf("分组行“%s”：其下各行的类别取为“%s”", note.text, c)
+			}
+			rd.warn(sheetName(name, several), row, msg)
 			continue
 		}
 		p, errs := toProposal(vals, rv.m)
+		var extraGroup []string
+		if p.Category == "" && group != "" {
+			p.Category, extraGroup = group, []string{"category"}
+		}
 		for _, e := range errs {
 			res.Errors = append(res.Errors, tian.RowError{File: rd.path, Row: row, Column: src.column(rv.m[e.Field]), Message: e.Message})
 		}
@@ -262,7 +271,7 @@ func (rd *reader) sheet(src source, name string, several bool) error {
 		if p.Year == 0 {
 			noYear = append(noYear, row)
 		}
-		res.Records = append(res.Records, tian.Record{Row: row, Proposal: p, Fields: rd.present(&p, rv.fields, extra)})
+		res.Records = append(res.Records, tian.Record{Row: row, Proposal: p, Fields: rd.present(&p, rv.fields, append(extra, extraGroup...))})
 		res.Sources = append(res.Sources, srcInfo)
 		if rd.opt.Progress != nil {
 			rd.opt.Progress(rd.n)
@@ -391,6 +400,9 @@ func (rv *resolver) update(res *Result, first bool) error {
 	}
 	m := mapping(hs, rv.overrides)
 	if err := missingRequired(m, hs); err != nil {
+		if row := rv.src.headerRow(); row > 0 {
+			return fileErr(rv.path, "%v（表头取自第%d行：在前%d个非空行中找不到更像表头的一行）", err, row, headerScan)
+		}
 		return fileErr(rv.path, "%v", err)
 	}
 	rv.m, rv.fields = m, nil
