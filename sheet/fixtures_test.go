@@ -210,9 +210,9 @@ func TestReadYearOptionsAndMissingYear(t *testing.T) {
 	if p := res.Records[1].Proposal; p.Year != 2022 || p.Session != "十三届五次" || p.Number != "20220002" {
 		t.Errorf("with --session: %+v", p)
 	}
-	// 〔2025〕23号 states its own year
-	if p, w := res.Records[19].Proposal, res.Sources[19].Written; w != "〔2025〕23号" || p.Year != 2025 || p.Number != "20250023" {
-		t.Errorf("with --session, %s: year %d number %s", w, p.Year, p.Number)
+	// 〔2025〕23号 states its own year, and so is not of the session given
+	if p, w := res.Records[19].Proposal, res.Sources[19].Written; w != "〔2025〕23号" || p.Year != 2025 || p.Number != "20250023" || p.Session != "" {
+		t.Errorf("with --session, %s: year %d session %q number %s", w, p.Year, p.Session, p.Number)
 	}
 	res, err = sheet.ReadProposals(path, sheet.Options{Year: 2023})
 	if err != nil {

@@ -236,7 +236,8 @@ func (rd *reader) settle(p *tian.Proposal, ctx yearCtx) (Source, []string) {
 		p.Year, src.YearSource = ctx.year, ctx.source
 		extra = append(extra, "year")
 	}
-	if p.Session == "" && ctx.session != "" {
+	// the file's session is not that of a row whose number states another year
+	if p.Session == "" && ctx.session != "" && (ctx.year == 0 || ctx.year == p.Year) {
 		p.Session = ctx.session
 		extra = append(extra, "session")
 	}
