@@ -486,6 +486,16 @@ func (rd *reader) docRecord(n int, dp docProposal, ctx yearCtx) error {
 	}
 	provisional := p.Number == ""
 	src, extra := rd.settle(&p, ctx)
+	if p.ProposerType == "" {
+		// a form says who proposes, not whether a member or a group does
+		switch {
+		case collectiveRe.MatchString(p.Proposer):
+			p.ProposerType = tian.ProposerCollective
+		case p.Sector != "":
+			p.ProposerType = tian.ProposerMember
+		}
+		extra = append(extra, "proposer_type")
+	}
 	if provisional {
 		p.Number = ProvisionalNumber(p.Year, p.Title, p.Proposer)
 		src.Provisional = true
@@ -496,6 +506,11 @@ func (rd *reader) docRecord(n int, dp docProposal, ctx yearCtx) error {
 	rd.res.Sources = append(rd.res.Sources, src)
 	return nil
 }
+
+// collectiveRe ends the names of the groups that propose: a party's
+// committee (民进市委会), the federation of industry and commerce, a
+// special committee or a sector group of the CPPCC.
+var collectiveRe = regexp.MustCompile(`(委会|委员会|工商联|市委|学社|支社|联合会|总会|界别|界别组|小组|联组|党组)$`)
 
 // fieldHeader is a field's Chinese header, for messages.
 func fieldHeader(name string) string {

@@ -211,7 +211,7 @@ func writeForms(demo []*tian.Proposal) Fixture {
 	must(os.RemoveAll(out))
 	must(os.MkdirAll(out, 0o755))
 	ps := pick(demo, 2024, 50, func(*tian.Proposal) bool { return true })
-	fx := Fixture{File: "forms", Kind: "提案表", Year: 2024, Notes: 5, Have: []string{"number", "year", "session", "title", "body", "proposer", "sector", "category"}}
+	fx := Fixture{File: "forms", Kind: "提案表", Year: 2024, Notes: 5, Have: []string{"number", "year", "session", "title", "body", "proposer", "proposer_type", "sector", "category"}}
 	for i, p := range ps {
 		num := fmt.Sprintf("第%04d号", seq(p))
 		item := Item{Number: p.Number, Written: num, Demo: p.Number}
@@ -238,7 +238,7 @@ func writeForms(demo []*tian.Proposal) Fixture {
 // 第0012号 line with the title, a label line and the text.
 func writeCompilation(demo []*tian.Proposal) Fixture {
 	ps := pick(demo, 2023, 12, func(*tian.Proposal) bool { return true })
-	fx := Fixture{File: "提案选编.docx", Kind: "提案选编", Year: 2023, Have: []string{"number", "year", "session", "title", "body", "proposer", "sector"}}
+	fx := Fixture{File: "提案选编.docx", Kind: "提案选编", Year: 2023, Have: []string{"number", "year", "session", "title", "body", "proposer", "proposer_type", "sector"}}
 	paras := []string{"政协某市第十四届委员会第一次会议", "提案选编", "提案委员会办公室编"}
 	for _, p := range ps {
 		line := "提案人：" + p.Proposer
