@@ -219,9 +219,18 @@ func (rd *reader) docx(op opener) error {
 	if err != nil {
 		return err
 	}
+	if i := listTable(blocks); i >= 0 {
+		return rd.docList(blocks, i)
+	}
 	var props []docProposal
 	var title string
-	if form(blocks) {
+	numbered := 0
+	for _, b := range blocks {
+		if numLineRe.MatchString(strings.TrimSpace(b.text)) {
+			numbered++
+		}
+	}
+	if numbered < 2 && form(blocks) { // a compilation may hold a table (its contents)
 		rd.res.Kind = "提案表"
 		p, t := readForm(blocks)
 		props, title = []docProposal{p}, t
@@ -254,6 +263,65 @@ func (rd *reader) docx(op opener) error {
 	}
 	return nil
 }
+
+// listTable finds a table that is a list of proposals (a 一览表 kept in
+// Word): a row among its first of three or more column headers, most of
+// its cells, with rows under it. A form's rows alternate labels and
+// values. -1: none.
+func listTable(blocks []block) int {
+	for i, b := range blocks {
+		for r, row := range b.table[:min(len(b.table), headerScan)] {
+			known, filled := 0, 0
+			for _, c := range row {
+				if c = cleanHeader(c); c != "" {
+					filled++
+					if knownHeaders[c] {
+						known++
+					}
+				}
+			}
+			if known >= 3 && known*5 >= filled*3 && r+1 < len(b.table) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// docList reads a Word table that is a list as a sheet; the paragraphs
+// above it are its title.
+func (rd *reader) docList(blocks []block, i int) error {
+	rd.res.Kind = "表格（Word）"
+	t, err := newTable(rd.path, &docRows{rows: blocks[i].table}, rd.wants)
+	if err != nil {
+		return err
+	}
+	var title []string
+	for _, b := range blocks[:i] {
+		if text := strings.TrimSpace(b.text); text != "" && b.table == nil {
+			title = append(title, text)
+		}
+	}
+	t.title = append(title, t.title...)
+	return rd.sheet(t, "", false)
+}
+
+// docRows yields a Word table's rows as a sheet's.
+type docRows struct {
+	rows [][]string
+	i    int
+}
+
+func (d *docRows) nextRow() (int, []string, error) {
+	if d.i >= len(d.rows) {
+		return 0, nil, io.EOF
+	}
+	d.i++
+	return d.i, d.rows[d.i-1], nil
+}
+
+func (d *docRows) colName(int) string { return "" }
+func (d *docRows) Close() error       { return nil }
 
 // docProposal is one proposal's fields as the document labels them;
 // "@field" keeps the label as written, for the preview.

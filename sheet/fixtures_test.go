@@ -379,3 +379,20 @@ func TestReadFormReportsLabels(t *testing.T) {
 		t.Errorf("compilation mapping %v", res.Mapping)
 	}
 }
+
+// A total row is skipped whichever column says 合计; a proposal whose
+// title starts like a note (注重……) is not.
+func TestReadNoteRowsAreNotProposals(t *testing.T) {
+	csv := "2024年提案一览表\n案由,提案号,提案者\n注重发挥老年人作用的提案,1,王建国\n说明书式管理的提案,2,李秀兰\n合计,2件,\n注：提案号以立案通知书为准。\n"
+	res, err := sheet.ReadProposals(writeFile(t, "list.csv", []byte(csv)), sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Records) != 2 || res.Records[0].Proposal.Title != "注重发挥老年人作用的提案" || res.Records[1].Proposal.Number != "20240002" {
+		t.Errorf("records %+v", res.Records)
+	}
+	if len(res.Warnings) != 2 || !strings.Contains(res.Warnings[0].Error(), "第5行：不是提案（合计行）") ||
+		!strings.Contains(res.Warnings[1].Error(), "第6行：不是提案（说明行）") {
+		t.Errorf("warnings %v", res.Warnings)
+	}
+}

@@ -85,7 +85,7 @@ func ProvisionalNumber(year int, title, proposer string) string {
 
 // noteRe starts a row under a table that is not a proposal: a note, a
 // total, a signature line.
-var noteRe = regexp.MustCompile(`^(注|备注|说明|附注|附：|合计|总计|共计|小计|累计|制表|填表|审核|统计|以上|本表|数据截至|截至|打印)`)
+var noteRe = regexp.MustCompile(`^(注\s*[：:0-9１-９]|备注|说明\s*[：:]|附注|附\s*[：:]|合\s*计|总\s*计|共计|小计|累计|制表|填表|审核|统计\s*[：:]|以上|本表|数据截至|截至\s*\d|打印)`)
 
 type note struct{ why, text string }
 
@@ -111,14 +111,14 @@ func skipped(vals map[string]string, hdr []string, numberHeader string) (note, b
 	switch {
 	case len(texts) > 1 && same >= len(texts)-1:
 		return note{"重复的表头", text}, true
-	case number != "" && !noteRe.MatchString(number) && !(len(texts) == 1 && groupRe.MatchString(number)):
-		return note{}, false
-	case len(texts) > 0 && noteRe.MatchString(texts[0]):
+	case len(texts) > 0 && noteRe.MatchString(texts[0]) && (number == "" || len(texts) <= 3 || noteRe.MatchString(number)):
 		kind := "说明行"
 		if strings.ContainsAny(texts[0][:min(len(texts[0]), 6)], "合总共小累") {
 			kind = "合计行"
 		}
 		return note{kind, clip(text)}, true
+	case number != "" && !(len(texts) == 1 && groupRe.MatchString(number)):
+		return note{}, false
 	case len(texts) == 1:
 		return note{"单独一格的说明或分组行", clip(text)}, true
 	}

@@ -60,6 +60,7 @@ func main() {
 	fx = append(fx, writeCSV(demo))
 	fx = append(fx, writeForms(demo))
 	fx = append(fx, writeCompilation(demo))
+	fx = append(fx, writeWordList(demo))
 	writeBad(demo)
 	b, _ := json.MarshalIndent(fx, "", " ")
 	must(os.WriteFile(filepath.Join(dir, "manifest.json"), append(b, '\n'), 0o644))
@@ -250,6 +251,23 @@ func writeCompilation(demo []*tian.Proposal) Fixture {
 		fx.Items = append(fx.Items, Item{Number: p.Number, Written: fmt.Sprintf("第%04d号", seq(p)), Demo: p.Number})
 	}
 	must(os.WriteFile(filepath.Join(dir, fx.File), docxBytes(paras, nil, nil), 0o644))
+	return fx
+}
+
+// writeWordList writes a 2021 list kept as a Word table, under a title
+// paragraph, with a total row.
+func writeWordList(demo []*tian.Proposal) Fixture {
+	ps := pick(demo, 2021, 15, filed)
+	fx := Fixture{File: "立案一览表（Word）.docx", Kind: "表格（Word）", Year: 2021, Notes: 1,
+		Have: []string{"number", "year", "title", "proposer", "sector", "category", "lead_unit", "co_units"}}
+	rows := [][]string{{"序号", "提案号", "案由", "提案者", "界别", "类别", "主办单位", "会办单位"}}
+	for i, p := range ps {
+		rows = append(rows, []string{fmt.Sprint(i + 1), written(p, i), p.Title, p.Proposer, p.Sector, p.Category, p.LeadUnit, strings.Join(p.CoUnits, "、")})
+		fx.Items = append(fx.Items, Item{Number: p.Number, Written: written(p, i), Demo: p.Number})
+	}
+	rows = append(rows, []string{"合计", fmt.Sprintf("%d件", len(ps)), "", "", "", "", "", ""})
+	doc := docxBytes([]string{"2021年度政协提案立案情况一览表", "（按提案号排列）"}, rows, []string{"提案委员会办公室　2021年3月"})
+	must(os.WriteFile(filepath.Join(dir, fx.File), doc, 0o644))
 	return fx
 }
 
