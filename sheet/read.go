@@ -98,7 +98,8 @@ type Source struct {
 // naming it. Each record's Fields names the fields its row gave a value
 // (an empty cell never overwrites a stored value; see
 // tian.ImportOptions.ClearAbsent), and year and session when the file's
-// title, name or Options gave them.
+// title, name or Options gave them; records with the same fields share
+// one slice, which callers must not change.
 func ReadProposals(path string, opt Options) (*Result, error) {
 	return readProposals(path, osOpener(path), opt)
 }
@@ -216,74 +217,103 @@ func (rd *reader) warn(sheet string, row int, msg string) {
 
 // sheet reads one table's rows into the result.
 func (rd *reader) sheet(src source, name string, several bool) error {
-	res := rd.res
-	first := len(res.Sheets) == 0
-	res.Sheets = append(res.Sheets, name)
-	title := ""
-	if t, ok := src.(*table); ok {
-		title = strings.Join(t.title, " ")
-		if first {
-			res.Title, res.HeaderRows = title, t.hrows
-		}
-	}
-	ctx := rd.fileYear(title, name)
-	if first {
-		res.YearSource = ctx.source
-	}
-	rv := &resolver{path: rd.path, src: src, overrides: rd.opt.Map}
-	var noYear []int
-	group := "" // the category a group row (一、经济建设类) gives the rows under it
+	s := rd.startSheet(src, name, several)
 	for {
 		row, vals, err := src.next()
 		if errors.Is(err, io.EOF) {
-			break
+			return s.finish()
 		}
 		if err != nil {
 			return err
 		}
-		if rd.n++; rd.n > maxRecords {
-			return refuse(tian.ETOOLARGE, rd.path, "第%d行：超过 %d 行的上限，请拆分后导入，未导入", row, maxRecords)
-		}
-		if err := rv.update(res, first); err != nil {
+		if err := s.row(row, vals); err != nil {
 			return err
 		}
-		if note, ok := skipped(vals, src.headers(), rv.m["number"]); ok {
-			msg := fmt.Sprintf("不是提案（%s），已跳过：%s", note.why, note.text)
-			if c := groupCategory(note.text); c != "" && rv.m["category"] == "" {
-				group, msg = c, fmt.Sprintf("分组行“%s”：其下各行的类别取为“%s”", note.text, c)
-			}
-			rd.warn(sheetName(name, several), row, msg)
-			continue
-		}
-		p, errs := toProposal(vals, rv.m)
-		var extraGroup []string
-		if p.Category == "" && group != "" {
-			p.Category, extraGroup = group, []string{"category"}
-		}
-		for _, e := range errs {
-			res.Errors = append(res.Errors, tian.RowError{File: rd.path, Row: row, Column: src.column(rv.m[e.Field]), Message: e.Message})
-		}
-		if len(errs) > 0 {
-			continue
-		}
-		srcInfo, extra := rd.settle(&p, ctx)
-		srcInfo.Sheet, srcInfo.Row = name, row
-		if p.Year == 0 {
-			noYear = append(noYear, row)
-		}
-		res.Records = append(res.Records, tian.Record{Row: row, Proposal: p, Fields: rd.present(&p, rv.fields, append(extra, extraGroup...))})
-		res.Sources = append(res.Sources, srcInfo)
-		if rd.opt.Progress != nil {
-			rd.opt.Progress(rd.n)
+	}
+}
+
+// sheetRead is the state of reading one sheet.
+type sheetRead struct {
+	rd             *reader
+	src            source
+	rv             *resolver
+	ctx            yearCtx
+	name           string
+	several, first bool
+	group          string // the category a group row (一、经济建设类) gives the rows under it
+	noYear         []int  // rows without a year
+}
+
+// startSheet notes the sheet and works out the year its title gives.
+func (rd *reader) startSheet(src source, name string, several bool) *sheetRead {
+	res := rd.res
+	s := &sheetRead{rd: rd, src: src, name: name, several: several, first: len(res.Sheets) == 0,
+		rv: &resolver{path: rd.path, src: src, overrides: rd.opt.Map}}
+	res.Sheets = append(res.Sheets, name)
+	title := ""
+	if t, ok := src.(*table); ok {
+		title = strings.Join(t.title, " ")
+		if s.first {
+			res.Title, res.HeaderRows = title, t.hrows
 		}
 	}
-	if err := rv.update(res, first); err != nil { // a header and no rows: still check the columns
+	s.ctx = rd.fileYear(title, name)
+	if s.first {
+		res.YearSource = s.ctx.source
+	}
+	return s
+}
+
+// row reads one row: a record, a row error, or a row that is no proposal.
+func (s *sheetRead) row(row int, vals map[string]string) error {
+	rd, res := s.rd, s.rd.res
+	if rd.n++; rd.n > maxRecords {
+		return refuse(tian.ETOOLARGE, rd.path, "第%d行：超过 %d 行的上限，请拆分后导入，未导入", row, maxRecords)
+	}
+	if err := s.rv.update(res, s.first); err != nil {
 		return err
 	}
-	rv.report(res, first, several)
-	if len(noYear) > 0 {
-		rd.warn(sheetName(name, several), 0, fmt.Sprintf("%d行没有年度（%s）：请在文件中加年度列，或导入时用 --year 或 --session 指定",
-			len(noYear), rowList(noYear)))
+	if note, ok := skipped(vals, s.src.headers(), s.rv.m["number"]); ok {
+		msg := fmt.Sprintf("不是提案（%s），已跳过：%s", note.why, note.text)
+		if c := groupCategory(note.text); c != "" && s.rv.m["category"] == "" {
+			s.group, msg = c, fmt.Sprintf("分组行“%s”：其下各行的类别取为“%s”", note.text, c)
+		}
+		rd.warn(sheetName(s.name, s.several), row, msg)
+		return nil
+	}
+	p, errs := toProposal(vals, s.rv.m)
+	for _, e := range errs {
+		res.Errors = append(res.Errors, tian.RowError{File: rd.path, Row: row, Column: s.src.column(s.rv.m[e.Field]), Message: e.Message})
+	}
+	if len(errs) > 0 {
+		return nil
+	}
+	src, extra := rd.settle(&p, s.ctx)
+	if p.Category == "" && s.group != "" {
+		p.Category, extra = s.group, append(extra, "category")
+	}
+	src.Sheet, src.Row = s.name, row
+	if p.Year == 0 {
+		s.noYear = append(s.noYear, row)
+	}
+	res.Records = append(res.Records, tian.Record{Row: row, Proposal: p, Fields: rd.present(&p, s.rv.fields, extra)})
+	res.Sources = append(res.Sources, src)
+	if rd.opt.Progress != nil {
+		rd.opt.Progress(rd.n)
+	}
+	return nil
+}
+
+// finish checks the columns of a sheet without rows, reports the mapping
+// and the rows without a year.
+func (s *sheetRead) finish() error {
+	if err := s.rv.update(s.rd.res, s.first); err != nil {
+		return err
+	}
+	s.rv.report(s.rd.res, s.first, s.several)
+	if len(s.noYear) > 0 {
+		s.rd.warn(sheetName(s.name, s.several), 0, fmt.Sprintf("%d行没有年度（%s）：请在文件中加年度列，或导入时用 --year 或 --session 指定",
+			len(s.noYear), rowList(s.noYear)))
 	}
 	return nil
 }
