@@ -96,31 +96,36 @@ type note struct{ why, text string }
 func skipped(vals map[string]string, hdr []string, numberHeader string) (note, bool) {
 	var texts []string
 	same := 0
+	number := strings.TrimSpace(vals[numberHeader])
 	for _, h := range hdr {
 		v, ok := vals[h]
-		if v = strings.TrimSpace(v); !ok || v == "" {
+		if !ok || v == "" {
+			continue
+		}
+		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
 		texts = append(texts, v)
-		if cleanHeader(v) == h {
+		if len(v) <= 2*len(h)+8 && cleanHeader(v) == h {
 			same++
 		}
+		if number != "" && len(texts) > 3 && same < len(texts)-1 {
+			return note{}, false // a numbered row of four cells or more: a proposal
+		}
 	}
-	text := strings.Join(texts, " ")
-	number := strings.TrimSpace(vals[numberHeader])
 	switch {
 	case len(texts) > 1 && same >= len(texts)-1:
-		return note{"重复的表头", text}, true
+		return note{"重复的表头", strings.Join(texts, " ")}, true
 	case len(texts) > 0 && noteRe.MatchString(texts[0]) && (number == "" || len(texts) <= 3 || noteRe.MatchString(number)):
 		kind := "说明行"
 		if strings.ContainsAny(texts[0][:min(len(texts[0]), 6)], "合总共小累") {
 			kind = "合计行"
 		}
-		return note{kind, clip(text)}, true
+		return note{kind, clip(strings.Join(texts, " "))}, true
 	case number != "" && !(len(texts) == 1 && groupRe.MatchString(number)):
 		return note{}, false
 	case len(texts) == 1:
-		return note{"单独一格的说明或分组行", clip(text)}, true
+		return note{"单独一格的说明或分组行", clip(texts[0])}, true
 	}
 	return note{}, false
 }

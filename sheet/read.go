@@ -273,7 +273,7 @@ func (s *sheetRead) row(row int, vals map[string]string) error {
 	if err := s.rv.update(res, s.first); err != nil {
 		return err
 	}
-	if note, ok := skipped(vals, s.src.headers(), s.rv.m["number"]); ok {
+	if note, ok := s.skipped(vals); ok {
 		msg := fmt.Sprintf("不是提案（%s），已跳过：%s", note.why, note.text)
 		if c := groupCategory(note.text); c != "" && s.rv.m["category"] == "" {
 			s.group, msg = c, fmt.Sprintf("分组行“%s”：其下各行的类别取为“%s”", note.text, c)
@@ -302,6 +302,16 @@ func (s *sheetRead) row(row int, vals map[string]string) error {
 		rd.opt.Progress(rd.n)
 	}
 	return nil
+}
+
+// skipped reports whether a table's row is not a proposal (a note, a
+// total, a group heading, the header again). JSON Lines are records, not
+// a printed table: none is skipped.
+func (s *sheetRead) skipped(vals map[string]string) (note, bool) {
+	if _, ok := s.src.(*table); !ok {
+		return note{}, false
+	}
+	return skipped(vals, s.src.headers(), s.rv.m["number"])
 }
 
 // finish checks the columns of a sheet without rows, reports the mapping
