@@ -61,6 +61,12 @@ func main() {
 	fx = append(fx, writeForms(demo))
 	fx = append(fx, writeCompilation(demo))
 	fx = append(fx, writeWordList(demo))
+	// the compilation as an office suite writes it (runs split, styles,
+	// settings parts): saved through LibreOffice's own document format
+	lo := fx[len(fx)-2]
+	lo.File = "提案选编（LibreOffice）.docx"
+	resave(fx[len(fx)-2].File, lo.File)
+	fx = append(fx, lo)
 	writeBad(demo)
 	b, _ := json.MarshalIndent(fx, "", " ")
 	must(os.WriteFile(filepath.Join(dir, "manifest.json"), append(b, '\n'), 0o644))
@@ -183,6 +189,31 @@ func convert(to, name string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		log.Fatalf("soffice: %v\n%s", err, out)
 	}
+}
+
+// resave opens a .docx in LibreOffice, saves it as .odt and that again
+// as .docx under the name to.
+func resave(from, to string) {
+	tmp, err := os.MkdirTemp("", "gen")
+	must(err)
+	defer os.RemoveAll(tmp)
+	src := filepath.Join(tmp, "doc.docx")
+	b, err := os.ReadFile(filepath.Join(dir, from))
+	must(err)
+	must(os.WriteFile(src, b, 0o644))
+	for _, step := range [][]string{{"odt", src}, {"docx:MS Word 2007 XML", filepath.Join(tmp, "doc.odt")}} {
+		out := filepath.Join(tmp, "out")
+		cmd := exec.Command("soffice", "--headless", "--convert-to", step[0], "--outdir", out, step[1])
+		if b, err := cmd.CombinedOutput(); err != nil {
+			log.Fatalf("soffice: %v\n%s", err, b)
+		}
+		entries, err := os.ReadDir(out)
+		must(err)
+		must(os.Rename(filepath.Join(out, entries[0].Name()), filepath.Join(tmp, entries[0].Name())))
+	}
+	b, err = os.ReadFile(src)
+	must(err)
+	must(os.WriteFile(filepath.Join(dir, to), b, 0o644))
 }
 
 // writeCSV writes a list as a CSV with a title line, a blank line and a
