@@ -24,11 +24,14 @@ type Parts struct {
 	Search  tian.Searcher
 	Relate  tian.Relater // similar proposals and groups
 	Suggest tian.Suggester
+	Review  tian.Reviewer // nil: no review endpoint (503)
 	Models  tian.ModelStore
 	Import  tian.Importer
 	Export  tian.Exporter
 	Stats   tian.Reporter
-	Health  tian.Health // index lag, disk space
+	Health  tian.Health  // index lag, disk space
+	Imports tian.Imports // import previews, batches and their undo
+	Curate  tian.Curator // curated groups (并案); nil: not offered
 }
 
 // Config holds the service's limits.

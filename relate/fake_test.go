@@ -27,6 +27,7 @@ type fakeDoc struct {
 	text     map[string]map[string]int // field → term → frequency
 	length   map[string]int            // field → terms
 	keywords map[string][]string       // field → values
+	norm     map[string]string         // field → normalised text, for phrases
 }
 
 var _ relate.Engine = (*fakeEngine)(nil)
@@ -37,8 +38,10 @@ func newFakeEngine(seg tian.Segmenter) *fakeEngine {
 
 // add indexes a proposal as the bleve mapping does.
 func (e *fakeEngine) add(p *tian.Proposal) {
-	d := &fakeDoc{p: p, text: map[string]map[string]int{}, length: map[string]int{}, keywords: map[string][]string{}}
+	d := &fakeDoc{p: p, text: map[string]map[string]int{}, length: map[string]int{}, keywords: map[string][]string{},
+		norm: map[string]string{}}
 	for f, text := range map[string]string{relate.FieldTitle: p.Title, relate.FieldBody: p.Body, relate.FieldReply: p.Reply} {
+		d.norm[f] = e.seg.Normalize(text)
 		d.text[f] = map[string]int{}
 		for _, t := range e.analyse(text) {
 			d.text[f][t]++
@@ -250,6 +253,9 @@ func (e *fakeEngine) clause(d *fakeDoc, c relate.Clause) (float64, bool) {
 				score += map[bool]float64{true: relate.TitleBoost, false: 1}[f == relate.FieldTitle]
 			}
 		}
+		if c.Unit != "" && c.Field == "" {
+			score = e.unitMatch(d, c, fields)
+		}
 		return score, score > 0
 	case relate.FieldYear:
 		return 1, d.inYears(c.Years)
@@ -257,10 +263,29 @@ func (e *fakeEngine) clause(d *fakeDoc, c relate.Clause) (float64, bool) {
 	return 1, d.has(c.Field, c.Text)
 }
 
+// unitMatch scores a unit clause: led or co-handled by the unit, or
+// naming it (as typed or by its current name) in a field.
+func (e *fakeEngine) unitMatch(d *fakeDoc, c relate.Clause, fields []string) float64 {
+	score := 0.0
+	if d.has(relate.FieldUnits, c.Unit) {
+		score += 4
+	}
+	if d.has(relate.FieldLeadUnit, c.Unit) {
+		score += 4
+	}
+	for _, f := range fields {
+		for _, name := range []string{c.Unit, c.Text} {
+			if e.textMatch(d, f, relate.Clause{Text: name, Phrase: true}) {
+				score++
+			}
+		}
+	}
+	return score
+}
+
 func (e *fakeEngine) textMatch(d *fakeDoc, field string, c relate.Clause) bool {
 	if c.Phrase {
-		text := map[string]string{relate.FieldTitle: d.p.Title, relate.FieldBody: d.p.Body, relate.FieldReply: d.p.Reply}[field]
-		return strings.Contains(e.seg.Normalize(text), e.seg.Normalize(c.Text))
+		return strings.Contains(d.norm[field], e.seg.Normalize(c.Text))
 	}
 	for _, t := range e.analyse(c.Text) {
 		if d.text[field][t] == 0 {

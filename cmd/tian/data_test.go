@@ -93,7 +93,7 @@ func TestDemoLoadsOnceAndStatsReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	para := strings.SplitN(out, "\n", 2)[0]
-	for _, want := range []string{"2024年全年共收到提案", "件，经审查立案", "立案率", "立案提案中，委员提案", "集体提案",
+	for _, want := range []string{"2024年全年共收到提案", "经审查立案", "立案率", "立案提案中，委员提案", "集体提案",
 		"经济建设类提案", "社会建设类提案", "生态文明建设类提案", "主办件数较多的承办单位是", "委员关注的热点集中在"} {
 		if !strings.Contains(para, want) {
 			t.Errorf("report paragraph lacks %q:\n%s", want, para)
@@ -391,7 +391,7 @@ func TestRouteCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Lead) != 3 || r.Lead[0].Unit != "城北区人民政府" || len(r.Lead[0].Similar) == 0 || !strings.HasPrefix(r.Model, "router-") {
+	if len(r.Lead) != 3 || r.Lead[0].Unit != "城北区人民政府" || len(r.Lead[0].Cases) == 0 || !strings.HasPrefix(r.Model, "router-") {
 		t.Errorf("route: %+v", r)
 	}
 	if _, _, err := runIn(t, dir, "route", "  "); tian.ErrorCode(err) != tian.EINVALID {

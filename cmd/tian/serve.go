@@ -96,7 +96,17 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	cfg := api.DefaultConfig()
 	cfg.RequestTimeout = c.timeout
 	cfg.GroupThreshold = relate.DefaultThreshold
-	ready := api.NewServer(officeParts(db, ix, o), logger, cfg).Handler()
+	parts, err := officeParts(db, ix, o)
+	if err != nil {
+		return err
+	}
+	curation, err := office.NewCuration(ctx, db, ix.Relations())
+	if err != nil {
+		return err
+	}
+	curation.Log = func(msg string) { logger.Warn(msg) }
+	parts.Curate = curation
+	ready := api.NewServer(parts, logger, cfg).Handler()
 	handler.Store(&ready)
 	go o.KeepIndexCaughtUp(ctx, logger, 5*time.Second)
 	if fresh {
@@ -128,8 +138,12 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 
 // officeParts are the service's parts over the data directory: the store,
 // the index and the application layer, one per interface the API takes.
-func officeParts(db *sqlite.DB, ix *index.Index, o *office.Office) api.Parts {
-	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Models: o, Import: o, Export: o, Stats: o, Health: o}
+func officeParts(db *sqlite.DB, ix *index.Index, o *office.Office) (api.Parts, error) {
+	rv, err := office.NewReviewer(office.ReviewerConfig{Store: db, Suggest: o, Relate: ix, Filer: o})
+	if err != nil {
+		return api.Parts{}, err
+	}
+	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Review: rv, Models: o, Import: o, Export: o, Stats: o, Health: o, Imports: o}, nil
 }
 
 func (c *serveCmd) baseURL(addr net.Addr) string {
