@@ -1,7 +1,11 @@
 // Package sheet reads and writes the tables proposal offices keep: Excel
-// workbooks (.xlsx, through github.com/xuri/excelize/v2), CSV and TSV
-// (UTF-8 with or without BOM, UTF-16 with BOM, GB18030 detected) and JSON
-// Lines. Columns are found by their usual Chinese headers, or by an
+// workbooks (.xlsx, through github.com/xuri/excelize/v2; .xls, BIFF8,
+// read by xls.go), CSV and TSV (UTF-8 with or without BOM, UTF-16 with
+// BOM, GB18030 detected), JSON Lines, and Word documents (.docx: proposal
+// forms, compilations and lists kept as Word tables, docx.go). A sheet's
+// header row is found under its title rows (table.go); years, sessions
+// and proposal numbers are read as offices write them (year.go,
+// number.go). Columns are found by their usual Chinese headers, or by an
 // explicit mapping, and every problem names the file, the row and the
 // column. Files are read within limits (limits.go): a workbook is vetted
 // from its zip directory before anything is unpacked, so a zip bomb is an
@@ -32,7 +36,8 @@ import (
 	"tian"
 )
 
-// MaxFileBytes bounds a file tian reads: .xlsx, CSV, TSV or JSON Lines.
+// MaxFileBytes bounds a file tian reads: .xlsx, .xls, .docx, CSV, TSV or
+// JSON Lines.
 const MaxFileBytes = 256 << 20
 
 // source yields the rows of a file. Values are keyed by header; Row is the
