@@ -74,13 +74,25 @@ type ImportReport struct {
 	Mapping   []ColumnMapping `json:"mapping"`
 	Unmapped  []string        `json:"unmapped"`
 	Committed bool            `json:"committed"` // false when --strict refused the file
+	// NotProposals counts the accepted records marked as not proposals
+	// (Proposal.NotProposal: a message board's, say).
+	NotProposals int `json:"not_proposals"`
+	// DryRun says the counts are what a commit would do: nothing was
+	// written.
+	DryRun bool `json:"dry_run,omitempty"`
+	// Batch is the id of the batch a committed import made (0 for a dry
+	// run or a refused file): GET /api/v1/imports lists it, and it can
+	// be undone.
+	Batch int64 `json:"batch,omitempty"`
 }
 
 // Summary is the one-line account of a report, in Chinese as the office
 // reads it.
 func (r *ImportReport) Summary() string {
 	verb := "已导入"
-	if !r.Committed {
+	if r.DryRun {
+		verb = "试导入：以上为导入后的结果，未写入"
+	} else if !r.Committed {
 		verb = "未导入（有错误，--strict 下整个文件不导入）"
 	}
 	return fmt.Sprintf("%s：读取%d行，新增%d件，更新%d件，未变%d件，拒收%d行；%s",
@@ -117,8 +129,12 @@ type Importer interface {
 	Import(ctx context.Context, req FileImport) (*ImportReport, error)
 }
 
-// Exporter writes proposals (xlsx, csv, jsonl) and groups (xlsx).
+// Exporter writes proposals (xlsx, csv, jsonl), groups and statistics
+// (xlsx).
 type Exporter interface {
 	Export(ctx context.Context, w io.Writer, format string, f ProposalFilter) error
 	ExportGroups(w io.Writer, groups []Group) error
+	// ExportStats writes s as a workbook: the report paragraph and one
+	// sheet a table, text made safe to open in a spreadsheet.
+	ExportStats(w io.Writer, s *Stats) error
 }

@@ -72,6 +72,10 @@ type Proposal struct {
 	Reply        string       `json:"reply,omitempty"`      // summary of the answer (办理答复)
 	Submitted    string       `json:"submitted,omitempty"`  // date received, YYYY-MM-DD
 	ReplyDate    string       `json:"reply_date,omitempty"` // date answered, YYYY-MM-DD
+	// NotProposal marks a record kept in the archive that is not a
+	// proposal (a citizen's message, say: see IsProposal); statistics and
+	// training leave it out unless asked to include it.
+	NotProposal bool `json:"not_proposal,omitempty"`
 }
 
 // Filed reports whether the proposal was accepted (立案), merged ones

@@ -6,7 +6,10 @@ import "context"
 type ImportOptions struct {
 	File   string // the file the records came from, for messages
 	Strict bool   // import nothing when any record is bad
-	DryRun bool   // check everything, write nothing
+	DryRun bool   // check everything, write nothing; the report counts what would be done
+	// Edit marks a single proposal written by hand (the API's POST and
+	// PUT): audited and logged for the index, but not a batch.
+	Edit bool
 	// NewUnits creates units the catalogue does not know. Without it an
 	// unknown unit rejects the record, naming the closest known units;
 	// with an empty catalogue units are always created (the catalogue is

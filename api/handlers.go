@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -48,7 +47,15 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/review", tian.RoleReviewer, s.review, false},
 		{"POST", "/api/v1/feedback", tian.RoleReviewer, s.feedback, w},
 		{"GET", "/api/v1/groups", tian.RoleStaff, s.groups, false},
+		{"GET", "/api/v1/groups/:year", tian.RoleStaff, s.getYearGroups, false},
+		{"PUT", "/api/v1/groups/:year", tian.RoleStaff, s.putYearGroups, w},
+		{"POST", "/api/v1/groups/:year/confirm", tian.RoleStaff, s.confirmYearGroups, w},
+		{"GET", "/api/v1/groups/:year/export", tian.RoleStaff, s.exportYearGroups, false},
+		{"GET", "/api/v1/proposals/:number/group", tian.RoleMember, s.proposalGroup, false},
 		{"POST", "/api/v1/import", tian.RoleStaff, s.importFile, w},
+		{"POST", "/api/v1/import/preview", tian.RoleStaff, s.previewImport, false},
+		{"GET", "/api/v1/imports", tian.RoleStaff, s.listImports, false},
+		{"POST", "/api/v1/imports/:id/undo", tian.RoleStaff, s.undoImport, w},
 		{"GET", "/api/v1/export", tian.RoleStaff, s.export, false},
 		{"POST", "/api/v1/train", tian.RoleStaff, s.startTraining, w},
 		{"GET", "/api/v1/train", tian.RoleStaff, s.trainingStatus, false},
@@ -92,7 +99,7 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	for _, r := range s.apiRoutes() {
 		limit := s.Config.MaxBodyBytes
-		if r.path == "/api/v1/import" {
+		if r.path == "/api/v1/import" || r.path == "/api/v1/import/preview" {
 			limit = s.Config.MaxUploadBytes
 		}
 		chain := []gin.HandlerFunc{limitBody(limit), s.require(r.role)}
@@ -229,7 +236,7 @@ func (s *Server) writeProposal(c *gin.Context, number string) {
 		return
 	}
 	rep, err := s.Store.ImportProposals(ctx, []tian.Record{{Row: 1, Proposal: p}},
-		tian.ImportOptions{File: "api", Strict: true, Actor: actor(c)})
+		tian.ImportOptions{File: "api", Strict: true, Edit: true, Actor: actor(c)})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -280,36 +287,6 @@ func (s *Server) deleteProposal(c *gin.Context) {
 	}
 	s.afterCommit(c, nil)
 	c.Status(http.StatusNoContent)
-}
-
-func (s *Server) search(c *gin.Context) {
-	req := tian.SearchRequest{Query: c.Query("q"), Session: c.Query("session"), Category: c.Query("category"),
-		Unit: c.Query("unit"), LeadUnit: c.Query("lead_unit"), Proposer: c.Query("proposer_type"),
-		Status: c.Query("status"), Sort: c.Query("sort")}
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"year_from", &req.YearFrom}, {"year_to", &req.YearTo}, {"page", &req.Page}, {"size", &req.Size}, {"facet_size", &req.FacetSize}} {
-		v, ok := s.queryInt(c, p.name, 0)
-		if !ok {
-			return
-		}
-		*p.dst = v
-	}
-	if y, ok := s.queryInt(c, "year", 0); !ok {
-		return
-	} else if y != 0 {
-		req.YearFrom, req.YearTo = y, y
-	}
-	if f := c.Query("facets"); f != "" {
-		req.Facets = strings.Split(f, ",")
-	}
-	res, err := s.Search.Search(c.Request.Context(), req)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
 }
 
 func (s *Server) similarByNumber(c *gin.Context) {
@@ -421,19 +398,6 @@ func (s *Server) feedback(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"id": id, "accepted": f.Accepted})
 }
 
-func (s *Server) stats(c *gin.Context) {
-	year, ok := s.queryInt(c, "year", 0)
-	if !ok {
-		return
-	}
-	st, err := s.Stats.Stats(c.Request.Context(), year)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"stats": st, "report": st.Report()})
-}
-
 func (s *Server) units(c *gin.Context) {
 	us, err := s.Store.Units(c.Request.Context())
 	if err != nil {
@@ -505,42 +469,11 @@ func (s *Server) groups(c *gin.Context) {
 // GET /api/v1/jobs/{id} gives once the store has committed and the
 // index has caught up. Nothing committed is ever answered with an error.
 func (s *Server) importFile(c *gin.Context) {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.fail(c, err)
-			return
-		}
-		s.failf(c, tian.EINVALID, "请以 multipart 表单字段 \"file\" 上传文件：%v", err)
+	u, ok := s.receiveUpload(c)
+	if !ok {
 		return
 	}
-	// the store and the index grow by a few times the file's size
-	if err := s.Health.CheckSpace(4 * fh.Size); err != nil {
-		s.fail(c, err)
-		return
-	}
-	name := filepath.Base(fh.Filename)
-	dir, err := os.MkdirTemp("", "tian-upload-")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	path := filepath.Join(dir, "upload"+filepath.Ext(name))
-	if err := c.SaveUploadedFile(fh, path); err != nil {
-		os.RemoveAll(dir)
-		s.fail(c, err)
-		return
-	}
-	req := tian.FileImport{Path: path, Name: name, Strict: c.Query("strict") == "true", ClearAbsent: c.Query("clear_absent") == "true",
-		NewUnits: c.Query("new_units") == "true", DryRun: c.Query("dry_run") == "true", Actor: actor(c)}
-	if m := c.QueryArray("map"); len(m) > 0 {
-		if req.Map, err = parseMapping(m); err != nil {
-			os.RemoveAll(dir)
-			s.fail(c, err)
-			return
-		}
-	}
+	req, dir, name := u.req, u.dir, u.req.Name
 	job, done := s.jobs.start("import", req.Actor, s.Config.JobTimeout, func(ctx context.Context, p progress) (any, error) {
 		defer os.RemoveAll(dir)
 		req.Progress = p.rows
@@ -669,12 +602,13 @@ func (s *Server) revokeToken(c *gin.Context) {
 }
 
 // parseMapping reads map=field=header query values (as the CLI's --map):
-// the field is read from the column with that header.
+// the field is read from the column with that header; field= reads it
+// from no column.
 func parseMapping(pairs []string) (map[string]string, error) {
 	m := map[string]string{}
 	for _, p := range pairs {
 		field, header, ok := strings.Cut(p, "=")
-		if !ok || strings.TrimSpace(field) == "" || strings.TrimSpace(header) == "" {
+		if !ok || strings.TrimSpace(field) == "" {
 			return nil, tian.Errorf(tian.EINVALID, "map 须写作 字段=表头，如 map=number=留言编号，收到 %q", p)
 		}
 		m[strings.TrimSpace(field)] = strings.TrimSpace(header)

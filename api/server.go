@@ -29,7 +29,9 @@ type Parts struct {
 	Import  tian.Importer
 	Export  tian.Exporter
 	Stats   tian.Reporter
-	Health  tian.Health // index lag, disk space
+	Health  tian.Health  // index lag, disk space
+	Imports tian.Imports // import previews, batches and their undo
+	Curate  tian.Curator // curated groups (并案); nil: not offered
 }
 
 // Config holds the service's limits.

@@ -15,24 +15,15 @@ import (
 // Once the store has committed, the report stands: an index that cannot
 // follow (a full disk) adds a warning and catches up later.
 func (o *Office) Import(ctx context.Context, req tian.FileImport) (*tian.ImportReport, error) {
-	name := req.Name
-	if name == "" {
-		name = req.Path
-	}
-	res, err := sheet.ReadProposals(req.Path, sheet.Options{Map: req.Map, Sheet: req.Sheet})
-	if code := tian.ErrorCode(err); code != "" && code != tian.EINTERNAL && name != req.Path {
-		// say the upload's own name, not the temporary path
-		return nil, tian.Errorf(code, "%s", strings.ReplaceAll(tian.ErrorMessage(err), req.Path, name))
-	} else if err != nil {
+	name, res, err := read(req)
+	if err != nil {
 		return nil, err
 	}
-	for i := range res.Errors {
-		res.Errors[i].File = name
-	}
+	refused := req.Strict && len(res.Errors) > 0
 	opt := tian.ImportOptions{File: name, Strict: req.Strict, NewUnits: req.NewUnits, ClearAbsent: req.ClearAbsent,
 		Actor: req.Actor, Columns: res.Columns,
 		// under Strict, unreadable rows refuse the file: check the rest, write nothing
-		DryRun: req.DryRun || req.Strict && len(res.Errors) > 0}
+		DryRun: req.DryRun || refused}
 	if req.Progress != nil {
 		total := len(res.Records)
 		opt.Progress = func(done int) { req.Progress(done, total) }
@@ -46,16 +37,44 @@ func (o *Office) Import(ctx context.Context, req tian.FileImport) (*tian.ImportR
 	if err != nil {
 		return nil, err
 	}
+	if refused && !req.DryRun {
+		rep.Inserted, rep.Updated, rep.Unchanged, rep.NotProposals, rep.NewCategories, rep.NewUnits = 0, 0, 0, 0, nil, nil
+	}
 	// rows that never became records (unreadable cells) count as rejected
 	rep.Rows += len(res.Errors)
 	rep.Rejected += len(res.Errors)
 	rep.Errors = append(res.Errors, rep.Errors...)
 	rep.Mapping, rep.Unmapped = res.Mapping, res.Unmapped
+	if opt.DryRun {
+		return rep, nil
+	}
 	if err := o.CatchUp(ctx); err != nil {
 		rep.Warnings = append(rep.Warnings, tian.RowError{File: name,
 			Message: "已导入，但检索索引暂未更新（" + tian.ErrorMessage(err) + "）；服务会自动补齐"})
 	}
 	return rep, nil
+}
+
+// read reads the file of an import with its mapping, and returns the name
+// messages use for it (an upload's own name, not its temporary path).
+func read(req tian.FileImport) (string, *sheet.Result, error) {
+	name := req.Name
+	if name == "" {
+		name = req.Path
+	}
+	if err := checkMap(req.Map); err != nil {
+		return name, nil, err
+	}
+	res, err := sheet.ReadProposals(req.Path, sheet.Options{Map: req.Map, Sheet: req.Sheet})
+	if code := tian.ErrorCode(err); code != "" && code != tian.EINTERNAL && name != req.Path {
+		return name, nil, tian.Errorf(code, "%s", strings.ReplaceAll(tian.ErrorMessage(err), req.Path, name))
+	} else if err != nil {
+		return name, nil, err
+	}
+	for i := range res.Errors {
+		res.Errors[i].File = name
+	}
+	return name, res, nil
 }
 
 // Export writes the proposals f selects in a format: xlsx, csv or jsonl.

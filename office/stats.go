@@ -2,8 +2,10 @@ package office
 
 import (
 	"context"
+	"io"
 
 	"tian"
+	"tian/sheet"
 )
 
 // HotTopics is how many key terms Stats ranks as the year's hot topics.
@@ -18,7 +20,19 @@ func (o *Office) Stats(ctx context.Context, year int) (*tian.Stats, error) {
 
 // StatsWith is Stats with topics hot topics (0: none).
 func (o *Office) StatsWith(ctx context.Context, year, topics int) (*tian.Stats, error) {
-	s, err := o.store.Stats(ctx, year)
+	return o.StatsOf(ctx, year, topics, false)
+}
+
+// StatsIncluding is Stats counting, with other, the records that are not
+// proposals too (tian.OtherStats).
+func (o *Office) StatsIncluding(ctx context.Context, year int, other bool) (*tian.Stats, error) {
+	return o.StatsOf(ctx, year, HotTopics, other)
+}
+
+// StatsOf is StatsWith counting, with other, the records that are not
+// proposals too.
+func (o *Office) StatsOf(ctx context.Context, year, topics int, other bool) (*tian.Stats, error) {
+	s, err := o.store.StatsIncluding(ctx, year, other)
 	if err != nil || s.Filed == 0 || topics <= 0 {
 		return s, err
 	}
@@ -36,4 +50,10 @@ func (o *Office) StatsWith(ctx context.Context, year, topics int) (*tian.Stats, 
 		s.Topics = topics
 	}
 	return s, nil
+}
+
+// ExportStats writes the statistics as a workbook: the report paragraph,
+// the headline figures and one sheet a table.
+func (o *Office) ExportStats(w io.Writer, s *tian.Stats) error {
+	return sheet.WriteStatsXLSX(w, s)
 }

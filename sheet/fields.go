@@ -90,7 +90,8 @@ func fieldNames() string {
 }
 
 // mapping resolves fields to headers: an explicit override first, then
-// the JSON name, then the aliases in order.
+// the JSON name, then the aliases in order. An override with an empty
+// header (--map category=) reads the field from no column.
 func mapping(headers []string, overrides map[string]string) map[string]string {
 	have := map[string]bool{}
 	for _, h := range headers {
@@ -99,12 +100,12 @@ func mapping(headers []string, overrides map[string]string) map[string]string {
 	out := map[string]string{}
 	used := map[string]bool{}
 	for _, f := range Fields {
-		if h, ok := overrides[f.Name]; ok {
+		if h, ok := overrides[f.Name]; ok && h != "" {
 			out[f.Name], used[h] = h, true
 		}
 	}
 	for _, f := range Fields {
-		if _, done := out[f.Name]; done {
+		if _, done := overrides[f.Name]; done {
 			continue
 		}
 		for _, h := range append([]string{f.Name}, f.Aliases...) {

@@ -34,6 +34,12 @@ type Result struct {
 	// took, once: its cells were not read. Neither list is ever nil; copy
 	// both into tian.ImportReport.
 	Unmapped []string
+	// HeaderRow is the row the header was read from (0 for JSON Lines,
+	// whose keys are the header). Headers are the file's column headers
+	// in order, as cleaned for matching (the strings --map takes), and
+	// Labels the same columns labelled as in Mapping.
+	HeaderRow       int
+	Headers, Labels []string
 }
 
 // ReadProposals reads a proposal table. Rows with unreadable cells are
@@ -170,8 +176,12 @@ func (rv *resolver) report(res *Result) {
 	for f, h := range rv.m {
 		field[h] = f
 	}
-	res.Mapping, res.Unmapped = []tian.ColumnMapping{}, []string{}
+	res.Mapping, res.Unmapped, res.Headers, res.Labels = []tian.ColumnMapping{}, []string{}, []string{}, []string{}
+	res.HeaderRow = rv.src.headerRow()
 	for i, h := range rv.src.headers() {
+		if h != "" {
+			res.Headers, res.Labels = append(res.Headers, h), append(res.Labels, rv.src.columnAt(i))
+		}
 		f, ok := field[h]
 		switch {
 		case h == "":

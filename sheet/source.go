@@ -49,6 +49,8 @@ type source interface {
 	// order, a JSON Lines file's keys in the order they first appeared
 	// (new ones are appended). Callers must not change it.
 	headers() []string
+	// headerRow is the row the header was read from (0: none, JSON Lines).
+	headerRow() int
 	Close() error
 }
 
@@ -102,6 +104,7 @@ type xlsxSource struct {
 	f     *excelize.File
 	rows  *excelize.Rows
 	hdr   []string
+	hrow  int // the header's row
 	row   int // rows read, blank ones included
 	cells int // cells read
 }
@@ -192,7 +195,7 @@ func (s *xlsxSource) readHeader() error {
 			return err
 		}
 		if !blank(cells) {
-			s.hdr = cleanHeaders(cells)
+			s.hdr, s.hrow = cleanHeaders(cells), s.row
 			return nil
 		}
 	}
@@ -252,6 +255,7 @@ func (s *xlsxSource) columnAt(i int) string {
 
 func (s *xlsxSource) column(h string) string { return columnOf(s, h) }
 func (s *xlsxSource) headers() []string      { return s.hdr }
+func (s *xlsxSource) headerRow() int         { return s.hrow }
 
 func (s *xlsxSource) Close() error {
 	if s.rows != nil {
@@ -266,6 +270,7 @@ type delimitedSource struct {
 	path string
 	r    *csv.Reader
 	hdr  []string
+	hrow int // the header's line
 }
 
 func openDelimited(path string, sep rune, op opener) (source, error) {
@@ -289,6 +294,7 @@ func openDelimited(path string, sep rune, op opener) (source, error) {
 		}
 		if !blank(rec) {
 			s.hdr = cleanHeaders(rec)
+			s.hrow, _ = r.FieldPos(0)
 			return s, nil
 		}
 	}
@@ -337,6 +343,7 @@ func (s *delimitedSource) columnAt(i int) string {
 
 func (s *delimitedSource) column(h string) string { return columnOf(s, h) }
 func (s *delimitedSource) headers() []string      { return s.hdr }
+func (s *delimitedSource) headerRow() int         { return s.hrow }
 func (s *delimitedSource) Close() error           { return nil }
 
 // readText reads a text file and decodes it: UTF-8 (a BOM is dropped),
@@ -492,6 +499,7 @@ func jsonString(v any) string {
 func (s *jsonlSource) column(h string) string { return h }
 func (s *jsonlSource) columnAt(i int) string  { return s.hdr[i] }
 func (s *jsonlSource) headers() []string      { return s.hdr }
+func (s *jsonlSource) headerRow() int         { return 0 }
 
 func (s *jsonlSource) Close() error { return s.f.Close() }
 

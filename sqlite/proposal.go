@@ -28,6 +28,9 @@ func (db *DB) ImportProposals(ctx context.Context, recs []tian.Record, opt tian.
 	}
 	defer tx.Rollback()
 	im, err := db.newImporter(ctx, tx, rep, opt)
+	if err == nil && !opt.Edit {
+		err = im.beginBatch(ctx)
+	}
 	if err != nil {
 		return nil, internal("sqlite.ImportProposals", err)
 	}
@@ -40,19 +43,26 @@ func (db *DB) ImportProposals(ctx context.Context, recs []tian.Record, opt tian.
 		}
 	}
 	rep.Rejected = im.rejected
-	if opt.DryRun || opt.Strict && len(rep.Errors) > 0 {
-		rep.Inserted, rep.Updated, rep.Unchanged, rep.NewCategories, rep.NewUnits = 0, 0, 0, nil, nil
+	if opt.Strict && len(rep.Errors) > 0 {
+		rep.Inserted, rep.Updated, rep.Unchanged, rep.NotProposals, rep.NewCategories, rep.NewUnits = 0, 0, 0, 0, nil, nil
 		return rep, nil
 	}
-	detail := fmt.Sprintf("rows %d, inserted %d, updated %d, unchanged %d, rejected %d",
-		rep.Rows, rep.Inserted, rep.Updated, rep.Unchanged, rep.Rejected)
+	if opt.DryRun { // the counts say what a commit would do; the transaction rolls back
+		rep.DryRun = true
+		return rep, nil
+	}
+	if err := im.finishBatch(ctx); err != nil {
+		return nil, internal("sqlite.ImportProposals", err)
+	}
+	detail := fmt.Sprintf("rows %d, inserted %d, updated %d, unchanged %d, rejected %d, not proposals %d, batch %d",
+		rep.Rows, rep.Inserted, rep.Updated, rep.Unchanged, rep.Rejected, rep.NotProposals, im.batch)
 	if err := db.audit(ctx, tx, opt.Actor, "proposals.import", opt.File, detail); err != nil {
 		return nil, internal("sqlite.ImportProposals", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, internal("sqlite.ImportProposals", err)
 	}
-	rep.Committed = true
+	rep.Committed, rep.Batch = true, im.batch
 	return rep, nil
 }
 
@@ -67,6 +77,7 @@ type importer struct {
 	categories map[string]int64 // names and codes
 	rowOf      map[string]int   // number → row, within this file
 	rejected   int
+	batch      int64 // the batch being written (batch.go); 0 for an edit
 }
 
 func (db *DB) newImporter(ctx context.Context, tx *sql.Tx, rep *tian.ImportReport, opt tian.ImportOptions) (*importer, error) {
@@ -125,6 +136,10 @@ func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Rec
 	if err != nil || !ok {
 		im.rejected++
 		return err
+	}
+	p.NotProposal = !p.IsProposal()
+	if p.NotProposal {
+		im.rep.NotProposals++
 	}
 	catID, err := im.category(ctx, p.Category)
 	if err != nil {
@@ -273,21 +288,24 @@ func (im *importer) upsert(ctx context.Context, old *tian.Proposal, oldID int64,
 	if err := writeRoutings(ctx, im.tx, id, unitIDs, p.LeadUnit != ""); err != nil {
 		return err
 	}
-	return logChange(ctx, im.tx, im.db.now(), p.Number, "upsert")
+	if err := logChange(ctx, im.tx, im.db.now(), p.Number, "upsert"); err != nil {
+		return err
+	}
+	return im.batchItem(ctx, old, p.Number)
 }
 
 func writeProposal(ctx context.Context, tx *sql.Tx, now string, id int64, p *tian.Proposal, catID sql.NullInt64) (int64, error) {
 	args := []any{p.Number, p.Year, p.Session, p.Title, p.Body, p.Proposer, string(p.ProposerType), p.Sector, catID,
-		string(p.Status), p.StatusReason, p.MergedInto, p.Reply, p.Submitted, p.ReplyDate, now}
+		string(p.Status), p.StatusReason, p.MergedInto, p.Reply, p.Submitted, p.ReplyDate, p.NotProposal, now}
 	if id != 0 {
 		_, err := tx.ExecContext(ctx, `UPDATE proposals SET number = ?, year = ?, session = ?, title = ?, body = ?,
 			proposer = ?, proposer_type = ?, sector = ?, category_id = ?, status = ?, status_reason = ?,
-			merged_into = ?, reply = ?, submitted = ?, reply_date = ?, updated_at = ? WHERE id = ?`, append(args, id)...)
+			merged_into = ?, reply = ?, submitted = ?, reply_date = ?, not_proposal = ?, updated_at = ? WHERE id = ?`, append(args, id)...)
 		return id, err
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO proposals (number, year, session, title, body, proposer,
 		proposer_type, sector, category_id, status, status_reason, merged_into, reply, submitted, reply_date,
-		updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		not_proposal, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		append(args, now)...).Scan(&id)
 	return id, err
 }

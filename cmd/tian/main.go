@@ -208,6 +208,8 @@ func (m *Main) command() *cobra.Command {
 		(&versionCmd{m: m}).command(),
 		(&segmentCmd{m: m}).command(),
 		(&importCmd{m: m}).command(),
+		(&importsCmd{m: m}).command(),
+		(&undoImportCmd{m: m}).command(),
 		(&exportCmd{m: m}).command(),
 		(&statsCmd{m: m}).command(),
 		(&demoCmd{m: m}).command(),

@@ -100,6 +100,12 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	curation, err := office.NewCuration(ctx, db, ix.Relations())
+	if err != nil {
+		return err
+	}
+	curation.Log = func(msg string) { logger.Warn(msg) }
+	parts.Curate = curation
 	ready := api.NewServer(parts, logger, cfg).Handler()
 	handler.Store(&ready)
 	go o.KeepIndexCaughtUp(ctx, logger, 5*time.Second)
@@ -133,14 +139,11 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 // officeParts are the service's parts over the data directory: the store,
 // the index and the application layer, one per interface the API takes.
 func officeParts(db *sqlite.DB, ix *index.Index, o *office.Office) (api.Parts, error) {
-	// the office advises on filing once it can: until then reviews carry
-	// no filing advice
-	filer, _ := any(o).(tian.Filer)
-	rv, err := office.NewReviewer(office.ReviewerConfig{Store: db, Suggest: o, Relate: ix, Filer: filer})
+	rv, err := office.NewReviewer(office.ReviewerConfig{Store: db, Suggest: o, Relate: ix, Filer: o})
 	if err != nil {
 		return api.Parts{}, err
 	}
-	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Review: rv, Models: o, Import: o, Export: o, Stats: o, Health: o}, nil
+	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Review: rv, Models: o, Import: o, Export: o, Stats: o, Health: o, Imports: o}, nil
 }
 
 func (c *serveCmd) baseURL(addr net.Addr) string {

@@ -1,0 +1,133 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"tian"
+)
+
+// upload is a file received for an import or its preview, saved to a
+// temporary folder that remove deletes.
+type upload struct {
+	req tian.FileImport
+	dir string
+}
+
+func (u upload) remove() { os.RemoveAll(u.dir) }
+
+// receiveUpload saves the multipart field "file" and reads the import's
+// options from the query (map=field=header, as the CLI's --map; strict,
+// clear_absent, new_units, dry_run, sheet). It answers the request itself
+// when it returns false.
+func (s *Server) receiveUpload(c *gin.Context) (upload, bool) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.fail(c, err)
+			return upload{}, false
+		}
+		s.failf(c, tian.EINVALID, "请以 multipart 表单字段 \"file\" 上传文件：%v", err)
+		return upload{}, false
+	}
+	// the store and the index grow by a few times the file's size
+	if err := s.Health.CheckSpace(4 * fh.Size); err != nil {
+		s.fail(c, err)
+		return upload{}, false
+	}
+	name := filepath.Base(fh.Filename)
+	m, err := parseMapping(c.QueryArray("map"))
+	if err != nil {
+		s.fail(c, err)
+		return upload{}, false
+	}
+	dir, err := os.MkdirTemp("", "tian-upload-")
+	if err != nil {
+		s.fail(c, err)
+		return upload{}, false
+	}
+	u := upload{dir: dir, req: tian.FileImport{Path: filepath.Join(dir, "upload"+filepath.Ext(name)), Name: name,
+		Strict: c.Query("strict") == "true", ClearAbsent: c.Query("clear_absent") == "true", NewUnits: c.Query("new_units") == "true",
+		DryRun: c.Query("dry_run") == "true", Sheet: c.Query("sheet"), Actor: actor(c)}}
+	if len(m) > 0 {
+		u.req.Map = m
+	}
+	if err := c.SaveUploadedFile(fh, u.req.Path); err != nil {
+		u.remove()
+		s.fail(c, err)
+		return upload{}, false
+	}
+	return u, true
+}
+
+// previewImport reads an uploaded file as POST /api/v1/import would, with
+// the same mapping, and answers the header, the column mapping, the first
+// rows and a dry run; nothing is written.
+func (s *Server) previewImport(c *gin.Context) {
+	u, ok := s.receiveUpload(c)
+	if !ok {
+		return
+	}
+	defer u.remove()
+	pv, err := s.Imports.Preview(c.Request.Context(), u.req)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pv.Report.Errors, pv.Report.Warnings = orEmpty(pv.Report.Errors), orEmpty(pv.Report.Warnings)
+	c.JSON(http.StatusOK, pv)
+}
+
+// listImports answers the batches of the imports, newest first, a page
+// at a time (offset, limit ≤ 500).
+func (s *Server) listImports(c *gin.Context) {
+	limit, ok := s.queryInt(c, "limit", 50)
+	if !ok {
+		return
+	}
+	offset, ok := s.queryInt(c, "offset", 0)
+	if !ok {
+		return
+	}
+	page, err := s.Imports.Batches(c.Request.Context(), offset, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"total": page.Total, "offset": page.Offset, "batches": orEmpty(page.Batches)})
+}
+
+// undoImport undoes a batch: 200 with what was removed and restored, 409
+// naming the proposals changed since and the later batches to undo first.
+func (s *Server) undoImport(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.failf(c, tian.EINVALID, "导入批次编号须为正整数，收到 %q", c.Param("id"))
+		return
+	}
+	rep, err := s.Imports.UndoBatch(c.Request.Context(), id, actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if rep.Warning != "" {
+		c.Header("X-Index-Status", "behind")
+	}
+	c.JSON(http.StatusOK, rep)
+}
+
+// statsOf is the statistics of a year; with other, the records that are
+// not proposals are counted too, when the reporter can (tian.OtherStats).
+func (s *Server) statsOf(ctx context.Context, year int, other bool) (*tian.Stats, error) {
+	if r, ok := s.Stats.(tian.OtherStats); ok && other {
+		return r.StatsIncluding(ctx, year, true)
+	}
+	return s.Stats.Stats(ctx, year)
+}

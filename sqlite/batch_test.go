@@ -1,0 +1,295 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"tian"
+	"tian/sqlite"
+)
+
+// messages are a citizens' message board's records as a sheet gives them:
+// number, title, body, date, the writer's name and the board's own
+// first-level category; nothing of a proposal's workflow.
+func messages() []tian.Record {
+	rows := []struct{ n, title, body, date, user, cat string }{
+		{"188006", "丽湾新城小区旁搅拌站夜间施工噪音扰民", "搅拌站每天夜里十一点后还在作业，罐车进出，居民无法休息，请有关部门查处。", "2019-02-28", "A000102948", "城乡建设"},
+		{"188007", "建议增开高铁站至大学城的公交线路", "大学城学生往返高铁站只能打车，建议增开公交专线或延长末班车时间。", "2019-03-05", "A000058811", "交通运输"},
+		{"188009", "幼儿园收费标准不透明", "小区配套幼儿园今年每月保教费上涨近一倍，未见公示，家长多次询问没有答复。", "2019-03-11", "A0007763", "教育文体"},
+	}
+	var out []tian.Record
+	for i, r := range rows {
+		out = append(out, tian.Record{Row: i + 2, Fields: []string{"number", "title", "body", "submitted", "proposer", "category"},
+			Proposal: tian.Proposal{Number: r.n, Title: r.title, Body: r.body, Submitted: r.date, Year: 2019, Proposer: r.user, Category: r.cat}})
+	}
+	return out
+}
+
+func demoRecords(t *testing.T, numbers ...string) []tian.Record {
+	var out []tian.Record
+	for i, p := range demo(t, numbers...) {
+		out = append(out, rec(i+2, p))
+	}
+	return out
+}
+
+func wantConflict(t *testing.T, err error, parts ...string) {
+	t.Helper()
+	if tian.ErrorCode(err) != tian.ECONFLICT {
+		t.Fatalf("undo: %v, want ECONFLICT", err)
+	}
+	for _, p := range parts {
+		if !strings.Contains(tian.ErrorMessage(err), p) {
+			t.Errorf("undo refused with %q, which does not say %q", tian.ErrorMessage(err), p)
+		}
+	}
+}
+
+// A batch that updated a proposal cannot be undone while a later batch
+// that changed it stands; undoing the later one first restores the
+// proposal as the first left it, and then the first undoes to nothing.
+func TestUndoBatchesInOrder(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	first := mustImport(t, db, demoRecords(t, "20210001", "20210103", "20210127"), tian.ImportOptions{File: "2021提案.xlsx", Actor: "staff:王芳"})
+	if !first.Committed || first.Batch == 0 || first.Inserted != 3 {
+		t.Fatalf("first import %+v", first)
+	}
+	before := stored(t, db, "20210001")
+
+	changed := demo(t, "20210001")[0]
+	changed.Reply, changed.ReplyDate = "已会同城东区教育局完成配套幼儿园移交，新增学位1200个。", "2021-09-30"
+	added := demo(t, "20210205")[0]
+	second := mustImport(t, db, []tian.Record{rec(2, changed), rec(3, added), rec(4, demo(t, "20210103")[0])},
+		tian.ImportOptions{File: "2021答复.xlsx", Actor: "staff:李强", NewUnits: true})
+	if second.Batch <= first.Batch || second.Updated != 1 || second.Inserted != 1 || second.Unchanged != 1 {
+		t.Fatalf("second import %+v", second)
+	}
+
+	page, err := db.Batches(ctx, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 2 || len(page.Batches) != 2 || page.Batches[0].ID != second.Batch || page.Batches[1].File != "2021提案.xlsx" {
+		t.Fatalf("batches %+v, want the second first", page)
+	}
+	if b := page.Batches[0]; b.Actor != "staff:李强" || b.Added != 1 || b.Updated != 1 || b.Unchanged != 1 || b.Rows != 3 || b.At == "" {
+		t.Errorf("second batch %+v", b)
+	}
+
+	_, err = db.UndoBatch(ctx, first.Batch, "staff:王芳")
+	wantConflict(t, err, "20210001", fmt.Sprintf("第%d批导入“2021答复.xlsx”", second.Batch), "请先撤销")
+	if got := stored(t, db, "20210001"); got.Reply != changed.Reply {
+		t.Fatalf("a refused undo changed 20210001: %+v", got)
+	}
+
+	undo, err := db.UndoBatch(ctx, second.Batch, "staff:王芳")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(undo.Removed, []string{"20210205"}) || !reflect.DeepEqual(undo.Restored, []string{"20210001"}) {
+		t.Errorf("undo %+v", undo)
+	}
+	if undo.Batch.UndoneBy != "staff:王芳" || undo.Batch.UndoneAt == "" {
+		t.Errorf("undone batch %+v", undo.Batch)
+	}
+	if got := stored(t, db, "20210001"); !reflect.DeepEqual(got, before) {
+		t.Errorf("restored %+v\nwant %+v", got, before)
+	}
+	if _, err := db.Proposal(ctx, "20210205"); tian.ErrorCode(err) != tian.ENOTFOUND {
+		t.Errorf("the added proposal is still there: %v", err)
+	}
+	_, err = db.UndoBatch(ctx, second.Batch, "staff:王芳")
+	wantConflict(t, err, "已于", "由staff:王芳撤销")
+
+	if _, err := db.UndoBatch(ctx, first.Batch, "staff:王芳"); err != nil {
+		t.Fatalf("undo the first once the second is undone: %v", err)
+	}
+	if n, _ := db.CountProposals(ctx); n != 0 {
+		t.Errorf("%d proposals left after undoing every batch", n)
+	}
+	changes, _ := db.Changes(ctx, 0, 100)
+	last := changes[len(changes)-1]
+	if last.Op != "delete" {
+		t.Errorf("last change %+v, want a delete for the index", last)
+	}
+	log, _ := db.AuditLog(ctx, 1)
+	if log[0].Action != "imports.undo" || log[0].Target != fmt.Sprint(first.Batch) {
+		t.Errorf("audit %+v", log[0])
+	}
+	if _, err := db.UndoBatch(ctx, 999, "x"); tian.ErrorCode(err) != tian.ENOTFOUND {
+		t.Errorf("undo of no batch: %v", err)
+	}
+}
+
+// An edit after a batch (the API's PUT, not a batch itself) refuses the
+// undo, naming the proposal; a delete too.
+func TestUndoRefusedAfterEdit(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	b := mustImport(t, db, demoRecords(t, "20220012", "20220031"), tian.ImportOptions{File: "2022.csv", Actor: "staff"})
+	edited := stored(t, db, "20220012")
+	edited.Title += "（修改稿）"
+	if rep := mustImport(t, db, []tian.Record{rec(1, edited)}, tian.ImportOptions{File: "api", Edit: true, Actor: "staff"}); rep.Batch != 0 || rep.Updated != 1 {
+		t.Fatalf("edit %+v, want no batch", rep)
+	}
+	if err := db.DeleteProposal(ctx, "20220031", "staff"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.UndoBatch(ctx, b.Batch, "staff")
+	wantConflict(t, err, "20220012（此后被修改）", "20220031（此后被删除）", "未执行")
+	if page, _ := db.Batches(ctx, 0, 10); page.Total != 1 {
+		t.Errorf("%d batches, want the import only", page.Total)
+	}
+}
+
+// A proposal outside the batch merged into one the batch added keeps the
+// batch from being undone.
+func TestUndoRefusedWhenMergedInto(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	lead := demo(t, "20210103")[0]
+	b := mustImport(t, db, []tian.Record{rec(2, lead)}, tian.ImportOptions{File: "a.xlsx"})
+	mustImport(t, db, demoRecords(t, "20210127"), tian.ImportOptions{File: "b.xlsx"}) // merged into 20210103
+	_, err := db.UndoBatch(ctx, b.Batch, "staff")
+	wantConflict(t, err, "20210127并入20210103")
+}
+
+// A message board's records are kept, marked as not proposals, counted
+// in the report and the batch, and left out of the statistics unless
+// asked for; undoing the batch removes them and the categories the board
+// brought.
+func TestMessagesAreNotProposals(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	props := mustImport(t, db, demoRecords(t, "20210001", "20210103", "20210127"), tian.ImportOptions{File: "demo"})
+	if props.NotProposals != 0 {
+		t.Errorf("demo proposals counted as not proposals: %+v", props)
+	}
+	catsBefore, _ := db.Categories(ctx)
+	rep := mustImport(t, db, messages(), tian.ImportOptions{File: "附件2.xlsx", Actor: "staff"})
+	if rep.Inserted != 3 || rep.NotProposals != 3 {
+		t.Fatalf("report %+v, want 3 not proposals", rep)
+	}
+	if p := stored(t, db, "188006"); !p.NotProposal {
+		t.Errorf("message stored as a proposal: %+v", p)
+	}
+	if p := stored(t, db, "20210001"); p.NotProposal {
+		t.Errorf("proposal marked not a proposal")
+	}
+	s, err := db.Stats(ctx, 2019)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Received != 0 || s.FromYear != 0 {
+		t.Errorf("2019 stats count messages: %+v", s)
+	}
+	if all, _ := db.Stats(ctx, 0); all.Received != 3 || all.FromYear != 2021 {
+		t.Errorf("all-years stats %+v, want the 3 proposals of 2021", all)
+	}
+	with, err := db.StatsIncluding(ctx, 2019, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if with.Received != 3 || with.Filed != 0 || with.Statuses[tian.StatusUnknown] != 3 {
+		t.Errorf("stats with others %+v", with)
+	}
+	page, _ := db.Batches(ctx, 0, 1)
+	if b := page.Batches[0]; b.NotProposals != 3 || len(b.NewCategories) != 3 {
+		t.Errorf("batch %+v", b)
+	}
+	undo, err := db.UndoBatch(ctx, rep.Batch, "staff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(undo.Removed) != 3 || !reflect.DeepEqual(undo.RemovedCategories, []string{"城乡建设", "交通运输", "教育文体"}) {
+		t.Errorf("undo %+v", undo)
+	}
+	if cats, _ := db.Categories(ctx); !reflect.DeepEqual(cats, catsBefore) {
+		t.Errorf("categories after undo %v, want %v", cats, catsBefore)
+	}
+}
+
+// A message updated with a proposal's workflow (a status) becomes a
+// proposal; the rule is judged on the merged record.
+func TestNotProposalFollowsTheMergedRecord(t *testing.T) {
+	db := openDB(t)
+	mustImport(t, db, messages()[:1], tian.ImportOptions{File: "m.xlsx"})
+	rec := tian.Record{Row: 2, Fields: []string{"number", "status", "status_reason"},
+		Proposal: tian.Proposal{Number: "188006", Status: tian.StatusRejected, StatusReason: "属于个人诉求，转信访部门办理"}}
+	mustImport(t, db, []tian.Record{rec}, tian.ImportOptions{File: "审查.xlsx"})
+	if p := stored(t, db, "188006"); p.NotProposal || p.Title == "" {
+		t.Errorf("after review %+v, want a proposal with its title kept", p)
+	}
+}
+
+// A dry run counts what a commit would do and writes nothing, no batch.
+func TestDryRunCountsAndWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	mustImport(t, db, demoRecords(t, "20210001"), tian.ImportOptions{File: "a"})
+	recs := append(demoRecords(t, "20210001", "20210103"), messages()...)
+	bad := demo(t, "20210205")[0]
+	bad.Title = ""
+	recs = append(recs, rec(9, bad))
+	rep := mustImport(t, db, recs, tian.ImportOptions{File: "b.xlsx", DryRun: true, NewUnits: true, Columns: map[string]string{"title": "D（标题）"}})
+	if rep.Committed || rep.Batch != 0 || rep.Inserted != 4 || rep.Unchanged != 1 || rep.Rejected != 1 || rep.NotProposals != 3 {
+		t.Errorf("dry run %+v", rep)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Row != 9 || rep.Errors[0].Column != "D（标题）" {
+		t.Errorf("errors %+v", rep.Errors)
+	}
+	if n, _ := db.CountProposals(ctx); n != 1 {
+		t.Errorf("dry run wrote: %d proposals", n)
+	}
+	if page, _ := db.Batches(ctx, 0, 10); page.Total != 1 {
+		t.Errorf("dry run made a batch: %+v", page)
+	}
+	if _, err := db.Batches(ctx, -1, 10); tian.ErrorCode(err) != tian.EINVALID {
+		t.Errorf("negative offset: %v", err)
+	}
+}
+
+// Opening a store made before batches marks the messages it holds as not
+// proposals, by the same rule as the import, and keeps the proposals.
+func TestMigrationMarksStoredMessages(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := openAt(t, dir)
+	mustImport(t, db, append(demoRecords(t, "20210001", "20210103"), messages()...), tian.ImportOptions{File: "old"})
+	db.Close()
+	// take the database back to before the migration: no batches, no mark
+	// (and before the statistics index that follows it, which holds the mark)
+	raw, err := sql.Open("sqlite", filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var version int
+	raw.QueryRow(`PRAGMA user_version`).Scan(&version)
+	for _, q := range []string{`DROP INDEX proposals_stats`, `DROP TABLE batch_items`, `DROP TABLE batches`,
+		`ALTER TABLE proposals DROP COLUMN not_proposal`, fmt.Sprintf(`PRAGMA user_version = %d`, version-2)} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	raw.Close()
+	db = openAt(t, dir)
+	defer db.Close()
+	ps, err := db.Proposals(ctx, tian.ProposalFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.NotProposal == p.IsProposal() {
+			t.Errorf("%s: not_proposal %v after migration, rule says proposal %v", p.Number, p.NotProposal, p.IsProposal())
+		}
+	}
+	if s, _ := db.Stats(ctx, 0); s.Received != 2 {
+		t.Errorf("stats after migration %+v", s)
+	}
+}
