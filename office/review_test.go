@@ -372,3 +372,36 @@ func TestTuneMerge(t *testing.T) {
 		t.Logf("%.2f: %s", at, evaluateMerges(t, demo, by, at))
 	}
 }
+
+// With the office's own filing model, every review carries its advice,
+// and the recommendation is the advice's unless the proposal would join
+// another: a rejection names a reason.
+func TestReviewWithTheOfficesFilingModel(t *testing.T) {
+	o, _, _ := newOffice(t)
+	rv := reviewer(t, o)
+	demo, _ := demoByNumber(t)
+	ctx := context.Background()
+	seen := map[string]int{}
+	for i := 0; i < len(demo); i += 157 {
+		p := demo[i]
+		r, err := rv.Review(ctx, tian.ReviewRequest{Number: p.Number})
+		if err != nil {
+			t.Fatalf("%s: %v", p.Number, err)
+		}
+		if r.Filing == nil {
+			t.Fatalf("%s: no filing advice", p.Number)
+		}
+		seen[r.Recommendation]++
+		switch {
+		case r.Recommendation == tian.RecommendMerge:
+			if r.MergeInto == nil || r.Reason == "" {
+				t.Errorf("%s: 建议并案 without its proposal or reason: %+v", p.Number, r)
+			}
+		case r.Recommendation != r.Filing.Recommendation:
+			t.Errorf("%s: recommends %q, the filing model %q", p.Number, r.Recommendation, r.Filing.Recommendation)
+		case r.Recommendation == tian.RecommendReject && r.Reason == "":
+			t.Errorf("%s: 建议不予立案 without a reason", p.Number)
+		}
+	}
+	t.Logf("recommendations over the sample: %v", seen)
+}

@@ -71,6 +71,7 @@ func TestBrowserReview(t *testing.T) {
 type reviewView struct {
 	State     string
 	Verdict   string
+	Verdicts  string // the whole recommendation box
 	MergeHref string
 	Cats      string // the category bars' text
 	Bars      int
@@ -93,7 +94,7 @@ const readReview = `(() => {
   const num = (a) => decodeURIComponent(a.getAttribute("href").replace(/^\/p\//, ""));
   const merge = document.querySelector("#r-verdict p:not(.scope) a");
   return { State: document.getElementById("review").dataset.state || "",
-    Verdict: text("#r-recommendation"), MergeHref: merge ? merge.getAttribute("href") : "",
+    Verdict: text("#r-recommendation"), Verdicts: text("#r-verdict"), MergeHref: merge ? merge.getAttribute("href") : "",
     Cats: text("#r-cats .bar"), Bars: q("#r-cats .bar").length, Uncertain: !document.getElementById("r-uncertain").hidden,
     Lead: q("#r-lead .unit strong").map((e) => e.textContent), Co: q("#r-co .unit strong").map((e) => e.textContent),
     Ranks: q(".unit .unit-head").map((e) => (e.querySelector(".rank") || {}).textContent + " " + ((e.querySelector(".strength") || {}).textContent || "")),
@@ -174,6 +175,16 @@ func compareReview(v reviewView, r *tian.Review) []string {
 	differ("recommendation", v.Verdict, verdict)
 	if r.MergeInto != nil {
 		differ("merge link", v.MergeHref, "/p/"+r.MergeInto.Number)
+	}
+	if r.Reason != "" && !strings.Contains(v.Verdicts, r.Reason) {
+		problems = append(problems, fmt.Sprintf("the reason %q is not shown: %q", r.Reason, v.Verdicts))
+	}
+	if r.Filing != nil {
+		if prob := fmt.Sprintf("不予立案的可能性 %.0f%%", r.Filing.NotFiledProb*100); !strings.Contains(v.Verdicts, prob) {
+			problems = append(problems, fmt.Sprintf("the filing advice %q is not shown: %q", prob, v.Verdicts))
+		}
+	} else if !strings.Contains(v.Verdicts, "尚未启用立案建议模型") {
+		problems = append(problems, "no filing advice, and the page does not say so")
 	}
 	differ("categories", v.Bars, len(r.Category.Labels))
 	differ("uncertain", v.Uncertain, r.Category.Uncertain)
