@@ -141,11 +141,13 @@ function renderVerdict(r) {
   if (filing) {
     parts.push(el("p", {}, "不予立案的可能性 " + pct(filing.not_filed_prob) + "：达到 " + pct(filing.reject_at) +
       " 建议不予立案，不超过 " + pct(filing.file_at) + " 建议立案，其间无法判断。"));
-    const reasons = list(filing.reasons).map(obj).filter((x) => x.label);
+    // the reasons and words against filing matter only when filing is in doubt
+    const doubt = str(filing.recommendation) !== "建议立案";
+    const reasons = doubt ? list(filing.reasons).map(obj).filter((x) => x.label) : [];
     if (reasons.length) {
       parts.push(el("p", {}, "以往不予立案的常见理由（按可能性）：" + reasons.slice(0, 3).map((x) => str(x.label) + " " + pct(x.prob)).join("；")));
     }
-    const words = list(filing.evidence).map(obj).map((x) => str(x.term)).filter(Boolean);
+    const words = doubt ? list(filing.evidence).map(obj).map((x) => str(x.term)).filter(Boolean) : [];
     if (words.length) parts.push(el("p", {}, "倾向不予立案的词语：" + words.slice(0, 8).join("、")));
   } else {
     parts.push(el("p", { class: "notice" }, "本服务尚未启用立案建议模型：以上只就是否并案给出建议，是否立案请人工判断。"));
