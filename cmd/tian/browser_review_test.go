@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -180,7 +181,8 @@ func compareReview(v reviewView, r *tian.Review) []string {
 		problems = append(problems, fmt.Sprintf("the reason %q is not shown: %q", r.Reason, v.Verdicts))
 	}
 	if r.Filing != nil {
-		if prob := fmt.Sprintf("不予立案的可能性 %.0f%%", r.Filing.NotFiledProb*100); !strings.Contains(v.Verdicts, prob) {
+		// rounded as the page rounds (half up)
+		if prob := fmt.Sprintf("不予立案的可能性 %d%%", int(math.Round(r.Filing.NotFiledProb*100))); !strings.Contains(v.Verdicts, prob) {
 			problems = append(problems, fmt.Sprintf("the filing advice %q is not shown: %q", prob, v.Verdicts))
 		}
 	} else if !strings.Contains(v.Verdicts, "尚未启用立案建议模型") {
