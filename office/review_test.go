@@ -222,6 +222,15 @@ func TestReviewTakesTheFilersAdvice(t *testing.T) {
 	if r.Recommendation != tian.RecommendFile && r.Recommendation != tian.RecommendMerge {
 		t.Errorf("with a filing filer: %q", r.Recommendation)
 	}
+	// the class of rare reasons (其他) is not a reason to give
+	other := &stubFiler{advice: tian.FilingAdvice{Recommendation: tian.RecommendReject,
+		Reasons: []tian.Scored{{Label: "其他", Prob: 0.34}, {Label: "属于个人诉求，建议通过信访渠道反映", Prob: 0.24}}, Evidence: []tian.Evidence{}}}
+	if r, err = reviewer(t, other).Review(ctx, tian.ReviewRequest{Title: "关于解决我家房屋漏水问题的提案", Body: "我家楼上漏水，物业不管。"}); err != nil {
+		t.Fatal(err)
+	}
+	if r.Reason != "属于个人诉求，建议通过信访渠道反映（也可能是其他较少见的理由）" {
+		t.Errorf("with 其他 first: reason %q", r.Reason)
+	}
 	broken := &stubFiler{err: tian.Errorf(tian.EUNAVAILABLE, "立案模型正在载入")}
 	if _, err := reviewer(t, broken).Review(ctx, tian.ReviewRequest{Number: p.Number}); tian.ErrorCode(err) != tian.EUNAVAILABLE {
 		t.Errorf("a failing filer: err = %v", err)
