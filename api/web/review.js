@@ -84,6 +84,12 @@ async function analyse() {
     finish("review", run, "empty");
     return;
   }
+  if (number && loaded && number !== loaded) {
+    // the text is proposal `loaded`'s: reviewing it as another would mix them up
+    notice($("r-status"), "提案号已改为 " + number + "，而文本是提案 " + loaded + " 的：请点击“载入”读取提案 " + number + "，或清空提案号按新提案审查。");
+    finish("review", run, "empty");
+    return;
+  }
   $("r-status").replaceChildren(el("p", { class: "notice" }, "审查分析中……"));
   const req = { title, body };
   if (number) req.number = number;

@@ -377,6 +377,15 @@ func (b *browser) edgeTexts(client *api.Client, demo []*tian.Proposal) {
 	if state != "error" || !strings.Contains(msg, "未找到") {
 		b.t.Errorf("loading an unknown proposal: state %q, page says %q; want 未找到", state, msg)
 	}
+	// a loaded text is not reviewed under another number
+	b.do(fill(map[string]string{"r-number": "20210205"}))
+	b.submit("review", chromedp.Click(chromedp.ID("r-load")))
+	b.do(fill(map[string]string{"r-number": "20210206"}))
+	state = b.submit("review", chromedp.Click(chromedp.ID("r-run")))
+	msg = run(b, chromedp.Evaluate[string](`document.getElementById("r-status").textContent`))
+	if state != "empty" || !strings.Contains(msg, "载入") {
+		b.t.Errorf("reviewing 20210205's text as 20210206: state %q, page says %q; want a request to load", state, msg)
+	}
 	b.do(fill(map[string]string{"r-number": ""}))
 }
 
