@@ -38,6 +38,8 @@ if (asked) {
 function count() {
   const n = Array.from($("r-title").value + $("r-body").value).length;
   $("r-counter").textContent = n ? "共 " + n + " 字" : "";
+  // results of another text must not pass for this one's
+  if (!$("r-out").hidden) notice($("r-status"), "文本已修改：下方仍是修改前的审查结果，请重新点击“审查分析”。");
 }
 
 // load fills the form with a stored proposal; it reports whether it did.
