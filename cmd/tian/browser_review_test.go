@@ -53,6 +53,10 @@ func TestBrowserReview(t *testing.T) {
 		t.Errorf("a new text is reviewed in %d, want the current year", r.Year)
 	}
 	b.feedback()
+	b.do(fill(map[string]string{"r-body": text.Body + "建议市民政局牵头落实。"}))
+	if msg := run(b, chromedp.Text(chromedp.ID("r-status"))); !strings.Contains(msg, "文本已修改") {
+		t.Errorf("after editing the reviewed text the page says %q; want that the results are of the text before", msg)
+	}
 	if merge := mergeExample(t, client, demo); merge != nil {
 		b.reviewStored(client, merge)
 		b.shot("review-merge.png")
