@@ -211,7 +211,7 @@ func (rv *Reviewer) recommend(ctx context.Context, req tian.ReviewRequest, out *
 		out.Recommendation, out.MergeInto = tian.RecommendMerge, target
 		why := fmt.Sprintf("与同年已立案的提案 %s 相似度%.0f%%", target.Number, target.Score*100)
 		if target.Kind == tian.MatchNearDuplicate {
-			why = fmt.Sprintf("内容与同年先已立案的提案 %s 基本重复", target.Number)
+			why = fmt.Sprintf("内容与同年较早立案的提案 %s 基本重复", target.Number)
 		}
 		if len(target.SharedTerms) > 0 {
 			why += "，共同关注：" + strings.Join(target.SharedTerms, "、")
