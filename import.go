@@ -129,8 +129,12 @@ type Importer interface {
 	Import(ctx context.Context, req FileImport) (*ImportReport, error)
 }
 
-// Exporter writes proposals (xlsx, csv, jsonl) and groups (xlsx).
+// Exporter writes proposals (xlsx, csv, jsonl), groups and statistics
+// (xlsx).
 type Exporter interface {
 	Export(ctx context.Context, w io.Writer, format string, f ProposalFilter) error
 	ExportGroups(w io.Writer, groups []Group) error
+	// ExportStats writes s as a workbook: the report paragraph and one
+	// sheet a table, text made safe to open in a spreadsheet.
+	ExportStats(w io.Writer, s *Stats) error
 }

@@ -97,6 +97,44 @@ type SearchResult struct {
 	Hits   []Hit              `json:"hits"`
 	Facets map[string][]Count `json:"facets,omitempty"`
 	TookMS float64            `json:"took_ms"`
+	// Units are the query's words read as undertaking units: each finds
+	// the proposals the unit leads or co-handles, and those naming it.
+	Units []UnitTerm `json:"units"`
+	// Hint, present when nothing was found, says why and how to widen.
+	Hint *SearchHint `json:"hint,omitempty"`
+}
+
+// UnitTerm is a query word read as an undertaking unit (a name or alias).
+type UnitTerm struct {
+	Text string `json:"text"` // as typed, e.g. 住建局
+	Unit string `json:"unit"` // the unit's current name, 市住房和城乡建设局
+}
+
+// SearchHint explains an empty search result in Chinese and how to widen
+// it: the filters in force, how many proposals of the whole archive hold
+// each query word, and what removing one filter or word would find.
+type SearchHint struct {
+	Message string      `json:"message"`
+	Filters []string    `json:"filters"` // in force, e.g. 年度 2021, 类别 社会建设
+	Terms   []TermCount `json:"terms"`
+	Widen   []Widening  `json:"widen"` // dropping a filter first, then a word
+}
+
+// TermCount is a query word and the proposals of the whole archive (no
+// filters) it finds by itself; 0 means it occurs nowhere.
+type TermCount struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+// Widening is one way to widen a search that found nothing: drop a filter
+// (Param names the request parameter, e.g. category or year) or a query
+// word (Query is the query without it); Total is what that finds.
+type Widening struct {
+	Label string  `json:"label"` // e.g. 去掉筛选「类别 社会建设」
+	Param string  `json:"param,omitempty"`
+	Query *string `json:"query,omitempty"`
+	Total int     `json:"total"`
 }
 
 // Hit is a proposal found by a search, with highlighted snippets: the
@@ -110,6 +148,7 @@ type Hit struct {
 	Snippet      string   `json:"snippet_html"`
 	Category     string   `json:"category"`
 	LeadUnit     string   `json:"lead_unit"`
+	CoUnits      []string `json:"co_units"`
 	Proposer     string   `json:"proposer"`
 	ProposerType string   `json:"proposer_type"`
 	Status       string   `json:"status"`

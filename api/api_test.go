@@ -111,6 +111,11 @@ func (f *fakeServices) ExportGroups(w io.Writer, _ []tian.Group) error {
 	return err
 }
 
+func (f *fakeServices) ExportStats(w io.Writer, s *tian.Stats) error {
+	_, err := io.WriteString(w, "PK "+s.Report())
+	return err
+}
+
 func (f *fakeServices) Train(context.Context, func(string)) (string, error) {
 	if f.trained != nil {
 		<-f.trained
@@ -201,8 +206,9 @@ func (m *memStore) AddFeedback(_ context.Context, f tian.Feedback) (int64, error
 	m.feedback = append(m.feedback, f)
 	return int64(len(m.feedback)), nil
 }
-func (m *memStore) Stats(context.Context, int) (*tian.Stats, error) {
-	return &tian.Stats{Received: 743, Filed: 618, FilingRate: 83.18, Members: 465, Collective: 153}, nil
+func (m *memStore) Stats(_ context.Context, year int) (*tian.Stats, error) {
+	return &tian.Stats{Year: year, Received: 743, Reviewed: 743, Filed: 618, Rejected: 125, FilingRate: tian.Percent(618, 743),
+		Members: 465, Collective: 153}, nil
 }
 func (m *memStore) Units(context.Context) ([]tian.Unit, error) {
 	return []tian.Unit{{Name: "市民政局"}}, nil

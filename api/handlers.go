@@ -46,6 +46,11 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/route", tian.RoleReviewer, s.route, false},
 		{"POST", "/api/v1/feedback", tian.RoleReviewer, s.feedback, w},
 		{"GET", "/api/v1/groups", tian.RoleStaff, s.groups, false},
+		{"GET", "/api/v1/groups/:year", tian.RoleStaff, s.getYearGroups, false},
+		{"PUT", "/api/v1/groups/:year", tian.RoleStaff, s.putYearGroups, w},
+		{"POST", "/api/v1/groups/:year/confirm", tian.RoleStaff, s.confirmYearGroups, w},
+		{"GET", "/api/v1/groups/:year/export", tian.RoleStaff, s.exportYearGroups, false},
+		{"GET", "/api/v1/proposals/:number/group", tian.RoleMember, s.proposalGroup, false},
 		{"POST", "/api/v1/import", tian.RoleStaff, s.importFile, w},
 		{"POST", "/api/v1/import/preview", tian.RoleStaff, s.previewImport, false},
 		{"GET", "/api/v1/imports", tian.RoleStaff, s.listImports, false},
@@ -283,36 +288,6 @@ func (s *Server) deleteProposal(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) search(c *gin.Context) {
-	req := tian.SearchRequest{Query: c.Query("q"), Session: c.Query("session"), Category: c.Query("category"),
-		Unit: c.Query("unit"), LeadUnit: c.Query("lead_unit"), Proposer: c.Query("proposer_type"),
-		Status: c.Query("status"), Sort: c.Query("sort")}
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"year_from", &req.YearFrom}, {"year_to", &req.YearTo}, {"page", &req.Page}, {"size", &req.Size}, {"facet_size", &req.FacetSize}} {
-		v, ok := s.queryInt(c, p.name, 0)
-		if !ok {
-			return
-		}
-		*p.dst = v
-	}
-	if y, ok := s.queryInt(c, "year", 0); !ok {
-		return
-	} else if y != 0 {
-		req.YearFrom, req.YearTo = y, y
-	}
-	if f := c.Query("facets"); f != "" {
-		req.Facets = strings.Split(f, ",")
-	}
-	res, err := s.Search.Search(c.Request.Context(), req)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
-}
-
 func (s *Server) similarByNumber(c *gin.Context) {
 	k, ok := s.queryInt(c, "k", 10)
 	if !ok {
@@ -420,19 +395,6 @@ func (s *Server) feedback(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": id, "accepted": f.Accepted})
-}
-
-func (s *Server) stats(c *gin.Context) {
-	year, ok := s.queryInt(c, "year", 0)
-	if !ok {
-		return
-	}
-	st, err := s.statsOf(c.Request.Context(), year, c.Query("include_other") == "true")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"stats": st, "report": st.Report()})
 }
 
 func (s *Server) units(c *gin.Context) {

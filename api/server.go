@@ -30,6 +30,7 @@ type Parts struct {
 	Stats   tian.Reporter
 	Health  tian.Health  // index lag, disk space
 	Imports tian.Imports // import previews, batches and their undo
+	Curate  tian.Curator // curated groups (并案); nil: not offered
 }
 
 // Config holds the service's limits.

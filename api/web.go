@@ -185,6 +185,9 @@ func (s *Server) me(c *gin.Context) {
 	}
 	m := Me{Name: tok.Name, Role: tok.Role, RoleLabel: roleLabel(role), Pages: []PageLink{}, CurrentYear: time.Now().Year(),
 		GroupThreshold: s.Config.GroupThreshold, Categories: orEmpty(cats)}
+	if s.Curate != nil { // learnt from confirmed groups
+		m.GroupThreshold, _ = s.Curate.GroupThreshold()
+	}
 	for _, p := range allowedPages(role) {
 		m.Pages = append(m.Pages, PageLink{p.name, p.title, "/" + p.name})
 	}

@@ -98,6 +98,9 @@ func clauseQuery(c relate.Clause) query.Query {
 		for _, f := range fields {
 			alts = append(alts, textQuery(f, c.Text, c.Phrase))
 		}
+		if c.Unit != "" && c.Field == "" {
+			alts = unitQueries(c, fields)
+		}
 		return bleve.NewDisjunctionQuery(alts...)
 	case fYear:
 		if c.Years == nil {
@@ -126,6 +129,32 @@ func textQuery(field, text string, phrase bool) query.Query {
 	q.SetOperator(query.MatchQueryOperatorAnd)
 	q.SetBoost(boost)
 	return q
+}
+
+// Boosts of a unit clause: the unit's own proposals outrank those that
+// only name it, and those it leads outrank those it co-handles.
+const (
+	unitHandlesBoost = 4.0
+	unitLeadsBoost   = 4.0
+)
+
+// unitQueries are the alternatives of a unit clause: led or co-handled by
+// the unit, or its name (as typed, or current) as a phrase in fields.
+func unitQueries(c relate.Clause, fields []string) []query.Query {
+	handles, leads := termQuery(fUnits, c.Unit), termQuery(fLead, c.Unit)
+	handles.SetBoost(unitHandlesBoost)
+	leads.SetBoost(unitLeadsBoost)
+	alts := []query.Query{handles, leads}
+	names := []string{c.Unit}
+	if c.Text != c.Unit {
+		names = append(names, c.Text)
+	}
+	for _, name := range names {
+		for _, f := range fields {
+			alts = append(alts, textQuery(f, name, true))
+		}
+	}
+	return alts
 }
 
 func termQuery(field, value string) *query.TermQuery {

@@ -6,6 +6,7 @@
 //	trained/category.model     the default category model
 //	trained/unit.model         the default per-unit text model (routing)
 //	trained/router.json        the default routing combination
+//	trained/filing.json        the default filing advice (立案/不予立案)
 //
 // The trained models are made from the demo corpus by
 // `go run ./cmd/tian train --corpus --out models/trained`; a test fails
@@ -31,4 +32,5 @@ const (
 	CategoryModel = "trained/category.model"
 	UnitModel     = "trained/unit.model"
 	RouterModel   = "trained/router.json"
+	FilingModel   = "trained/filing.json"
 )

@@ -34,7 +34,10 @@ func (o *Office) openModel(name string) (io.ReadCloser, string, error) {
 // LoadModels loads the serving models now, so that a broken model fails
 // the start, not the first request.
 func (o *Office) LoadModels(ctx context.Context) error {
-	_, _, err := o.models(ctx)
+	if _, _, err := o.models(ctx); err != nil {
+		return err
+	}
+	_, err := o.filingModel()
 	return err
 }
 
@@ -140,17 +143,20 @@ func (o *Office) Versions() map[string]string {
 	if r := o.router.Load(); r != nil {
 		out["router"] = r.Version()
 	}
+	if f := o.filing.Load(); f != nil {
+		out["filing"] = f.Version()
+	}
 	return out
 }
 
-// Train implements tian.ModelStore: it retrains both models from the
-// store, writes them atomically into the data directory's models folder
-// and swaps them in.
+// Train implements tian.ModelStore: it retrains the category, routing
+// and filing models from the store, writes them atomically into the data
+// directory's models folder and swaps them in.
 func (o *Office) Train(ctx context.Context, progress func(string)) (string, error) {
 	o.modelsMu.Lock()
 	defer o.modelsMu.Unlock()
-	progress("训练类别模型和承办单位模型")
-	res, err := o.TrainInto(ctx, o.ModelDir(), TrainOptions{Category: true, Router: true, Progress: progress})
+	progress("训练类别模型、承办单位模型和立案建议模型")
+	res, err := o.TrainInto(ctx, o.ModelDir(), TrainOptions{Category: true, Router: true, Filing: true, Progress: progress})
 	if err != nil {
 		return "", err
 	}
@@ -163,9 +169,14 @@ func (o *Office) Train(ctx context.Context, progress func(string)) (string, erro
 	if err != nil {
 		return "", err
 	}
+	fm, err := o.readFiling()
+	if err != nil {
+		return "", err
+	}
 	o.category.Store(cm)
 	o.router.Store(r)
-	progress("完成：" + cm.Version() + "，" + r.Version())
+	o.filing.Store(fm)
+	progress("完成：" + cm.Version() + "，" + r.Version() + "，" + fm.Version())
 	_ = res
 	return cm.Version(), nil
 }

@@ -84,6 +84,7 @@ type Office struct {
 
 	category atomic.Pointer[classify.Model]
 	router   atomic.Pointer[classify.Router]
+	filing   atomic.Pointer[classify.FilingModel]
 	modelsMu sync.Mutex // loading and training, one at a time
 	// indexErr is why the last catch-up failed, "" once one succeeds.
 	indexErr atomic.Pointer[string]
@@ -96,6 +97,7 @@ var (
 	_ tian.Exporter   = (*Office)(nil)
 	_ tian.Reporter   = (*Office)(nil)
 	_ tian.Health     = (*Office)(nil)
+	_ tian.Filer      = (*Office)(nil)
 )
 
 // New makes an Office of its parts. Models load when first needed, or at

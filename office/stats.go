@@ -2,8 +2,10 @@ package office
 
 import (
 	"context"
+	"io"
 
 	"tian"
+	"tian/sheet"
 )
 
 // HotTopics is how many key terms Stats ranks as the year's hot topics.
@@ -48,4 +50,10 @@ func (o *Office) StatsOf(ctx context.Context, year, topics int, other bool) (*ti
 		s.Topics = topics
 	}
 	return s, nil
+}
+
+// ExportStats writes the statistics as a workbook: the report paragraph,
+// the headline figures and one sheet a table.
+func (o *Office) ExportStats(w io.Writer, s *tian.Stats) error {
+	return sheet.WriteStatsXLSX(w, s)
 }

@@ -19,7 +19,7 @@ import (
 
 // TrainOptions say which models to train and where progress goes.
 type TrainOptions struct {
-	Category, Router bool
+	Category, Router, Filing bool
 	// Progress receives the steps worth showing: the feedback used, then
 	// a line a model. Nil discards them.
 	Progress func(string)
@@ -29,6 +29,7 @@ type TrainOptions struct {
 type TrainResult struct {
 	Category *classify.Model
 	Router   *classify.Router
+	Filing   *classify.FilingModel
 	// Feedback is the line saying which verdicts were used, per reviewer.
 	Feedback string
 }
@@ -75,6 +76,11 @@ func (o *Office) TrainInto(ctx context.Context, dir string, opt TrainOptions) (*
 			cm.Version(), cm.Trained, len(cm.Labels), time.Since(t0).Round(time.Millisecond), cal.Accuracy, cm.Threshold))
 		res.Category = cm
 	}
+	if opt.Filing {
+		if res.Filing, err = o.trainFiling(ps, dir, say); err != nil {
+			return nil, err
+		}
+	}
 	if !opt.Router {
 		return res, nil
 	}
@@ -103,6 +109,30 @@ func (o *Office) TrainInto(ctx context.Context, dir string, opt TrainOptions) (*
 		router.Version(), router.Trained, len(router.Units), router.Rows, time.Since(t0).Round(time.Millisecond)))
 	res.Router = router
 	return res, nil
+}
+
+// trainFiling trains the filing model on the store's decisions and
+// writes it into dir. With too few decisions to learn from (a store of
+// proposals with no status) it says so and writes nothing: the model
+// there before, or the embedded default, stays.
+func (o *Office) trainFiling(ps []*tian.Proposal, dir string, say func(string)) (*classify.FilingModel, error) {
+	t0 := time.Now()
+	fm, err := classify.TrainFiling(o.seg, ps, classify.DefaultFilingConfig())
+	if tian.ErrorCode(err) == tian.EINVALID {
+		say("立案建议模型未训练（" + tian.ErrorMessage(err) + "），沿用现有模型")
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if err := saveModel(filepath.Join(dir, filepath.Base(models.FilingModel)), fm); err != nil {
+		return nil, err
+	}
+	line := fmt.Sprintf("立案建议模型 %s：%d 件，其中不予立案 %d 件，%d 类理由，用时 %s", fm.Version(), fm.Trained, fm.Rejected, len(fm.Reasons), time.Since(t0).Round(time.Millisecond))
+	if d := fm.Dev; d != nil {
+		line += fmt.Sprintf("；验证年度不予立案精确率 %.3f、召回率 %.3f，P(不予立案) ≥ %.2f 建议不予立案，≤ %.2f 建议立案", d.Precision, d.Recall, fm.RejectAt, fm.FileAt)
+	}
+	say(line)
+	return fm, nil
 }
 
 // currentFeedback keeps the verdicts whose chosen category or unit the

@@ -79,6 +79,11 @@ type Clause struct {
 	Text   string
 	Phrase bool       // analyse Text with ExactCut and match the words in order
 	Years  *YearRange // for FieldYear; nil matches nothing (an unreadable year)
+	// Unit, on a clause of title or body (Field ""), is the current name
+	// of the unit Text names: the clause matches the documents the unit
+	// leads or co-handles (FieldUnits), leads ranked above co-handlers,
+	// and those whose title or body holds Text or Unit as a phrase.
+	Unit string
 }
 
 // YearRange is the years From to To, both included; From > To holds none.

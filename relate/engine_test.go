@@ -55,6 +55,8 @@ func TestFakeEngineMatchesBleve(t *testing.T) {
 			{Query: "加装电梯"}, {Query: "停车 -城东区"}, {Query: "托育 OR 夜游"}, {Query: "类别:文化建设 夜游"},
 			{Query: "年度:2021..2023 养老", Sort: "date"}, {Query: "养老", YearFrom: 2023, YearTo: 2024, Proposer: "集体"},
 			{Unit: "市民政局", Facets: []string{"year", "unit"}},
+			{Query: "市住房和城乡建设局"}, {Query: "住建局加装电梯"}, {Query: "城东区 停车", Facets: []string{"year", "lead_unit"}},
+			{Query: "主办:住建局 电梯"}, {Unit: "民政局"},
 		} {
 			want, err := f.bleve.Search(ctx, req)
 			if err != nil {

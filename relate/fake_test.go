@@ -250,11 +250,34 @@ func (e *fakeEngine) clause(d *fakeDoc, c relate.Clause) (float64, bool) {
 				score += map[bool]float64{true: relate.TitleBoost, false: 1}[f == relate.FieldTitle]
 			}
 		}
+		if c.Unit != "" && c.Field == "" {
+			score = e.unitMatch(d, c, fields)
+		}
 		return score, score > 0
 	case relate.FieldYear:
 		return 1, d.inYears(c.Years)
 	}
 	return 1, d.has(c.Field, c.Text)
+}
+
+// unitMatch scores a unit clause: led or co-handled by the unit, or
+// naming it (as typed or by its current name) in a field.
+func (e *fakeEngine) unitMatch(d *fakeDoc, c relate.Clause, fields []string) float64 {
+	score := 0.0
+	if d.has(relate.FieldUnits, c.Unit) {
+		score += 4
+	}
+	if d.has(relate.FieldLeadUnit, c.Unit) {
+		score += 4
+	}
+	for _, f := range fields {
+		for _, name := range []string{c.Unit, c.Text} {
+			if e.textMatch(d, f, relate.Clause{Text: name, Phrase: true}) {
+				score++
+			}
+		}
+	}
+	return score
 }
 
 func (e *fakeEngine) textMatch(d *fakeDoc, field string, c relate.Clause) bool {

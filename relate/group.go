@@ -63,16 +63,10 @@ func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt Gro
 	if err != nil {
 		return nil, err
 	}
-	var clusters [][]int
-	switch opt.Linkage {
-	case "", "average":
-		clusters = averageLinkage(len(set), g, req.Threshold)
-	case "single":
-		clusters = singleLinkage(len(set), g, req.Threshold)
-	default:
-		return nil, tian.Errorf(tian.EINVALID, "linkage 须为 average 或 single，收到 %q", opt.Linkage)
+	clusters, err := cluster(len(set), g, req.Threshold, opt)
+	if err != nil {
+		return nil, err
 	}
-	clusters = resplit(clusters, g, req.Threshold, opt.MaxSize)
 	var out []tian.Group
 	for _, c := range clusters {
 		if len(c) >= 2 {
@@ -86,6 +80,21 @@ func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt Gro
 		return out[i].Members[0].Number < out[j].Members[0].Number
 	})
 	return out, nil
+}
+
+// cluster groups the nodes 0..n-1 of g at threshold with opt's linkage,
+// re-splitting groups over opt.MaxSize (set).
+func cluster(n int, g graph, threshold float64, opt GroupOptions) ([][]int, error) {
+	var clusters [][]int
+	switch opt.Linkage {
+	case "", "average":
+		clusters = averageLinkage(n, g, threshold)
+	case "single":
+		clusters = singleLinkage(n, g, threshold)
+	default:
+		return nil, tian.Errorf(tian.EINVALID, "linkage 须为 average 或 single，收到 %q", opt.Linkage)
+	}
+	return resplit(clusters, g, threshold, opt.MaxSize), nil
 }
 
 // member is a proposal of the set with its profile.

@@ -12,6 +12,7 @@ import (
 	"tian/index"
 	"tian/relate"
 	"tian/segment"
+	"tian/sheet"
 )
 
 var segOnce = sync.OnceValues(func() (*segment.Segmenter, error) { return segment.New(segment.DefaultConfig()) })
@@ -27,10 +28,14 @@ func segmenter(tb testing.TB) *segment.Segmenter {
 }
 
 // memStore is the demo corpus as a tian.ProposalReader in memory, one
-// change per proposal.
+// change per proposal, with the demo's units (a relate.UnitLister).
 type memStore struct {
 	byNumber map[string]*tian.Proposal
 	numbers  []string // in change order
+}
+
+func (s *memStore) Units(context.Context) ([]tian.Unit, error) {
+	return sheet.ReadUnitsFS(tian.DemoFS(), tian.DemoUnits)
 }
 
 func newMemStore(ps []*tian.Proposal) *memStore {

@@ -22,12 +22,22 @@ type clause struct {
 	text   string
 	phrase bool
 	not    bool
+	unit   string // the unit a word of title and body names (unitTerms)
+	// start and end are the byte offsets of the item in the query string,
+	// so that a hint can offer the query without it.
+	start, end int
 }
 
 // parsedQuery is an OR of AND-groups, plus clauses excluded from all.
 type parsedQuery struct {
+	text string     // the query string, valid UTF-8
 	any  [][]clause // at least one group must match entirely
 	none []clause   // none may match
+}
+
+// without returns the query string with clause c's item removed.
+func (pq *parsedQuery) without(c clause) string {
+	return strings.Join(strings.Fields(pq.text[:c.start]+" "+pq.text[c.end:]), " ")
 }
 
 // fieldNames maps the field prefixes users write (Chinese and English)
@@ -60,9 +70,9 @@ func parseQuery(q string) (*parsedQuery, error) {
 		q = strings.ToValidUTF8(q, "\uFFFD")
 	}
 	items := lexQuery(q)
-	pq := &parsedQuery{}
+	pq := &parsedQuery{text: q}
 	group := []clause{}
-	negateNext := false
+	negateNext, notStart := false, 0
 	count := 0
 	for _, it := range items {
 		switch {
@@ -75,11 +85,13 @@ func parseQuery(q string) (*parsedQuery, error) {
 		case !it.quoted && (it.text == "AND" || it.text == "&&" || it.text == "&" || it.text == "+"):
 			continue
 		case !it.quoted && it.text == "NOT":
-			negateNext = true
+			negateNext, notStart = true, it.start
 			continue
 		}
 		c := it.clause()
-		c.not = c.not || negateNext
+		if negateNext {
+			c.not, c.start = true, notStart // the item is NOT and its word
+		}
 		negateNext = false
 		if strings.TrimSpace(c.text) == "" {
 			continue
@@ -101,14 +113,15 @@ func parseQuery(q string) (*parsedQuery, error) {
 
 // item is a lexed piece of a query string.
 type item struct {
-	text   string
-	quoted bool
-	field  string
-	not    bool
+	text       string
+	quoted     bool
+	field      string
+	not        bool
+	start, end int // byte offsets in the query
 }
 
 func (it item) clause() clause {
-	return clause{field: it.field, text: it.text, phrase: it.quoted, not: it.not}
+	return clause{field: it.field, text: it.text, phrase: it.quoted, not: it.not, start: it.start, end: it.end}
 }
 
 var quotes = map[rune]rune{'"': '"', '“': '”', '「': '」'}
@@ -118,12 +131,18 @@ var quotes = map[rune]rune{'"': '"', '“': '”', '「': '」'}
 func lexQuery(q string) []item {
 	var out []item
 	rs := []rune(q)
+	offset := make([]int, len(rs)+1) // byte offset of each rune
+	for i, b := 0, 0; i < len(rs); i++ {
+		offset[i] = b
+		b += utf8.RuneLen(rs[i])
+		offset[i+1] = b
+	}
 	for i := 0; i < len(rs); {
 		if unicode.IsSpace(rs[i]) || rs[i] == '\u3000' {
 			i++
 			continue
 		}
-		var it item
+		it := item{start: offset[i]}
 		if rs[i] == '-' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) {
 			it.not = true
 			i++
@@ -147,7 +166,7 @@ func lexQuery(q string) []item {
 				end++
 			}
 			it.text, it.quoted = string(rs[i+1:end]), true
-			i = end + 1
+			i = min(end+1, len(rs))
 		} else {
 			end := i
 			for end < len(rs) && !unicode.IsSpace(rs[end]) && rs[end] != '\u3000' {
@@ -156,6 +175,7 @@ func lexQuery(q string) []item {
 			it.text = string(rs[i:end])
 			i = end
 		}
+		it.end = offset[i]
 		out = append(out, it)
 	}
 	return out

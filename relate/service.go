@@ -19,6 +19,7 @@ type Service struct {
 	mu       sync.Mutex
 	stats    *corpusStats        // IDF and document count, for similarity
 	profiles map[string]*profile // by number and params, for the current stats
+	units    *unitNames          // the unit catalogue, for reading queries
 }
 
 var (
@@ -28,7 +29,8 @@ var (
 )
 
 // New returns a Service over an engine holding the proposals of store,
-// analysed with seg.
+// analysed with seg. When store also lists the units (UnitLister), unit
+// names and aliases in queries find the proposals the units handle.
 func New(engine Engine, store tian.ProposalReader, seg tian.Segmenter) *Service {
 	return &Service{engine: engine, store: store, seg: seg}
 }
@@ -38,7 +40,7 @@ func New(engine Engine, store tian.ProposalReader, seg tian.Segmenter) *Service 
 // The engine's indexer calls it after each change it applies.
 func (s *Service) Changed() {
 	s.mu.Lock()
-	s.stats, s.profiles = nil, nil
+	s.stats, s.profiles, s.units = nil, nil, nil
 	s.mu.Unlock()
 }
 

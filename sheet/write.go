@@ -120,6 +120,25 @@ func writeWorkbook(w io.Writer, sheet string, header []string, widths []float64,
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
+	err := streamSheet(f, sheet, header, widths, func(add func([]any) error) error {
+		return fill(func(values []string) error {
+			row := make([]any, len(values))
+			for i, v := range values {
+				row[i] = v
+			}
+			return add(row)
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// streamSheet writes the sheet named sheet of f, which must exist: a
+// bold, frozen header, column widths, then the rows fill gives (cells as
+// cell makes them).
+func streamSheet(f *excelize.File, sheet string, header []string, widths []float64, fill func(add func([]any) error) error) error {
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -140,18 +159,34 @@ func writeWorkbook(w io.Writer, sheet string, header []string, widths []float64,
 		return err
 	}
 	next := 2
-	err = fill(func(values []string) error {
-		cell, _ := excelize.CoordinatesToCellName(1, next)
+	err = fill(func(values []any) error {
+		row := make([]any, len(values))
+		for i, v := range values {
+			row[i] = cell(v)
+		}
+		at, _ := excelize.CoordinatesToCellName(1, next)
 		next++
-		return sw.SetRow(cell, cells(values, 0))
+		return sw.SetRow(at, row)
 	})
 	if err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
-		return err
+	return sw.Flush()
+}
+
+// cell makes a value a cell: text (also an excelize.Cell's) made safe by
+// safeCell; numbers as they are.
+func cell(v any) any {
+	switch v := v.(type) {
+	case string:
+		return excelize.Cell{Value: safeCell(v)}
+	case excelize.Cell:
+		if s, ok := v.Value.(string); ok {
+			v.Value = safeCell(s)
+		}
+		return v
 	}
-	return f.Write(w)
+	return v
 }
 
 // cells makes a row of text cells, each made safe by safeCell.

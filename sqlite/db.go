@@ -235,6 +235,44 @@ var migrations = []string{
 	CREATE INDEX proposals_category_number ON proposals(category_id, number);
 	CREATE INDEX proposals_year_category_number ON proposals(year, category_id, number);
 	CREATE INDEX proposals_merged_into ON proposals(merged_into);`,
+	// curated groups for joint consultation (并案), a versioned draft per
+	// year until confirmed; members name proposals by number without a
+	// foreign key, so that deleting a proposal never changes a confirmed
+	// group silently (it shows as missing); the grouping threshold learnt
+	// from confirmed years
+	`CREATE TABLE group_years (
+		year         INTEGER PRIMARY KEY,
+		version      INTEGER NOT NULL CHECK (version > 0),
+		saved_at     TEXT NOT NULL,
+		saved_by     TEXT NOT NULL,
+		confirmed_at TEXT NOT NULL DEFAULT '',
+		confirmed_by TEXT NOT NULL DEFAULT ''
+	);
+	CREATE TABLE curated_groups (
+		year      INTEGER NOT NULL REFERENCES group_years(year) ON DELETE CASCADE,
+		id        TEXT NOT NULL CHECK (id <> ''),
+		ord       INTEGER NOT NULL,
+		name      TEXT NOT NULL CHECK (name <> ''),
+		lead_unit TEXT NOT NULL DEFAULT '',
+		PRIMARY KEY (year, id)
+	);
+	CREATE TABLE curated_members (
+		number   TEXT PRIMARY KEY,
+		year     INTEGER NOT NULL,
+		group_id TEXT NOT NULL,
+		ord      INTEGER NOT NULL,
+		FOREIGN KEY (year, group_id) REFERENCES curated_groups(year, id) ON DELETE CASCADE
+	);
+	CREATE INDEX curated_members_group ON curated_members(year, group_id, ord);
+	CREATE TABLE group_tuning (
+		id          INTEGER PRIMARY KEY CHECK (id = 1),
+		threshold   REAL NOT NULL,
+		years       TEXT NOT NULL,
+		f1          REAL NOT NULL,
+		previous    REAL NOT NULL,
+		previous_f1 REAL NOT NULL,
+		at          TEXT NOT NULL
+	);`,
 	// import batches (batch.go): each committed import, and for each
 	// proposal it added or updated the version it replaced (JSON) and a
 	// hash of what it wrote, so that it can be undone and a later change
@@ -270,6 +308,10 @@ var migrations = []string{
 	UPDATE proposals SET not_proposal = 1 WHERE status = '' AND status_reason = '' AND merged_into = ''
 		AND proposer_type = '' AND sector = '' AND session = ''
 		AND NOT EXISTS (SELECT 1 FROM routings r WHERE r.proposal_id = proposals.id);`,
+	// statistics (Stats): a year's or all years' proposals grouped by
+	// proposer type, sector, category and status straight from the index,
+	// in its order, without reading the table
+	`CREATE INDEX proposals_stats ON proposals(year, not_proposal, proposer_type, sector, category_id, status);`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -20,7 +20,7 @@ import (
 // bump benchStoreVersion when synth, the demo corpus or what an import
 // stores change, so that a stale copy is not measured.
 const (
-	benchStoreVersion = "v1"
+	benchStoreVersion = "v2"
 	benchProposals    = 150_000
 	benchPage         = 50 // the API's default page
 )

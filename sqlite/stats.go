@@ -1,54 +1,57 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"sort"
+	"strings"
 
 	"tian"
 )
 
-// Stats computes the annual-report figures for a year (0: all years), of
-// proposals only (records marked tian.Proposal.NotProposal left out).
-// Topics are left for the caller, who has the segmenter.
+// filed is the condition of a filed proposal: merged ones are handled
+// with the proposal they joined and count as filed.
+const filed = `p.status IN ('立案', '并案')`
+
+// Stats computes the annual-report figures for a year (0: all years),
+// compared with the year before's when both years have proposals. Topics
+// are left for the caller, who has the segmenter. Each figure costs one
+// pass at most: the headline, status, proposer, sector and category
+// figures come from one grouped pass over an index (tally), the 不予立案
+// reasons from one over the rejected proposals, the lead units and
+// replies from one over the filed.
 func (db *DB) Stats(ctx context.Context, year int) (*tian.Stats, error) {
 	return db.StatsIncluding(ctx, year, false)
 }
 
 // StatsIncluding is Stats counting, with other, the records that are not
-// proposals too (staff's include_other).
+// proposals too (tian.Proposal.NotProposal: a message board imported
+// beside the proposals), which Stats leaves out (staff's include_other).
 func (db *DB) StatsIncluding(ctx context.Context, year int, other bool) (*tian.Stats, error) {
-	s := &tian.Stats{Year: year, Statuses: map[tian.Status]int{}}
-	cond, args := " WHERE (p.not_proposal = 0 OR ?)", []any{other}
-	if year != 0 {
-		cond, args = cond+" AND p.year = ?", append(args, year)
-	}
-	const filed = `p.status IN ('立案', '并案')`
-	and := " AND "
-	err := db.db.QueryRowContext(ctx, `SELECT count(*), coalesce(min(nullif(p.year, 0)), 0), coalesce(max(p.year), 0),
-		coalesce(sum(`+filed+`), 0),
-		coalesce(sum(`+filed+` AND p.proposer_type = '委员'), 0),
-		coalesce(sum(`+filed+` AND p.proposer_type = '集体'), 0),
-		coalesce(sum(`+filed+` AND p.reply <> ''), 0)
-		FROM proposals p`+cond, args...).Scan(&s.Received, &s.FromYear, &s.ToYear, &s.Filed, &s.Members, &s.Collective, &s.Replied)
+	s, err := db.tally(ctx, year, other)
 	if err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
-	s.FilingRate = tian.Percent(s.Filed, s.Received)
-	if s.Statuses, err = statusCounts(ctx, db.db, cond, args); err != nil {
+	var prev *tian.Stats
+	if year != 0 && s.Received > 0 {
+		if prev, err = db.tally(ctx, year-1, other); err != nil {
+			return nil, internal("sqlite.Stats", err)
+		}
+	}
+	s.Compare(prev)
+	if s.Reasons, err = db.reasons(ctx, year, other, s.Rejected); err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
-	if s.Categories, err = counts(ctx, db.db, `SELECT coalesce(c.name, '未分类'), count(*) FROM proposals p
-		LEFT JOIN categories c ON c.id = p.category_id`+cond+and+filed+` GROUP BY c.id ORDER BY c.id`, args, s.Filed, false); err != nil {
+	if s.LeadUnits, s.Replied, err = db.leadUnits(ctx, year, other, s.Filed); err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
-	if s.LeadUnits, err = counts(ctx, db.db, `SELECT u.name, count(*) FROM proposals p
-		JOIN routings r ON r.proposal_id = p.id AND r.role = 'lead' JOIN units u ON u.id = r.unit_id`+
-		cond+and+filed+` GROUP BY u.id`, args, s.Filed, true); err != nil {
+	if s.Years, err = db.years(ctx, other); err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
 	// lists are [] in JSON, never null, also for a year with no proposals
-	for _, l := range []*[]tian.Count{&s.Categories, &s.LeadUnits, &s.Topics} {
+	for _, l := range []*[]tian.Count{&s.Categories, &s.LeadUnits, &s.Topics, &s.Reasons} {
 		if *l == nil {
 			*l = []tian.Count{}
 		}
@@ -56,22 +59,271 @@ func (db *DB) StatsIncluding(ctx context.Context, year int, other bool) (*tian.S
 	return s, nil
 }
 
-func statusCounts(ctx context.Context, q querier, cond string, args []any) (map[tian.Status]int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.status, count(*) FROM proposals p`+cond+` GROUP BY p.status`, args...)
+// scope is the condition on proposals p that every statistics query
+// counts: the proposals of year, all of them for 0, and, with other, the
+// records that are not proposals too. A rule that keeps records out of the
+// statistics belongs here, once.
+func scope(year int, other bool) (string, []any) {
+	conds, args := []string{"1 = 1"}, []any{}
+	if !other {
+		conds = append(conds, "p.not_proposal = 0")
+	}
+	if year != 0 {
+		conds, args = append(conds, "p.year = ?"), append(args, year)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// tallyRow is one group of proposals alike in year, proposer type,
+// sector, category and status.
+type tallyRow struct {
+	year                         int
+	proposerType, sector, status string
+	category                     sql.NullInt64
+	n                            int
+}
+
+// tally computes a year's figures but reasons, lead units, replies,
+// topics and years in one pass over the index proposals_stats, which
+// holds every column it groups by.
+func (db *DB) tally(ctx context.Context, year int, other bool) (*tian.Stats, error) {
+	names, err := categoryNames(ctx, db.db)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := scope(year, other)
+	rows, err := db.db.QueryContext(ctx, `SELECT p.year, p.proposer_type, p.sector, p.category_id, p.status, count(*)
+		FROM proposals p WHERE `+cond+` GROUP BY p.year, p.proposer_type, p.sector, p.category_id, p.status`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	m := map[tian.Status]int{}
+	t := newTallies(year)
 	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
+		var r tallyRow
+		if err := rows.Scan(&r.year, &r.proposerType, &r.sector, &r.category, &r.status, &r.n); err != nil {
 			return nil, err
 		}
-		m[tian.Status(st)] = n
+		t.add(r)
 	}
-	return m, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return t.stats(names), nil
+}
+
+// categoryNames maps category ids to names.
+func categoryNames(ctx context.Context, q querier) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name FROM categories`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	names := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		names[id] = name
+	}
+	return names, rows.Err()
+}
+
+// tallies folds tally rows into the statistics.
+type tallies struct {
+	s          *tian.Stats
+	categories map[int64]int // filed by category id; 0: none
+	sectors    map[string]*tian.Tally
+	types      map[string]*tian.Tally
+}
+
+func newTallies(year int) *tallies {
+	return &tallies{s: &tian.Stats{Year: year, Statuses: map[tian.Status]int{}}, categories: map[int64]int{},
+		sectors: map[string]*tian.Tally{}, types: map[string]*tian.Tally{}}
+}
+
+func (t *tallies) add(r tallyRow) {
+	s, isFiled := t.s, r.status == string(tian.StatusFiled) || r.status == string(tian.StatusMerged)
+	s.Received += r.n
+	s.Statuses[tian.Status(r.status)] += r.n
+	if r.year != 0 && (s.FromYear == 0 || r.year < s.FromYear) {
+		s.FromYear = r.year
+	}
+	s.ToYear = max(s.ToYear, r.year)
+	switch r.status {
+	case string(tian.StatusUnknown):
+		s.Unrecorded += r.n
+	case string(tian.StatusRejected):
+		s.Rejected += r.n
+	case string(tian.StatusMerged):
+		s.Merged += r.n
+	}
+	if isFiled {
+		s.Filed += r.n
+		t.categories[r.category.Int64] += r.n
+		switch tian.ProposerType(r.proposerType) {
+		case tian.ProposerMember:
+			s.Members += r.n
+		case tian.ProposerCollective:
+			s.Collective += r.n
+		}
+	}
+	reviewed := r.status != string(tian.StatusUnknown)
+	countPart(t.types, cmp.Or(r.proposerType, tian.NoProposerType), r.n, reviewed, isFiled)
+	switch {
+	case r.sector != "":
+		countPart(t.sectors, r.sector, r.n, reviewed, isFiled)
+	case r.proposerType != string(tian.ProposerCollective):
+		countPart(t.sectors, tian.NoSector, r.n, reviewed, isFiled)
+	}
+}
+
+// countPart adds n proposals to the part named name.
+func countPart(m map[string]*tian.Tally, name string, n int, reviewed, filed bool) {
+	p := m[name]
+	if p == nil {
+		p = &tian.Tally{Name: name}
+		m[name] = p
+	}
+	p.Received += n
+	if reviewed {
+		p.Reviewed += n
+	}
+	if filed {
+		p.Filed += n
+	}
+}
+
+// stats finishes the figures: rates, shares and the order of the lists.
+func (t *tallies) stats(names map[int64]string) *tian.Stats {
+	s := t.s
+	s.Reviewed = s.Received - s.Unrecorded
+	s.FilingRate = tian.Percent(s.Filed, s.Reviewed)
+	ids := make([]int64, 0, len(t.categories))
+	for id := range t.categories {
+		ids = append(ids, id)
+	}
+	// the catalogue's order, uncategorised (id 0) last
+	slices.SortFunc(ids, func(a, b int64) int {
+		if (a == 0) != (b == 0) {
+			return cmp.Compare(b, a)
+		}
+		return cmp.Compare(a, b)
+	})
+	s.Categories = []tian.Count{}
+	for _, id := range ids {
+		name := names[id]
+		if id == 0 || name == "" {
+			name = tian.Uncategorised
+		}
+		s.Categories = append(s.Categories, tian.Count{Name: name, Count: t.categories[id], Share: tian.Percent(t.categories[id], s.Filed)})
+	}
+	s.Sectors = finishParts(t.sectors, s.Received, func(a, b tian.Tally) int {
+		return cmp.Or(cmp.Compare(b.Received, a.Received), cmp.Compare(a.Name, b.Name))
+	})
+	// 委员, 集体, then 未标注提案人类型
+	s.ProposerTypes = finishParts(t.types, s.Received, func(a, b tian.Tally) int { return cmp.Compare(rank(a.Name), rank(b.Name)) })
+	for st, n := range s.Statuses {
+		if n == 0 {
+			delete(s.Statuses, st)
+		}
+	}
+	return s
+}
+
+// rank orders proposer types: 委员, 集体, then 未标注提案人类型.
+func rank(name string) int {
+	switch tian.ProposerType(name) {
+	case tian.ProposerMember:
+		return 0
+	case tian.ProposerCollective:
+		return 1
+	}
+	return 2
+}
+
+// finishParts lists the tallies in order with their rates and shares of
+// received.
+func finishParts(m map[string]*tian.Tally, received int, order func(a, b tian.Tally) int) []tian.Tally {
+	out := make([]tian.Tally, 0, len(m))
+	for _, t := range m {
+		t.FilingRate, t.Share = tian.Percent(t.Filed, t.Reviewed), tian.Percent(t.Received, received)
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, order)
+	return out
+}
+
+// reasons counts the 不予立案 proposals by their reason's lead clause.
+func (db *DB) reasons(ctx context.Context, year int, other bool, rejected int) ([]tian.Count, error) {
+	if rejected == 0 {
+		return []tian.Count{}, nil
+	}
+	cond, args := scope(year, other)
+	byReason, err := counts(ctx, db.db, `SELECT p.status_reason, count(*) FROM proposals p WHERE `+cond+
+		` AND p.status = '不予立案' GROUP BY p.status_reason`, args, rejected, false)
+	if err != nil {
+		return nil, err
+	}
+	byLead := map[string]int{}
+	for _, c := range byReason {
+		byLead[tian.ReasonLead(c.Name)] += c.Count
+	}
+	out := make([]tian.Count, 0, len(byLead))
+	for name, n := range byLead {
+		out = append(out, tian.Count{Name: name, Count: n, Share: tian.Percent(n, rejected)})
+	}
+	sortByCount(out)
+	return out, nil
+}
+
+// leadUnits counts the filed proposals by lead unit, and those with a
+// reply recorded, in one pass.
+func (db *DB) leadUnits(ctx context.Context, year int, other bool, filedCount int) (units []tian.Count, replied int, err error) {
+	cond, args := scope(year, other)
+	rows, err := db.db.QueryContext(ctx, `SELECT u.name, count(*), sum(p.reply <> '') FROM proposals p
+		LEFT JOIN routings r ON r.proposal_id = p.id AND r.role = 'lead' LEFT JOIN units u ON u.id = r.unit_id
+		WHERE `+cond+` AND `+filed+` GROUP BY u.id`, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	units = []tian.Count{}
+	for rows.Next() {
+		var name sql.NullString
+		var n, withReply int
+		if err := rows.Scan(&name, &n, &withReply); err != nil {
+			return nil, 0, err
+		}
+		replied += withReply
+		if name.Valid { // not the filed proposals without a lead unit
+			units = append(units, tian.Count{Name: name.String, Count: n, Share: tian.Percent(n, filedCount)})
+		}
+	}
+	sortByCount(units)
+	return units, replied, rows.Err()
+}
+
+// years lists the years that have proposals, oldest first.
+func (db *DB) years(ctx context.Context, other bool) ([]tian.YearCount, error) {
+	cond, args := scope(0, other)
+	rows, err := db.db.QueryContext(ctx, `SELECT p.year, count(*) FROM proposals p WHERE `+cond+
+		` AND p.year <> 0 GROUP BY p.year ORDER BY p.year`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []tian.YearCount{}
+	for rows.Next() {
+		var y tian.YearCount
+		if err := rows.Scan(&y.Year, &y.Received); err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	return out, rows.Err()
 }
 
 // counts runs a name–count query and adds shares of whole; byCount sorts
@@ -93,12 +345,17 @@ func counts(ctx context.Context, q querier, query string, args []any, whole int,
 		out = append(out, c)
 	}
 	if byCount {
-		sort.SliceStable(out, func(i, j int) bool {
-			if out[i].Count != out[j].Count {
-				return out[i].Count > out[j].Count
-			}
-			return out[i].Name < out[j].Name
-		})
+		sortByCount(out)
 	}
 	return out, rows.Err()
+}
+
+// sortByCount sorts by count, descending, ties by name.
+func sortByCount(cs []tian.Count) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].Count != cs[j].Count {
+			return cs[i].Count > cs[j].Count
+		}
+		return cs[i].Name < cs[j].Name
+	})
 }

@@ -117,7 +117,7 @@ type trainCmd struct {
 func (c *trainCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "train",
-		Short: "用数据库中的提案（含审查反馈）或演示数据训练类别模型和承办单位推荐模型",
+		Short: "用数据库中的提案（含审查反馈）或演示数据训练类别模型、承办单位推荐模型和立案建议模型",
 		Example: `  tian train                                   # 用数据库训练，存入 DATA/models，服务随即采用
   tian train --corpus --out models/trained     # 重现内置的默认模型`,
 		Args: noArgs,
@@ -125,7 +125,7 @@ func (c *trainCmd) command() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&c.corpus, "corpus", false, "用内置的演示数据训练，而不用数据库")
 	cmd.Flags().StringVar(&c.out, "out", "", "输出目录（默认：数据目录下的 models）")
-	cmd.Flags().StringSliceVar(&c.which, "models", []string{"category", "router"}, "要训练的模型：category 类别模型，router 承办单位模型")
+	cmd.Flags().StringSliceVar(&c.which, "models", []string{"category", "router", "filing"}, "要训练的模型：category 类别模型，router 承办单位模型，filing 立案建议模型")
 	return cmd
 }
 
@@ -172,8 +172,10 @@ func (c *trainCmd) trainInto(ctx context.Context, o *office.Office, out string) 
 			opt.Category = true
 		case "router":
 			opt.Router = true
+		case "filing":
+			opt.Filing = true
 		default:
-			return tian.Errorf(tian.EINVALID, "--models %q：可选 category 或 router", w)
+			return tian.Errorf(tian.EINVALID, "--models %q：可选 category、router 或 filing", w)
 		}
 	}
 	_, err := o.TrainInto(ctx, out, opt)

@@ -93,7 +93,7 @@ func TestDemoLoadsOnceAndStatsReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	para := strings.SplitN(out, "\n", 2)[0]
-	for _, want := range []string{"2024年全年共收到提案", "件，经审查立案", "立案率", "立案提案中，委员提案", "集体提案",
+	for _, want := range []string{"2024年全年共收到提案", "经审查立案", "立案率", "立案提案中，委员提案", "集体提案",
 		"经济建设类提案", "社会建设类提案", "生态文明建设类提案", "主办件数较多的承办单位是", "委员关注的热点集中在"} {
 		if !strings.Contains(para, want) {
 			t.Errorf("report paragraph lacks %q:\n%s", want, para)

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,7 +80,17 @@ func (c *evalCmd) command() *cobra.Command {
 	}
 	sim.Flags().StringVar(&c.train, "sts", "../shared/data/sts-zh", "含 STS-B/STS-B.test.data 和 SOHU/dd-test.jsonl、dc-test.jsonl 的目录")
 	sim.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
-	cmd.AddCommand(groups, cls, route, sim)
+	filing := &cobra.Command{
+		Use:   "filing",
+		Short: "立案建议质量：用数据库中较早年度训练（其最后一年用于校准和定阈值）、较晚年度测试，与“全部立案”基线对比",
+		Example: `  tian demo && tian eval filing                 # 2021–2024 训练（2024 校准），2025 测试
+  tian eval filing --test-years 2024,2025 --json`,
+		Args: noArgs,
+		RunE: c.runFiling,
+	}
+	filing.Flags().IntSliceVar(&c.years, "test-years", nil, "测试的年度（默认：最后一年）；更早的年度用于训练")
+	filing.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
+	cmd.AddCommand(groups, cls, route, sim, filing)
 	return cmd
 }
 
@@ -288,4 +300,110 @@ func (c *evalCmd) runSimilarity(cmd *cobra.Command, _ []string) error {
 		return printJSON(c.m.Stdout, out)
 	}
 	return nil
+}
+
+func (c *evalCmd) runFiling(cmd *cobra.Command, _ []string) error {
+	ctx := cmd.Context()
+	db, err := c.m.Store(ctx)
+	if err != nil {
+		return err
+	}
+	ps, err := db.Proposals(ctx, tian.ProposalFilter{})
+	if err != nil {
+		return err
+	}
+	seg, err := c.m.Segmenter()
+	if err != nil {
+		return err
+	}
+	train, test, err := splitByTestYears(ps, c.years)
+	if err != nil {
+		return err
+	}
+	m, err := classify.TrainFiling(seg, train, classify.DefaultFilingConfig())
+	if err != nil {
+		return err
+	}
+	ev := classify.EvaluateFiling(m, test)
+	if c.json {
+		return printJSON(c.m.Stdout, map[string]any{"test": ev, "development": m.Dev, "reasons": m.Reasons, "shapes": m.Shapes})
+	}
+	printFilingEval(c.m.Stdout, m, ev, yearSpan(train), yearSpan(test))
+	return nil
+}
+
+// splitByTestYears puts the proposals of the test years (by default the
+// latest) in test and those of earlier years in train.
+func splitByTestYears(ps []*tian.Proposal, years []int) (train, test []*tian.Proposal, err error) {
+	first := 0
+	for _, y := range years {
+		if first == 0 || y < first {
+			first = y
+		}
+	}
+	if len(years) == 0 {
+		for _, p := range ps {
+			first = max(first, p.Year)
+		}
+		years = []int{first}
+	}
+	for _, p := range ps {
+		switch {
+		case slices.Contains(years, p.Year):
+			test = append(test, p)
+		case p.Year < first:
+			train = append(train, p)
+		}
+	}
+	if len(train) == 0 || len(test) == 0 {
+		return nil, nil, tian.Errorf(tian.EINVALID, "测试年度 %v 之前或之中没有提案：请换用 --test-years", years)
+	}
+	return train, test, nil
+}
+
+// yearSpan is "2021–2024" for the proposals' years.
+func yearSpan(ps []*tian.Proposal) string {
+	lo, hi := ps[0].Year, ps[0].Year
+	for _, p := range ps {
+		lo, hi = min(lo, p.Year), max(hi, p.Year)
+	}
+	if lo == hi {
+		return strconv.Itoa(lo)
+	}
+	return fmt.Sprintf("%d–%d", lo, hi)
+}
+
+func printFilingEval(w io.Writer, m *classify.FilingModel, e classify.FilingEval, trained, tested string) {
+	fmt.Fprintf(w, "filing advice: trained on %s (%d proposals, %d not filed; the last year calibrates and sets the thresholds), tested on %s: %d proposals, %d not filed\n\n",
+		trained, m.Trained, m.Rejected, tested, e.N, e.NotFiled)
+	fmt.Fprintln(w, "measure\tmodel\talways 立案")
+	fmt.Fprintf(w, "accuracy\t%.3f\t%.3f\n", e.Accuracy, e.BaselineAccuracy)
+	fmt.Fprintf(w, "Brier score\t%.4f\t%.4f (the base rate %.3f for every text)\n", e.Brier, e.BaselineBrier, e.BaseRate)
+	fmt.Fprintf(w, "ECE, 10 bins\t%.4f\t%.4f\n", e.ECE, e.BaselineECE)
+	fmt.Fprintf(w, "不予立案 precision\t%.3f\t– (never advised)\n", e.Precision)
+	fmt.Fprintf(w, "不予立案 recall\t%.3f\t0\n", e.Recall)
+	fmt.Fprintf(w, "AUC\t%.3f\t0.5\n\n", e.AUC)
+	fmt.Fprintf(w, "建议不予立案 at P(不予立案) ≥ %.3f: %d texts; 建议立案 at ≤ %.3f: %.1f%% of texts, %.1f%% of them filed; 无法判断 (abstain) %.1f%%\n",
+		e.RejectAt, e.Flagged, e.FileAt, e.FileShare*100, e.FilePrecision*100, e.Abstain*100)
+	fmt.Fprintf(w, "reasons on the correctly flagged (%d): top-1 %.3f, top-2 %.3f; on all not filed (%d): top-1 %.3f, top-2 %.3f\n",
+		e.ReasonN, e.ReasonTop1, e.ReasonTop2, e.ReasonAllN, e.ReasonAllTop1, e.ReasonAllTop2)
+	if d := m.Dev; d != nil {
+		fmt.Fprintf(w, "development year (%d proposals, %d not filed): 不予立案 precision %.3f, recall %.3f; Brier %.4f (base rate %.4f), ECE %.4f\n",
+			d.N, d.NotFiled, d.Precision, d.Recall, d.Brier, d.BaselineBrier, d.ECE)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "reliability: P(不予立案)\ttexts\tmean P\tnot filed")
+	for _, b := range e.Reliability {
+		if b.N > 0 {
+			fmt.Fprintf(w, "[%.1f, %.1f)\t%d\t%.3f\t%.3f\n", b.Lo, b.Hi, b.N, b.MeanProb, b.Observed)
+		}
+	}
+	fmt.Fprintln(w, "\nreason classes (by lead clause)\texamples\tthe office's wording")
+	for _, r := range m.Reasons {
+		fmt.Fprintf(w, "%s\t%d\t%s\n", r.Lead, r.Examples, r.Wording)
+	}
+	fmt.Fprintln(w, "\ntext shape\tfiled\tnot filed\tweight towards 不予立案")
+	for _, s := range m.Shapes {
+		fmt.Fprintf(w, "%s\t%.3f\t%.3f\t%.3f\n", s.Name, s.Filed, s.NotFiled, s.Weight)
+	}
 }

@@ -96,7 +96,14 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	cfg := api.DefaultConfig()
 	cfg.RequestTimeout = c.timeout
 	cfg.GroupThreshold = relate.DefaultThreshold
-	ready := api.NewServer(officeParts(db, ix, o), logger, cfg).Handler()
+	parts := officeParts(db, ix, o)
+	curation, err := office.NewCuration(ctx, db, ix.Relations())
+	if err != nil {
+		return err
+	}
+	curation.Log = func(msg string) { logger.Warn(msg) }
+	parts.Curate = curation
+	ready := api.NewServer(parts, logger, cfg).Handler()
 	handler.Store(&ready)
 	go o.KeepIndexCaughtUp(ctx, logger, 5*time.Second)
 	if fresh {

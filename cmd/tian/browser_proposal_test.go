@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"tian"
+	"tian/api"
+)
+
+// TestBrowserProposal opens demo proposals' pages (a sample; every 4th,
+// about 390, with TIAN_BROWSER_SWEEP=1) and compares each with the API's
+// answer: title, facts, status and reason, the reply and its date, the
+// proposal it was merged into and those merged into it, similar proposals
+// of its year and earlier ones. Also: an unknown number, and the page as
+// printed.
+func TestBrowserProposal(t *testing.T) {
+	demo, err := tian.ReadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	step, timeout := 53, 4*time.Minute
+	if os.Getenv("TIAN_BROWSER_SWEEP") == "1" {
+		step, timeout = 4, 25*time.Minute
+	}
+	sample := []*tian.Proposal{}
+	for i := 0; i < len(demo); i += step {
+		sample = append(sample, demo[i])
+	}
+	// one of each status, and one others were merged into
+	mergedInto := map[string][]string{}
+	for _, p := range demo {
+		if p.MergedInto != "" {
+			mergedInto[p.MergedInto] = append(mergedInto[p.MergedInto], p.Number)
+		}
+	}
+	byNumber := map[string]*tian.Proposal{}
+	for _, p := range demo {
+		byNumber[p.Number] = p
+	}
+	special := map[string]string{}
+	for _, p := range demo {
+		switch {
+		case p.Status == tian.StatusRejected && special["rejected"] == "":
+			special["rejected"] = p.Number
+		case p.Status == tian.StatusMerged && special["merged"] == "":
+			special["merged"] = p.Number
+			special["host"] = p.MergedInto
+		}
+	}
+	for _, n := range special {
+		sample = append(sample, byNumber[n])
+	}
+	b, s := browserSetup(t, timeout)
+	client := api.NewClient(s.base, s.token)
+	start, bad := time.Now(), 0
+	for _, p := range sample {
+		if problems := b.proposalPage(client, p.Number, mergedInto[p.Number]); len(problems) > 0 {
+			if bad++; bad <= 5 {
+				t.Errorf("/p/%s: %s", p.Number, strings.Join(problems, "; "))
+			}
+		}
+		for kind, n := range special {
+			if n == p.Number {
+				b.shot("proposal-" + kind + ".png")
+			}
+		}
+	}
+	t.Logf("proposal pages: %d in %s, %d with problems", len(sample), time.Since(start).Round(time.Millisecond), bad)
+	b.unknownProposal()
+	b.printed(special["host"])
+	b.asMember(s, special["host"])
+	b.noErrors("the end")
+	t.Logf("screenshots in %s", b.shots)
+}
+
+// proposalView is what a proposal's page shows.
+type proposalView struct {
+	State, Title, Meta, Status, Body, Reply, ReplyDate, Group, Merged string
+	Similar, Earlier                                                  []int // the years of the items
+	Links                                                             []string
+}
+
+const readProposal = `(() => {
+  const t = (id) => document.getElementById(id).textContent;
+  const years = (id) => Array.from(document.querySelectorAll("#" + id + " li.match")).map((li) => parseInt(li.dataset.year, 10));
+  return { State: document.getElementById("proposal").dataset.state || "", Title: t("p-title"), Meta: t("p-meta"),
+    Status: t("p-state"), Body: t("p-body"), Reply: t("p-reply"), ReplyDate: t("p-reply-date"), Group: t("p-group"),
+    Merged: t("p-merged"), Similar: years("p-similar"), Earlier: years("p-earlier"),
+    Links: Array.from(document.querySelectorAll("#p-view a")).map((a) => a.getAttribute("href")) };
+})()`
+
+// proposalPage opens /p/{number} and compares it with the API.
+func (b *browser) proposalPage(client *api.Client, number string, merged []string) []string {
+	b.t.Helper()
+	b.do(chromedp.Navigate(b.base + "/p/" + number))
+	state := b.settle("proposal")
+	v := run(b, chromedp.Evaluate[proposalView](readProposal))
+	var problems []string
+	for _, e := range b.takeErrors() {
+		if !(strings.Contains(e, "404") && strings.Contains(e, "/group")) {
+			problems = append(problems, e)
+		}
+	}
+	p, err := client.Proposal(context.Background(), number)
+	if err != nil {
+		return append(problems, "API: "+err.Error())
+	}
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			problems = append(problems, fmt.Sprintf(format, args...))
+		}
+	}
+	check(state == "done", "state %q", state)
+	check(v.Title == p.Title, "title %q, the API %q", v.Title, p.Title)
+	check(v.Body == p.Body, "the body differs from the API's")
+	check(strings.Contains(v.Status, "状态："+string(p.Status)), "status shown %q, the API %q", v.Status, p.Status)
+	check(p.StatusReason == "" || strings.Contains(v.Status, p.StatusReason), "reason %q not shown in %q", p.StatusReason, v.Status)
+	check(v.Reply == p.Reply, "reply %q, the API %q", short(v.Reply), short(p.Reply))
+	check(p.Reply == "" || p.ReplyDate == "" || strings.Contains(v.ReplyDate, p.ReplyDate), "reply date %q, the API %q", v.ReplyDate, p.ReplyDate)
+	for _, want := range []string{p.Number, p.Proposer, p.Category, p.LeadUnit, p.Session, p.Sector, p.Submitted} {
+		check(strings.Contains(v.Meta, want), "facts %q lack %q", v.Meta, want)
+	}
+	for _, u := range p.CoUnits {
+		check(strings.Contains(v.Meta, u), "facts lack the co-handling unit %s", u)
+	}
+	if p.MergedInto != "" {
+		check(contains(v.Links, "/p/"+p.MergedInto), "no link to %s, which it was merged into", p.MergedInto)
+	}
+	for _, n := range merged {
+		check(strings.Contains(v.Merged, n) && contains(v.Links, "/p/"+n), "%s, merged into it, not listed", n)
+	}
+	for _, y := range v.Similar {
+		check(y == p.Year, "a similar proposal of %d listed as of the same year %d", y, p.Year)
+	}
+	for _, y := range v.Earlier {
+		check(y < p.Year, "a proposal of %d listed as earlier than %d", y, p.Year)
+	}
+	check(strings.Contains(v.Group, "并案组"), "group %q", v.Group)
+	return problems
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func short(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}
+
+// unknownProposal: a number not in the archive shows a page that says so.
+func (b *browser) unknownProposal() {
+	b.t.Helper()
+	for _, n := range []string{"19990001", "abc", "%E4%B8%AD%E6%96%87"} {
+		b.do(chromedp.Navigate(b.base + "/p/" + n))
+		state := b.settle("proposal")
+		text := run(b, chromedp.Text(chromedp.ID("proposal")))
+		for _, e := range b.takeErrors() {
+			if !strings.Contains(e, "404") { // the browser logs the failed fetch itself
+				b.t.Errorf("/p/%s: %s", n, e)
+			}
+		}
+		if state != "empty" || !strings.Contains(text, "未找到该提案") || strings.Contains(text, "not_found") {
+			b.t.Errorf("/p/%s: state %q, page %q; want 未找到", n, state, text)
+		}
+	}
+	b.shot("proposal-not-found.png")
+}
+
+// printed shows the page as printed: no header, no buttons, the whole
+// text.
+func (b *browser) printed(number string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(b.base + "/p/" + number))
+	b.settle("proposal")
+	b.takeErrors()
+	b.do(media("print"))
+	hidden := run(b, chromedp.Evaluate[[]string](`["top", "p-print"].map((id) => getComputedStyle(document.getElementById(id)).display)`))
+	b.shot("proposal-print.png")
+	b.do(media(""))
+	for i, d := range hidden {
+		if d != "none" {
+			b.t.Errorf("printed, element %d still shows (display %s)", i, d)
+		}
+	}
+}
+
+// media emulates a CSS media type ("print"); "" ends the emulation.
+func media(kind string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: kind})
+		return err
+	})
+}
+
+// asMember signs in as a member, who lands on 检索 without the reviewer's
+// tab, and opens a proposal's page from a hit.
+func (b *browser) asMember(s *service, number string) {
+	b.t.Helper()
+	var made struct{ Secret string }
+	if code := s.call(b.t, "POST", "/api/v1/tokens", map[string]string{"name": "王委员", "role": "member"}, &made); code != 201 {
+		b.t.Fatalf("creating a member token: HTTP %d", code)
+	}
+	b.do(chromedp.Navigate(b.base+"/signin?token="+made.Secret), chromedp.WaitVisible(`#top nav a`))
+	b.settle("search")
+	at := run(b, chromedp.Location())
+	nav := run(b, chromedp.Text(`#top nav`))
+	if !strings.Contains(at, "/search") || strings.Contains(nav, "审查") {
+		b.t.Errorf("a member landed on %s with the tabs %q; want 检索 and no 审查", at, nav)
+	}
+	b.do(chromedp.Navigate(b.base + "/p/" + number))
+	if state := b.settle("proposal"); state != "done" {
+		b.t.Errorf("a member opening /p/%s: %s", number, state)
+	}
+	b.pageErrors("a member's proposal page")
+	b.shot("proposal-member.png")
+}

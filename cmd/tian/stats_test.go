@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// `tian stats --xlsx` writes the workbook of the report it prints; a year
+// without proposals says so and names the years that have some; a year
+// that is not one is refused in Chinese.
+func TestStatsCommand(t *testing.T) {
+	dir := demoDir(t)
+	file := filepath.Join(t.TempDir(), "2024年提案统计.xlsx")
+	out, errOut, err := runIn(t, dir, "stats", "--year", "2024", "--xlsx", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	para := strings.SplitN(out, "\n", 2)[0]
+	for _, want := range []string{"比上年", "个百分点", "不予立案", "理由主要是内容空泛", "按界别分，提交提案较多的是经济界"} {
+		if !strings.Contains(para, want) {
+			t.Errorf("2024 report lacks %q: %s", want, para)
+		}
+	}
+	for _, table := range []string{"\n类别\t立案件数\t占比\t2023年\t增减\n", "\n界别\t收到\t立案\t立案率\n", "\n提案者类型\t收到\t立案\t立案率\n委员\t",
+		"\n不予立案理由\t件数\t占比\n内容空泛\t"} {
+		if !strings.Contains(out, table) {
+			t.Errorf("output lacks the table starting %q", table)
+		}
+	}
+	if !strings.Contains(errOut, "已将2024年提案统计写入 "+file) {
+		t.Errorf("stderr %q does not name the workbook", errOut)
+	}
+	f, err := excelize.OpenFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if report, _ := f.GetCellValue("报告", "A2"); report != para {
+		t.Errorf("the workbook's report differs from the printed one:\n%s\n%s", report, para)
+	}
+
+	out, _, err = runIn(t, dir, "stats", "--year", "2012")
+	if err != nil || out != "2012年尚无提案记录。\n（有提案的年度：2021、2022、2023、2024、2025。）\n" {
+		t.Errorf("stats --year 2012: %q, %v", out, err)
+	}
+	if _, _, err := runIn(t, dir, "stats", "--year", "24"); err == nil || !strings.Contains(err.Error(), "须为四位年份") {
+		t.Errorf("stats --year 24: err = %v", err)
+	}
+}
+
+// The service answers the report `tian stats` prints, for every year, and
+// its workbook is named by the year.
+func TestStatsServedIsTheCommandsReport(t *testing.T) {
+	s := sharedService(t)
+	dir := demoDir(t)
+	for _, year := range []int{0, 2021, 2022, 2023, 2024, 2025, 2012} {
+		var got struct{ Report string }
+		if code := s.call(t, "GET", fmt.Sprintf("/api/v1/stats?year=%d", year), nil, &got); code != http.StatusOK {
+			t.Fatalf("%d: status %d", year, code)
+		}
+		out, _, err := runIn(t, dir, "stats", "--year", fmt.Sprint(year))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if para := strings.SplitN(out, "\n", 2)[0]; got.Report != para {
+			t.Errorf("%d: the service says\n%s\nthe command says\n%s", year, got.Report, para)
+		}
+	}
+	req, _ := http.NewRequest("GET", s.base+"/api/v1/stats?year=2023&format=xlsx", nil)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	_, params, _ := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+	f, err := excelize.OpenReader(res.Body)
+	if err != nil || params["filename"] != "2023年提案统计.xlsx" {
+		t.Fatalf("xlsx: %v, Content-Disposition %q", err, res.Header.Get("Content-Disposition"))
+	}
+	defer f.Close()
+	if sheets := f.GetSheetList(); len(sheets) != 8 {
+		t.Errorf("sheets %v", sheets)
+	}
+	io.Copy(io.Discard, res.Body)
+}

@@ -1,0 +1,146 @@
+package relate_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"tian"
+	"tian/relate"
+)
+
+// goldYears reads the corpus gold (testdata/gold.json) as the groups
+// staff confirmed in the given years.
+func goldYears(t *testing.T, years ...int) []tian.YearGroups {
+	t.Helper()
+	fh, err := os.Open("../testdata/gold.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	g, err := relate.ReadGold(fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []tian.YearGroups
+	for _, y := range years {
+		yg := tian.YearGroups{Year: y, Confirmed: true}
+		for _, gg := range g.Groups {
+			if gg.Year == y {
+				yg.Groups = append(yg.Groups, tian.CuratedGroup{Year: y, Name: gg.Label, Members: gg.Members, Confirmed: true})
+			}
+		}
+		out = append(out, yg)
+	}
+	return out
+}
+
+// The threshold learnt from the 2021–2022 gold (treated as confirmed)
+// groups 2023–2025, which it never saw, at least as well as the default
+// did; reported with -v.
+func TestTuneThresholdOnConfirmedGold(t *testing.T) {
+	ctx := context.Background()
+	rel := demo(t).bleve.Relations()
+	tuning, err := rel.TuneThreshold(ctx, goldYears(t, 2021, 2022), relate.DefaultThreshold, nil, relate.GroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("tuned on 2021–2022: threshold %.2f → %.2f, F1 there %.3f → %.3f", tuning.Previous, tuning.Threshold, tuning.PreviousF1, tuning.F1)
+	if tuning.F1 < tuning.PreviousF1 || len(tuning.Years) != 2 {
+		t.Errorf("tuning %+v", tuning)
+	}
+	held := goldYears(t, 2023, 2024, 2025)
+	scores, err := rel.ScoreThresholds(ctx, held, []float64{tuning.Previous, tuning.Threshold}, relate.GroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("2023–2025 pairwise F1 (filed proposals): %.3f at %.2f (before), %.3f at %.2f (after)",
+		scores[0].F1, scores[0].Threshold, scores[1].F1, scores[1].Threshold)
+	if scores[1].F1 < scores[0].F1-0.01 {
+		t.Errorf("the learnt threshold groups unseen years worse: F1 %.3f, was %.3f", scores[1].F1, scores[0].F1)
+	}
+	if scores[1].F1 < 0.5 {
+		t.Errorf("F1 %.3f on unseen years", scores[1].F1)
+	}
+}
+
+// Confirmed groups move the threshold: an office that confirms coarser
+// groups (related topics merged) gets a lower threshold, one that splits
+// them finer a higher one.
+func TestTuneThresholdFollowsTheOffice(t *testing.T) {
+	ctx := context.Background()
+	rel := demo(t).bleve.Relations()
+	gold := goldYears(t, 2021, 2022)
+	coarse, fine := make([]tian.YearGroups, len(gold)), make([]tian.YearGroups, len(gold))
+	for i, y := range gold {
+		coarse[i], fine[i] = tian.YearGroups{Year: y.Year}, tian.YearGroups{Year: y.Year}
+		for k := 0; k < len(y.Groups); k += 2 { // neighbours in the gold are of one category
+			g := tian.CuratedGroup{Members: append([]string(nil), y.Groups[k].Members...)}
+			if k+1 < len(y.Groups) {
+				g.Members = append(g.Members, y.Groups[k+1].Members...)
+			}
+			coarse[i].Groups = append(coarse[i].Groups, g)
+		}
+		for _, g := range y.Groups {
+			fine[i].Groups = append(fine[i].Groups, tian.CuratedGroup{Members: g.Members[:2]})
+		}
+	}
+	base, err := rel.TuneThreshold(ctx, gold, relate.DefaultThreshold, nil, relate.GroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, err := rel.TuneThreshold(ctx, coarse, base.Threshold, nil, relate.GroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hi, err := rel.TuneThreshold(ctx, fine, base.Threshold, nil, relate.GroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("threshold from gold %.2f, from coarser groups %.2f, from finer groups %.2f", base.Threshold, lo.Threshold, hi.Threshold)
+	if !(lo.Threshold < base.Threshold && hi.Threshold > base.Threshold) {
+		t.Errorf("threshold from gold %.2f, coarser %.2f, finer %.2f: want coarser < gold < finer", base.Threshold, lo.Threshold, hi.Threshold)
+	}
+	none, err := rel.TuneThreshold(ctx, nil, 0.17, nil, relate.GroupOptions{})
+	if err != nil || none.Threshold != 0.17 {
+		t.Errorf("with nothing confirmed: %+v, %v", none, err)
+	}
+	if _, err := rel.ScoreThresholds(ctx, gold, []float64{0}, relate.GroupOptions{}); tian.ErrorCode(err) != tian.EINVALID {
+		t.Errorf("threshold 0: %v", err)
+	}
+}
+
+// Near-duplicates inside a group are the pairs Similar flags.
+func TestNearDuplicatePairsAgreeWithSimilar(t *testing.T) {
+	ctx := context.Background()
+	rel := demo(t).bleve.Relations()
+	var numbers []string
+	for _, y := range goldYears(t, 2024) {
+		for _, g := range y.Groups {
+			numbers = append(numbers, g.Members...)
+		}
+	}
+	flagged := 0
+	for start := 0; start < len(numbers); start += 8 {
+		chunk := numbers[start:min(start+8, len(numbers))]
+		pairs, err := rel.NearDuplicatePairs(ctx, chunk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pr := range pairs {
+			flagged++
+			ms, err := rel.Similar(ctx, tian.SimilarRequest{Number: pr[0], K: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, m := range ms {
+				found = found || m.Number == pr[1] && m.Kind == tian.MatchNearDuplicate
+			}
+			if !found {
+				t.Errorf("%s–%s flagged as near-duplicates, Similar does not say so", pr[0], pr[1])
+			}
+		}
+	}
+	t.Logf("%d near-duplicate pairs among %d grouped 2024 proposals", flagged, len(numbers))
+}
