@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,6 +118,10 @@ func TestBrowserImport(t *testing.T) {
 	b.commit("留言.csv")
 	b.noErrors("three imports")
 
+	if hits := searchNumbers(t, s, "历史街区保护利用"); !strings.Contains(hits, "20269201") {
+		t.Errorf("the imported proposal is not searchable: %s", hits)
+	}
+
 	// undoing the workbook first is refused, naming the proposal and the later batch
 	b.undo(first)
 	msg := run(b, chromedp.Text(chromedp.ID("b-status")))
@@ -145,6 +150,23 @@ func TestBrowserImport(t *testing.T) {
 	if code := s.call(t, "GET", "/api/v1/proposals/20269201", nil, nil); code != 404 {
 		t.Errorf("20269201 after undo: %d", code)
 	}
+	if hits := searchNumbers(t, s, "历史街区保护利用"); strings.Contains(hits, "20269201") {
+		t.Errorf("the index still finds the removed proposal: %s", hits)
+	}
+}
+
+// searchNumbers returns the numbers a search finds, space-separated.
+func searchNumbers(t *testing.T, s *service, q string) string {
+	t.Helper()
+	var res tian.SearchResult
+	if code := s.call(t, "GET", "/api/v1/search?q="+url.QueryEscape(q), nil, &res); code != 200 {
+		t.Fatalf("search %s: %d", q, code)
+	}
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.Number)
+	}
+	return strings.Join(out, " ")
 }
 
 // noErrorsBut is noErrors but for the browser's own log line of a
