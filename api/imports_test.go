@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -30,7 +31,7 @@ type importEnv struct {
 	tokens map[tian.Role]string
 }
 
-func newImportEnv(t *testing.T) *importEnv {
+func newImportEnv(t *testing.T, cfgs ...api.Config) *importEnv {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -41,7 +42,11 @@ func newImportEnv(t *testing.T) *importEnv {
 	t.Cleanup(func() { db.Close() })
 	o := office.New(office.Config{DataDir: dir, Store: db, MinFree: 1})
 	parts := api.Parts{Store: db, Tokens: db, Import: o, Imports: o, Export: o, Stats: db, Health: o}
-	s := api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultConfig())
+	cfg := api.DefaultConfig()
+	if len(cfgs) > 0 {
+		cfg = cfgs[0]
+	}
+	s := api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	e := &importEnv{srv: httptest.NewServer(s.Handler()), db: db, tokens: map[tian.Role]string{}}
 	t.Cleanup(e.srv.Close)
 	for _, r := range []tian.Role{tian.RoleMember, tian.RoleStaff} {
@@ -248,5 +253,45 @@ func TestImportPreviewBadFiles(t *testing.T) {
 	}
 	if code, _ := e.call(t, tian.RoleMember, "GET", "/api/v1/imports", "", nil, nil); code != 403 {
 		t.Errorf("member list: %d", code)
+	}
+}
+
+// An undo that outlasts the wait answers 202 with the job, whose result
+// is the undo's report once it has run.
+func TestUndoImportAsJob(t *testing.T) {
+	cfg := api.DefaultConfig()
+	cfg.ImportWait = time.Nanosecond
+	e := newImportEnv(t, cfg)
+	var job api.Job
+	if code, body := e.upload(t, "/api/v1/import", "留言.csv", []byte(messagesCSV), nil, &job); code != 202 || job.ID == "" {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	report := func(id string) json.RawMessage {
+		for i := 0; i < 200; i++ {
+			var j struct {
+				State  string
+				Result json.RawMessage
+			}
+			e.call(t, tian.RoleStaff, "GET", "/api/v1/jobs/"+id, "", nil, &j)
+			if j.State != api.JobRunning {
+				return j.Result
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("job %s still running", id)
+		return nil
+	}
+	var rep tian.ImportReport
+	json.Unmarshal(report(job.ID), &rep)
+	if rep.Batch == 0 || rep.Inserted != 2 {
+		t.Fatalf("import job's report %+v", rep)
+	}
+	code, body := e.call(t, tian.RoleStaff, "POST", fmt.Sprintf("/api/v1/imports/%d/undo", rep.Batch), "", nil, &job)
+	if code != 202 || job.Kind != "undo-import" {
+		t.Fatalf("undo: %d %s", code, body)
+	}
+	var undo tian.UndoReport
+	if err := json.Unmarshal(report(job.ID), &undo); err != nil || len(undo.Removed) != 2 || undo.Batch.UndoneAt == "" {
+		t.Errorf("undo job's report %+v, %v", undo, err)
 	}
 }

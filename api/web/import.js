@@ -187,7 +187,7 @@ async function commit() {
   notice($("i-status"), "正在导入“" + file.name + "”……");
   try {
     let r = obj(await upload("/api/v1/import?" + query(currentMaps()), form(file)));
-    if (r.state === "running" && r.id) r = await follow(str(r.id));
+    if (r.state === "running" && r.id) r = await follow(str(r.id), $("i-status"), "导入");
     if (stale("import", run)) return;
     const rep = obj(r.result !== undefined ? r.result : r);
     const n = (x) => Number(x) || 0;
@@ -208,15 +208,17 @@ async function commit() {
   }
 }
 
-// follow waits for an import job to end and returns it (its result is
-// the report).
-async function follow(id) {
+// follow waits for a job (an import, an undo) that outlasted its request
+// to end and returns it (its result is the report), saying in target how
+// far it has got.
+async function follow(id, target, verb) {
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const j = obj(await api("GET", "/api/v1/jobs/" + encodeURIComponent(id)));
-    if (j.state === "failed") throw new APIError("导入失败：" + (str(obj(j.error).message) || "原因不明"));
+    if (j.state === "failed") throw new APIError(verb + "失败：" + (str(obj(j.error).message) || "原因不明"));
     if (j.state !== "running") return j;
-    notice($("i-status"), "正在导入……已处理 " + (Number(j.done) || 0) + " / " + (Number(j.total) || 0) + " 行");
+    const total = Number(j.total) || 0;
+    notice(target, "正在" + verb + "……" + (total ? "已处理 " + (Number(j.done) || 0) + " / " + total + " 行" : ""));
   }
 }
 
@@ -266,7 +268,8 @@ async function undo(b) {
   if (!(await confirmDialog(text, "撤销"))) return;
   const run = begin("batches");
   try {
-    const r = obj(await api("POST", "/api/v1/imports/" + encodeURIComponent(str(b.id)) + "/undo"));
+    let r = obj(await api("POST", "/api/v1/imports/" + encodeURIComponent(str(b.id)) + "/undo"));
+    if (r.state === "running" && r.id) r = obj(obj(await follow(str(r.id), $("b-status"), "撤销")).result);
     if (stale("batches", run)) return;
     const removed = list(r.removed).map(str);
     const restored = list(r.restored).map(str);
