@@ -70,20 +70,30 @@ func (s *Server) receiveUpload(c *gin.Context) (upload, bool) {
 
 // previewImport reads an uploaded file as POST /api/v1/import would, with
 // the same mapping, and answers the header, the column mapping, the first
-// rows and a dry run; nothing is written.
+// rows and a dry run; nothing is written. It runs as a job, as an import
+// does: a large file's dry run answers 202 with the job to follow.
 func (s *Server) previewImport(c *gin.Context) {
 	u, ok := s.receiveUpload(c)
 	if !ok {
 		return
 	}
-	defer u.remove()
-	pv, err := s.Imports.Preview(c.Request.Context(), u.req)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	pv.Report.Errors, pv.Report.Warnings = orEmpty(pv.Report.Errors), orEmpty(pv.Report.Warnings)
-	c.JSON(http.StatusOK, pv)
+	job, done := s.jobs.start("preview-import", u.req.Actor, s.Config.JobTimeout, func(ctx context.Context, p progress) (any, error) {
+		defer u.remove()
+		p.step("预览 " + u.req.Name)
+		pv, err := s.Imports.Preview(ctx, u.req)
+		if err != nil {
+			return nil, err
+		}
+		pv.Report.Errors, pv.Report.Warnings = orEmpty(pv.Report.Errors), orEmpty(pv.Report.Warnings)
+		return pv, nil
+	})
+	s.waitOrAccept(c, job, done, s.Config.ImportWait, func(j Job) {
+		if j.Error != nil {
+			s.fail(c, tian.Errorf(j.Error.Code, "%s", j.Error.Message))
+			return
+		}
+		c.JSON(http.StatusOK, j.Result)
+	})
 }
 
 // listImports answers the batches of the imports, newest first, a page

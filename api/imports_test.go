@@ -256,8 +256,8 @@ func TestImportPreviewBadFiles(t *testing.T) {
 	}
 }
 
-// An undo that outlasts the wait answers 202 with the job, whose result
-// is the undo's report once it has run.
+// A preview, an import and an undo that outlast the wait answer 202 with
+// the job, whose result is the preview or the report once it has run.
 func TestUndoImportAsJob(t *testing.T) {
 	cfg := api.DefaultConfig()
 	cfg.ImportWait = time.Nanosecond
@@ -266,6 +266,7 @@ func TestUndoImportAsJob(t *testing.T) {
 	if code, body := e.upload(t, "/api/v1/import", "留言.csv", []byte(messagesCSV), nil, &job); code != 202 || job.ID == "" {
 		t.Fatalf("import: %d %s", code, body)
 	}
+	importJob := job.ID
 	report := func(id string) json.RawMessage {
 		for i := 0; i < 200; i++ {
 			var j struct {
@@ -281,8 +282,15 @@ func TestUndoImportAsJob(t *testing.T) {
 		t.Fatalf("job %s still running", id)
 		return nil
 	}
+	var pv tian.ImportPreview
+	if code, body := e.upload(t, "/api/v1/import/preview", "留言.csv", []byte(messagesCSV), nil, &job); code != 202 || job.Kind != "preview-import" {
+		t.Fatalf("preview: %d %s", code, body)
+	}
+	if err := json.Unmarshal(report(job.ID), &pv); err != nil || len(pv.Rows) != 2 || pv.Report.NotProposals != 2 {
+		t.Errorf("preview job's result %+v, %v", pv, err)
+	}
 	var rep tian.ImportReport
-	json.Unmarshal(report(job.ID), &rep)
+	json.Unmarshal(report(importJob), &rep)
 	if rep.Batch == 0 || rep.Inserted != 2 {
 		t.Fatalf("import job's report %+v", rep)
 	}

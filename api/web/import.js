@@ -55,7 +55,8 @@ async function preview(maps) {
   }
   notice($("i-status"), "正在读取“" + file.name + "”并试导入……");
   try {
-    const pv = obj(await upload("/api/v1/import/preview?" + query(maps || []), form(file)));
+    let pv = obj(await upload("/api/v1/import/preview?" + query(maps || []), form(file)));
+    if (pv.state === "running" && pv.id) pv = obj(obj(await follow(str(pv.id), $("i-status"), "试导入")).result);
     if (stale("import", run)) return;
     show(pv);
     $("i-status").replaceChildren();
