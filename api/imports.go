@@ -56,7 +56,8 @@ func (s *Server) receiveUpload(c *gin.Context) (upload, bool) {
 	}
 	u := upload{dir: dir, req: tian.FileImport{Path: filepath.Join(dir, "upload"+filepath.Ext(name)), Name: name,
 		Strict: c.Query("strict") == "true", ClearAbsent: c.Query("clear_absent") == "true", NewUnits: c.Query("new_units") == "true",
-		DryRun: c.Query("dry_run") == "true", Sheet: c.Query("sheet"), Actor: actor(c)}}
+		AllProposals: c.Query("all_proposals") == "true",
+		DryRun:       c.Query("dry_run") == "true", Sheet: c.Query("sheet"), Actor: actor(c)}}
 	if len(m) > 0 {
 		u.req.Map = m
 	}

@@ -88,8 +88,12 @@ func (e *importEnv) upload(t *testing.T, path, name string, content []byte, maps
 	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(content)
 	mw.Close()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
 	q := url.Values{"map": maps}
-	return e.call(t, tian.RoleStaff, "POST", path+"?"+q.Encode(), mw.FormDataContentType(), &buf, out)
+	return e.call(t, tian.RoleStaff, "POST", path+sep+q.Encode(), mw.FormDataContentType(), &buf, out)
 }
 
 // proposalsXLSX is a workbook of proposals as an office keeps them, with a
@@ -198,6 +202,11 @@ func TestImportMessagesNotProposals(t *testing.T) {
 	e.upload(t, "/api/v1/import/preview", "留言.csv", []byte(messagesCSV), []string{"category="}, &pv)
 	if pv.Report == nil || pv.Report.NotProposals != 2 || fmt.Sprint(pv.Unmapped) != "[一级分类（第6列）]" || !pv.Rows[0].Proposal.NotProposal {
 		t.Fatalf("preview %+v", pv)
+	}
+	var all tian.ImportPreview
+	if code, body := e.upload(t, "/api/v1/import/preview?all_proposals=true", "留言.csv", []byte(messagesCSV), nil, &all); code != 200 ||
+		all.Report.NotProposals != 0 || all.Rows[0].Proposal.NotProposal {
+		t.Errorf("all_proposals: %d %s", code, body)
 	}
 	var rep tian.ImportReport
 	if code, body := e.upload(t, "/api/v1/import", "留言.csv", []byte(messagesCSV), pv.Map, &rep); code != 200 || rep.NotProposals != 2 {

@@ -20,7 +20,7 @@ func (o *Office) Import(ctx context.Context, req tian.FileImport) (*tian.ImportR
 		return nil, err
 	}
 	refused := req.Strict && len(res.Errors) > 0
-	opt := tian.ImportOptions{File: name, Strict: req.Strict, NewUnits: req.NewUnits, ClearAbsent: req.ClearAbsent,
+	opt := tian.ImportOptions{File: name, Strict: req.Strict, NewUnits: req.NewUnits, AllProposals: req.AllProposals, ClearAbsent: req.ClearAbsent,
 		Actor: req.Actor, Columns: res.Columns,
 		// under Strict, unreadable rows refuse the file: check the rest, write nothing
 		DryRun: req.DryRun || refused}

@@ -26,7 +26,7 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 	if err != nil {
 		return nil, err
 	}
-	rep, err := o.store.ImportProposals(ctx, res.Records, tian.ImportOptions{File: name, NewUnits: req.NewUnits,
+	rep, err := o.store.ImportProposals(ctx, res.Records, tian.ImportOptions{File: name, NewUnits: req.NewUnits, AllProposals: req.AllProposals,
 		ClearAbsent: req.ClearAbsent, Actor: req.Actor, Columns: res.Columns, DryRun: true})
 	if err != nil {
 		return nil, err
@@ -43,7 +43,7 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 		if utf8.RuneCountInString(p.Body) > previewBody {
 			p.Body = string([]rune(p.Body)[:previewBody]) + "……"
 		}
-		p.NotProposal = !p.IsProposal()
+		p.NotProposal = !req.AllProposals && !p.IsProposal()
 		pv.Rows = append(pv.Rows, tian.PreviewRow{Row: r.Row, Proposal: p})
 	}
 	return pv, nil

@@ -332,3 +332,19 @@ func TestUndoRightAfterImport(t *testing.T) {
 		t.Errorf("%d proposals left", n)
 	}
 }
+
+// AllProposals keeps rows without a proposal's workflow as proposals (a
+// list of new proposals before review, say).
+func TestAllProposalsOverridesTheRule(t *testing.T) {
+	db := openDB(t)
+	rep := mustImport(t, db, messages(), tian.ImportOptions{File: "新收提案.xlsx", AllProposals: true})
+	if rep.NotProposals != 0 || rep.Inserted != 3 {
+		t.Errorf("report %+v", rep)
+	}
+	if p := stored(t, db, "188007"); p.NotProposal {
+		t.Errorf("stored as not a proposal under AllProposals")
+	}
+	if s, _ := db.Stats(context.Background(), 2019); s.Received != 3 {
+		t.Errorf("2019 statistics %+v, want the 3 rows counted", s)
+	}
+}

@@ -138,7 +138,7 @@ func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Rec
 		im.rejected++
 		return err
 	}
-	p.NotProposal = !p.IsProposal()
+	p.NotProposal = !im.opt.AllProposals && !p.IsProposal()
 	if p.NotProposal {
 		im.rep.NotProposals++
 	}

@@ -17,6 +17,11 @@ $("i-file").addEventListener("change", () => {
   $("i-status").replaceChildren();
 });
 $("i-commit").addEventListener("click", commit);
+for (const id of ["i-new-units", "i-all-proposals"]) {
+  $(id).addEventListener("change", () => {
+    if (!$("i-result").hidden) preview(currentMaps());
+  });
+}
 $("b-prev").addEventListener("click", () => batches(Math.max(0, offset() - PAGE)));
 $("b-next").addEventListener("click", () => batches(offset() + PAGE));
 
@@ -28,6 +33,7 @@ function query(maps) {
   const q = new URLSearchParams();
   for (const m of maps) q.append("map", m);
   if ($("i-new-units").checked) q.set("new_units", "true");
+  if ($("i-all-proposals").checked) q.set("all_proposals", "true");
   return q.toString();
 }
 
@@ -132,7 +138,7 @@ function summary(rep) {
     n(rep.unchanged) + " 件，拒收 " + n(rep.rejected) + " 行。"];
   if (n(rep.not_proposals) > 0) {
     parts.push("其中 " + n(rep.not_proposals) + " 件没有提案的审查办理信息（状态、届次、界别、提案人类型、承办单位），" +
-      "将标为“非提案”（如网上留言）存档，不计入统计和模型训练。");
+      "将标为“非提案”（如网上留言）存档，不计入统计和模型训练；如果这些都是提案，请勾选“每行都是提案”。");
   }
   if (list(rep.new_categories).length) parts.push("将新建类别：" + list(rep.new_categories).map(str).join("、") + "。");
   if (list(rep.new_units).length) parts.push("将新建承办单位 " + list(rep.new_units).length + " 个：" + list(rep.new_units).slice(0, 10).map(str).join("、") + (list(rep.new_units).length > 10 ? "……" : "") + "。");

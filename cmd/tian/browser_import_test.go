@@ -115,6 +115,14 @@ func TestBrowserImport(t *testing.T) {
 		t.Errorf("after leaving 一级分类 out: %s %q", state, summary)
 	}
 	b.shot("import-messages.png")
+	// staff may say the rows are proposals after all, and take it back
+	for _, want := range []bool{false, true} {
+		state := b.submit("import", chromedp.Click(chromedp.ID("i-all-proposals")))
+		summary := run(b, chromedp.Text(chromedp.ID("i-summary")))
+		if state != "done" || strings.Contains(summary, "非提案") != want {
+			t.Errorf("每行都是提案 toggled: %s %q", state, summary)
+		}
+	}
 	b.commit("留言.csv")
 	b.noErrors("three imports")
 

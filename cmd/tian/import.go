@@ -22,6 +22,7 @@ type importCmd struct {
 	clear    bool
 	newUnits bool
 	dryRun   bool
+	allProps bool
 	sheet    string
 	json     bool
 	quiet    bool
@@ -49,6 +50,7 @@ func (c *importCmd) command() *cobra.Command {
 	f.BoolVar(&c.clear, "clear-absent", false, "已存储的提案中，文件没有对应列的字段一律清空（默认保留原值）")
 	f.BoolVar(&c.newUnits, "new-units", false, "单位表中没有的承办单位直接新建，而不拒收该行")
 	f.BoolVar(&c.dryRun, "dry-run", false, "只检查并报告将新增、更新、未变和拒收的行，不写入")
+	f.BoolVar(&c.allProps, "all-proposals", false, "每一行都作为提案导入，即使没有状态、届次、界别、提案人类型和承办单位")
 	f.StringVar(&c.sheet, "sheet", "", ".xlsx 的工作表（默认：打开时显示的工作表）")
 	f.BoolVar(&c.json, "json", false, "以 JSON 输出每个文件的导入报告")
 	f.BoolVar(&c.quiet, "quiet", false, "不显示进度条")
@@ -68,7 +70,7 @@ func (c *importCmd) run(cmd *cobra.Command, args []string) error {
 	for _, path := range args {
 		bar := (*progressbar.ProgressBar)(nil)
 		req := tian.FileImport{Path: path, Map: mapping, Sheet: c.sheet, Strict: c.strict, NewUnits: c.newUnits,
-			DryRun: c.dryRun, ClearAbsent: c.clear, Actor: c.m.Actor, Progress: func(done, total int) {
+			DryRun: c.dryRun, AllProposals: c.allProps, ClearAbsent: c.clear, Actor: c.m.Actor, Progress: func(done, total int) {
 				if bar == nil {
 					bar = c.progress(total, path)
 				}
@@ -112,7 +114,7 @@ func (c *importCmd) print(rep *tian.ImportReport) {
 		fmt.Fprintf(c.m.Stdout, "  批次%d（撤销：tian undo-import %d）\n", rep.Batch, rep.Batch)
 	}
 	if rep.NotProposals > 0 {
-		fmt.Fprintf(c.m.Stdout, "  其中%d件没有提案流程字段（状态、届次、界别、提案人类型、承办单位），标为非提案，不计入统计\n", rep.NotProposals)
+		fmt.Fprintf(c.m.Stdout, "  其中%d件没有提案流程字段（状态、届次、界别、提案人类型、承办单位），标为非提案，不计入统计（都是提案时加 --all-proposals）\n", rep.NotProposals)
 	}
 	var cols []string
 	for _, m := range rep.Mapping {
