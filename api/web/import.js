@@ -165,7 +165,7 @@ function rejected(errors) {
 function rows(rs, fields, mapping) {
   const mapped = new Set(mapping.map((m) => str(m.field)));
   const shown = fields.filter((f) => mapped.has(str(f.name)) && f.name !== "co_units").slice(0, 9);
-  $("i-rows-title").textContent = rs.length ? "前 " + rs.length + " 行（按上面的对应读取）" : "没有可读取的数据行";
+  $("i-rows-title").textContent = rs.length ? "读取结果：前 " + rs.length + " 行（按上面的对应；无法读取的行不在此列，见上方拒收的行）" : "没有可读取的数据行";
   $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, "行"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
   $("i-rows").tBodies[0].replaceChildren(...rs.map((r) => {
     const p = obj(r.proposal);
