@@ -43,6 +43,9 @@ type SimilarRequest struct {
 	// BeforeYear, when set, looks only at proposals of earlier years:
 	// "was this proposed before, and how was it answered?"
 	BeforeYear int `json:"before_year,omitempty"`
+	// Year, when set, looks only at proposals of that year (with
+	// BeforeYear as well, at none unless the year is before it).
+	Year int `json:"year,omitempty"`
 	// Exclude leaves a stored proposal out of a text's matches: the one
 	// under review, whose own text would match it as a duplicate.
 	Exclude string `json:"exclude,omitempty"`

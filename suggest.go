@@ -25,19 +25,43 @@ type Suggestion struct {
 	Model     string     `json:"model"`     // the model's version
 }
 
-// UnitSuggestion is an undertaking unit suggested for a text.
+// UnitSuggestion is an undertaking unit suggested for a text, with what a
+// person reads to judge it: its rank, a strength word and the evidence in
+// words. Score is the model's raw number, for the curious, not for display.
 type UnitSuggestion struct {
-	Unit     string   `json:"unit"`
-	Score    float64  `json:"score"`
-	Similar  []string `json:"similar,omitempty"`  // past proposals this unit handled that are like the text
-	Duties   []string `json:"duties,omitempty"`   // the unit's duties the text matched
-	Features []string `json:"features,omitempty"` // how the score was made, for the curious
+	Unit string `json:"unit"`
+	Rank int    `json:"rank"` // 1-based, within its list (lead candidates or co-handlers)
+	// Strength says how strongly the evidence points to the unit:
+	// StrengthHigh, StrengthMedium or StrengthLow.
+	Strength string     `json:"strength"`
+	Reasons  []string   `json:"reasons"` // the evidence in words, e.g. 以往同类提案3件由该单位主办
+	Cases    []UnitCase `json:"cases"`   // past proposals like the text that the unit handled
+	Duties   []string   `json:"duties"`  // the unit's duties the text matched
+	Score    float64    `json:"score"`
+	Features []string   `json:"features,omitempty"` // how the score was made, for the curious
 }
 
-// Routing is the suggested lead unit and co-handling units.
+// UnitCase is a past proposal like the text that a unit handled, as lead
+// (主办) or co-handler (协办).
+type UnitCase struct {
+	Number string `json:"number"`
+	Year   int    `json:"year"`
+	Title  string `json:"title"`
+	Role   string `json:"role"` // 主办 or 协办
+}
+
+// Strength words of a UnitSuggestion.
+const (
+	StrengthHigh   = "较强"
+	StrengthMedium = "一般"
+	StrengthLow    = "较弱"
+)
+
+// Routing is the suggested lead unit and co-handling units. A unit
+// appears once: as a lead candidate or as a co-handler, never both.
 type Routing struct {
 	Lead  []UnitSuggestion `json:"lead"` // best first; the first is the suggestion
-	Co    []UnitSuggestion `json:"co"`
+	Co    []UnitSuggestion `json:"co"`   // best first
 	Model string           `json:"model"`
 }
 
@@ -48,6 +72,13 @@ type RouteRequest struct {
 	Body     string `json:"body"`
 	Category string `json:"category,omitempty"`
 	K        int    `json:"k,omitempty"`
+	// Exclude names a stored proposal left out of the history routing
+	// cites: the one under review.
+	Exclude string `json:"exclude,omitempty"`
+	// BeforeYear, when set, keeps the history routing cites to years
+	// before it (a stored proposal is routed on what was known by its
+	// year, not on later proposals).
+	BeforeYear int `json:"before_year,omitempty"`
 }
 
 // Suggester makes the suggestions reviewers and staff act on: a category
@@ -74,9 +105,11 @@ type ModelStore interface {
 
 // Neighbours finds past proposals like a text, for routing by history.
 type Neighbours interface {
-	// Similar returns up to k proposals most like the text, each with its
-	// lead unit; before, when set, keeps only earlier years.
-	SimilarText(ctx context.Context, title, body string, k, before int) ([]Match, error)
+	// SimilarText returns up to k proposals most like the text, each with
+	// its lead unit; before, when set, keeps only years before it; exclude,
+	// when set, leaves out that stored proposal (the one under review).
+	// EINVALID for k out of range, ETOOLARGE for an oversized text.
+	SimilarText(ctx context.Context, title, body string, k, before int, exclude string) ([]Match, error)
 }
 
 // Feedback is a reviewer's verdict on a suggestion: accepted, or

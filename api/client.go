@@ -123,7 +123,7 @@ func (c *Client) Classify(ctx context.Context, title, body string, k int) (*tian
 // Route suggests undertaking units.
 func (c *Client) Route(ctx context.Context, req tian.RouteRequest) (*tian.Routing, error) {
 	var out tian.Routing
-	return &out, c.do(ctx, "POST", "/api/v1/route", TextRequest{Title: req.Title, Body: req.Body, Category: req.Category, K: req.K}, &out)
+	return &out, c.do(ctx, "POST", "/api/v1/route", TextRequest{Title: req.Title, Body: req.Body, Category: req.Category, K: req.K, Exclude: req.Exclude, BeforeYear: req.BeforeYear}, &out)
 }
 
 // Similar finds proposals like a stored one (Number) or a text.

@@ -18,7 +18,9 @@ import (
 	"tian"
 	"tian/api"
 	"tian/index"
+	"tian/internal/slowtest"
 	"tian/office"
+	"tian/relate"
 	"tian/segment"
 	"tian/sheet"
 	"tian/sqlite"
@@ -30,6 +32,7 @@ import (
 type curationEnv struct {
 	env
 	db  *sqlite.DB
+	ix  *index.Index
 	rel office.GroupRelater
 	cur *office.Curation
 }
@@ -61,7 +64,7 @@ func buildCurationEnv() (*curationEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &curationEnv{env: env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}, db: db, rel: ix.Relations(), cur: cur}
+	e := &curationEnv{env: env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}, db: db, ix: ix, rel: ix.Relations(), cur: cur}
 	parts := api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: e.svc, Models: e.svc, Import: e.svc,
 		Export: e.svc, Stats: e.store, Health: e.svc, Curate: cur}
 	e.srv = httptest.NewServer(api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultConfig()).Handler())
@@ -101,6 +104,7 @@ func loadYears(ctx context.Context, db *sqlite.DB, years ...int) error {
 
 func curation(t *testing.T) *curationEnv {
 	t.Helper()
+	slowtest.Gate(t) // indexing the corpus takes a minute under -race
 	e, err := curationOnce()
 	if err != nil {
 		t.Fatalf("building the curation service: %v", err)
@@ -182,18 +186,45 @@ func TestCurationSuggestion(t *testing.T) {
 	if dups == 0 {
 		t.Error("no near-duplicates flagged in any 2024 group")
 	}
+	// a record without a status (a copy of a grouped proposal, say from a
+	// message board) is no filed proposal: in no filed-only group
+	ctx := context.Background()
+	src, err := e.db.Proposal(ctx, "20240316")
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := tian.Proposal{Number: "20249901", Year: 2024, Title: src.Title, Body: src.Body}
+	if _, err := e.db.ImportProposals(ctx, []tian.Record{{Row: 2, Proposal: copied}}, tian.ImportOptions{File: "test", Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var filed tian.CurationView
+	e.call(t, tian.RoleStaff, "GET", "/api/v1/groups/2024", nil, &filed)
 	var all tian.CurationView
 	e.call(t, tian.RoleStaff, "GET", "/api/v1/groups/2024?include=all&threshold=0.13", nil, &all)
-	rejected := 0
-	for _, g := range all.Groups {
-		for _, m := range g.Members {
-			if m.Status == string(tian.StatusRejected) {
-				rejected++
+	statuses := func(v *tian.CurationView) map[string]string {
+		out := map[string]string{}
+		for _, g := range v.Groups {
+			for _, m := range g.Members {
+				out[m.Number] = m.Status
 			}
 		}
+		return out
 	}
-	if all.FiledOnly || all.ThresholdOf != "request" || rejected == 0 {
-		t.Errorf("include=all: filed_only %v, threshold from %s, %d 不予立案 members", all.FiledOnly, all.ThresholdOf, rejected)
+	if _, ok := statuses(&filed)["20249901"]; ok {
+		t.Error("a record without a status is in a filed-only group")
+	}
+	got := statuses(&all)
+	rejected := 0
+	for _, st := range got {
+		if st == string(tian.StatusRejected) {
+			rejected++
+		}
+	}
+	if _, ok := got["20249901"]; all.FiledOnly || all.ThresholdOf != "request" || rejected == 0 || !ok {
+		t.Errorf("include=all: filed_only %v, threshold from %s, %d 不予立案 members, the copy grouped %v", all.FiledOnly, all.ThresholdOf, rejected, ok)
 	}
 	var empty tian.CurationView
 	if status, raw := e.call(t, tian.RoleStaff, "GET", "/api/v1/groups/2019", nil, &empty); status != 200 || !bytes.Contains(raw, []byte(`"groups":[]`)) {
@@ -201,8 +232,56 @@ func TestCurationSuggestion(t *testing.T) {
 	}
 }
 
+// noRelater is a relations engine that is never ready: what curation
+// does without one.
+type noRelater struct{}
+
+func unavailable() error { return tian.Errorf(tian.EUNAVAILABLE, "检索索引尚未就绪") }
+
+func (noRelater) Similar(context.Context, tian.SimilarRequest) ([]tian.Match, error) {
+	return nil, unavailable()
+}
+func (noRelater) Groups(context.Context, tian.GroupRequest) ([]tian.Group, error) {
+	return nil, unavailable()
+}
+func (noRelater) NearDuplicatePairs(context.Context, []string) ([][2]string, error) {
+	return nil, unavailable()
+}
+func (noRelater) TuneThreshold(context.Context, []tian.YearGroups, float64, []float64, relate.GroupOptions) (*tian.GroupTuning, error) {
+	return nil, unavailable()
+}
+
+// lightCuration is the API over curation on an empty store without an
+// index: the HTTP contract, quick under -race.
+func lightCuration(t *testing.T) *curationEnv {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	cur, err := office.NewCuration(ctx, db, noRelater{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &curationEnv{env: env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}, db: db, cur: cur}
+	parts := api.Parts{Store: db, Tokens: db, Search: e.svc, Relate: e.svc, Suggest: e.svc, Models: e.svc, Import: e.svc,
+		Export: e.svc, Stats: e.store, Health: e.svc, Curate: cur}
+	e.srv = httptest.NewServer(api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultConfig()).Handler())
+	t.Cleanup(e.srv.Close)
+	for _, r := range []tian.Role{tian.RoleMember, tian.RoleStaff} {
+		sec, _, err := db.CreateToken(ctx, "王芳-"+r.String(), r, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[r] = sec
+	}
+	return e
+}
+
 func TestCurationBadRequests(t *testing.T) {
-	e := curation(t)
+	e := lightCuration(t)
 	for _, c := range []struct {
 		method, path string
 		body         any
@@ -230,6 +309,31 @@ func TestCurationBadRequests(t *testing.T) {
 	}
 	if status, _ := e.call(t, tian.RoleMember, "PUT", "/api/v1/groups/2024", map[string]any{"version": 0}, nil); status != 403 {
 		t.Errorf("a member saves groups: %d", status)
+	}
+	status, body := e.call(t, tian.RoleStaff, "GET", "/api/v1/groups/2024?include=all", nil, nil)
+	wantError(t, status, body, 503, "unavailable", "检索索引尚未就绪")
+}
+
+// A save, a stale save, a confirmation whose tuning fails (the
+// confirmation stands) and the export's name, without an index.
+func TestCurationVersionsAndExportName(t *testing.T) {
+	e := lightCuration(t)
+	var v tian.CurationView
+	if status, raw := e.call(t, tian.RoleStaff, "PUT", "/api/v1/groups/2022", map[string]any{"version": 0, "groups": nil}, &v); status != 200 ||
+		v.Version != 1 || v.Source != tian.CurationStored || !bytes.Contains(raw, []byte(`"groups":[]`)) {
+		t.Fatalf("saving no groups: %d %s", status, raw)
+	}
+	status, body := e.call(t, tian.RoleStaff, "PUT", "/api/v1/groups/2022", map[string]any{"version": 0, "groups": []any{}}, nil)
+	wantError(t, status, body, 409, "conflict", "现为第1版，您的页面基于第0版")
+	status, body = e.call(t, tian.RoleStaff, "POST", "/api/v1/groups/2022/confirm", map[string]any{"version": 1}, &v)
+	if status != 200 || !v.Confirmed || v.Version != 2 || v.Tuning != nil {
+		t.Errorf("confirming while tuning fails: %d %s", status, body)
+	}
+	res, _ := e.do(t, tian.RoleStaff, "GET", "/api/v1/groups/2022/export", "", nil)
+	cd := res.Header.Get("Content-Disposition")
+	if res.StatusCode != 200 || !strings.HasPrefix(cd, `attachment; filename="groups-2022.xlsx"; filename*=UTF-8''2022%E5%B9%B4`) ||
+		res.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Errorf("export: %d %q %q", res.StatusCode, cd, res.Header.Get("Content-Type"))
 	}
 }
 

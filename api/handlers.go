@@ -44,6 +44,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/categories", tian.RoleMember, s.categories, false},
 		{"POST", "/api/v1/classify", tian.RoleReviewer, s.classify, false},
 		{"POST", "/api/v1/route", tian.RoleReviewer, s.route, false},
+		{"POST", "/api/v1/review", tian.RoleReviewer, s.review, false},
 		{"POST", "/api/v1/feedback", tian.RoleReviewer, s.feedback, w},
 		{"GET", "/api/v1/groups", tian.RoleStaff, s.groups, false},
 		{"GET", "/api/v1/groups/:year", tian.RoleStaff, s.getYearGroups, false},
@@ -364,7 +365,7 @@ func (s *Server) route(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rt, err := s.Suggest.Route(c.Request.Context(), tian.RouteRequest{Title: r.Title, Body: r.Body, Category: r.Category, K: r.K})
+	rt, err := s.Suggest.Route(c.Request.Context(), tian.RouteRequest{Title: r.Title, Body: r.Body, Category: r.Category, K: r.K, Exclude: r.Exclude, BeforeYear: r.BeforeYear})
 	if err != nil {
 		s.fail(c, err)
 		return

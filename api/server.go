@@ -24,6 +24,7 @@ type Parts struct {
 	Search  tian.Searcher
 	Relate  tian.Relater // similar proposals and groups
 	Suggest tian.Suggester
+	Review  tian.Reviewer // nil: no review endpoint (503)
 	Models  tian.ModelStore
 	Import  tian.Importer
 	Export  tian.Exporter

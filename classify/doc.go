@@ -14,4 +14,11 @@
 // and the match with the unit's duties; the weights of the combination are
 // learnt by least squares (github.com/sajari/regression) over a sample of
 // historical proposal–unit pairs.
+//
+// The filing model (FilingModel, a tian.Filer) is logistic regression on
+// the same kind of features plus text shapes (length, numbered measures,
+// figures, first-person narrative, court cases, slogans), learnt from the
+// proposals filed and not filed; it is calibrated by Platt scaling on the
+// latest year, where its thresholds are chosen, and a second model over
+// the not-filed proposals names the likely reason, in the office's words.
 package classify

@@ -21,12 +21,13 @@ type FilingConfig struct {
 	Rate     float64       `json:"rate"`
 	L2       float64       `json:"l2"`
 	Seed     uint64        `json:"seed"`
-	// MinReason is the fewest proposals a reason class needs; rarer
-	// reasons are counted as OtherReason.
+	// MinReason is the fewest proposals a reason class needs; a rarer
+	// lead clause joins a class whose lead clause it contains, or else
+	// OtherReason.
 	MinReason int `json:"min_reason"`
-	// RejectPrecision: RejectAt is the lowest probability of not filing
-	// at or above which the development proposals were not filed at
-	// least this often.
+	// RejectPrecision: RejectAt is the lowest probability of not filing,
+	// at least one half, at or above which the development proposals
+	// were not filed at least this often.
 	RejectPrecision float64 `json:"reject_precision"`
 	// FilePrecision: FileAt is the highest probability at or below which
 	// the development proposals were filed at least this often.
@@ -47,7 +48,8 @@ func DefaultFilingConfig() FilingConfig {
 }
 
 // FilingReason is one class of the office's 不予立案 reasons: those whose
-// lead clause (the text before the first "，" or "。") is Lead.
+// lead clause (the text before the first "，" or "。") is Lead, and rare
+// ones whose lead clause contains it.
 type FilingReason struct {
 	Lead string `json:"lead"`
 	// Wording is how the office most often wrote a reason of the class.
@@ -111,18 +113,18 @@ func TrainFiling(seg tian.Segmenter, ps []*tian.Proposal, cfg FilingConfig) (*Fi
 	m := &FilingModel{Config: cfg, PlattA: 1, ReasonTemperature: 1, RejectAt: 1, ex: extractor{seg: seg, cfg: cfg.Features}}
 	var kept []*tian.Proposal
 	for _, p := range ps {
+		if p.Status == tian.StatusRejected {
+			m.Rejected++
+		}
 		if p.Filed() || p.Status == tian.StatusRejected {
 			kept = append(kept, p)
 		}
 	}
-	m.Reasons = reasonClasses(kept, cfg.MinReason)
-	set := m.featureSet(kept)
-	for _, y := range set.y {
-		m.Rejected += y
-	}
 	if m.Rejected < 2 || len(kept)-m.Rejected < 2 {
 		return nil, tian.Errorf(tian.EINVALID, "训练立案建议模型至少需要立案和不予立案的提案各两件，现有 %d 件和 %d 件", len(kept)-m.Rejected, m.Rejected)
 	}
+	m.Reasons = reasonClasses(kept, cfg.MinReason)
+	set := m.featureSet(kept)
 	if train, dev := devSplit(set, cfg.Seed); len(dev) > 0 {
 		m.calibrate(set, train, dev)
 	}
@@ -267,7 +269,7 @@ func (m *FilingModel) featureSet(ps []*tian.Proposal) filingSet {
 	s := filingSet{}
 	for _, p := range ps {
 		s.counts = append(s.counts, m.ex.counts(p.Title, p.Body))
-		s.shape = append(s.shape, shapeValues(p.Title, p.Body))
+		s.shape = append(s.shape, shapeValues(m.ex.seg.Normalize, p.Title, p.Body))
 		s.year = append(s.year, p.Year)
 		y, r := 0, -1
 		if p.Status == tian.StatusRejected {
@@ -302,7 +304,7 @@ func devSplit(s filingSet, seed uint64) (train, dev []int) {
 	return stratifiedSplit(s.y, 2, 0.2, seed)
 }
 
-// vector is a text's features: its TF-IDF words and n-grams, then its
+// vectorOf is a text's features: its TF-IDF words and n-grams, then its
 // shapes.
 func vectorOf(v *vocab, counts map[string]float64, shape []float64) sparse {
 	x := v.vector(counts)
@@ -500,7 +502,7 @@ func (m *FilingModel) NotFiledProb(title, body string) float64 {
 }
 
 func (m *FilingModel) features(title, body string) sparse {
-	return vectorOf(m.vocab, m.ex.counts(title, body), shapeValues(title, body))
+	return vectorOf(m.vocab, m.ex.counts(title, body), shapeValues(m.ex.seg.Normalize, title, body))
 }
 
 // reasonProbs are the probabilities of the reason classes, given that the
@@ -518,9 +520,11 @@ func (m *FilingModel) reasonProbs(x sparse) []float64 {
 	return z
 }
 
-// Advise implements tian.Filer's AdviseFiling. A text with no letters or
-// digits is EINVALID.
-func (m *FilingModel) Advise(_ context.Context, title, body string) (*tian.FilingAdvice, error) {
+var _ tian.Filer = (*FilingModel)(nil)
+
+// AdviseFiling implements tian.Filer. A text with no letters or digits
+// is EINVALID, one over the length limit ETOOLARGE.
+func (m *FilingModel) AdviseFiling(_ context.Context, title, body string) (*tian.FilingAdvice, error) {
 	if len(title)+len(body) > 4*tian.MaxBodyRunes {
 		return nil, tian.Errorf(tian.ETOOLARGE, "文本过长，无法给出立案建议（上限 %d 字）", tian.MaxBodyRunes)
 	}

@@ -60,30 +60,17 @@ func TestReasonClassesByLeadClause(t *testing.T) {
 	}
 }
 
-func TestShapes(t *testing.T) {
-	long := strings.Repeat("我市社区养老服务设施布局不均衡，", 20)
-	for _, c := range []struct {
-		name, title, body string
-		want              map[string]float64
-	}{
-		{"a full proposal", "关于加快发展社区嵌入式养老服务的提案", long + "建议：一是摸清底数，2024年底前建成30个站点；二是落实用房。",
-			map[string]float64{"篇幅很短": 0, "篇幅较短": 0, "未分条提出措施": 0, "未引用数据": 0, "未提出建议": 0, "个人经历叙述": 0}},
-		{"slogans", "关于加强基层社会治理的提案", "建议高度重视基层治理，提高认识、加强领导、完善机制、强化保障。",
-			map[string]float64{"篇幅很短": 1, "未分条提出措施": 1, "未引用数据": 1, "未提出建议": 0, "空泛表述": 1}},
-		{"a personal appeal", "关于解决我家房屋漏水问题的提案", "我家住在城东区，楼上漏水三年，多次反映无人过问，希望帮助解决。",
-			map[string]float64{"个人经历叙述": 1, "诉求性表述": 1, "未提出建议": 1}},
-		{"a court case", "关于督促执行欠款判决的提案", "法院2021年判决对方还款，至今未强制执行。",
-			map[string]float64{"涉及诉讼案件": 1, "未引用数据": 0}},
-		{"numbered lines", "关于停车的提案", "建议：\n1、增加泊位；\n2、错时共享。",
-			map[string]float64{"未分条提出措施": 0}},
-	} {
-		vs := shapeValues(c.title, c.body)
-		for i, sh := range shapes {
-			if want, ok := c.want[sh.name]; ok && vs[i] != want {
-				t.Errorf("%s: %s = %v, want %v", c.name, sh.name, vs[i], want)
-			}
-		}
+// ShapesOf exposes a text's shapes, by name, to the external tests
+// (which share a segmenter).
+func ShapesOf(norm func(string) string, title, body string) map[string]float64 {
+	out := map[string]float64{}
+	for i, v := range shapeValues(norm, title, body) {
+		out[shapes[i].name] = v
 	}
+	return out
+}
+
+func TestCueSpans(t *testing.T) {
 	text := "关于督促执行欠款判决的提案\n法院判决后，法院未执行。"
 	spans := cueSpans(text, caseCues)
 	if len(spans) != 4 {

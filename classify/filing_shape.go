@@ -27,15 +27,16 @@ type textShape struct {
 	letters int // letters and digits of the body
 }
 
-// Cue words. They describe kinds of writing, not any proposal of the
-// corpus; filing_test.go measures how often each shape occurs in filed
-// and not filed proposals.
+// Cue words, in normalised form (half-width ASCII punctuation, Simplified
+// characters). They describe kinds of writing, not any proposal of the
+// corpus; TrainFiling measures how often each shape occurs in filed and
+// not filed proposals (FilingModel.Shapes, printed by tian eval filing).
 var (
 	personalCues = []string{"我家", "我们家", "本人", "我母亲", "我父亲", "我爱人", "我丈夫", "我妻子", "我儿子", "我女儿", "我的孩子", "我孩子", "我老伴", "家父", "家母"}
 	caseCues     = []string{"判决", "法院", "仲裁", "诉讼", "起诉", "裁定", "强制执行", "胜诉", "败诉", "案件", "当事人"}
 	sloganCues   = []string{"高度重视", "提高认识", "加强领导", "完善机制", "强化保障", "不断提升", "努力打造", "进一步加强", "切实加强", "大力推进", "积极推进", "共建共治", "形成合力", "各方面积极性"}
 	appealCues   = []string{"希望", "请求", "恳请", "帮助解决", "讨个说法", "维权", "多次反映", "无人过问"}
-	enumCues     = []string{"一是", "二是", "（一）", "（二）", "第一，", "第二，"}
+	enumCues     = []string{"一是", "二是", "(一)", "(二)", "第一,", "第二,"}
 )
 
 // shapes are the text-shape features, in column order after the words.
@@ -51,14 +52,20 @@ var shapes = []shape{
 	{name: "诉求性表述", cues: appealCues, value: func(s textShape) float64 { return cueShare(s.text, appealCues, 2) }},
 }
 
-// measureShape reads the shape of a text.
-func measureShape(title, body string) textShape {
-	return textShape{text: title + "\n" + body, body: body, letters: len(tian.Letters(body))}
+// measureShape reads the shape of a text, normalised line by line with
+// norm (so that 建議 counts as 建议 and line starts stay).
+func measureShape(norm func(string) string, title, body string) textShape {
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		lines[i] = norm(l)
+	}
+	body = strings.Join(lines, "\n")
+	return textShape{text: norm(title) + "\n" + body, body: body, letters: len(tian.Letters(body))}
 }
 
 // shapeValues are the values of all shapes of a text.
-func shapeValues(title, body string) []float64 {
-	s := measureShape(title, body)
+func shapeValues(norm func(string) string, title, body string) []float64 {
+	s := measureShape(norm, title, body)
 	out := make([]float64, len(shapes))
 	for i, sh := range shapes {
 		out[i] = sh.value(s)
@@ -78,7 +85,7 @@ func enumerated(body string) bool {
 	numbered := 0
 	for _, line := range strings.Split(body, "\n") {
 		rs := []rune(strings.TrimSpace(line))
-		if len(rs) > 1 && unicode.IsDigit(rs[0]) && strings.ContainsRune("、.．)）", rs[1]) {
+		if len(rs) > 1 && unicode.IsDigit(rs[0]) && strings.ContainsRune("、.)", rs[1]) {
 			numbered++
 		}
 	}
@@ -94,7 +101,8 @@ func cueShare(text string, cues []string, full int) float64 {
 	return min(float64(n)/float64(full), 1)
 }
 
-// cueSpans are the byte spans of the cues in text, in order.
+// cueSpans are the byte spans of the cues in text as written, in order
+// (a cue written otherwise, in Traditional characters say, has none).
 func cueSpans(text string, cues []string) [][2]int {
 	spans := [][2]int{}
 	for _, c := range cues {

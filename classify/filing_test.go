@@ -129,7 +129,7 @@ func TestFilingAdvice(t *testing.T) {
 		{"filed", filed.Title, filed.Body, tian.RecommendFile, "", ""},
 	}
 	for _, c := range cases {
-		a, err := m.Advise(context.Background(), c.title, c.body)
+		a, err := m.AdviseFiling(context.Background(), c.title, c.body)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,17 +145,23 @@ func TestFilingAdvice(t *testing.T) {
 		checkFilingEvidence(t, c.name, c.title+"\n"+c.body, a.Evidence, c.evidence)
 	}
 	for _, text := range []string{"", "   ", "！？。……", "\n\t"} {
-		if _, err := m.Advise(context.Background(), text, text); tian.ErrorCode(err) != tian.EINVALID {
+		if _, err := m.AdviseFiling(context.Background(), text, text); tian.ErrorCode(err) != tian.EINVALID {
 			t.Errorf("%q: err = %v, want EINVALID", text, err)
 		}
 	}
-	if a, err := m.Advise(context.Background(), "", "Please fix the road."); err != nil || a.Reasons == nil || a.Evidence == nil {
-		t.Errorf("English text: %+v, %v", a, err)
+	for _, body := range []string{"Please fix the road.", "關於加裝電梯的提案\xff\xfe本人家住六樓，希望幫助解決。", strings.Repeat("建议", 5000)} {
+		a, err := m.AdviseFiling(context.Background(), "", body)
+		if err != nil || a.Reasons == nil || a.Evidence == nil || a.NotFiledProb < 0 || a.NotFiledProb > 1 {
+			t.Errorf("%.30q: %+v, %v", body, a, err)
+			continue
+		}
+		checkFilingEvidence(t, "odd text", body, a.Evidence, "")
 	}
 }
 
-// checkFilingEvidence checks that every span points at its word (or, for
-// a text shape, at one of the shape's cue words) and that want is there.
+// checkFilingEvidence checks that every span points at its word (as
+// normalised: a Traditional 解決 is the word 解决), or for a text shape at
+// a cue word, and that want is there.
 func checkFilingEvidence(t *testing.T, name, text string, ev []tian.Evidence, want string) {
 	t.Helper()
 	found := want == ""
@@ -169,7 +175,7 @@ func checkFilingEvidence(t *testing.T, name, text string, ev []tian.Evidence, wa
 				t.Errorf("%s: %s span %v out of range", name, e.Term, sp)
 				continue
 			}
-			if got := strings.ToLower(text[sp[0]:sp[1]]); got != e.Term && !isShape(e.Term) {
+			if got := strings.ToLower(seg(t).Normalize(text[sp[0]:sp[1]])); got != e.Term && !isShape(e.Term) {
 				t.Errorf("%s: evidence %q points at %q", name, e.Term, got)
 			}
 		}
@@ -201,8 +207,8 @@ func TestFilingSaveLoad(t *testing.T) {
 	}
 	ps, _ := corpusDocs(t)
 	for _, p := range ps[len(ps)-40:] {
-		a, _ := m.Advise(context.Background(), p.Title, p.Body)
-		b, _ := loaded.Advise(context.Background(), p.Title, p.Body)
+		a, _ := m.AdviseFiling(context.Background(), p.Title, p.Body)
+		b, _ := loaded.AdviseFiling(context.Background(), p.Title, p.Body)
 		if a.NotFiledProb != b.NotFiledProb || a.Recommendation != b.Recommendation || len(a.Reasons) != len(b.Reasons) || a.Reasons[0] != b.Reasons[0] {
 			t.Errorf("%s: advice %+v before saving, %+v after", p.Number, a, b)
 		}
@@ -219,6 +225,37 @@ func TestFilingSaveLoad(t *testing.T) {
 	} {
 		if _, err := classify.ReadFilingModel(strings.NewReader(bad), seg(t)); tian.ErrorCode(err) != tian.EINVALID {
 			t.Errorf("%s: err = %v, want EINVALID", name, err)
+		}
+	}
+}
+
+// Text shapes on realistic writing, including full-width and
+// Traditional forms.
+func TestShapes(t *testing.T) {
+	norm := seg(t).Normalize
+	long := strings.Repeat("我市社区养老服务设施布局不均衡，", 20)
+	for _, c := range []struct {
+		name, title, body string
+		want              map[string]float64
+	}{
+		{"a full proposal", "关于加快发展社区嵌入式养老服务的提案", long + "建议：一是摸清底数，2024年底前建成30个站点；二是落实用房。",
+			map[string]float64{"篇幅很短": 0, "篇幅较短": 0, "未分条提出措施": 0, "未引用数据": 0, "未提出建议": 0, "个人经历叙述": 0}},
+		{"slogans", "关于加强基层社会治理的提案", "建议高度重视基层治理，提高认识、加强领导、完善机制、强化保障。",
+			map[string]float64{"篇幅很短": 1, "未分条提出措施": 1, "未引用数据": 1, "未提出建议": 0, "空泛表述": 1}},
+		{"a personal appeal", "关于解决我家房屋漏水问题的提案", "我家住在城东区，楼上漏水三年，多次反映无人过问，希望帮助解决。",
+			map[string]float64{"个人经历叙述": 1, "诉求性表述": 1, "未提出建议": 1}},
+		{"a court case", "关于督促执行欠款判决的提案", "法院2021年判决对方还款，至今未强制执行。",
+			map[string]float64{"涉及诉讼案件": 1, "未引用数据": 0}},
+		{"numbered lines", "关于停车的提案", "建议：\n1、增加泊位；\n2．错时共享。",
+			map[string]float64{"未分条提出措施": 0}},
+		{"full-width and Traditional", "關於加裝電梯的提案", "建議：（一）摸清底數；（二）落實資金，２０２４年完成。",
+			map[string]float64{"未分条提出措施": 0, "未提出建议": 0, "未引用数据": 0}},
+	} {
+		got := classify.ShapesOf(norm, c.title, c.body)
+		for name, want := range c.want {
+			if v, ok := got[name]; !ok || v != want {
+				t.Errorf("%s: %s = %v (%v), want %v", c.name, name, v, ok, want)
+			}
 		}
 	}
 }

@@ -63,7 +63,7 @@ type defaultModels struct {
 // routing has history to cite without an index.
 type fixedNeighbours []tian.Match
 
-func (n fixedNeighbours) SimilarText(context.Context, string, string, int, int) ([]tian.Match, error) {
+func (n fixedNeighbours) SimilarText(context.Context, string, string, int, int, string) ([]tian.Match, error) {
 	return n, nil
 }
 
@@ -107,7 +107,7 @@ func TestResultsCarryNoNullLists(t *testing.T) {
 		}
 		noNullLists(t, c.name+": classify", sg)
 		for _, nb := range []tian.Neighbours{nil, history} {
-			rt, err := ms.router.Route(ctx, nb, c.title, c.body, sg.Labels[0].Label, 3)
+			rt, err := ms.router.Route(ctx, nb, tian.RouteRequest{Title: c.title, Body: c.body, Category: sg.Labels[0].Label, K: 3})
 			if !acceptable(t, c.name, "route", err) {
 				continue
 			}

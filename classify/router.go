@@ -132,7 +132,7 @@ func TrainRouter(ctx context.Context, seg tian.Segmenter, ps []*tian.Proposal, u
 	var coCands [][]candidateScore
 	for _, i := range order {
 		x := rs[i]
-		feats, _, err := r.features(ctx, nb, x.p.Title, x.p.Body, x.p.Category, x.p.Year, textProb[i])
+		feats, _, err := r.features(ctx, nb, x.p.Title, x.p.Body, x.p.Category, x.p.Year, "", textProb[i])
 		if err != nil {
 			return nil, err
 		}
@@ -351,7 +351,7 @@ func priors(rs []routed) map[string]map[string]float64 {
 
 // features computes every unit's features for a text, and returns the
 // similar past proposals it consulted: the evidence of the suggestions.
-func (r *Router) features(ctx context.Context, nb tian.Neighbours, title, body, category string, before int, textProb map[string]float64) ([][]float64, []tian.Match, error) {
+func (r *Router) features(ctx context.Context, nb tian.Neighbours, title, body, category string, before int, exclude string, textProb map[string]float64) ([][]float64, []tian.Match, error) {
 	feats := make([][]float64, len(r.Units))
 	for u := range feats {
 		feats[u] = make([]float64, nFeatures)
@@ -360,7 +360,7 @@ func (r *Router) features(ctx context.Context, nb tian.Neighbours, title, body, 
 	var ms []tian.Match
 	if nb != nil {
 		var err error
-		if ms, err = nb.SimilarText(ctx, title, body, r.Config.Neighbours, before); err != nil {
+		if ms, err = nb.SimilarText(ctx, title, body, r.Config.Neighbours, before, exclude); err != nil {
 			return nil, nil, err
 		}
 		var total float64
@@ -505,8 +505,14 @@ func (r *Router) canonicalAll(names []string) []string {
 }
 
 // Route suggests the lead unit (ranked, best first) and the co-handling
-// units of a text. category may be empty; nb may be nil (no history).
-func (r *Router) Route(ctx context.Context, nb tian.Neighbours, title, body, category string, k int) (*tian.Routing, error) {
+// units of a text, each unit once: the first lead candidate, then the
+// co-handlers that pass the co-handling threshold, then the other lead
+// candidates up to req.K (default 3). req.Category may be empty; nb may be
+// nil (no history); req.Exclude names a stored proposal left out of the
+// history (the one under review) and req.BeforeYear keeps it to earlier
+// years. EINVALID for an empty text, ETOOLARGE for an oversized one.
+func (r *Router) Route(ctx context.Context, nb tian.Neighbours, req tian.RouteRequest) (*tian.Routing, error) {
+	title, body, category, k := req.Title, req.Body, req.Category, req.K
 	if strings.TrimSpace(title+body) == "" {
 		return nil, tian.Errorf(tian.EINVALID, "文本为空，无法推荐承办单位")
 	}
@@ -516,26 +522,46 @@ func (r *Router) Route(ctx context.Context, nb tian.Neighbours, title, body, cat
 	if k <= 0 {
 		k = 3
 	}
-	feats, similar, err := r.features(ctx, nb, title, body, category, 0, labelProbs(r.text, title, body))
+	feats, similar, err := r.features(ctx, nb, title, body, category, req.BeforeYear, req.Exclude, labelProbs(r.text, title, body))
 	if err != nil {
 		return nil, err
 	}
-	text := dutySet(r.seg, title+"\n"+body)
+	ev := evidence{similar: similar, text: dutySet(r.seg, title+"\n"+body), category: category}
+	lead, co := r.choose(feats, k)
 	// never nil lists: the API serialises them, and pages iterate them
 	out := &tian.Routing{Lead: []tian.UnitSuggestion{}, Co: []tian.UnitSuggestion{}, Model: r.version}
-	lead := r.rank(feats, r.Lead, leadFeatures)
-	for _, u := range lead[:min(k, len(lead))] {
-		out.Lead = append(out.Lead, r.suggestion(u, feats[u], r.Lead, leadFeatures, similar, text, true))
+	for i, u := range lead {
+		out.Lead = append(out.Lead, r.suggestion(u, i+1, feats[u], ev, true))
 	}
-	for _, u := range r.rank(feats, r.Co, coFeatures) {
-		if len(out.Co) == r.Config.MaxCoUnits || predict(r.Co, pick(feats[u], coFeatures)) < r.CoThreshold {
-			break
-		}
-		if u != lead[0] {
-			out.Co = append(out.Co, r.suggestion(u, feats[u], r.Co, coFeatures, similar, text, false))
-		}
+	for i, u := range co {
+		out.Co = append(out.Co, r.suggestion(u, i+1, feats[u], ev, false))
 	}
 	return out, nil
+}
+
+// choose picks the lead candidates and the co-handlers, no unit in both:
+// the best lead first, the co-handlers above the threshold (at most
+// MaxCoUnits), then the next lead candidates that are not co-handlers.
+func (r *Router) choose(feats [][]float64, k int) (lead, co []int) {
+	ranked := r.rank(feats, r.Lead, leadFeatures)
+	lead = []int{ranked[0]}
+	for _, u := range r.rank(feats, r.Co, coFeatures) {
+		if len(co) == r.Config.MaxCoUnits || predict(r.Co, pick(feats[u], coFeatures)) < r.CoThreshold {
+			break
+		}
+		if u != ranked[0] {
+			co = append(co, u)
+		}
+	}
+	for _, u := range ranked[1:] {
+		if len(lead) == k {
+			break
+		}
+		if !slices.Contains(co, u) {
+			lead = append(lead, u)
+		}
+	}
+	return lead, co
 }
 
 func (r *Router) rank(feats [][]float64, coef []float64, idx []int) []int {
@@ -548,29 +574,93 @@ func (r *Router) rank(feats [][]float64, coef []float64, idx []int) []int {
 	return order
 }
 
+// evidence is what a routing's suggestions cite: the similar past
+// proposals consulted, the text's duty words and its category.
+type evidence struct {
+	similar  []tian.Match
+	text     map[string]bool
+	category string
+}
+
+// Strength bands of the raw scores. The scores estimate how likely the
+// unit is to lead (or co-handle) a proposal like the text; the bands were
+// read off the 2024–2025 routings of a router trained on 2021–2023, each
+// proposal routed as a review routes it (TestRouterByYear): the first lead
+// candidate was right 88% of the time at 较强, 72% at 一般 and 47% at 较弱;
+// a co-handler 47%, 30% and 18%.
+const (
+	leadHigh, leadMedium = 0.8, 0.45
+	coHigh, coMedium     = 0.45, 0.3
+)
+
+func strength(score, high, medium float64) string {
+	switch {
+	case score >= high:
+		return tian.StrengthHigh
+	case score >= medium:
+		return tian.StrengthMedium
+	}
+	return tian.StrengthLow
+}
+
 // suggestion builds one unit's suggestion with its evidence: the similar
-// past proposals it handled and the duties the text matched.
-func (r *Router) suggestion(u int, f, coef []float64, idx []int, similar []tian.Match, text map[string]bool, lead bool) tian.UnitSuggestion {
+// past proposals it handled, the duties the text matched, how often it
+// led the category, all said in words.
+func (r *Router) suggestion(u, rank int, f []float64, ev evidence, lead bool) tian.UnitSuggestion {
 	name := r.Units[u]
-	s := tian.UnitSuggestion{Unit: name, Score: math.Round(predict(coef, pick(f, idx))*1000) / 1000,
-		Similar: []string{}, Duties: []string{}, Features: []string{}}
-	for _, m := range similar {
-		if r.canonical(m.LeadUnit) == name || (!lead && slices.Contains(r.canonicalAll(m.CoUnits), name)) {
-			s.Similar = append(s.Similar, fmt.Sprintf("%s %s", m.Number, m.Title))
+	coef, idx, high, medium := r.Lead, leadFeatures, leadHigh, leadMedium
+	if !lead {
+		coef, idx, high, medium = r.Co, coFeatures, coHigh, coMedium
+	}
+	score := predict(coef, pick(f, idx))
+	s := tian.UnitSuggestion{Unit: name, Rank: rank, Strength: strength(score, high, medium), Score: math.Round(score*1000) / 1000,
+		Reasons: []string{}, Cases: []tian.UnitCase{}, Duties: []string{}, Features: []string{}}
+	var led, coHandled int
+	for _, m := range ev.similar {
+		role := ""
+		if r.canonical(m.LeadUnit) == name {
+			role, led = "主办", led+1
+		} else if slices.Contains(r.canonicalAll(m.CoUnits), name) {
+			role, coHandled = "协办", coHandled+1
+		}
+		if role != "" {
+			s.Cases = append(s.Cases, tian.UnitCase{Number: m.Number, Year: m.Year, Title: m.Title, Role: role})
 		}
 	}
 	for w := range r.duties[name] {
-		if text[w] {
+		if ev.text[w] {
 			s.Duties = append(s.Duties, w)
 		}
 	}
 	sort.Strings(s.Duties)
+	s.Reasons = reasons(led, coHandled, s.Duties, ev.category, r.CatLead[ev.category][name])
 	for i, j := range idx {
 		if v := coef[i+1] * f[j]; math.Abs(v) >= 0.01 {
 			s.Features = append(s.Features, fmt.Sprintf("%s %.2f", featureNames[j], v))
 		}
 	}
 	return s
+}
+
+// reasons says a unit's evidence in words.
+func reasons(led, coHandled int, duties []string, category string, catLead float64) []string {
+	out := []string{}
+	if led > 0 {
+		out = append(out, fmt.Sprintf("以往同类提案%d件由该单位主办", led))
+	}
+	if coHandled > 0 {
+		out = append(out, fmt.Sprintf("以往同类提案%d件由该单位协办", coHandled))
+	}
+	if len(duties) > 0 {
+		out = append(out, "职责相符："+strings.Join(duties[:min(6, len(duties))], "、"))
+	}
+	if category != "" && catLead >= 0.05 {
+		out = append(out, fmt.Sprintf("以往%s类提案有%.0f%%由该单位主办", category, catLead*100))
+	}
+	if len(out) == 0 {
+		out = append(out, "文本用词与该单位以往主办的提案相近")
+	}
+	return out
 }
 
 func dutySet(seg tian.Segmenter, text string) map[string]bool {
@@ -649,7 +739,7 @@ func EvaluateRouter(ctx context.Context, r *Router, nb tian.Neighbours, ps []*ti
 		if p.Status != tian.StatusFiled || p.LeadUnit == "" {
 			continue
 		}
-		feats, _, err := r.features(ctx, nb, p.Title, p.Body, p.Category, p.Year, labelProbs(r.text, p.Title, p.Body))
+		feats, _, err := r.features(ctx, nb, p.Title, p.Body, p.Category, p.Year, "", labelProbs(r.text, p.Title, p.Body))
 		if err != nil {
 			return ev, err
 		}
@@ -666,20 +756,13 @@ func EvaluateRouter(ctx context.Context, r *Router, nb tian.Neighbours, ps []*ti
 		}
 		co := r.canonicalAll(p.CoUnits)
 		coGold += len(co)
-		picked := 0
-		for _, u := range r.rank(feats, r.Co, coFeatures) {
-			if picked == r.Config.MaxCoUnits || predict(r.Co, pick(feats[u], coFeatures)) < r.CoThreshold {
-				break
-			}
-			if u == lead[0] {
-				continue
-			}
-			picked++
+		_, picked := r.choose(feats, 1)
+		coPicked += len(picked)
+		for _, u := range picked {
 			if slices.Contains(co, r.Units[u]) {
 				coHit++
 			}
 		}
-		coPicked += picked
 	}
 	if ev.N > 0 {
 		ev.Top1 /= float64(ev.N)

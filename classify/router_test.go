@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,8 +76,9 @@ func TestRouterByYear(t *testing.T) {
 		t.Errorf("lead top-1 %.3f, top-3 %.3f", ev.Top1, ev.Top3)
 	}
 	// a district's own problem goes to its government; evidence says why
-	rt, err := r.Route(ctx, ix, "关于整治城北区城中村消防通道堵塞问题的提案",
-		"城北区几个城中村巷道狭窄，电动车和杂物堵塞消防通道，建议城北区组织清理并加强执法。", "社会建设", 3)
+	fireLane := tian.RouteRequest{Title: "关于整治城北区城中村消防通道堵塞问题的提案",
+		Body: "城北区几个城中村巷道狭窄，电动车和杂物堵塞消防通道，建议城北区组织清理并加强执法。", Category: "社会建设", K: 3}
+	rt, err := r.Route(ctx, ix, fireLane)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,9 +89,10 @@ func TestRouterByYear(t *testing.T) {
 	if !strings.Contains(strings.Join(names, " "), "城北区人民政府") && !strings.Contains(strings.Join(names, " "), "市消防救援支队") {
 		t.Errorf("routing of a 城北区 fire-lane problem: %v", names)
 	}
-	if len(rt.Lead[0].Similar) == 0 && len(rt.Lead[0].Duties) == 0 {
+	if len(rt.Lead[0].Cases) == 0 && len(rt.Lead[0].Duties) == 0 {
 		t.Errorf("lead suggestion %+v carries no evidence", rt.Lead[0])
 	}
+	strengthBands(t, ctx, r, ix, test)
 	// saving and loading keeps the answers
 	var rb, tb bytes.Buffer
 	r.WriteTo(&rb)
@@ -102,8 +105,7 @@ func TestRouterByYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _ := loaded.Route(ctx, ix, "关于整治城北区城中村消防通道堵塞问题的提案",
-		"城北区几个城中村巷道狭窄，电动车和杂物堵塞消防通道，建议城北区组织清理并加强执法。", "社会建设", 3)
+	again, _ := loaded.Route(ctx, ix, fireLane)
 	if again.Lead[0].Unit != rt.Lead[0].Unit || loaded.Version() != r.Version() {
 		t.Errorf("after loading: %s (%s), before: %s (%s)", again.Lead[0].Unit, loaded.Version(), rt.Lead[0].Unit, r.Version())
 	}
@@ -111,4 +113,146 @@ func TestRouterByYear(t *testing.T) {
 		t.Errorf("empty router: err = %v", err)
 	}
 	_ = os.Getenv
+}
+
+// strengthBands routes the test years' proposals as a review does (the
+// proposal itself left out of the history) and checks that the strength
+// words mean what they say: a 较强 first lead candidate is right more
+// often than a 一般 one, and that more often than a 较弱 one; likewise
+// for co-handlers.
+func strengthBands(t *testing.T, ctx context.Context, r *classify.Router, ix tian.Neighbours, test []*tian.Proposal) {
+	t.Helper()
+	type band struct{ n, right int }
+	lead, co := map[string]*band{}, map[string]*band{}
+	for _, w := range []string{tian.StrengthHigh, tian.StrengthMedium, tian.StrengthLow} {
+		lead[w], co[w] = &band{}, &band{}
+	}
+	for _, p := range test {
+		if p.Status != tian.StatusFiled || p.LeadUnit == "" {
+			continue
+		}
+		rt, err := r.Route(ctx, ix, tian.RouteRequest{Title: p.Title, Body: p.Body, Category: p.Category, K: 3, Exclude: p.Number})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := lead[rt.Lead[0].Strength]
+		b.n++
+		if rt.Lead[0].Unit == p.LeadUnit {
+			b.right++
+		}
+		for _, u := range rt.Co {
+			co[u.Strength].n++
+			if slices.Contains(p.CoUnits, u.Unit) {
+				co[u.Strength].right++
+			}
+		}
+	}
+	share := func(b *band) float64 { return float64(b.right) / float64(max(b.n, 1)) }
+	for _, kind := range []struct {
+		name  string
+		bands map[string]*band
+	}{{"lead", lead}, {"co", co}} {
+		h, m, l := kind.bands[tian.StrengthHigh], kind.bands[tian.StrengthMedium], kind.bands[tian.StrengthLow]
+		t.Logf("%s: 较强 %d/%d (%.2f), 一般 %d/%d (%.2f), 较弱 %d/%d (%.2f)", kind.name, h.right, h.n, share(h), m.right, m.n, share(m), l.right, l.n, share(l))
+		if h.n == 0 || share(h) <= share(m) || (l.n > 0 && share(m) <= share(l)) {
+			t.Errorf("%s strength words are not ordered by how often they are right", kind.name)
+		}
+	}
+}
+
+// titleNeighbours finds past proposals by the character pairs their
+// titles share with the text's title: a stand-in for the index that
+// honours before and exclude as the index does.
+type titleNeighbours []*tian.Proposal
+
+func (n titleNeighbours) SimilarText(_ context.Context, title, _ string, k, before int, exclude string) ([]tian.Match, error) {
+	pairs := func(s string) map[string]bool {
+		rs, out := []rune(s), map[string]bool{}
+		for i := 0; i+1 < len(rs); i++ {
+			out[string(rs[i:i+2])] = true
+		}
+		return out
+	}
+	want := pairs(title)
+	var out []tian.Match
+	for _, p := range n {
+		if p.Number == exclude || (before != 0 && p.Year >= before) {
+			continue
+		}
+		shared := 0
+		for pr := range pairs(p.Title) {
+			if want[pr] {
+				shared++
+			}
+		}
+		if shared > 3 {
+			out = append(out, tian.Match{Number: p.Number, Year: p.Year, Title: p.Title, Score: float64(shared) / float64(len(want)+1),
+				LeadUnit: p.LeadUnit, CoUnits: p.CoUnits})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b tian.Match) int { return cmpFloat(b.Score, a.Score) })
+	return out[:min(k, len(out))], nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Each unit is suggested once, as a lead candidate or as a co-handler;
+// each carries a rank, a strength word and its evidence in words; the
+// proposal under review is never cited as evidence.
+func TestRoutingNamesEachUnitOnce(t *testing.T) {
+	ms, err := defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := tian.ReadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb := titleNeighbours(demo)
+	ctx := context.Background()
+	var cited, co int
+	for i := 0; i < len(demo); i += 9 {
+		p := demo[i]
+		rt, err := ms.router.Route(ctx, nb, tian.RouteRequest{Title: p.Title, Body: p.Body, Category: p.Category, K: 3,
+			Exclude: p.Number, BeforeYear: p.Year + 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rt.Lead) != 3 {
+			t.Errorf("%s: %d lead candidates, want 3", p.Number, len(rt.Lead))
+		}
+		seen := map[string]string{}
+		for _, l := range []struct {
+			name  string
+			units []tian.UnitSuggestion
+		}{{"主办", rt.Lead}, {"协办", rt.Co}} {
+			for i, u := range l.units {
+				if where, dup := seen[u.Unit]; dup {
+					t.Errorf("%s: %s suggested as %s and as %s", p.Number, u.Unit, where, l.name)
+				}
+				seen[u.Unit] = l.name
+				if u.Rank != i+1 || u.Strength == "" || len(u.Reasons) == 0 || !strings.ContainsAny(u.Reasons[0], "以职文") {
+					t.Errorf("%s: %s %s: rank %d, strength %q, reasons %q", p.Number, l.name, u.Unit, u.Rank, u.Strength, u.Reasons)
+				}
+				for _, c := range u.Cases {
+					if c.Number == p.Number || c.Year > p.Year {
+						t.Errorf("%s (%d): cites %s of %d as evidence for %s", p.Number, p.Year, c.Number, c.Year, u.Unit)
+					}
+				}
+				cited += len(u.Cases)
+			}
+		}
+		co += len(rt.Co)
+	}
+	if cited == 0 || co == 0 {
+		t.Errorf("over the sample: %d cases cited, %d co-handlers", cited, co)
+	}
 }

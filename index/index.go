@@ -373,6 +373,6 @@ func (ix *Index) Groups(ctx context.Context, req tian.GroupRequest) ([]tian.Grou
 }
 
 // SimilarText implements tian.Neighbours.
-func (ix *Index) SimilarText(ctx context.Context, title, body string, k, before int) ([]tian.Match, error) {
-	return ix.rel.SimilarText(ctx, title, body, k, before)
+func (ix *Index) SimilarText(ctx context.Context, title, body string, k, before int, exclude string) ([]tian.Match, error) {
+	return ix.rel.SimilarText(ctx, title, body, k, before, exclude)
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"tian"
 )
@@ -222,6 +223,21 @@ func TestSearchEmptyResultHints(t *testing.T) {
 	for _, tc := range both.Hint.Terms {
 		if tc.Count == 0 {
 			t.Errorf("%s counted 0 in the archive", tc.Term)
+		}
+	}
+}
+
+// A word made of many unit names splits into no more clauses than a
+// query may hold: 30 names are read as the unit, 400 stay a word.
+func TestSearchManyUnitNamesInOneWord(t *testing.T) {
+	demo(t) // built before the clock starts
+	for _, c := range []struct{ n, units int }{{30, 1}, {400, 0}} {
+		start := time.Now()
+		res := search(t, tian.SearchRequest{Query: strings.Repeat("住建局", c.n)})
+		if took := time.Since(start); len(res.Units) != c.units {
+			t.Errorf("%d unit names in one word: %s, units %+v", c.n, took, res.Units)
+		} else {
+			t.Logf("%d unit names in one word: %s", c.n, took)
 		}
 	}
 }

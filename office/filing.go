@@ -19,7 +19,7 @@ func (o *Office) AdviseFiling(ctx context.Context, title, body string) (*tian.Fi
 	if err != nil {
 		return nil, err
 	}
-	return m.Advise(ctx, title, body)
+	return m.AdviseFiling(ctx, title, body)
 }
 
 // filingModel returns the serving filing model, loading it the first

@@ -23,6 +23,7 @@ type GroupRelater interface {
 // CurationStore is what curation asks of the system of record.
 type CurationStore interface {
 	tian.GroupStore
+	Proposals(ctx context.Context, f tian.ProposalFilter) ([]*tian.Proposal, error)
 	ProposalsByNumber(ctx context.Context, numbers []string) (map[string]*tian.Proposal, error)
 }
 
@@ -105,12 +106,21 @@ func (c *Curation) suggest(ctx context.Context, req tian.CurationRequest) (*tian
 	if req.Threshold != 0 {
 		th, source = req.Threshold, ThresholdRequest
 	}
-	gs, err := c.rel.Groups(ctx, tian.GroupRequest{Year: req.Year, FiledOnly: !req.IncludeAll, Threshold: th})
+	v := &tian.CurationView{Year: req.Year, Source: tian.CurationSuggested, Threshold: th, ThresholdOf: source,
+		FiledOnly: !req.IncludeAll, Groups: []tian.GroupView{}}
+	greq := tian.GroupRequest{Year: req.Year, Threshold: th}
+	if !req.IncludeAll {
+		numbers, err := c.filed(ctx, req.Year)
+		if err != nil || len(numbers) == 0 {
+			return v, err
+		}
+		greq.Numbers, greq.FiledOnly = numbers, true
+	}
+	gs, err := c.rel.Groups(ctx, greq)
 	if err != nil {
 		return nil, err
 	}
-	v := &tian.CurationView{Year: req.Year, Source: tian.CurationSuggested, Threshold: th, ThresholdOf: source,
-		FiledOnly: !req.IncludeAll, Groups: make([]tian.GroupView, len(gs))}
+	v.Groups = make([]tian.GroupView, len(gs))
 	reasons := map[string][]string{}
 	for i, g := range gs {
 		gv := tian.GroupView{Name: strings.Join(g.Label, "、"), LeadUnit: g.LeadUnit, Label: g.Label, Cohesion: g.Cohesion}
@@ -124,6 +134,23 @@ func (c *Curation) suggest(ctx context.Context, req tian.CurationRequest) (*tian
 		return nil, err
 	}
 	return v, nil
+}
+
+// filed returns the numbers of the year's filed proposals (立案, and
+// 并案 ones, handled with the proposal they joined): not those refused,
+// nor those without a status, nor records that are not proposals.
+func (c *Curation) filed(ctx context.Context, year int) ([]string, error) {
+	ps, err := c.store.Proposals(ctx, tian.ProposalFilter{Year: year})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range ps {
+		if p.Filed() && !p.NotProposal {
+			out = append(out, p.Number)
+		}
+	}
+	return out, nil
 }
 
 func (c *Curation) storedView(ctx context.Context, y *tian.YearGroups) (*tian.CurationView, error) {

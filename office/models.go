@@ -130,7 +130,7 @@ func (o *Office) Route(ctx context.Context, req tian.RouteRequest) (*tian.Routin
 			req.Category = sg.Labels[0].Label
 		}
 	}
-	return r.Route(ctx, o.index, req.Title, req.Body, req.Category, req.K)
+	return r.Route(ctx, o.index, req)
 }
 
 // Versions implements tian.ModelStore: the serving models' versions

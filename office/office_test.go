@@ -24,6 +24,7 @@ var shared struct {
 	once sync.Once
 	o    *office.Office
 	db   *sqlite.DB
+	ix   *index.Index
 	dir  string
 	err  error
 }
@@ -66,6 +67,7 @@ func open() (*office.Office, *sqlite.DB, string, error) {
 	if err != nil {
 		return nil, nil, dir, err
 	}
+	shared.ix = ix
 	return office.New(office.Config{DataDir: dir, Store: db, Index: ix, Segmenter: seg}), db, dir, nil
 }
 

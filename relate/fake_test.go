@@ -27,6 +27,7 @@ type fakeDoc struct {
 	text     map[string]map[string]int // field → term → frequency
 	length   map[string]int            // field → terms
 	keywords map[string][]string       // field → values
+	norm     map[string]string         // field → normalised text, for phrases
 }
 
 var _ relate.Engine = (*fakeEngine)(nil)
@@ -37,8 +38,10 @@ func newFakeEngine(seg tian.Segmenter) *fakeEngine {
 
 // add indexes a proposal as the bleve mapping does.
 func (e *fakeEngine) add(p *tian.Proposal) {
-	d := &fakeDoc{p: p, text: map[string]map[string]int{}, length: map[string]int{}, keywords: map[string][]string{}}
+	d := &fakeDoc{p: p, text: map[string]map[string]int{}, length: map[string]int{}, keywords: map[string][]string{},
+		norm: map[string]string{}}
 	for f, text := range map[string]string{relate.FieldTitle: p.Title, relate.FieldBody: p.Body, relate.FieldReply: p.Reply} {
+		d.norm[f] = e.seg.Normalize(text)
 		d.text[f] = map[string]int{}
 		for _, t := range e.analyse(text) {
 			d.text[f][t]++
@@ -282,8 +285,7 @@ func (e *fakeEngine) unitMatch(d *fakeDoc, c relate.Clause, fields []string) flo
 
 func (e *fakeEngine) textMatch(d *fakeDoc, field string, c relate.Clause) bool {
 	if c.Phrase {
-		text := map[string]string{relate.FieldTitle: d.p.Title, relate.FieldBody: d.p.Body, relate.FieldReply: d.p.Reply}[field]
-		return strings.Contains(e.seg.Normalize(text), e.seg.Normalize(c.Text))
+		return strings.Contains(d.norm[field], e.seg.Normalize(c.Text))
 	}
 	for _, t := range e.analyse(c.Text) {
 		if d.text[field][t] == 0 {

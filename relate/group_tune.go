@@ -26,7 +26,8 @@ type ThresholdScore struct {
 }
 
 // yearGraph is one confirmed year ready to cluster: its set (filed
-// proposals, as a suggestion groups them, and every confirmed member),
+// proposals, 立案 and 并案, as a suggestion groups them, and every
+// confirmed member),
 // their similarity graph and the confirmed groups.
 type yearGraph struct {
 	items     []string
@@ -97,9 +98,11 @@ func (s *Service) yearGraph(ctx context.Context, y tian.YearGroups, p Params) (y
 		have[n] = true
 	}
 	out := yearGraph{}
+	grouped := map[string]bool{}
 	for _, g := range y.Groups {
 		out.confirmed = append(out.confirmed, g.Members)
 		for _, n := range g.Members {
+			grouped[n] = true
 			if !have[n] {
 				have[n] = true
 				numbers = append(numbers, n)
@@ -109,12 +112,16 @@ func (s *Service) yearGraph(ctx context.Context, y tian.YearGroups, p Params) (y
 	if len(numbers) > MaxGroupSet {
 		return yearGraph{}, tian.Errorf(tian.ETOOLARGE, "%d年的提案超过 %d 件，无法据以调整分组阈值", y.Year, MaxGroupSet)
 	}
-	set, err := s.withProfiles(ctx, numbers, p)
+	all, err := s.withProfiles(ctx, numbers, p)
 	if err != nil {
 		return yearGraph{}, err
 	}
-	for _, m := range set {
-		out.items = append(out.items, m.p.Number)
+	var set []member
+	for _, m := range all { // filed proposals, as a suggestion groups them, and what staff grouped
+		if m.p.Filed() && !m.p.NotProposal || grouped[m.p.Number] {
+			set = append(set, m)
+			out.items = append(out.items, m.p.Number)
+		}
 	}
 	out.graph, err = s.similarityGraph(ctx, set, p)
 	return out, err

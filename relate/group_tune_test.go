@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"tian"
+	"tian/internal/slowtest"
 	"tian/relate"
 )
 
@@ -39,6 +40,7 @@ func goldYears(t *testing.T, years ...int) []tian.YearGroups {
 // groups 2023–2025, which it never saw, at least as well as the default
 // did; reported with -v.
 func TestTuneThresholdOnConfirmedGold(t *testing.T) {
+	slowtest.Gate(t)
 	ctx := context.Background()
 	rel := demo(t).bleve.Relations()
 	tuning, err := rel.TuneThreshold(ctx, goldYears(t, 2021, 2022), relate.DefaultThreshold, nil, relate.GroupOptions{})
@@ -62,12 +64,27 @@ func TestTuneThresholdOnConfirmedGold(t *testing.T) {
 	if scores[1].F1 < 0.5 {
 		t.Errorf("F1 %.3f on unseen years", scores[1].F1)
 	}
+	// an office whose threshold was set too strict gets it back from its
+	// confirmed years, and groups the unseen years better
+	strict, err := rel.TuneThreshold(ctx, goldYears(t, 2021, 2022), 0.17, nil, relate.GroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err = rel.ScoreThresholds(ctx, held, []float64{0.17, strict.Threshold}, relate.GroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("from 0.17: tuned %.2f; 2023–2025 F1 %.3f → %.3f", strict.Threshold, scores[0].F1, scores[1].F1)
+	if strict.Threshold >= 0.17 || scores[1].F1 <= scores[0].F1 {
+		t.Errorf("from 0.17 the tuning chose %.2f, 2023–2025 F1 %.3f → %.3f", strict.Threshold, scores[0].F1, scores[1].F1)
+	}
 }
 
 // Confirmed groups move the threshold: an office that confirms coarser
 // groups (related topics merged) gets a lower threshold, one that splits
 // them finer a higher one.
 func TestTuneThresholdFollowsTheOffice(t *testing.T) {
+	slowtest.Gate(t)
 	ctx := context.Background()
 	rel := demo(t).bleve.Relations()
 	gold := goldYears(t, 2021, 2022)

@@ -90,17 +90,26 @@ func (n *unitNames) resolve(text string, norm func(string) string) string {
 // body that is a unit's name or alias becomes a unit clause, and one that
 // holds such names among other words (住建局加装电梯) is split into the
 // unit clauses and the text around them. Phrases stay text, as typed;
-// unit and lead-unit fields accept aliases. Exclusions stay text too:
+// unit and lead-unit fields accept aliases. A query stays within
+// MaxQueryClauses: past it words are not split. Exclusions stay text too:
 // -城东区 leaves out what mentions the district, not all it handles.
 func (s *Service) readUnits(pq *parsedQuery, names *unitNames) []tian.UnitTerm {
 	terms := []tian.UnitTerm{}
 	if len(names.byName) == 0 {
 		return terms
 	}
+	clauses := len(pq.none)
+	for _, g := range pq.any {
+		clauses += len(g)
+	}
 	for gi, group := range pq.any {
 		var out []clause
 		for _, c := range group {
 			parts := s.unitParts(c, names)
+			if len(parts) > 1 && clauses+len(parts)-1 > MaxQueryClauses {
+				parts = []clause{c} // split no further than a query may be long
+			}
+			clauses += len(parts) - 1
 			for _, p := range parts {
 				if p.unit != "" {
 					terms = append(terms, tian.UnitTerm{Text: p.text, Unit: p.unit})

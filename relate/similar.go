@@ -58,6 +58,13 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 	if req.BeforeYear != 0 {
 		restrict.Years = &YearRange{1900, req.BeforeYear - 1}
 	}
+	if req.Year != 0 {
+		to := req.Year
+		if req.BeforeYear != 0 {
+			to = min(to, req.BeforeYear-1)
+		}
+		restrict.Years = &YearRange{req.Year, to}
+	}
 	cands, err := s.candidates(ctx, prof, self, restrict, candidates, p)
 	if err != nil {
 		return nil, err
@@ -92,8 +99,8 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 }
 
 // SimilarText implements tian.Neighbours.
-func (s *Service) SimilarText(ctx context.Context, title, body string, k, before int) ([]tian.Match, error) {
-	return s.Similar(ctx, tian.SimilarRequest{Title: title, Body: body, K: k, BeforeYear: before})
+func (s *Service) SimilarText(ctx context.Context, title, body string, k, before int, exclude string) ([]tian.Match, error) {
+	return s.Similar(ctx, tian.SimilarRequest{Title: title, Body: body, K: k, BeforeYear: before, Exclude: exclude})
 }
 
 // candidates fetches up to n proposals sharing the profile's strongest

@@ -20,6 +20,27 @@ func metroAndNoise() []tian.CuratedGroup {
 	}
 }
 
+// curationDB is a store with the demo proposals the tests group: the
+// metro and noise ones of 2024, one not grouped, one of 2023.
+func curationDB(t *testing.T) *sqlite.DB {
+	t.Helper()
+	db := openDB(t)
+	all, err := readDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []tian.Record
+	for i, p := range all {
+		if strings.HasPrefix(p.Number, "2024070") || strings.HasPrefix(p.Number, "202402") || p.Number == "20230012" {
+			recs = append(recs, rec(i+2, *p))
+		}
+	}
+	if rep := mustImport(t, db, recs, tian.ImportOptions{NewUnits: true, Actor: "test"}); rep.Rejected != 0 {
+		t.Fatalf("import rejected %d rows: %v", rep.Rejected, rep.Errors)
+	}
+	return db
+}
+
 func auditActions(t *testing.T, db *sqlite.DB, n int) []string {
 	t.Helper()
 	log, err := db.AuditLog(context.Background(), n)
@@ -37,7 +58,7 @@ func auditActions(t *testing.T, db *sqlite.DB, n int) []string {
 // reads back as saved; GroupOf finds a member's group.
 func TestSaveYearGroupsStoresAndAudits(t *testing.T) {
 	ctx := context.Background()
-	db := demoDB(t)
+	db := curationDB(t)
 	if _, err := db.YearGroups(ctx, 2024); tian.ErrorCode(err) != tian.ENOTFOUND {
 		t.Fatalf("before any save: err = %v, want not_found", err)
 	}
@@ -76,7 +97,7 @@ func TestSaveYearGroupsStoresAndAudits(t *testing.T) {
 // theirs; a group left out is gone with its members.
 func TestSaveYearGroupsKeepsAndAssignsIDs(t *testing.T) {
 	ctx := context.Background()
-	db := demoDB(t)
+	db := curationDB(t)
 	y, err := db.SaveYearGroups(ctx, 2024, metroAndNoise(), 0, "staff")
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +125,7 @@ func TestSaveYearGroupsKeepsAndAssignsIDs(t *testing.T) {
 // Saves against a stale version are refused and change nothing.
 func TestSaveYearGroupsRefusesStaleVersion(t *testing.T) {
 	ctx := context.Background()
-	db := demoDB(t)
+	db := curationDB(t)
 	if _, err := db.SaveYearGroups(ctx, 2024, metroAndNoise(), 0, "staff:甲"); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +146,7 @@ func TestSaveYearGroupsRefusesStaleVersion(t *testing.T) {
 // the message names the group and the proposal.
 func TestSaveYearGroupsValidates(t *testing.T) {
 	ctx := context.Background()
-	db := demoDB(t)
+	db := curationDB(t)
 	seedAlias := []tian.Unit{{Name: "市交通运输局", Kind: "政府部门", Aliases: []string{"市交通局"}}}
 	if err := db.ImportUnits(ctx, seedAlias, "test"); err != nil {
 		t.Fatal(err)
@@ -196,7 +217,7 @@ func TestSaveYearGroupsValidates(t *testing.T) {
 // listed as training signal; saving again makes it a draft.
 func TestConfirmYearGroups(t *testing.T) {
 	ctx := context.Background()
-	db := demoDB(t)
+	db := curationDB(t)
 	if _, err := db.ConfirmYearGroups(ctx, 2024, 0, "staff"); tian.ErrorCode(err) != tian.ENOTFOUND {
 		t.Fatalf("confirming nothing: %v", err)
 	}

@@ -159,13 +159,13 @@ function renderState() {
   const th = "分组阈值 " + fixed(view.threshold, 2) + ({ tuned: "（据已确认的分组学得）", request: "（本次指定）", default: "（默认）" }[str(view.threshold_source)] || "");
   if (view.source === "stored" && view.confirmed) {
     box.className = "state confirmed";
-    box.replaceChildren(el("span", { class: "badge" }, "已确认"), str(view.confirmed_by) + " 于 " + when(view.confirmed_at) + " 确认（第" + str(view.version) + "版）");
+    box.replaceChildren(el("span", { class: "state-tag" }, "已确认"), str(view.confirmed_by) + " 于 " + when(view.confirmed_at) + " 确认（第" + str(view.version) + "版）");
   } else if (view.source === "stored") {
     box.className = "state draft";
-    box.replaceChildren(el("span", { class: "badge" }, "草稿"), "第" + str(view.version) + "版，" + str(view.saved_by) + " 于 " + when(view.saved_at) + " 保存，尚未确认。");
+    box.replaceChildren(el("span", { class: "state-tag" }, "草稿"), "第" + str(view.version) + "版，" + str(view.saved_by) + " 于 " + when(view.saved_at) + " 保存，尚未确认。");
   } else {
     box.className = "state";
-    box.replaceChildren(el("span", { class: "badge" }, "系统建议"), "尚未保存。" + (view.filed_only === false ? "包括不予立案的提案；" : "只包括立案提案；") + th + "。");
+    box.replaceChildren(el("span", { class: "state-tag" }, "系统建议"), "尚未保存。" + (view.filed_only === false ? "包括不予立案的提案；" : "只包括立案提案；") + th + "。");
   }
   if (view.tuning) {
     const t = obj(view.tuning);
@@ -207,7 +207,7 @@ function leadSelect(g) {
   return s;
 }
 
-const statusClass = { 不予立案: "status-rejected", 并案: "status-merged" };
+const statusClass = { 立案: "status-filed", 不予立案: "status-rejected", 并案: "status-merged" };
 
 function membersTable(members, gi) {
   const rows = members.map((m, mi) => {
@@ -220,7 +220,7 @@ function membersTable(members, gi) {
       el("td", { class: "title" }, title, ...dups.map((d) => el("div", {}, el("span", { class: "dup", title: "文本与本组提案 " + d + " 高度重复" }, "疑似重复 " + d)))),
       el("td", { class: "who" }, str(m.proposer), m.proposer_type ? el("small", {}, "（" + str(m.proposer_type) + "）") : ""),
       el("td", { class: "nowrap" }, str(m.category)),
-      el("td", { class: "status " + (statusClass[status] || "") }, el("span", { class: "nowrap" }, status),
+      el("td", { class: "status" }, el("span", { class: "nowrap badge " + (statusClass[status] || "status-none") }, status),
         m.status_reason ? el("div", {}, el("small", {}, str(m.status_reason))) : ""),
       el("td", { class: "units" }, str(m.lead_unit), list(m.co_units).length ? el("small", {}, "；协办 " + list(m.co_units).join("、")) : ""),
       el("td", {}, moveSelect(gi, mi)));

@@ -140,7 +140,7 @@ func (b *browser) checkSuggestion() {
 	if !slices.ContainsFunc(statuses, func(s string) bool { return strings.HasPrefix(s, "不予立案") }) {
 		b.t.Error("with 不予立案 included, none is shown")
 	}
-	b.do(chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll("#g-list td.status-rejected")).shift().scrollIntoView({ block: "center" })`))
+	b.do(chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll("#g-list .badge.status-rejected")).shift().scrollIntoView({ block: "center" })`))
 	b.shot("groups-2024-all.png")
 	if state := b.submit("groups", change("#g-all", "off")); state != "done" {
 		b.t.Fatalf("filed only again: %s", state)

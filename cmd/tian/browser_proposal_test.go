@@ -14,6 +14,7 @@ import (
 
 	"tian"
 	"tian/api"
+	"tian/internal/slowtest"
 )
 
 // TestBrowserProposal opens demo proposals' pages (a sample; every 4th,
@@ -230,4 +231,53 @@ func (b *browser) asMember(s *service, number string) {
 	}
 	b.pageErrors("a member's proposal page")
 	b.shot("proposal-member.png")
+}
+
+// TestBrowserProposalGroup saves a group of two proposals (on a service of
+// its own: it changes the store), then shows it on each member's page,
+// before and after the year's groups are confirmed.
+func TestBrowserProposalGroup(t *testing.T) {
+	demo, err := tian.ReadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pair []*tian.Proposal
+	for _, p := range demo {
+		if p.Year == 2024 && p.Status == tian.StatusFiled && p.LeadUnit == "市教育局" && len(pair) < 2 {
+			pair = append(pair, p)
+		}
+	}
+	if len(pair) < 2 {
+		t.Fatal("the demo has no two filed 2024 proposals led by 市教育局")
+	}
+	slowtest.Gate(t)
+	chromium := chromiumPath(t)
+	s := startService(t)
+	defer s.stop()
+	b := newBrowser(t, chromium, withPolicy(t, s.base), 3*time.Minute)
+	b.signIn(s.token)
+	body := map[string]any{"version": 0, "groups": []map[string]any{{"name": "教育议题试分组", "lead_unit": "市教育局",
+		"members": []string{pair[0].Number, pair[1].Number}}}}
+	var saved struct{ Version int }
+	if code := s.call(t, "PUT", "/api/v1/groups/2024", body, &saved); code != 200 {
+		t.Fatalf("saving a group: HTTP %d", code)
+	}
+	check := func(p, other *tian.Proposal, want string) {
+		b.do(chromedp.Navigate(b.base + "/p/" + p.Number))
+		state := b.settle("proposal")
+		b.pageErrors("/p/" + p.Number)
+		group := run(b, chromedp.Text(chromedp.ID("p-group")))
+		links := run(b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#p-group a")).map((a) => a.getAttribute("href"))`))
+		if state != "done" || !strings.Contains(group, "教育议题试分组") || !strings.Contains(group, want) ||
+			!strings.Contains(group, p.Number+" "+p.Title+"（本案）") || !contains(links, "/p/"+other.Number) {
+			t.Errorf("/p/%s: state %q, group %q, links %v; want the group %s with %s linked", p.Number, state, group, links, want, other.Number)
+		}
+	}
+	check(pair[0], pair[1], "未确认")
+	if code := s.call(t, "POST", "/api/v1/groups/2024/confirm", map[string]int{"version": saved.Version}, nil); code != 200 {
+		t.Fatalf("confirming: HTTP %d", code)
+	}
+	check(pair[1], pair[0], "已确认")
+	b.shot("proposal-group.png")
+	b.noErrors("the end")
 }

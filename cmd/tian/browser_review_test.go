@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,140 +14,296 @@ import (
 	"tian/api"
 )
 
-// TestBrowserReview reviews proposals in the page: one in detail, a sweep
-// of demo proposals (15; with TIAN_BROWSER_SWEEP=1 every 7th, 225) and
-// edge texts, comparing what it shows with the API's answers.
+// TestBrowserReview reviews proposals in the review page and compares
+// what it shows with the API's answer for the same request: a new text in
+// detail (accept and override to any category, confirmed in the page), a
+// sweep of stored proposals loaded by number (20; with
+// TIAN_BROWSER_SWEEP=1 every 5th demo proposal, 314), a gold merge that
+// must show as 建议并案 with its link, and edge texts (empty, spaces,
+// English, punctuation, one character, 20,000 and 40,000 characters).
 func TestBrowserReview(t *testing.T) {
 	demo, err := tian.ReadDemo()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sample, timeout := demo[:15], 3*time.Minute
+	step, timeout := len(demo)/20, 5*time.Minute
 	if os.Getenv("TIAN_BROWSER_SWEEP") == "1" {
-		sample, timeout = nil, 15*time.Minute
-		for i := 0; i < len(demo); i += 7 {
-			sample = append(sample, demo[i])
-		}
+		step, timeout = 5, 20*time.Minute
+	}
+	var sample []*tian.Proposal
+	for i := 0; i < len(demo); i += step {
+		sample = append(sample, demo[i])
 	}
 	b, s := browserSetup(t, timeout)
 	client := api.NewClient(s.base, s.token)
 	b.open("/review")
-	r, problems := b.review(client, "关于加快发展社区嵌入式养老服务的提案",
-		"城东区近四成社区没有养老服务站点，助餐、助浴需求大。建议利用闲置用房建设社区嵌入式养老服务设施，推动医养结合。")
+
+	text := tian.ReviewRequest{Title: "关于加快发展社区嵌入式养老服务的提案",
+		Body: "城东区近四成社区没有养老服务站点，助餐、助浴需求大。建议利用闲置用房建设社区嵌入式养老服务设施，推动医养结合。"}
+	v, r, problems := b.review(client, text)
 	b.shot("review.png")
 	for _, p := range problems {
-		t.Errorf("review: %s", p)
+		t.Errorf("review of a new text: %s", p)
 	}
-	if !strings.Contains(r.Cats, "→ 社会建设") {
-		t.Errorf("review shows %q, want 社会建设 first", r.Cats)
+	if !strings.Contains(v.Cats, "→ 社会建设") || v.Options < 5 {
+		t.Errorf("review shows %q with %d categories to choose from; want 社会建设 first and all the committee's", v.Cats, v.Options)
+	}
+	if r != nil && r.Year != time.Now().Year() {
+		t.Errorf("a new text is reviewed in %d, want the current year", r.Year)
 	}
 	b.feedback()
+	if merge := mergeExample(t, client, demo); merge != nil {
+		b.reviewStored(client, merge)
+		b.shot("review-merge.png")
+		href := run(b, chromedp.Evaluate[string](`(document.querySelector("#r-verdict p:not(.scope) a") || {}).href || ""`))
+		if !strings.HasSuffix(href, "/p/"+merge.MergedInto) {
+			t.Errorf("the gold merge %s shows its target as %q, want /p/%s", merge.Number, href, merge.MergedInto)
+		}
+	}
 	b.sweep(client, sample)
 	b.edgeTexts(client, demo)
+	b.openByAddress(client)
 	b.noErrors("the end")
 	t.Logf("screenshots in %s", b.shots)
 }
 
-// reviewView is what the review section shows.
+// reviewView is what the review page shows.
 type reviewView struct {
-	State   string
-	Cats    string // the category bars' text
-	Bars    int
-	Units   int
-	Similar int
-	Marks   int    // highlighted evidence in the text
-	Message string // errors and notices shown
+	State     string
+	Verdict   string
+	MergeHref string
+	Cats      string // the category bars' text
+	Bars      int
+	Uncertain bool
+	Lead, Co  []string // unit names in order
+	Ranks     []string // each unit's rank and strength as shown
+	UnitText  string
+	Similar   []string // linked numbers
+	Earlier   []string
+	Cases     []string // numbers the units cite
+	Marks     int      // highlighted evidence in the text
+	Options   int      // categories to override to
+	OutHidden bool
+	Message   string // errors and notices shown
 }
 
 const readReview = `(() => {
-  const q = (s) => document.querySelectorAll(s);
-  const text = (s) => Array.from(q(s)).map((e) => e.textContent).join(" ");
+  const q = (s) => Array.from(document.querySelectorAll(s));
+  const text = (s) => q(s).map((e) => e.textContent).join(" ");
+  const num = (a) => decodeURIComponent(a.getAttribute("href").replace(/^\/p\//, ""));
+  const merge = document.querySelector("#r-verdict p:not(.scope) a");
   return { State: document.getElementById("review").dataset.state || "",
-    Cats: text("#r-cats .bar"), Bars: q("#r-cats .bar").length, Units: q("#r-units .unit").length,
-    Similar: q("#r-similar li.match").length, Marks: q("#r-text mark").length,
-    Message: text("#review .error, #review .notice") };
+    Verdict: text("#r-recommendation"), MergeHref: merge ? merge.getAttribute("href") : "",
+    Cats: text("#r-cats .bar"), Bars: q("#r-cats .bar").length, Uncertain: !document.getElementById("r-uncertain").hidden,
+    Lead: q("#r-lead .unit strong").map((e) => e.textContent), Co: q("#r-co .unit strong").map((e) => e.textContent),
+    Ranks: q(".unit .unit-head").map((e) => (e.querySelector(".rank") || {}).textContent + " " + ((e.querySelector(".strength") || {}).textContent || "")),
+    UnitText: text("#r-lead, #r-co"),
+    Similar: q("#r-similar li.match a").map(num), Earlier: q("#r-earlier li.match a").map(num), Cases: q(".unit .cases a").map(num),
+    Marks: q("#r-text mark").length, Options: q("#r-override option").length, OutHidden: document.getElementById("r-out").hidden,
+    Message: text("#r-status .error, #r-status .notice") };
 })()`
 
-// review pastes a text into the review page, submits it and returns what
-// the page shows, with its problems: errors in the console, a render that
-// never finished, or fewer categories, units or similar proposals than
-// the API returns for the text (asked directly, as the oracle).
-func (b *browser) review(client *api.Client, title, body string) (reviewView, []string) {
+// review pastes a text (with the number, when set, already in its field)
+// into the page, runs the review and returns what the page shows, the
+// API's answer to the same request, and the problems: a render that never
+// finished, or anything shown that differs from the answer.
+func (b *browser) review(client *api.Client, req tian.ReviewRequest) (reviewView, *tian.Review, []string) {
 	b.t.Helper()
-	b.submit("review", fill(map[string]string{"r-title": title, "r-body": body}), chromedp.Click(chromedp.ID("r-run")))
-	v := run(b, chromedp.Evaluate[reviewView](readReview))
-	problems := b.takeErrors()
-	switch {
-	case strings.TrimSpace(title+body) == "":
-		if v.State != "empty" || v.Message == "" {
-			problems = append(problems, fmt.Sprintf("state %q, message %q; want a notice", v.State, v.Message))
-		}
-	case v.State != "done":
-		problems = append(problems, fmt.Sprintf("state %q, page says %q", v.State, v.Message))
-	default:
-		problems = append(problems, b.compare(client, title, body, v)...)
-	}
-	return v, problems
+	b.submit("review", fill(map[string]string{"r-number": req.Number, "r-title": req.Title, "r-body": req.Body}), chromedp.Click(chromedp.ID("r-run")))
+	return b.check(client, req)
 }
 
-// compare checks the rendered review against the API's answers.
-func (b *browser) compare(client *api.Client, title, body string, v reviewView) []string {
+// reviewStored loads a stored proposal by its number and reviews it.
+func (b *browser) reviewStored(client *api.Client, p *tian.Proposal) (reviewView, *tian.Review, []string) {
 	b.t.Helper()
-	sg, err := client.Classify(b.ctx, title, body, 3)
-	if err != nil {
-		b.t.Fatal(err)
+	b.do(fill(map[string]string{"r-number": p.Number, "r-title": "", "r-body": ""}))
+	if state := b.submit("review", chromedp.Click(chromedp.ID("r-load"))); state != "done" {
+		return reviewView{}, nil, []string{"loading: state " + state}
 	}
-	rt, err := client.Route(b.ctx, tian.RouteRequest{Title: title, Body: body, K: 3})
-	if err != nil {
-		b.t.Fatal(err)
+	b.submit("review", chromedp.Click(chromedp.ID("r-run")))
+	v, r, problems := b.check(client, tian.ReviewRequest{Number: p.Number, Title: p.Title, Body: p.Body})
+	for _, n := range slices.Concat(v.Similar, v.Earlier, v.Cases) {
+		if n == p.Number {
+			problems = append(problems, "the proposal under review is shown as like itself")
+		}
 	}
-	ms, err := client.Similar(b.ctx, tian.SimilarRequest{Title: title, Body: body, K: 8})
+	return v, r, problems
+}
+
+func (b *browser) check(client *api.Client, req tian.ReviewRequest) (reviewView, *tian.Review, []string) {
+	b.t.Helper()
+	v := run(b, chromedp.Evaluate[reviewView](readReview))
+	problems := b.takeErrors()
+	req.Title, req.Body = strings.TrimSpace(req.Title), strings.TrimSpace(req.Body)
+	if req.Title+req.Body == "" {
+		if v.State != "empty" || v.Message == "" || !v.OutHidden {
+			problems = append(problems, fmt.Sprintf("state %q, message %q; want a notice and nothing else", v.State, v.Message))
+		}
+		return v, nil, problems
+	}
+	r, err := client.Review(b.ctx, req)
 	if err != nil {
-		b.t.Fatal(err)
+		// the browser logs the refused request itself; the page must say
+		// what the API said, and show no suggestion
+		problems = slices.DeleteFunc(problems, func(e string) bool {
+			return strings.HasPrefix(e, "log (network)") && strings.HasSuffix(e, "/api/v1/review")
+		})
+		if v.State != "error" || !strings.Contains(v.Message, tian.ErrorMessage(err)) || !v.OutHidden {
+			problems = append(problems, fmt.Sprintf("the API refused (%v); the page: state %q, says %q, output hidden %t", err, v.State, v.Message, v.OutHidden))
+		}
+		return v, nil, problems
+	}
+	if v.State != "done" {
+		return v, r, append(problems, fmt.Sprintf("state %q, page says %q", v.State, v.Message))
+	}
+	return v, r, append(problems, compareReview(v, r)...)
+}
+
+// compareReview lists where the page differs from the API's answer.
+func compareReview(v reviewView, r *tian.Review) []string {
+	var problems []string
+	differ := func(what string, shown, returned any) {
+		if fmt.Sprint(shown) != fmt.Sprint(returned) {
+			problems = append(problems, fmt.Sprintf("%s: page %v, API %v", what, shown, returned))
+		}
+	}
+	verdict := r.Recommendation
+	if verdict == "" {
+		verdict = "立案建议：暂无"
+	}
+	differ("recommendation", v.Verdict, verdict)
+	if r.MergeInto != nil {
+		differ("merge link", v.MergeHref, "/p/"+r.MergeInto.Number)
+	}
+	differ("categories", v.Bars, len(r.Category.Labels))
+	differ("uncertain", v.Uncertain, r.Category.Uncertain)
+	differ("override choices", v.Options, len(r.Categories))
+	names := func(us []tian.UnitSuggestion) []string {
+		out := []string{}
+		for _, u := range us {
+			out = append(out, u.Unit)
+		}
+		return out
+	}
+	differ("lead candidates", v.Lead, names(r.Routing.Lead))
+	differ("co-handlers", v.Co, names(r.Routing.Co))
+	numbers := func(ms []tian.Match) []string {
+		out := []string{}
+		for _, m := range ms {
+			out = append(out, m.Number)
+		}
+		return out
+	}
+	differ("similar of the year", v.Similar, numbers(r.Similar))
+	differ("earlier", v.Earlier, numbers(r.Earlier))
+	seen := map[string]bool{}
+	for _, u := range slices.Concat(v.Lead, v.Co) {
+		if seen[u] {
+			problems = append(problems, "unit shown twice: "+u)
+		}
+		seen[u] = true
+	}
+	for _, rank := range v.Ranks {
+		if !strings.HasPrefix(rank, "第") || !strings.Contains(rank, "依据") {
+			problems = append(problems, fmt.Sprintf("a unit shows %q, want a rank and a strength", rank))
+		}
+	}
+	if strings.Contains(v.UnitText, "得分") {
+		problems = append(problems, "units show raw scores")
 	}
 	spans := 0
-	for _, e := range sg.Evidence {
+	for _, e := range r.Category.Evidence {
 		spans += len(e.Spans)
-	}
-	var problems []string
-	for _, c := range []struct {
-		what            string
-		shown, returned int
-	}{
-		{"categories", v.Bars, len(sg.Labels)},
-		{"units", v.Units, len(rt.Lead) + len(rt.Co)},
-		{"similar proposals", v.Similar, len(ms)},
-	} {
-		if c.shown != c.returned {
-			problems = append(problems, fmt.Sprintf("shows %d %s, the API returned %d (page says %q)", c.shown, c.what, c.returned, v.Message))
-		}
 	}
 	// overlapping spans show as one mark
 	if (spans == 0) != (v.Marks == 0) || v.Marks > spans {
 		problems = append(problems, fmt.Sprintf("shows %d evidence marks for %d spans", v.Marks, spans))
 	}
+	for _, m := range r.Earlier {
+		if m.Year >= r.Year {
+			problems = append(problems, fmt.Sprintf("以往 holds %s of %d for a review of %d", m.Number, m.Year, r.Year))
+		}
+	}
+	for _, u := range slices.Concat(r.Routing.Lead, r.Routing.Co) {
+		for _, c := range u.Cases {
+			if c.Number == r.Number || c.Year > r.Year {
+				problems = append(problems, fmt.Sprintf("%s cites %s of %d for a review of %s in %d", u.Unit, c.Number, c.Year, r.Number, r.Year))
+			}
+		}
+	}
+	for _, m := range r.Similar {
+		if m.Year != r.Year {
+			problems = append(problems, fmt.Sprintf("同年 holds %s of %d for a review of %d", m.Number, m.Year, r.Year))
+		}
+	}
 	return problems
 }
 
-// feedback accepts the suggested category: a write from the page, which
-// must pass the service's cross-origin checks.
+// mergeExample is a gold merge (status 并案) that the service recommends
+// joining to the proposal the office merged it into, asked of the API.
+func mergeExample(t *testing.T, client *api.Client, demo []*tian.Proposal) *tian.Proposal {
+	t.Helper()
+	for _, p := range demo {
+		if p.Status != tian.StatusMerged {
+			continue
+		}
+		r, err := client.Review(t.Context(), tian.ReviewRequest{Number: p.Number})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Recommendation == tian.RecommendMerge && r.MergeInto != nil && r.MergeInto.Number == p.MergedInto {
+			return p
+		}
+	}
+	t.Error("no gold merge of the demo corpus is recommended as 建议并案 with its target")
+	return nil
+}
+
+// feedback accepts the suggested category, then overrides it to the last
+// of all the committee's categories: a dialog in the page asks first
+// (cancelled once, then confirmed), and a message confirms the record.
 func (b *browser) feedback() {
 	b.t.Helper()
 	state := b.submit("r-status", chromedp.Click(chromedp.CSS(`#r-cat-actions button`)))
-	b.noErrors("feedback")
-	if msg := run(b, chromedp.Text(chromedp.ID("r-status"))); state != "done" || !strings.Contains(msg, "已记录") {
-		b.t.Errorf("feedback: state %q, page says %q", state, msg)
+	toast := run(b, chromedp.Text(chromedp.ID("toasts")))
+	if state != "done" || !strings.Contains(toast, "已记录采纳") {
+		b.t.Errorf("accepting: state %q, page says %q", state, toast)
 	}
+	last := run(b, chromedp.Evaluate[string](`(() => { const s = document.getElementById("r-override"); s.selectedIndex = s.options.length - 1; return s.value; })()`))
+	override := chromedp.Click(chromedp.CSS(`#r-cat-actions button:last-of-type`))
+	before := run(b, chromedp.Evaluate[string](`document.getElementById("r-status").dataset.run || ""`))
+	b.do(override, chromedp.WaitVisible(`dialog.confirm`))
+	b.shot("review-override.png")
+	b.do(chromedp.Click(chromedp.CSS(`dialog.confirm button[value=cancel]`)), chromedp.WaitNotPresent(`dialog.confirm`))
+	if after := run(b, chromedp.Evaluate[string](`document.getElementById("r-status").dataset.run || ""`)); after != before {
+		b.t.Errorf("a cancelled override was recorded (run %s → %s)", before, after)
+	}
+	b.do(override, chromedp.WaitVisible(`dialog.confirm`))
+	state = b.submit("r-status", chromedp.Click(chromedp.CSS(`dialog.confirm button[value=ok]`)))
+	toast = run(b, chromedp.Text(chromedp.ID("toasts")))
+	if state != "done" || !strings.Contains(toast, "类别改为："+last) {
+		b.t.Errorf("overriding to %s: state %q, page says %q", last, state, toast)
+	}
+	b.noErrors("feedback")
 }
 
-// sweep reviews each proposal, reports the problems of the first few that
-// have any, and counts them.
+// sweep reviews each proposal loaded by number, reports the problems of
+// the first few that have any, and counts them.
 func (b *browser) sweep(client *api.Client, ps []*tian.Proposal) {
 	b.t.Helper()
 	start := time.Now()
-	bad := 0
+	bad, merges, unsure, earlier := 0, 0, 0, 0
 	for _, p := range ps {
-		_, problems := b.review(client, p.Title, p.Body)
+		v, r, problems := b.reviewStored(client, p)
+		if r != nil {
+			if r.Recommendation == tian.RecommendMerge {
+				merges++
+			}
+			if r.Category.Uncertain {
+				unsure++
+			}
+			earlier += len(v.Earlier)
+		}
 		if len(problems) == 0 {
 			continue
 		}
@@ -154,9 +311,13 @@ func (b *browser) sweep(client *api.Client, ps []*tian.Proposal) {
 			b.t.Errorf("review of %s %s: %s", p.Number, p.Title, strings.Join(problems, "; "))
 		}
 	}
-	b.t.Logf("review sweep: %d proposals in %s, %d with problems", len(ps), time.Since(start).Round(time.Millisecond), bad)
+	b.t.Logf("review sweep: %d stored proposals in %s, %d with problems; %d 建议并案, %d 不确定, %d earlier proposals shown",
+		len(ps), time.Since(start).Round(time.Millisecond), bad, merges, unsure, earlier)
 	if bad > 0 {
 		b.t.Errorf("review sweep: %d of %d proposals with problems", bad, len(ps))
+	}
+	if earlier == 0 {
+		b.t.Error("review sweep: no earlier proposal shown for any proposal")
 	}
 }
 
@@ -165,21 +326,27 @@ func (b *browser) sweep(client *api.Client, ps []*tian.Proposal) {
 func (b *browser) edgeTexts(client *api.Client, demo []*tian.Proposal) {
 	b.t.Helper()
 	var long strings.Builder
-	for i := 0; len([]rune(long.String())) < 20_000; i++ {
+	for i := 0; len([]rune(long.String())) < 40_000; i++ {
 		long.WriteString(demo[i].Body)
 	}
-	cases := []struct{ name, title, body, shot string }{
-		{"empty", "", "", "review-empty.png"},
-		{"spaces", "  ", "\n\t", ""},
-		{"english", "On night buses", "The city should run more night buses and add bus lanes on the ring road.", "review-english.png"},
-		{"punctuation", "", "。，、；！？……——", "review-punctuation.png"},
-		{"one character", "", "水", ""},
-		{"20,000 characters", "关于城市更新的提案", string([]rune(long.String())[:20_000]), "review-long.png"},
+	runes := []rune(long.String())
+	cases := []struct{ name, title, body, shot, says string }{
+		{"empty", "", "", "review-empty.png", "请先填写"},
+		{"spaces", "  ", "\n\t", "", "请先填写"},
+		{"english", "On night buses", "The city should run more night buses and add bus lanes on the ring road.", "review-english.png", "没有汉字"},
+		{"punctuation", "", "。，、；！？……——", "review-punctuation.png", "只有标点"},
+		{"digits", "2024", "123456", "", "没有汉字"},
+		{"one character", "", "水", "review-one-character.png", ""},
+		{"20,000 characters", "关于城市更新的提案", string(runes[:20_000]), "review-long.png", ""},
+		{"40,000 characters", "关于城市更新的提案", string(runes[:40_000]), "review-too-long.png", "超过上限"},
 	}
 	for _, c := range cases {
-		_, problems := b.review(client, c.title, c.body)
+		v, _, problems := b.review(client, tian.ReviewRequest{Title: c.title, Body: c.body})
 		for _, p := range problems {
 			b.t.Errorf("review of the %s text: %s", c.name, p)
+		}
+		if !strings.Contains(v.Message, c.says) {
+			b.t.Errorf("review of the %s text: the page says %q, want %q", c.name, v.Message, c.says)
 		}
 		if c.shot != "" {
 			b.shot(c.shot)
@@ -197,18 +364,32 @@ func (b *browser) edgeTexts(client *api.Client, demo []*tian.Proposal) {
 	if state != "error" || !strings.Contains(msg, "未找到") {
 		b.t.Errorf("loading an unknown proposal: state %q, page says %q; want 未找到", state, msg)
 	}
-	// a loaded proposal is analysed without matching itself
-	b.do(fill(map[string]string{"r-number": "20210205"}))
-	if state := b.submit("review", chromedp.Click(chromedp.ID("r-load"))); state != "done" {
-		b.t.Errorf("loading 20210205: state %q", state)
-	}
-	if state := b.submit("review", chromedp.Click(chromedp.ID("r-run"))); state != "done" {
-		b.t.Errorf("analysing the loaded 20210205: state %q", state)
-	}
-	similar := run(b, chromedp.Evaluate[string](`document.getElementById("r-similar").textContent`))
-	if similar == "" || strings.Contains(similar, "20210205 ") {
-		b.t.Errorf("the loaded proposal's similar proposals: %.300q; want some, and not itself", similar)
-	}
-	b.shot("review-loaded.png")
 	b.do(fill(map[string]string{"r-number": ""}))
+}
+
+// openByAddress opens /review?number=20210205: the page loads the
+// proposal and reviews it at once, without matching it to itself.
+func (b *browser) openByAddress(client *api.Client) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(b.base+"/review?number=20210205"), chromedp.WaitVisible(`#top nav a`))
+	deadline := time.Now().Add(20 * time.Second)
+	var v reviewView
+	for time.Now().Before(deadline) {
+		// the load's run, then the review's
+		if v = run(b, chromedp.Evaluate[reviewView](readReview)); v.State == "done" && !v.OutHidden {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	b.shot("review-by-address.png")
+	r, err := client.Review(b.ctx, tian.ReviewRequest{Number: "20210205"})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for _, p := range compareReview(v, r) {
+		b.t.Errorf("/review?number=20210205: %s", p)
+	}
+	if slices.Contains(v.Similar, "20210205") || slices.Contains(v.Earlier, "20210205") {
+		b.t.Errorf("/review?number=20210205 matches itself: %+v", v)
+	}
 }

@@ -227,26 +227,22 @@ func (c *routeCmd) run(cmd *cobra.Command, args []string) error {
 		return printJSON(c.m.Stdout, rt)
 	}
 	w := c.m.Stdout
-	for i, u := range rt.Lead {
-		mark := "  "
-		if i == 0 {
-			mark = "主办"
-		}
-		fmt.Fprintf(w, "%s %-16s %.3f\n", mark, u.Unit, u.Score)
+	for _, u := range rt.Lead {
+		fmt.Fprintf(w, "主办候选%d %-16s 依据%s\n", u.Rank, u.Unit, u.Strength)
 		printUnitEvidence(w, u)
 	}
 	for _, u := range rt.Co {
-		fmt.Fprintf(w, "协办 %-16s %.3f\n", u.Unit, u.Score)
+		fmt.Fprintf(w, "协办%d     %-16s 依据%s\n", u.Rank, u.Unit, u.Strength)
 		printUnitEvidence(w, u)
 	}
 	return nil
 }
 
 func printUnitEvidence(w io.Writer, u tian.UnitSuggestion) {
-	if len(u.Similar) > 0 {
-		fmt.Fprintf(w, "     以往同类：%s\n", strings.Join(u.Similar[:min(2, len(u.Similar))], "；"))
+	for _, r := range u.Reasons {
+		fmt.Fprintf(w, "     %s\n", r)
 	}
-	if len(u.Duties) > 0 {
-		fmt.Fprintf(w, "     职责相符：%s\n", strings.Join(u.Duties, "、"))
+	for _, c := range u.Cases[:min(2, len(u.Cases))] {
+		fmt.Fprintf(w, "     %s %s %s\n", c.Role, c.Number, c.Title)
 	}
 }

@@ -391,7 +391,7 @@ func TestRouteCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Lead) != 3 || r.Lead[0].Unit != "城北区人民政府" || len(r.Lead[0].Similar) == 0 || !strings.HasPrefix(r.Model, "router-") {
+	if len(r.Lead) != 3 || r.Lead[0].Unit != "城北区人民政府" || len(r.Lead[0].Cases) == 0 || !strings.HasPrefix(r.Model, "router-") {
 		t.Errorf("route: %+v", r)
 	}
 	if _, _, err := runIn(t, dir, "route", "  "); tian.ErrorCode(err) != tian.EINVALID {

@@ -69,7 +69,11 @@ func (c *loadtestCmd) run(cmd *cobra.Command, _ []string) error {
 	// the per-token rate limit is lifted: this measures capacity, not the limiter
 	cfg := api.DefaultConfig()
 	cfg.RatePerSecond, cfg.RateBurst = 1e9, 1e9
-	srv := api.NewServer(officeParts(db, sm.index, o), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	parts, err := officeParts(db, sm.index, o)
+	if err != nil {
+		return err
+	}
+	srv := api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

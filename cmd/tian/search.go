@@ -85,6 +85,12 @@ func (c *searchCmd) run(cmd *cobra.Command, args []string) error {
 	}
 	w := c.m.Stdout
 	fmt.Fprintf(w, "共%d件（第%d页，%.1f毫秒）\n", res.Total, res.Page, res.TookMS)
+	for _, u := range res.Units {
+		fmt.Fprintf(w, "「%s」按承办单位 %s 检索（主办、协办或正文提及）\n", u.Text, u.Unit)
+	}
+	if res.Hint != nil {
+		fmt.Fprintln(w, res.Hint.Message)
+	}
 	for _, h := range res.Hits {
 		reply := ""
 		if h.HasReply {

@@ -87,3 +87,17 @@ func TestSearchAPIOnTheDemo(t *testing.T) {
 		}
 	}
 }
+
+// tian search prints how it read a unit's alias, and why nothing was
+// found.
+func TestSearchCommandSaysUnitsAndHint(t *testing.T) {
+	dir := demoDir(t)
+	out, _, err := runIn(t, dir, "search", "住建局", "加装电梯")
+	if err != nil || !strings.Contains(out, "「住建局」按承办单位 市住房和城乡建设局 检索") || strings.Contains(out, "共0件") {
+		t.Errorf("search 住建局 加装电梯: %q, %v", out, err)
+	}
+	out, _, err = runIn(t, dir, "search", "elevator")
+	if err != nil || !strings.Contains(out, "共0件") || !strings.Contains(out, "「elevator」在全部档案中都没有出现") {
+		t.Errorf("search elevator: %q, %v", out, err)
+	}
+}

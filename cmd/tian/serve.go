@@ -96,7 +96,10 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	cfg := api.DefaultConfig()
 	cfg.RequestTimeout = c.timeout
 	cfg.GroupThreshold = relate.DefaultThreshold
-	parts := officeParts(db, ix, o)
+	parts, err := officeParts(db, ix, o)
+	if err != nil {
+		return err
+	}
 	curation, err := office.NewCuration(ctx, db, ix.Relations())
 	if err != nil {
 		return err
@@ -135,8 +138,12 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 
 // officeParts are the service's parts over the data directory: the store,
 // the index and the application layer, one per interface the API takes.
-func officeParts(db *sqlite.DB, ix *index.Index, o *office.Office) api.Parts {
-	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Models: o, Import: o, Export: o, Stats: o, Health: o, Imports: o}
+func officeParts(db *sqlite.DB, ix *index.Index, o *office.Office) (api.Parts, error) {
+	rv, err := office.NewReviewer(office.ReviewerConfig{Store: db, Suggest: o, Relate: ix, Filer: o})
+	if err != nil {
+		return api.Parts{}, err
+	}
+	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Review: rv, Models: o, Import: o, Export: o, Stats: o, Health: o, Imports: o}, nil
 }
 
 func (c *serveCmd) baseURL(addr net.Addr) string {
