@@ -122,6 +122,10 @@ type FileImport struct {
 	Strict, DryRun bool
 	// NewUnits creates units the catalogue does not know.
 	NewUnits bool
+	// AllProposals keeps every record as a proposal, whatever
+	// Proposal.IsProposal says (a list of new proposals not yet given a
+	// 届次 or a status, say).
+	AllProposals bool
 	// ClearAbsent empties stored fields the file has no column for.
 	ClearAbsent bool
 	Actor       string

@@ -57,7 +57,8 @@ type GroupRequest struct {
 	Year    int      `json:"year,omitempty"`
 	Session string   `json:"session,omitempty"`
 	Numbers []string `json:"numbers,omitempty"`
-	// FiledOnly leaves out proposals not accepted (不予立案).
+	// FiledOnly leaves out proposals not accepted (不予立案) and records
+	// that are not proposals (Proposal.NotProposal).
 	FiledOnly bool `json:"filed_only,omitempty"`
 	// Threshold is the similarity at which groups stop merging; 0 means
 	// the default.

@@ -25,6 +25,8 @@ type ImportOptions struct {
 	Columns map[string]string
 	// Progress, if set, is called as records are processed.
 	Progress func(done int)
+	// AllProposals marks no record as not a proposal (tian.Proposal.IsProposal).
+	AllProposals bool
 }
 
 // ProposalFilter selects proposals; zero fields select everything.

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -55,7 +56,8 @@ func (s *Server) receiveUpload(c *gin.Context) (upload, bool) {
 	}
 	u := upload{dir: dir, req: tian.FileImport{Path: filepath.Join(dir, "upload"+filepath.Ext(name)), Name: name,
 		Strict: c.Query("strict") == "true", ClearAbsent: c.Query("clear_absent") == "true", NewUnits: c.Query("new_units") == "true",
-		DryRun: c.Query("dry_run") == "true", Sheet: c.Query("sheet"), Actor: actor(c)}}
+		AllProposals: c.Query("all_proposals") == "true",
+		DryRun:       c.Query("dry_run") == "true", Sheet: c.Query("sheet"), Actor: actor(c)}}
 	if len(m) > 0 {
 		u.req.Map = m
 	}
@@ -69,20 +71,30 @@ func (s *Server) receiveUpload(c *gin.Context) (upload, bool) {
 
 // previewImport reads an uploaded file as POST /api/v1/import would, with
 // the same mapping, and answers the header, the column mapping, the first
-// rows and a dry run; nothing is written.
+// rows and a dry run; nothing is written. It runs as a job, as an import
+// does: a large file's dry run answers 202 with the job to follow.
 func (s *Server) previewImport(c *gin.Context) {
 	u, ok := s.receiveUpload(c)
 	if !ok {
 		return
 	}
-	defer u.remove()
-	pv, err := s.Imports.Preview(c.Request.Context(), u.req)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	pv.Report.Errors, pv.Report.Warnings = orEmpty(pv.Report.Errors), orEmpty(pv.Report.Warnings)
-	c.JSON(http.StatusOK, pv)
+	job, done := s.jobs.start("preview-import", u.req.Actor, s.Config.JobTimeout, func(ctx context.Context, p progress) (any, error) {
+		defer u.remove()
+		p.step("预览 " + u.req.Name)
+		pv, err := s.Imports.Preview(ctx, u.req)
+		if err != nil {
+			return nil, err
+		}
+		pv.Report.Errors, pv.Report.Warnings = orEmpty(pv.Report.Errors), orEmpty(pv.Report.Warnings)
+		return pv, nil
+	})
+	s.waitOrAccept(c, job, done, s.Config.ImportWait, func(j Job) {
+		if j.Error != nil {
+			s.fail(c, tian.Errorf(j.Error.Code, "%s", j.Error.Message))
+			return
+		}
+		c.JSON(http.StatusOK, j.Result)
+	})
 }
 
 // listImports answers the batches of the imports, newest first, a page
@@ -104,23 +116,36 @@ func (s *Server) listImports(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"total": page.Total, "offset": page.Offset, "batches": orEmpty(page.Batches)})
 }
 
-// undoImport undoes a batch: 200 with what was removed and restored, 409
-// naming the proposals changed since and the later batches to undo first.
+// undoImport undoes a batch as a job, as an import runs: done within
+// Config.ImportWait it answers 200 with what was removed and restored (409
+// naming the proposals changed since and the later batches to undo
+// first); a larger batch answers 202 with the job to follow.
 func (s *Server) undoImport(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
 		s.failf(c, tian.EINVALID, "导入批次编号须为正整数，收到 %q", c.Param("id"))
 		return
 	}
-	rep, err := s.Imports.UndoBatch(c.Request.Context(), id, actor(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if rep.Warning != "" {
-		c.Header("X-Index-Status", "behind")
-	}
-	c.JSON(http.StatusOK, rep)
+	who := actor(c)
+	job, done := s.jobs.start("undo-import", who, s.Config.JobTimeout, func(ctx context.Context, p progress) (any, error) {
+		p.step(fmt.Sprintf("撤销第%d批导入", id))
+		rep, err := s.Imports.UndoBatch(ctx, id, who)
+		if err != nil {
+			return nil, err
+		}
+		p.step(fmt.Sprintf("已撤销：删除%d件，恢复%d件", len(rep.Removed), len(rep.Restored)))
+		return rep, nil
+	})
+	s.waitOrAccept(c, job, done, s.Config.ImportWait, func(j Job) {
+		if j.Error != nil {
+			s.fail(c, tian.Errorf(j.Error.Code, "%s", j.Error.Message))
+			return
+		}
+		if rep, ok := j.Result.(*tian.UndoReport); ok && rep.Warning != "" {
+			c.Header("X-Index-Status", "behind")
+		}
+		c.JSON(http.StatusOK, j.Result)
+	})
 }
 
 // statsOf is the statistics of a year; with other, the records that are

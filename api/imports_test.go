@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -30,7 +31,7 @@ type importEnv struct {
 	tokens map[tian.Role]string
 }
 
-func newImportEnv(t *testing.T) *importEnv {
+func newImportEnv(t *testing.T, cfgs ...api.Config) *importEnv {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -41,7 +42,11 @@ func newImportEnv(t *testing.T) *importEnv {
 	t.Cleanup(func() { db.Close() })
 	o := office.New(office.Config{DataDir: dir, Store: db, MinFree: 1})
 	parts := api.Parts{Store: db, Tokens: db, Import: o, Imports: o, Export: o, Stats: db, Health: o}
-	s := api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultConfig())
+	cfg := api.DefaultConfig()
+	if len(cfgs) > 0 {
+		cfg = cfgs[0]
+	}
+	s := api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	e := &importEnv{srv: httptest.NewServer(s.Handler()), db: db, tokens: map[tian.Role]string{}}
 	t.Cleanup(e.srv.Close)
 	for _, r := range []tian.Role{tian.RoleMember, tian.RoleStaff} {
@@ -83,8 +88,12 @@ func (e *importEnv) upload(t *testing.T, path, name string, content []byte, maps
 	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(content)
 	mw.Close()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
 	q := url.Values{"map": maps}
-	return e.call(t, tian.RoleStaff, "POST", path+"?"+q.Encode(), mw.FormDataContentType(), &buf, out)
+	return e.call(t, tian.RoleStaff, "POST", path+sep+q.Encode(), mw.FormDataContentType(), &buf, out)
 }
 
 // proposalsXLSX is a workbook of proposals as an office keeps them, with a
@@ -194,6 +203,11 @@ func TestImportMessagesNotProposals(t *testing.T) {
 	if pv.Report == nil || pv.Report.NotProposals != 2 || fmt.Sprint(pv.Unmapped) != "[一级分类（第6列）]" || !pv.Rows[0].Proposal.NotProposal {
 		t.Fatalf("preview %+v", pv)
 	}
+	var all tian.ImportPreview
+	if code, body := e.upload(t, "/api/v1/import/preview?all_proposals=true", "留言.csv", []byte(messagesCSV), nil, &all); code != 200 ||
+		all.Report.NotProposals != 0 || all.Rows[0].Proposal.NotProposal {
+		t.Errorf("all_proposals: %d %s", code, body)
+	}
 	var rep tian.ImportReport
 	if code, body := e.upload(t, "/api/v1/import", "留言.csv", []byte(messagesCSV), pv.Map, &rep); code != 200 || rep.NotProposals != 2 {
 		t.Fatalf("import: %d %s", code, body)
@@ -248,5 +262,53 @@ func TestImportPreviewBadFiles(t *testing.T) {
 	}
 	if code, _ := e.call(t, tian.RoleMember, "GET", "/api/v1/imports", "", nil, nil); code != 403 {
 		t.Errorf("member list: %d", code)
+	}
+}
+
+// A preview, an import and an undo that outlast the wait answer 202 with
+// the job, whose result is the preview or the report once it has run.
+func TestUndoImportAsJob(t *testing.T) {
+	cfg := api.DefaultConfig()
+	cfg.ImportWait = time.Nanosecond
+	e := newImportEnv(t, cfg)
+	var job api.Job
+	if code, body := e.upload(t, "/api/v1/import", "留言.csv", []byte(messagesCSV), nil, &job); code != 202 || job.ID == "" {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	importJob := job.ID
+	report := func(id string) json.RawMessage {
+		for i := 0; i < 200; i++ {
+			var j struct {
+				State  string
+				Result json.RawMessage
+			}
+			e.call(t, tian.RoleStaff, "GET", "/api/v1/jobs/"+id, "", nil, &j)
+			if j.State != api.JobRunning {
+				return j.Result
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("job %s still running", id)
+		return nil
+	}
+	var pv tian.ImportPreview
+	if code, body := e.upload(t, "/api/v1/import/preview", "留言.csv", []byte(messagesCSV), nil, &job); code != 202 || job.Kind != "preview-import" {
+		t.Fatalf("preview: %d %s", code, body)
+	}
+	if err := json.Unmarshal(report(job.ID), &pv); err != nil || len(pv.Rows) != 2 || pv.Report.NotProposals != 2 {
+		t.Errorf("preview job's result %+v, %v", pv, err)
+	}
+	var rep tian.ImportReport
+	json.Unmarshal(report(importJob), &rep)
+	if rep.Batch == 0 || rep.Inserted != 2 {
+		t.Fatalf("import job's report %+v", rep)
+	}
+	code, body := e.call(t, tian.RoleStaff, "POST", fmt.Sprintf("/api/v1/imports/%d/undo", rep.Batch), "", nil, &job)
+	if code != 202 || job.Kind != "undo-import" {
+		t.Fatalf("undo: %d %s", code, body)
+	}
+	var undo tian.UndoReport
+	if err := json.Unmarshal(report(job.ID), &undo); err != nil || len(undo.Removed) != 2 || undo.Batch.UndoneAt == "" {
+		t.Errorf("undo job's report %+v, %v", undo, err)
 	}
 }

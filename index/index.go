@@ -70,8 +70,10 @@ func OpenWith(ctx context.Context, dataDir string, store tian.ProposalReader, se
 	useSegmenter(seg)
 	path := filepath.Join(dataDir, DirName)
 	b, err := bleve.OpenUsing(path, runtimeConfig())
+	created := false
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		b, err = bleve.NewUsing(path, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+		created = err == nil
 	}
 	if errors.Is(err, bbolt.ErrTimeout) {
 		return nil, &tian.Error{Code: tian.ECONFLICT, Op: "index.Open", Err: err, Message: fmt.Sprintf(
@@ -90,6 +92,15 @@ func OpenWith(ctx context.Context, dataDir string, store tian.ProposalReader, se
 	ix := &Index{bleve: b, store: store, seg: seg, path: path, guard: newGuard(path, opt.Reserve),
 		rel: relate.New(engine{b}, store, seg)}
 	ix.register()
+	if created {
+		// bleve persists asynchronously, and closing drops what it has
+		// not written: a new index closed at once (a command on a fresh
+		// data directory with nothing to index) would lose its mapping
+		if err := ix.persistNew(ctx); err != nil {
+			ix.Close()
+			return nil, err
+		}
+	}
 	if _, err := ix.CatchUp(ctx); err != nil && tian.ErrorCode(err) != tian.ENOSPACE {
 		ix.Close()
 		return nil, err
@@ -246,6 +257,19 @@ func (ix *Index) apply(ctx context.Context, changes []tian.Change) error {
 	_, failed := ix.guard.persisting()
 	if err := ix.bleve.Batch(batch); err != nil {
 		return indexError("index.apply", err)
+	}
+	return ix.waitPersisted(ctx, persisted, failed)
+}
+
+// persistNew writes a new index's mapping to disk, with no change applied.
+func (ix *Index) persistNew(ctx context.Context) error {
+	batch := ix.bleve.NewBatch()
+	batch.SetInternal(seqKey, []byte("0"))
+	persisted := make(chan error, 1)
+	batch.SetPersistedCallback(func(err error) { persisted <- err })
+	_, failed := ix.guard.persisting()
+	if err := ix.bleve.Batch(batch); err != nil {
+		return indexError("index.Open", err)
 	}
 	return ix.waitPersisted(ctx, persisted, failed)
 }

@@ -20,7 +20,7 @@ func (o *Office) Import(ctx context.Context, req tian.FileImport) (*tian.ImportR
 		return nil, err
 	}
 	refused := req.Strict && len(res.Errors) > 0
-	opt := tian.ImportOptions{File: name, Strict: req.Strict, NewUnits: req.NewUnits, ClearAbsent: req.ClearAbsent,
+	opt := tian.ImportOptions{File: name, Strict: req.Strict, NewUnits: req.NewUnits, AllProposals: req.AllProposals, ClearAbsent: req.ClearAbsent,
 		Actor: req.Actor, Columns: res.Columns,
 		// under Strict, unreadable rows refuse the file: check the rest, write nothing
 		DryRun: req.DryRun || refused}
@@ -45,6 +45,7 @@ func (o *Office) Import(ctx context.Context, req tian.FileImport) (*tian.ImportR
 	rep.Rejected += len(res.Errors)
 	rep.Errors = append(res.Errors, rep.Errors...)
 	rep.Mapping, rep.Unmapped = res.Mapping, res.Unmapped
+	rep.Warnings = append(res.Warnings, rep.Warnings...)
 	if opt.DryRun {
 		return rep, nil
 	}
@@ -65,7 +66,11 @@ func read(req tian.FileImport) (string, *sheet.Result, error) {
 	if err := checkMap(req.Map); err != nil {
 		return name, nil, err
 	}
-	res, err := sheet.ReadProposals(req.Path, sheet.Options{Map: req.Map, Sheet: req.Sheet})
+	opt, err := sheet.OptionsFor(req)
+	if err != nil {
+		return name, nil, err
+	}
+	res, err := sheet.ReadProposals(req.Path, opt)
 	if code := tian.ErrorCode(err); code != "" && code != tian.EINTERNAL && name != req.Path {
 		return name, nil, tian.Errorf(code, "%s", strings.ReplaceAll(tian.ErrorMessage(err), req.Path, name))
 	} else if err != nil {
@@ -73,6 +78,9 @@ func read(req tian.FileImport) (string, *sheet.Result, error) {
 	}
 	for i := range res.Errors {
 		res.Errors[i].File = name
+	}
+	for i := range res.Warnings {
+		res.Warnings[i].File = name
 	}
 	return name, res, nil
 }

@@ -26,7 +26,7 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 	if err != nil {
 		return nil, err
 	}
-	rep, err := o.store.ImportProposals(ctx, res.Records, tian.ImportOptions{File: name, NewUnits: req.NewUnits,
+	rep, err := o.store.ImportProposals(ctx, res.Records, tian.ImportOptions{File: name, NewUnits: req.NewUnits, AllProposals: req.AllProposals,
 		ClearAbsent: req.ClearAbsent, Actor: req.Actor, Columns: res.Columns, DryRun: true})
 	if err != nil {
 		return nil, err
@@ -36,6 +36,7 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 	rep.Errors = append(res.Errors, rep.Errors...)
 	sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Row < rep.Errors[j].Row })
 	rep.Mapping, rep.Unmapped = res.Mapping, res.Unmapped
+	rep.Warnings = append(res.Warnings, rep.Warnings...)
 	pv := &tian.ImportPreview{File: name, HeaderRow: res.HeaderRow, Columns: res.Labels, Headers: res.Headers, Mapping: res.Mapping,
 		Unmapped: res.Unmapped, Map: mapStrings(res), Fields: fieldInfos(), Rows: []tian.PreviewRow{}, Report: rep}
 	for _, r := range res.Records[:min(len(res.Records), tian.PreviewRows)] {
@@ -43,7 +44,7 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 		if utf8.RuneCountInString(p.Body) > previewBody {
 			p.Body = string([]rune(p.Body)[:previewBody]) + "……"
 		}
-		p.NotProposal = !p.IsProposal()
+		p.NotProposal = !req.AllProposals && !p.IsProposal()
 		pv.Rows = append(pv.Rows, tian.PreviewRow{Row: r.Row, Proposal: p})
 	}
 	return pv, nil

@@ -8,6 +8,7 @@ import (
 
 	"tian"
 	"tian/internal/shareddata"
+	"tian/internal/slowtest"
 )
 
 // new2026 is a CSV of proposals of a new session as an office keeps it,
@@ -95,6 +96,7 @@ func TestPreviewMapping(t *testing.T) {
 // message is kept as not a proposal, the statistics do not change, and
 // the batch undoes.
 func TestMessageBoardExportIsNotProposals(t *testing.T) {
+	slowtest.Gate(t) // imports, indexes and removes 494 messages
 	path := shareddata.Path(t, "teddycup2020c/sample/附件2.xlsx")
 	o, db, _ := newOffice(t)
 	ctx := context.Background()
@@ -120,7 +122,7 @@ func TestMessageBoardExportIsNotProposals(t *testing.T) {
 	if after.Received != statsBefore.Received || after.FilingRate != statsBefore.FilingRate || after.FromYear != statsBefore.FromYear {
 		t.Errorf("statistics changed by a message board: %+v → %+v", statsBefore, after)
 	}
-	with, _ := o.StatsIncluding(ctx, 0, true)
+	with, _ := o.StatsOf(ctx, 0, 0, true)
 	if with.Received != statsBefore.Received+rep.Inserted {
 		t.Errorf("include_other: %d received, want %d", with.Received, statsBefore.Received+rep.Inserted)
 	}

@@ -3,6 +3,7 @@ package relate
 import (
 	"container/heap"
 	"context"
+	"slices"
 	"sort"
 
 	"tian"
@@ -126,7 +127,13 @@ func (s *Service) groupSet(ctx context.Context, req tian.GroupRequest, p Params)
 	if len(numbers) > MaxGroupSet {
 		return nil, tian.Errorf(tian.ETOOLARGE, "一次最多为 %d 件提案分组，所选范围更多；请按年度或届次缩小范围", MaxGroupSet)
 	}
-	return s.withProfiles(ctx, numbers, p)
+	ms, err := s.withProfiles(ctx, numbers, p)
+	if err != nil || !req.FiledOnly {
+		return ms, err
+	}
+	// records that are not proposals (a message board) join no group
+	// unless staff include every record
+	return slices.DeleteFunc(ms, func(m member) bool { return m.p.NotProposal }), nil
 }
 
 // graph is a sparse symmetric similarity graph over set indexes.

@@ -28,8 +28,9 @@ func (im *importer) beginBatch(ctx context.Context) error {
 		im.opt.File, im.opt.Actor, im.db.now()).Scan(&im.batch)
 }
 
-// batchItem records that the batch wrote number over old (nil: added).
-func (im *importer) batchItem(ctx context.Context, old *tian.Proposal, number string) error {
+// batchItem records that the batch wrote p (with category catID) over
+// old (nil: added).
+func (im *importer) batchItem(ctx context.Context, old, p *tian.Proposal, catID sql.NullInt64) error {
 	if im.batch == 0 {
 		return nil
 	}
@@ -41,13 +42,40 @@ func (im *importer) batchItem(ctx context.Context, old *tian.Proposal, number st
 		}
 		action, before = "updated", string(b)
 	}
-	hash, err := currentHash(ctx, im.tx, number)
+	written, err := im.asStored(ctx, p, catID)
 	if err != nil {
 		return err
 	}
 	_, err = im.tx.ExecContext(ctx, `INSERT INTO batch_items (batch_id, number, action, before, after_hash) VALUES (?, ?, ?, ?, ?)`,
-		im.batch, number, action, before, hash)
+		im.batch, p.Number, action, before, hashOf(written))
 	return err
+}
+
+// asStored is p as reading it back gives it (getProposal), without the
+// read: the category by its name (p may name it by code), and an empty
+// list of co-handling units rather than none. The units are already the
+// catalogue's names (resolveUnits). TestUndoRightAfterImport checks the
+// two agree over the demo corpus.
+func (im *importer) asStored(ctx context.Context, p *tian.Proposal, catID sql.NullInt64) (*tian.Proposal, error) {
+	q := *p
+	q.Category = ""
+	if catID.Valid {
+		if im.catNames == nil {
+			im.catNames = map[int64]string{}
+		}
+		name, ok := im.catNames[catID.Int64]
+		if !ok {
+			if err := im.tx.QueryRowContext(ctx, `SELECT name FROM categories WHERE id = ?`, catID.Int64).Scan(&name); err != nil {
+				return nil, err
+			}
+			im.catNames[catID.Int64] = name
+		}
+		q.Category = name
+	}
+	if q.CoUnits == nil {
+		q.CoUnits = []string{}
+	}
+	return &q, nil
 }
 
 func (im *importer) finishBatch(ctx context.Context) error {
@@ -71,8 +99,7 @@ func orNone(xs []string) []string {
 }
 
 // currentHash is the hash of a proposal as stored now ("" if there is
-// none). It hashes the JSON of the proposal as read, so a field added to
-// tian.Proposal later (empty, omitted) leaves old hashes valid.
+// none).
 func currentHash(ctx context.Context, tx *sql.Tx, number string) (string, error) {
 	p, _, err := getProposal(ctx, tx, number)
 	if errors.Is(err, errNotFound) {
@@ -81,12 +108,15 @@ func currentHash(ctx context.Context, tx *sql.Tx, number string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return "", err
-	}
+	return hashOf(p), nil
+}
+
+// hashOf hashes the JSON of a proposal, so that a field added to
+// tian.Proposal later (empty, omitted) leaves old hashes valid.
+func hashOf(p *tian.Proposal) string {
+	b, _ := json.Marshal(p) // a Proposal always marshals
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
+	return hex.EncodeToString(sum[:])
 }
 
 const batchColumns = `id, file, actor, at, rows, added, updated, unchanged, rejected, not_proposals,

@@ -293,3 +293,58 @@ func TestMigrationMarksStoredMessages(t *testing.T) {
 		t.Errorf("stats after migration %+v", s)
 	}
 }
+
+// The hash a batch keeps of what it wrote is the hash of the proposal as
+// read back: an undo right after an import finds no change, over the
+// whole demo corpus (units by alias, categories by code, merges), and
+// after an update of part of the fields.
+func TestUndoRightAfterImport(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	seedUnits(t, db)
+	if err := db.ImportCategories(ctx, []tian.Category{{Code: "social", Name: "社会建设"}}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	all, err := readDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []tian.Record
+	for i, p := range all {
+		recs = append(recs, rec(i+2, *p))
+	}
+	byCode := eldercare() // 市卫健委 is an alias; social is the code of 社会建设
+	byCode.Number, byCode.Category = "20249901", "social"
+	recs = append(recs, rec(len(recs)+2, byCode))
+	first := mustImport(t, db, recs, tian.ImportOptions{File: "demo", NewUnits: true})
+	if first.Inserted != len(all)+1 {
+		t.Fatalf("import %+v", first)
+	}
+	part := tian.Record{Row: 2, Fields: []string{"number", "reply"}, Proposal: tian.Proposal{Number: all[0].Number, Reply: "已办结。"}}
+	second := mustImport(t, db, []tian.Record{part}, tian.ImportOptions{File: "答复.csv"})
+	if _, err := db.UndoBatch(ctx, second.Batch, "test"); err != nil {
+		t.Fatalf("undo of a partial update: %v", err)
+	}
+	if _, err := db.UndoBatch(ctx, first.Batch, "test"); err != nil {
+		t.Fatalf("undo of the demo corpus right after importing it: %.300v", err)
+	}
+	if n, _ := db.CountProposals(ctx); n != 0 {
+		t.Errorf("%d proposals left", n)
+	}
+}
+
+// AllProposals keeps rows without a proposal's workflow as proposals (a
+// list of new proposals before review, say).
+func TestAllProposalsOverridesTheRule(t *testing.T) {
+	db := openDB(t)
+	rep := mustImport(t, db, messages(), tian.ImportOptions{File: "新收提案.xlsx", AllProposals: true})
+	if rep.NotProposals != 0 || rep.Inserted != 3 {
+		t.Errorf("report %+v", rep)
+	}
+	if p := stored(t, db, "188007"); p.NotProposal {
+		t.Errorf("stored as not a proposal under AllProposals")
+	}
+	if s, _ := db.Stats(context.Background(), 2019); s.Received != 3 {
+		t.Errorf("2019 statistics %+v, want the 3 rows counted", s)
+	}
+}

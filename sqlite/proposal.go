@@ -77,7 +77,8 @@ type importer struct {
 	categories map[string]int64 // names and codes
 	rowOf      map[string]int   // number → row, within this file
 	rejected   int
-	batch      int64 // the batch being written (batch.go); 0 for an edit
+	batch      int64            // the batch being written (batch.go); 0 for an edit
+	catNames   map[int64]string // category names by id, as the batch needs them
 }
 
 func (db *DB) newImporter(ctx context.Context, tx *sql.Tx, rep *tian.ImportReport, opt tian.ImportOptions) (*importer, error) {
@@ -137,7 +138,7 @@ func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Rec
 		im.rejected++
 		return err
 	}
-	p.NotProposal = !p.IsProposal()
+	p.NotProposal = !im.opt.AllProposals && !p.IsProposal()
 	if p.NotProposal {
 		im.rep.NotProposals++
 	}
@@ -291,7 +292,7 @@ func (im *importer) upsert(ctx context.Context, old *tian.Proposal, oldID int64,
 	if err := logChange(ctx, im.tx, im.db.now(), p.Number, "upsert"); err != nil {
 		return err
 	}
-	return im.batchItem(ctx, old, p.Number)
+	return im.batchItem(ctx, old, p, catID)
 }
 
 func writeProposal(ctx context.Context, tx *sql.Tx, now string, id int64, p *tian.Proposal, catID sql.NullInt64) (int64, error) {

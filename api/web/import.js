@@ -17,6 +17,11 @@ $("i-file").addEventListener("change", () => {
   $("i-status").replaceChildren();
 });
 $("i-commit").addEventListener("click", commit);
+for (const id of ["i-new-units", "i-all-proposals"]) {
+  $(id).addEventListener("change", () => {
+    if (!$("i-result").hidden) preview(currentMaps());
+  });
+}
 $("b-prev").addEventListener("click", () => batches(Math.max(0, offset() - PAGE)));
 $("b-next").addEventListener("click", () => batches(offset() + PAGE));
 
@@ -28,6 +33,7 @@ function query(maps) {
   const q = new URLSearchParams();
   for (const m of maps) q.append("map", m);
   if ($("i-new-units").checked) q.set("new_units", "true");
+  if ($("i-all-proposals").checked) q.set("all_proposals", "true");
   return q.toString();
 }
 
@@ -55,7 +61,8 @@ async function preview(maps) {
   }
   notice($("i-status"), "正在读取“" + file.name + "”并试导入……");
   try {
-    const pv = obj(await upload("/api/v1/import/preview?" + query(maps || []), form(file)));
+    let pv = obj(await upload("/api/v1/import/preview?" + query(maps || []), form(file)));
+    if (pv.state === "running" && pv.id) pv = obj(obj(await follow(str(pv.id), $("i-status"), "试导入")).result);
     if (stale("import", run)) return;
     show(pv);
     $("i-status").replaceChildren();
@@ -131,7 +138,7 @@ function summary(rep) {
     n(rep.unchanged) + " 件，拒收 " + n(rep.rejected) + " 行。"];
   if (n(rep.not_proposals) > 0) {
     parts.push("其中 " + n(rep.not_proposals) + " 件没有提案的审查办理信息（状态、届次、界别、提案人类型、承办单位），" +
-      "将标为“非提案”（如网上留言）存档，不计入统计和模型训练。");
+      "将标为“非提案”（如网上留言）存档，不计入统计和模型训练；如果这些都是提案，请勾选“每行都是提案”。");
   }
   if (list(rep.new_categories).length) parts.push("将新建类别：" + list(rep.new_categories).map(str).join("、") + "。");
   if (list(rep.new_units).length) parts.push("将新建承办单位 " + list(rep.new_units).length + " 个：" + list(rep.new_units).slice(0, 10).map(str).join("、") + (list(rep.new_units).length > 10 ? "……" : "") + "。");
@@ -158,7 +165,7 @@ function rejected(errors) {
 function rows(rs, fields, mapping) {
   const mapped = new Set(mapping.map((m) => str(m.field)));
   const shown = fields.filter((f) => mapped.has(str(f.name)) && f.name !== "co_units").slice(0, 9);
-  $("i-rows-title").textContent = rs.length ? "前 " + rs.length + " 行（按上面的对应读取）" : "没有可读取的数据行";
+  $("i-rows-title").textContent = rs.length ? "读取结果：前 " + rs.length + " 行（按上面的对应；无法读取的行不在此列，见上方拒收的行）" : "没有可读取的数据行";
   $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, "行"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
   $("i-rows").tBodies[0].replaceChildren(...rs.map((r) => {
     const p = obj(r.proposal);
@@ -187,7 +194,7 @@ async function commit() {
   notice($("i-status"), "正在导入“" + file.name + "”……");
   try {
     let r = obj(await upload("/api/v1/import?" + query(currentMaps()), form(file)));
-    if (r.state === "running" && r.id) r = await follow(str(r.id));
+    if (r.state === "running" && r.id) r = await follow(str(r.id), $("i-status"), "导入");
     if (stale("import", run)) return;
     const rep = obj(r.result !== undefined ? r.result : r);
     const n = (x) => Number(x) || 0;
@@ -208,15 +215,17 @@ async function commit() {
   }
 }
 
-// follow waits for an import job to end and returns it (its result is
-// the report).
-async function follow(id) {
+// follow waits for a job (an import, an undo) that outlasted its request
+// to end and returns it (its result is the report), saying in target how
+// far it has got.
+async function follow(id, target, verb) {
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const j = obj(await api("GET", "/api/v1/jobs/" + encodeURIComponent(id)));
-    if (j.state === "failed") throw new APIError("导入失败：" + (str(obj(j.error).message) || "原因不明"));
+    if (j.state === "failed") throw new APIError(verb + "失败：" + (str(obj(j.error).message) || "原因不明"));
     if (j.state !== "running") return j;
-    notice($("i-status"), "正在导入……已处理 " + (Number(j.done) || 0) + " / " + (Number(j.total) || 0) + " 行");
+    const total = Number(j.total) || 0;
+    notice(target, "正在" + verb + "……" + (total ? "已处理 " + (Number(j.done) || 0) + " / " + total + " 行" : ""));
   }
 }
 
@@ -266,7 +275,8 @@ async function undo(b) {
   if (!(await confirmDialog(text, "撤销"))) return;
   const run = begin("batches");
   try {
-    const r = obj(await api("POST", "/api/v1/imports/" + encodeURIComponent(str(b.id)) + "/undo"));
+    let r = obj(await api("POST", "/api/v1/imports/" + encodeURIComponent(str(b.id)) + "/undo"));
+    if (r.state === "running" && r.id) r = obj(obj(await follow(str(r.id), $("b-status"), "撤销")).result);
     if (stale("batches", run)) return;
     const removed = list(r.removed).map(str);
     const restored = list(r.restored).map(str);

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"tian"
 	"tian/internal/slowtest"
+	"tian/sheet"
 )
 
 // TestBrowserImport previews, commits and undoes imports entirely in the
@@ -53,6 +55,23 @@ func TestBrowserImport(t *testing.T) {
 		b.noErrorsBut(bad.file, "status of 400")
 	}
 	b.shot("import-bad-file.png")
+
+	// the demo's own proposals, exported and previewed: every one unchanged
+	// (a year's, or all 1,570 with TIAN_BROWSER_SWEEP=1), ten with a
+	// corrected title to update
+	exported, n := demoExport(t, dir)
+	if state := b.preview(exported); state != "done" {
+		t.Fatalf("preview of the demo export: %s %s", state, run(b, chromedp.Text(chromedp.ID("i-status"))))
+	}
+	want := fmt.Sprintf("共读取 %d 行：将新增 0 件，更新 10 件，未变 %d 件，拒收 0 行。", n, n-10)
+	if summary := run(b, chromedp.Text(chromedp.ID("i-summary"))); !strings.HasPrefix(summary, want) {
+		t.Errorf("demo export: %q, want %q", summary, want)
+	}
+	if rows := run(b, chromedp.Evaluate[int](`document.querySelectorAll("#i-rows tbody tr").length`)); rows != tian.PreviewRows {
+		t.Errorf("demo export: %d rows shown, want %d", rows, tian.PreviewRows)
+	}
+	b.noErrors("the demo export")
+	b.shot("import-demo-export.png")
 
 	// the workbook: header, mapping, dry run with the bad row, first rows
 	if state := b.preview(files["2026年提案.xlsx"]); state != "done" {
@@ -96,8 +115,20 @@ func TestBrowserImport(t *testing.T) {
 		t.Errorf("after leaving 一级分类 out: %s %q", state, summary)
 	}
 	b.shot("import-messages.png")
+	// staff may say the rows are proposals after all, and take it back
+	for _, want := range []bool{false, true} {
+		state := b.submit("import", chromedp.Click(chromedp.ID("i-all-proposals")))
+		summary := run(b, chromedp.Text(chromedp.ID("i-summary")))
+		if state != "done" || strings.Contains(summary, "非提案") != want {
+			t.Errorf("每行都是提案 toggled: %s %q", state, summary)
+		}
+	}
 	b.commit("留言.csv")
 	b.noErrors("three imports")
+
+	if hits := searchNumbers(t, s, "历史街区保护利用"); !strings.Contains(hits, "20269201") {
+		t.Errorf("the imported proposal is not searchable: %s", hits)
+	}
 
 	// undoing the workbook first is refused, naming the proposal and the later batch
 	b.undo(first)
@@ -127,6 +158,23 @@ func TestBrowserImport(t *testing.T) {
 	if code := s.call(t, "GET", "/api/v1/proposals/20269201", nil, nil); code != 404 {
 		t.Errorf("20269201 after undo: %d", code)
 	}
+	if hits := searchNumbers(t, s, "历史街区保护利用"); strings.Contains(hits, "20269201") {
+		t.Errorf("the index still finds the removed proposal: %s", hits)
+	}
+}
+
+// searchNumbers returns the numbers a search finds, space-separated.
+func searchNumbers(t *testing.T, s *service, q string) string {
+	t.Helper()
+	var res tian.SearchResult
+	if code := s.call(t, "GET", "/api/v1/search?q="+url.QueryEscape(q), nil, &res); code != 200 {
+		t.Fatalf("search %s: %d", q, code)
+	}
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.Number)
+	}
+	return strings.Join(out, " ")
 }
 
 // noErrorsBut is noErrors but for the browser's own log line of a
@@ -175,6 +223,37 @@ func (b *browser) undo(batch int64) {
 	before := run(b, chromedp.Evaluate[string](`document.getElementById("batches").dataset.run || ""`))
 	b.do(chromedp.Click(sel), chromedp.WaitVisible(chromedp.CSS("dialog.confirm")), chromedp.Click(chromedp.CSS(`dialog.confirm button[value="ok"]`)))
 	b.waitRun("batches", before)
+}
+
+// demoExport writes the demo's proposals of 2024 (all with
+// TIAN_BROWSER_SWEEP=1) as the office's workbook, the first ten with a
+// corrected title, and returns its path and its number of rows.
+func demoExport(t *testing.T, dir string) (string, int) {
+	t.Helper()
+	ps, err := tian.ReadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*tian.Proposal
+	for _, p := range ps {
+		if p.Year == 2024 || os.Getenv("TIAN_BROWSER_SWEEP") != "" {
+			q := *p
+			if len(out) < 10 {
+				q.Title += "（更正稿）"
+			}
+			out = append(out, &q)
+		}
+	}
+	path := filepath.Join(dir, "演示提案导出.xlsx")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := sheet.WriteProposals(f, sheet.FormatXLSX, out); err != nil {
+		t.Fatal(err)
+	}
+	return path, len(out)
 }
 
 func demoProposal(t *testing.T, number string) tian.Proposal {

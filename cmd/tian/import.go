@@ -25,6 +25,7 @@ type importCmd struct {
 	clear    bool
 	newUnits bool
 	dryRun   bool
+	allProps bool
 	sheet    string
 	year     int
 	session  string
@@ -65,6 +66,7 @@ func (c *importCmd) command() *cobra.Command {
 	f.IntVar(&c.year, "year", 0, "没有年度列的行的年度，如 2024（默认取自标题行、工作表名或文件名）")
 	f.StringVar(&c.session, "session", "", "没有届次列的行的届次，如 十四届三次；也用来推算年度")
 	f.StringVar(&c.council, "committee", "", "届次与年度的对应：某届第一次会议的年份，如 十四届=2023（默认）")
+	f.BoolVar(&c.allProps, "all-proposals", false, "每一行都作为提案导入，即使没有状态、届次、界别、提案人类型和承办单位")
 	f.BoolVar(&c.json, "json", false, "以 JSON 输出每个文件的导入报告")
 	f.BoolVar(&c.quiet, "quiet", false, "不显示进度条")
 	return cmd
@@ -92,6 +94,7 @@ func (c *importCmd) run(cmd *cobra.Command, args []string) error {
 		bar := (*progressbar.ProgressBar)(nil)
 		req := base
 		req.Path, req.Strict, req.NewUnits, req.ClearAbsent, req.DryRun, req.Actor = path, c.strict, c.newUnits, c.clear, c.dryRun, c.m.Actor
+		req.AllProposals = c.allProps
 		req.Progress = func(done, total int) {
 			if bar == nil {
 				bar = c.progress(total, path)
@@ -186,7 +189,7 @@ func (c *importCmd) print(rep *tian.ImportReport) {
 		fmt.Fprintf(c.m.Stdout, "  批次%d（撤销：tian undo-import %d）\n", rep.Batch, rep.Batch)
 	}
 	if rep.NotProposals > 0 {
-		fmt.Fprintf(c.m.Stdout, "  其中%d件没有提案流程字段（状态、届次、界别、提案人类型、承办单位），标为非提案，不计入统计\n", rep.NotProposals)
+		fmt.Fprintf(c.m.Stdout, "  其中%d件没有提案流程字段（状态、届次、界别、提案人类型、承办单位），标为非提案，不计入统计（都是提案时加 --all-proposals）\n", rep.NotProposals)
 	}
 	var cols []string
 	for _, m := range rep.Mapping {
