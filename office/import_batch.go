@@ -37,15 +37,29 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 	sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Row < rep.Errors[j].Row })
 	rep.Mapping, rep.Unmapped = res.Mapping, res.Unmapped
 	rep.Warnings = append(res.Warnings, rep.Warnings...)
-	pv := &tian.ImportPreview{File: name, HeaderRow: res.HeaderRow, Columns: res.Labels, Headers: res.Headers, Mapping: res.Mapping,
-		Unmapped: res.Unmapped, Map: mapStrings(res), Fields: fieldInfos(), Rows: []tian.PreviewRow{}, Report: rep}
-	for _, r := range res.Records[:min(len(res.Records), tian.PreviewRows)] {
+	pv := &tian.ImportPreview{File: name, HeaderRow: res.HeaderRow, HeaderRows: res.HeaderRows, Columns: orNone(res.Labels),
+		Headers: orNone(res.Headers), Mapping: res.Mapping, Unmapped: res.Unmapped, Map: mapStrings(res), Fields: fieldInfos(),
+		Rows: []tian.PreviewRow{}, Report: rep, Title: res.Title, YearSource: res.YearSource, Kind: res.Kind, Sheets: []string{}}
+	for _, name := range res.Sheets {
+		if name != "" { // a CSV's or a Word document's one table
+			pv.Sheets = append(pv.Sheets, name)
+		}
+	}
+	for i, r := range res.Records[:min(len(res.Records), tian.PreviewRows)] {
 		p := r.Proposal
 		if utf8.RuneCountInString(p.Body) > previewBody {
 			p.Body = string([]rune(p.Body)[:previewBody]) + "……"
 		}
 		p.NotProposal = !req.AllProposals && !p.IsProposal()
-		pv.Rows = append(pv.Rows, tian.PreviewRow{Row: r.Row, Proposal: p})
+		row := tian.PreviewRow{Row: r.Row, Proposal: p}
+		if i < len(res.Sources) {
+			src := res.Sources[i]
+			row.Written, row.Provisional, row.YearSource = src.Written, src.Provisional, src.YearSource
+			if len(res.Sheets) > 1 {
+				row.Sheet = src.Sheet
+			}
+		}
+		pv.Rows = append(pv.Rows, row)
 	}
 	return pv, nil
 }

@@ -1,7 +1,10 @@
-// 导入: staff preview a file (its header, which column goes to which
-// field, the first rows, a dry run), commit it as a batch, and undo a
-// batch. The state lives in the page: the chosen file in its input, the
-// mapping in the selects, the list's offset in the table's dataset.
+// 导入: staff preview a file (what the reader found: its kind, header row
+// and title, where the year comes from; which column goes to which field,
+// the first rows with the numbers as the file wrote them, the skipped
+// rows, a dry run), commit it as a batch, and undo a batch. The state
+// lives in the page: the chosen file and the reader's options (year,
+// session, every sheet) in their inputs, the mapping in the selects, the
+// list's offset in the table's dataset.
 
 import { $, el, list, obj, str, api, upload, APIError, showError, notice, begin, finish, stale, mountHeader, confirmDialog, toast, proposalLink } from "./common.js";
 
@@ -17,7 +20,7 @@ $("i-file").addEventListener("change", () => {
   $("i-status").replaceChildren();
 });
 $("i-commit").addEventListener("click", commit);
-for (const id of ["i-new-units", "i-all-proposals"]) {
+for (const id of ["i-new-units", "i-all-proposals", "i-all-sheets", "i-year", "i-session"]) {
   $(id).addEventListener("change", () => {
     if (!$("i-result").hidden) preview(currentMaps());
   });
@@ -42,11 +45,21 @@ function chosenFile() {
   return f && f.length ? f[0] : null;
 }
 
+// form is the upload: the file and the reader's options, as the CLI's
+// --year, --session and --sheet all (empty: read from the file).
 function form(file) {
   const fd = new FormData();
   fd.append("file", file);
+  const year = $("i-year").value.trim();
+  const session = $("i-session").value.trim();
+  if (year) fd.append("year", year);
+  if (session) fd.append("session", session);
+  if ($("i-all-sheets").checked) fd.append("sheet", "all");
   return fd;
 }
+
+// WORD_KINDS are the kinds of file read by their labels, not by columns.
+const WORD_KINDS = new Set(["提案表", "提案选编"]);
 
 // preview uploads the file with a mapping (null: the one the server
 // detects) and shows what importing it would do.
@@ -78,18 +91,104 @@ async function preview(maps) {
 function show(pv) {
   const rep = obj(pv.report);
   const fields = list(pv.fields).map(obj);
-  const hr = Number(pv.header_row) || 0;
-  $("i-header").textContent = (hr > 0 ? "“" + str(pv.file) + "”的表头在第" + hr + "行" : "“" + str(pv.file) + "”以每行的键为表头") +
-    "；下表是每一列导入为哪个字段，可以修改，修改后自动重新预览。";
-  mappingTable(pv, fields);
+  const mapping = list(pv.mapping).map(obj);
+  const byLabels = list(pv.columns).length === 0 && mapping.length > 0;
+  found(pv, rep);
+  $("i-mapping").hidden = byLabels;
+  $("i-labels").hidden = !byLabels;
+  if (byLabels) {
+    $("i-mapping-title").textContent = "栏目与字段";
+    $("i-header").textContent = "“" + str(pv.file) + "”按栏目读取，每件提案读出的字段见下方“读取结果”：";
+    labelsTable(mapping, fields);
+  } else {
+    $("i-mapping-title").textContent = "表头与字段";
+    $("i-header").textContent = headerText(pv) + "下表是每一列导入为哪个字段，可以修改，修改后自动重新预览。";
+    mappingTable(pv, fields);
+  }
   summary(rep);
+  warnings(list(rep.warnings).map(obj));
   rejected(list(rep.errors).map(obj));
-  rows(list(pv.rows).map(obj), fields, list(pv.mapping).map(obj));
+  rows(list(pv.rows).map(obj), fields, mapping, WORD_KINDS.has(str(pv.kind)));
   const importable = (Number(rep.inserted) || 0) + (Number(rep.updated) || 0);
   $("i-commit").disabled = importable === 0;
   $("i-commit").dataset.file = str(pv.file);
   $("i-commit-note").textContent = importable === 0 ? "没有可导入的行。" : "";
   $("i-result").hidden = false;
+}
+
+// headerText says where the header is: "第3行为表头（其上标题：……）".
+function headerText(pv) {
+  const hr = Number(pv.header_row) || 0;
+  const two = (Number(pv.header_rows) || 0) > 1;
+  const title = str(pv.title);
+  if (hr <= 0) return "“" + str(pv.file) + "”以每行的键为表头。";
+  return "“" + str(pv.file) + "”" + (two ? "第" + hr + "—" + (hr + 1) + "行为两行表头" : "第" + hr + "行为表头") +
+    (title ? "（其上标题：" + title + "）" : "（其上没有标题行）") + "。";
+}
+
+// found lists what the reader found: the kind of file, its title and
+// header, the sheets read and where the year comes from.
+function found(pv, rep) {
+  const items = [];
+  const add = (term, text, cls) => items.push(el("dt", {}, term), el("dd", cls ? { class: cls } : {}, text));
+  const kind = str(pv.kind);
+  add("文件类型", kindText(kind));
+  const title = str(pv.title);
+  const hr = Number(pv.header_row) || 0;
+  if (hr > 0) {
+    const two = (Number(pv.header_rows) || 0) > 1;
+    add("表头", (two ? "第" + hr + "—" + (hr + 1) + "行为表头（两行）" : "第" + hr + "行为表头") + (title ? "（其上标题：" + title + "）" : "（其上没有标题行）"));
+  } else if (title) {
+    add("标题", title);
+  }
+  const sheets = list(pv.sheets).map(str).filter(Boolean);
+  if (sheets.length) add(sheets.length > 1 ? "工作表（" + sheets.length + "）" : "工作表", sheets.join("、"));
+  const ys = str(pv.year_source);
+  const noYear = list(pv.rows).map(obj).some((r) => !Number(obj(r.proposal).year));
+  if (ys) {
+    add("年度来源", ys);
+  } else if (noYear) {
+    add("年度来源", "文件中没有读到年度：请在上方填写年度或届次后重新预览，否则这些行导入后没有年度。", "missing");
+  } else {
+    add("年度来源", "各行的年度列");
+  }
+  const n = (x) => Number(x) || 0;
+  add("读取", "共 " + n(rep.rows) + " 件" + (list(rep.warnings).length ? "，跳过或提示 " + list(rep.warnings).length + " 处（见下方）" : ""));
+  $("i-found").replaceChildren(...items);
+}
+
+function kindText(kind) {
+  switch (kind) {
+    case "提案表": return "Word 提案表（每个文件一件提案，按表格中的栏目读取）";
+    case "提案选编": return "Word 提案选编（每个“第…号”标题一件提案）";
+    case "表格（Word）": return "Word 文档中的表格（按表头读取各列）";
+    case "表格": return "表格（按表头读取各列）";
+    case "JSON Lines": return "JSON Lines（每行一件，以键为表头）";
+  }
+  return kind || "未知";
+}
+
+// labelsTable shows, for a Word form or compilation, which label of the
+// document was read as which field; it cannot be changed.
+function labelsTable(mapping, fields) {
+  const header = {};
+  for (const f of fields) header[str(f.name)] = str(f.header);
+  $("i-labels").tBodies[0].replaceChildren(...mapping.map((m) =>
+    el("tr", {}, el("td", {}, str(m.column)), el("td", {}, (header[str(m.field)] || str(m.field)) + "（" + str(m.field) + "）"))));
+}
+
+// warnings lists what the reader skipped or guessed (note and total rows,
+// rows without a year, provisional numbers), apart from the rejections.
+function warnings(ws) {
+  const box = $("i-warnings");
+  if (!ws.length) {
+    box.replaceChildren();
+    return;
+  }
+  box.replaceChildren(el("h4", { class: "warn" }, "跳过或需要核对的行（" + ws.length + "）"),
+    el("ul", { id: "i-warning-list" }, ...ws.slice(0, MOST_ERRORS).map((w) =>
+      el("li", {}, (w.row ? "第" + str(w.row) + "行" : "") + (str(w.column) ? "（" + str(w.column) + "）" : "") + (w.row || str(w.column) ? "：" : "") + str(w.message)))));
+  if (ws.length > MOST_ERRORS) box.append(el("p", { class: "notice" }, "……还有 " + (ws.length - MOST_ERRORS) + " 条，未列出。"));
 }
 
 // mappingTable shows each column with a select of the fields; choosing a
@@ -161,18 +260,41 @@ function rejected(errors) {
   if (errors.length > MOST_ERRORS) box.append(el("p", { class: "notice" }, "……还有 " + (errors.length - MOST_ERRORS) + " 条，未列出。"));
 }
 
-// rows shows the first rows as read, in the columns the file has.
-function rows(rs, fields, mapping) {
+// rows shows the first rows as read: the number as stored, with the
+// office's writing under it (暂编 when the file gave none), the year with
+// where it came from, then the fields the file gave (a column mapped to
+// them, or a value read from a Word document's labels or title).
+function rows(rs, fields, mapping, word) {
   const mapped = new Set(mapping.map((m) => str(m.field)));
-  const shown = fields.filter((f) => mapped.has(str(f.name)) && f.name !== "co_units").slice(0, 9);
-  $("i-rows-title").textContent = rs.length ? "读取结果：前 " + rs.length + " 行（按上面的对应；无法读取的行不在此列，见上方拒收的行）" : "没有可读取的数据行";
-  $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, "行"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
+  const given = (f) => rs.some((r) => cell(obj(r.proposal), str(f.name)) !== "");
+  const shown = fields.filter((f) => f.name !== "number" && f.name !== "year" && f.name !== "co_units" &&
+    (mapped.has(str(f.name)) || given(f))).slice(0, 9);
+  const several = rs.some((r) => str(r.sheet));
+  $("i-rows-title").textContent = rs.length ? "读取结果：前 " + rs.length + (word ? " 件" : " 行") + "（按上面的对应；无法读取的行不在此列，见上方拒收的行）" : "没有可读取的数据行";
+  $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, word ? "序" : "行"), ...(several ? [el("th", {}, "工作表")] : []),
+    el("th", {}, "提案号"), el("th", {}, "年度"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
   $("i-rows").tBodies[0].replaceChildren(...rs.map((r) => {
     const p = obj(r.proposal);
     const wide = (f) => f.name === "body" || f.name === "title" || f.name === "reply";
-    return el("tr", {}, el("td", {}, str(r.row)), ...shown.map((f) => el("td", { class: f.name === "body" ? "cut" : wide(f) ? "" : "short" }, cell(p, str(f.name)))),
+    return el("tr", {}, el("td", {}, str(r.row)), ...(several ? [el("td", { class: "short" }, str(r.sheet))] : []),
+      numberCell(p, r), el("td", { class: "short", title: str(r.year_source) }, cell(p, "year") || "（无）"),
+      ...shown.map((f) => el("td", { class: f.name === "body" ? "cut" : wide(f) ? "" : "short" }, cell(p, str(f.name)))),
       el("td", { class: "short" }, p.not_proposal ? "非提案" : "提案"));
   }));
+}
+
+// numberCell is the stored number, and under it the number as the file
+// wrote it when that differs, or 暂编 when the file gave none.
+function numberCell(p, r) {
+  const number = str(p.number);
+  const written = str(r.written);
+  const td = el("td", { class: "number" }, number);
+  if (r.provisional) {
+    td.append(el("span", { class: "badge provisional", title: "文件中没有提案号，暂编此号；导入后可以修改" }, "暂编"));
+  } else if (written && written !== number) {
+    td.append(el("small", {}, "原文：" + written));
+  }
+  return td;
 }
 
 function cell(p, field) {
