@@ -20,9 +20,22 @@ $("i-file").addEventListener("change", () => {
   $("i-status").replaceChildren();
 });
 $("i-commit").addEventListener("click", commit);
-for (const id of ["i-new-units", "i-all-proposals", "i-all-sheets", "i-year", "i-session"]) {
+for (const id of ["i-new-units", "i-all-proposals", "i-year", "i-session"]) {
   $(id).addEventListener("change", () => {
-    if (!$("i-result").hidden) preview(currentMaps());
+    if (!$("i-result").hidden) preview(shownMaps);
+  });
+}
+// other sheets have other columns: their mapping is detected afresh
+$("i-all-sheets").addEventListener("change", () => {
+  if (!$("i-result").hidden) preview(null);
+});
+// a year or session being typed makes the preview shown stale: no commit
+// until it is previewed again (on change, above)
+for (const id of ["i-year", "i-session"]) {
+  $(id).addEventListener("input", () => {
+    if ($("i-result").hidden) return;
+    $("i-commit").disabled = true;
+    $("i-commit-note").textContent = "年度或届次已修改，重新预览后才能导入。";
   });
 }
 $("b-prev").addEventListener("click", () => batches(Math.max(0, offset() - PAGE)));
@@ -61,6 +74,12 @@ function form(file) {
 // WORD_KINDS are the kinds of file read by their labels, not by columns.
 const WORD_KINDS = new Set(["提案表", "提案选编"]);
 
+// shownMaps is the mapping of the preview shown (null: the one the server
+// detected), which the commit and a preview with other options send again:
+// a file is imported as it was previewed, whatever the selects of one
+// sheet would say of several.
+let shownMaps = null;
+
 // preview uploads the file with a mapping (null: the one the server
 // detects) and shows what importing it would do.
 async function preview(maps) {
@@ -77,6 +96,7 @@ async function preview(maps) {
     let pv = obj(await upload("/api/v1/import/preview?" + query(maps || []), form(file)));
     if (pv.state === "running" && pv.id) pv = obj(obj(await follow(str(pv.id), $("i-status"), "试导入")).result);
     if (stale("import", run)) return;
+    shownMaps = maps;
     show(pv);
     $("i-status").replaceChildren();
     finish("import", run, "done");
@@ -98,15 +118,18 @@ function show(pv) {
   $("i-labels").hidden = !byLabels;
   if (byLabels) {
     $("i-mapping-title").textContent = "栏目与字段";
-    $("i-header").textContent = "“" + str(pv.file) + "”按栏目读取，每件提案读出的字段见下方“读取结果”：";
+    $("i-header").textContent = "“" + str(pv.file) + "”按栏目读取，每件提案读出的字段见下方“读取结果”。";
     labelsTable(mapping, fields);
   } else {
     $("i-mapping-title").textContent = "表头与字段";
-    $("i-header").textContent = headerText(pv) + "下表是每一列导入为哪个字段，可以修改，修改后自动重新预览。";
+    const sheets = list(pv.sheets).map(str).filter(Boolean);
+    $("i-header").textContent = (Number(pv.header_row) > 0 ? "" : "“" + str(pv.file) + "”以每行的键为表头。") +
+      (sheets.length > 1 ? "下表是工作表“" + sheets[0] + "”每一列导入为哪个字段，其他工作表按各自的表头识别；如修改对应，每个工作表都按修改后的表头读取，修改后自动重新预览。"
+        : "下表是每一列导入为哪个字段，可以修改，修改后自动重新预览。");
     mappingTable(pv, fields);
   }
   summary(rep);
-  warnings(list(rep.warnings).map(obj));
+  warnings(list(rep.warnings).map(obj), WORD_KINDS.has(str(pv.kind)));
   rejected(list(rep.errors).map(obj));
   rows(list(pv.rows).map(obj), fields, mapping, WORD_KINDS.has(str(pv.kind)));
   const importable = (Number(rep.inserted) || 0) + (Number(rep.updated) || 0);
@@ -114,16 +137,6 @@ function show(pv) {
   $("i-commit").dataset.file = str(pv.file);
   $("i-commit-note").textContent = importable === 0 ? "没有可导入的行。" : "";
   $("i-result").hidden = false;
-}
-
-// headerText says where the header is: "第3行为表头（其上标题：……）".
-function headerText(pv) {
-  const hr = Number(pv.header_row) || 0;
-  const two = (Number(pv.header_rows) || 0) > 1;
-  const title = str(pv.title);
-  if (hr <= 0) return "“" + str(pv.file) + "”以每行的键为表头。";
-  return "“" + str(pv.file) + "”" + (two ? "第" + hr + "—" + (hr + 1) + "行为两行表头" : "第" + hr + "行为表头") +
-    (title ? "（其上标题：" + title + "）" : "（其上没有标题行）") + "。";
 }
 
 // found lists what the reader found: the kind of file, its title and
@@ -145,8 +158,10 @@ function found(pv, rep) {
   if (sheets.length) add(sheets.length > 1 ? "工作表（" + sheets.length + "）" : "工作表", sheets.join("、"));
   const ys = str(pv.year_source);
   const noYear = list(pv.rows).map(obj).some((r) => !Number(obj(r.proposal).year));
-  if (ys) {
-    add("年度来源", ys);
+  if (ys && sheets.length > 1) {
+    add("年度来源", "工作表“" + sheets[0] + "”：" + forPage(ys) + "；其他工作表的行，年度取自各自的标题行或工作表名（鼠标停在各行的年度上可见）");
+  } else if (ys) {
+    add("年度来源", forPage(ys));
   } else if (noYear) {
     add("年度来源", "文件中没有读到年度：请在上方填写年度或届次后重新预览，否则这些行导入后没有年度。", "missing");
   } else {
@@ -179,7 +194,7 @@ function labelsTable(mapping, fields) {
 
 // warnings lists what the reader skipped or guessed (note and total rows,
 // rows without a year, provisional numbers), apart from the rejections.
-function warnings(ws) {
+function warnings(ws, word) {
   const box = $("i-warnings");
   if (!ws.length) {
     box.replaceChildren();
@@ -187,8 +202,22 @@ function warnings(ws) {
   }
   box.replaceChildren(el("h4", { class: "warn" }, "跳过或需要核对的行（" + ws.length + "）"),
     el("ul", { id: "i-warning-list" }, ...ws.slice(0, MOST_ERRORS).map((w) =>
-      el("li", {}, (w.row ? "第" + str(w.row) + "行" : "") + (str(w.column) ? "（" + str(w.column) + "）" : "") + (w.row || str(w.column) ? "：" : "") + str(w.message)))));
+      el("li", {}, where(w, word) + forPage(str(w.message))))));
   if (ws.length > MOST_ERRORS) box.append(el("p", { class: "notice" }, "……还有 " + (ws.length - MOST_ERRORS) + " 条，未列出。"));
+}
+
+// forPage words the reader's messages, written for the command line
+// (--year, --session), for this page, whose inputs are 年度 and 届次.
+function forPage(text) {
+  return text.replace(/ ?--year 或 --session ?/g, "上方的“年度”或“届次”").replace(/（--year (\d+)）/g, "（$1）")
+    .replace(/ ?--year ?/g, "上方的“年度”").replace(/ ?--session ?/g, "上方的“届次”");
+}
+
+// where is a warning's row and column ("第26行："); a Word form's or
+// compilation's warnings name the proposal themselves.
+function where(w, word) {
+  const at = (w.row && !word ? "第" + str(w.row) + "行" : "") + (str(w.column) ? "（" + str(w.column) + "）" : "");
+  return at ? at + "：" : "";
 }
 
 // mappingTable shows each column with a select of the fields; choosing a
@@ -219,16 +248,6 @@ function remap(changed, fields) {
     return str(f.name) + "=" + (s ? s.dataset.header : "");
   });
   preview(maps);
-}
-
-// currentMaps is the mapping the selects show, as map strings.
-function currentMaps() {
-  const selects = Array.from($("i-mapping").querySelectorAll("select"));
-  const fields = Array.from(selects[0] ? selects[0].options : []).map((o) => o.value).filter(Boolean);
-  return fields.map((f) => {
-    const s = selects.find((x) => x.value === f);
-    return f + "=" + (s ? s.dataset.header : "");
-  });
 }
 
 function summary(rep) {
@@ -267,21 +286,26 @@ function rejected(errors) {
 function rows(rs, fields, mapping, word) {
   const mapped = new Set(mapping.map((m) => str(m.field)));
   const given = (f) => rs.some((r) => cell(obj(r.proposal), str(f.name)) !== "");
+  // the fields the rows shown have, or with no rows the mapped ones
   const shown = fields.filter((f) => f.name !== "number" && f.name !== "year" && f.name !== "co_units" &&
-    (mapped.has(str(f.name)) || given(f))).slice(0, 9);
+    (rs.length ? given(f) : mapped.has(str(f.name)))).slice(0, 9);
   const several = rs.some((r) => str(r.sheet));
   $("i-rows-title").textContent = rs.length ? "读取结果：前 " + rs.length + (word ? " 件" : " 行") + "（按上面的对应；无法读取的行不在此列，见上方拒收的行）" : "没有可读取的数据行";
   $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, word ? "序" : "行"), ...(several ? [el("th", {}, "工作表")] : []),
     el("th", {}, "提案号"), el("th", {}, "年度"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
   $("i-rows").tBodies[0].replaceChildren(...rs.map((r) => {
     const p = obj(r.proposal);
-    const wide = (f) => f.name === "body" || f.name === "title" || f.name === "reply";
+    const kind = (f) => f.name === "body" ? "cut" : f.name === "title" || f.name === "reply" ? "wide" : TEXT_FIELDS.has(str(f.name)) ? "" : "short";
     return el("tr", {}, el("td", {}, str(r.row)), ...(several ? [el("td", { class: "short" }, str(r.sheet))] : []),
       numberCell(p, r), el("td", { class: "short", title: str(r.year_source) }, cell(p, "year") || "（无）"),
-      ...shown.map((f) => el("td", { class: f.name === "body" ? "cut" : wide(f) ? "" : "short" }, cell(p, str(f.name)))),
+      ...shown.map((f) => el("td", { class: kind(f) }, cell(p, str(f.name)))),
       el("td", { class: "short" }, p.not_proposal ? "非提案" : "提案"));
   }));
 }
+
+// TEXT_FIELDS wrap in the rows (names, units, reasons); the other short
+// fields do not.
+const TEXT_FIELDS = new Set(["proposer", "lead_unit", "status_reason", "merged_into", "sector"]);
 
 // numberCell is the stored number, and under it the number as the file
 // wrote it when that differs, or 暂编 when the file gave none.
@@ -315,7 +339,7 @@ async function commit() {
   $("i-commit").disabled = true;
   notice($("i-status"), "正在导入“" + file.name + "”……");
   try {
-    let r = obj(await upload("/api/v1/import?" + query(currentMaps()), form(file)));
+    let r = obj(await upload("/api/v1/import?" + query(shownMaps || []), form(file)));
     if (r.state === "running" && r.id) r = await follow(str(r.id), $("i-status"), "导入");
     if (stale("import", run)) return;
     const rep = obj(r.result !== undefined ? r.result : r);
