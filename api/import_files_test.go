@@ -168,6 +168,15 @@ func TestImportPreviewWordForms(t *testing.T) {
 	if len(pv.Rows) != 1 {
 		t.Fatalf("form 01: %d rows", len(pv.Rows))
 	}
+	var raw struct {
+		Rows []struct {
+			Proposal map[string]any `json:"proposal"`
+		} `json:"rows"`
+	}
+	e.uploadForm(t, "/api/v1/import/preview", "forms/提案表01-民进市委会.docx", nil, &raw)
+	if units, ok := raw.Rows[0].Proposal["co_units"].([]any); !ok || len(units) != 0 {
+		t.Errorf("form 01's co_units: %#v, want []", raw.Rows[0].Proposal["co_units"])
+	}
 	r := pv.Rows[0]
 	p := r.Proposal
 	if p.Number != "20240001" || r.Written != "第0001号" || r.Provisional || p.Year != 2024 || p.Session != "十四届二次" ||

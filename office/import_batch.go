@@ -51,6 +51,7 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 			p.Body = string([]rune(p.Body)[:previewBody]) + "……"
 		}
 		p.NotProposal = !req.AllProposals && !p.IsProposal()
+		p.CoUnits = orNone(p.CoUnits)
 		row := tian.PreviewRow{Row: r.Row, Proposal: p}
 		if i < len(res.Sources) {
 			src := res.Sources[i]
