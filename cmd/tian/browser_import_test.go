@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -358,6 +359,78 @@ func TestBrowserImportOfficeFiles(t *testing.T) {
 		t.Errorf("20260012: %d %+v", code, p)
 	}
 	b.noErrors("the office's files")
+
+	// every fixture the sheet package writes, as the page shows it: kind,
+	// and each number shown as stored, as written or 暂编 (the Word forms:
+	// a sample, all 50 with TIAN_BROWSER_SWEEP=1)
+	b.do(fill(map[string]string{"i-year": "", "i-session": ""}))
+	var manifest []struct {
+		File, Sheet, Kind string
+		Items             []struct{ Number, Written string }
+	}
+	raw, err := os.ReadFile(fixture("manifest.json"))
+	if err == nil {
+		err = json.Unmarshal(raw, &manifest)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	swept := 0
+	for _, f := range manifest {
+		if f.Sheet != "" && f.Sheet != "all" { // the page reads the active sheet or all
+			continue
+		}
+		files := []string{f.File}
+		if f.File == "forms" {
+			names, err := filepath.Glob(fixture("forms/*.docx"))
+			if err != nil || len(names) != len(f.Items) {
+				t.Fatalf("forms: %d files, %d in the manifest (%v)", len(names), len(f.Items), err)
+			}
+			files = names
+		}
+		if all := run(b, chromedp.Evaluate[bool](`document.getElementById("i-all-sheets").checked`)); all != (f.Sheet == "all") {
+			b.do(chromedp.Click(chromedp.ID("i-all-sheets")))
+		}
+		for i, file := range files {
+			items := f.Items
+			if f.File == "forms" {
+				if i%7 != 2 && i != 9 && os.Getenv("TIAN_BROWSER_SWEEP") == "" {
+					continue
+				}
+				items = f.Items[i : i+1]
+			} else {
+				file = fixture(file)
+			}
+			swept++
+			name := filepath.Base(file) + "/" + f.Sheet
+			if state := b.preview(file); state != "done" {
+				t.Errorf("%s: %s %s", name, state, text("i-status"))
+				continue
+			}
+			numbers := cells("#i-rows td.number")
+			if len(numbers) != min(len(items), tian.PreviewRows) {
+				t.Errorf("%s: %d numbers shown, want %d", name, len(numbers), min(len(items), tian.PreviewRows))
+				continue
+			}
+			for j, n := range numbers {
+				want := items[j].Number + "原文：" + items[j].Written
+				if items[j].Number == "" {
+					want = "暂编"
+				}
+				if !strings.HasSuffix(n, want) {
+					t.Errorf("%s: number %q, want %q", name, n, want)
+				}
+			}
+			kind := map[string]string{"表格": "表格（按表头读取各列）", "表格（Word）": "Word 文档中的表格", "提案表": "Word 提案表", "提案选编": "Word 提案选编"}[f.Kind]
+			if found := text("i-found"); kind == "" || !strings.Contains(found, kind) || !strings.Contains(found, "年度来源") {
+				t.Errorf("%s (%s): %q", name, f.Kind, found)
+			}
+			b.noErrors(name)
+		}
+	}
+	if swept < 14 {
+		t.Errorf("only %d fixtures previewed", swept)
+	}
 }
 
 // searchNumbers returns the numbers a search finds, space-separated.
