@@ -128,7 +128,7 @@ function show(pv) {
         : "下表是每一列导入为哪个字段，可以修改，修改后自动重新预览。");
     mappingTable(pv, fields);
   }
-  summary(rep);
+  summary(rep, WORD_KINDS.has(str(pv.kind)));
   warnings(list(rep.warnings).map(obj), WORD_KINDS.has(str(pv.kind)));
   rejected(list(rep.errors).map(obj));
   rows(list(pv.rows).map(obj), fields, mapping, WORD_KINDS.has(str(pv.kind)));
@@ -250,10 +250,10 @@ function remap(changed, fields) {
   preview(maps);
 }
 
-function summary(rep) {
+function summary(rep, word) {
   const n = (x) => Number(x) || 0;
-  const parts = ["共读取 " + n(rep.rows) + " 行：将新增 " + n(rep.inserted) + " 件，更新 " + n(rep.updated) + " 件，未变 " +
-    n(rep.unchanged) + " 件，拒收 " + n(rep.rejected) + " 行。"];
+  const parts = ["共读取 " + n(rep.rows) + (word ? " 件" : " 行") + "：将新增 " + n(rep.inserted) + " 件，更新 " + n(rep.updated) + " 件，未变 " +
+    n(rep.unchanged) + " 件，拒收 " + n(rep.rejected) + (word ? " 件。" : " 行。")];
   if (n(rep.not_proposals) > 0) {
     parts.push("其中 " + n(rep.not_proposals) + " 件没有提案的审查办理信息（状态、届次、界别、提案人类型、承办单位），" +
       "将标为“非提案”（如网上留言）存档，不计入统计和模型训练；如果这些都是提案，请勾选“每行都是提案”。");

@@ -290,7 +290,10 @@ func TestBrowserImportOfficeFiles(t *testing.T) {
 		!strings.Contains(row, "市政协社会和法制委员会") || !strings.Contains(row, "……") {
 		t.Errorf("the form as read: number %q, badge %q, row %q", number, badge, row)
 	}
-	if w := cells("#i-warning-list li"); len(w) != 1 || !strings.Contains(w[0], "没有提案号，暂编为 "+number) {
+	if sum := text("i-summary"); !strings.HasPrefix(sum, "共读取 1 件：将新增 1 件") || !strings.Contains(sum, "拒收 0 件") {
+		t.Errorf("the form's dry run: %q", sum)
+	}
+	if w := cells("#i-warning-list li"); len(w) != 1 || !strings.HasPrefix(w[0], "第1件提案（") || !strings.Contains(w[0], "没有提案号，暂编为 "+number) {
 		t.Errorf("the form's warnings: %q", w)
 	}
 	b.noErrors("the form's preview")
