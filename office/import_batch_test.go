@@ -49,6 +49,12 @@ func TestPreviewCommitUndo(t *testing.T) {
 		t.Fatalf("the preview wrote: %d proposals, had %d", n, before)
 	}
 
+	strict := req
+	strict.Strict = true
+	refused, err := o.Import(ctx, strict)
+	if err != nil || refused.Committed || refused.DryRun || refused.Batch != 0 || refused.Inserted != 0 || !strings.Contains(refused.Summary(), "--strict") {
+		t.Errorf("a strict import of a file with a bad row: %+v, %v", refused, err)
+	}
 	rep, err := o.Import(ctx, req)
 	if err != nil || !rep.Committed || rep.Batch == 0 || rep.Inserted != 2 {
 		t.Fatalf("commit %+v, %v", rep, err)
