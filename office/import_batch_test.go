@@ -38,7 +38,7 @@ func TestPreviewCommitUndo(t *testing.T) {
 	if !slices.Contains(pv.Map, "title=标题") || !slices.Contains(pv.Map, "lead_unit=主办单位") || len(pv.Fields) < 15 {
 		t.Errorf("map %v, fields %d", pv.Map, len(pv.Fields))
 	}
-	if len(pv.Rows) != 2 || pv.Rows[0].Row != 2 || pv.Rows[0].Proposal.Title != "关于推进老旧小区加装电梯“一件事”集成办理的提案" {
+	if len(pv.Rows) != 2 || pv.Rows[0].Row != 2 || pv.Rows[0].Proposal.Title != "关于推进老旧小区加装电梯“一件事”集成办理的提案" || pv.Rows[1].Outcome != "inserted" {
 		t.Errorf("rows %+v", pv.Rows)
 	}
 	r := pv.Report

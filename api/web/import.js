@@ -166,14 +166,16 @@ function rows(rs, fields, mapping, rejectedRows) {
   const mapped = new Set(mapping.map((m) => str(m.field)));
   const shown = fields.filter((f) => mapped.has(str(f.name)) && f.name !== "co_units").slice(0, 9);
   $("i-rows-title").textContent = rs.length ? "前 " + rs.length + " 行（按上面的对应读取" + (rejectedRows ? "；无法读取的行见上方“拒收的行”" : "") + "）" : "没有可读取的数据行";
-  $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, "行"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
+  $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, "行"), el("th", {}, "导入后"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
   $("i-rows").tBodies[0].replaceChildren(...rs.map((r) => {
     const p = obj(r.proposal);
     const wide = (f) => f.name === "body" || f.name === "title" || f.name === "reply";
-    return el("tr", {}, el("td", {}, str(r.row)), ...shown.map((f) => el("td", { class: f.name === "body" ? "cut" : wide(f) ? "" : "short" }, cell(p, str(f.name)))),
+    return el("tr", { class: "outcome-" + str(r.outcome) }, el("td", {}, str(r.row)), el("td", { class: "short" }, outcomeText[str(r.outcome)] || "—"), ...shown.map((f) => el("td", { class: f.name === "body" ? "cut" : wide(f) ? "" : "short" }, cell(p, str(f.name)))),
       el("td", { class: "short" }, p.not_proposal ? "非提案" : "提案"));
   }));
 }
+
+const outcomeText = { inserted: "新增", updated: "更新", unchanged: "未变", rejected: "拒收" };
 
 function cell(p, field) {
   const v = p[field];

@@ -70,6 +70,10 @@ func TestBrowserImport(t *testing.T) {
 	if rows := run(b, chromedp.Evaluate[int](`document.querySelectorAll("#i-rows tbody tr").length`)); rows != tian.PreviewRows {
 		t.Errorf("demo export: %d rows shown, want %d", rows, tian.PreviewRows)
 	}
+	outcomes := run(b, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#i-rows tbody tr td:nth-child(2)")).map((td) => td.textContent).join("")`))
+	if outcomes != strings.Repeat("更新", 10)+strings.Repeat("未变", tian.PreviewRows-10) {
+		t.Errorf("demo export: the rows' outcomes %q, want 10 更新 then 未变", outcomes)
+	}
 	b.noErrors("the demo export")
 	b.shot("import-demo-export.png")
 
