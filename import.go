@@ -107,8 +107,16 @@ type FileImport struct {
 	Name string
 	// Map overrides the header of a field: field → header (--map).
 	Map map[string]string
-	// Sheet names the worksheet of an .xlsx (default: the active one).
+	// Sheet names the worksheet of a workbook (default: the active one;
+	// "all": every sheet with a proposal header).
 	Sheet string
+	// Year and Session are those of the rows that give none (--year,
+	// --session); without them the file's title or name says them.
+	// Committee maps sessions to years: the term whose first session was
+	// in a year, "十四届=2023" (the default).
+	Year      int
+	Session   string
+	Committee string
 	// Strict imports nothing from a file with any bad row; DryRun checks
 	// everything and writes nothing.
 	Strict, DryRun bool

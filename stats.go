@@ -48,6 +48,10 @@ type Stats struct {
 	// Years are the years the store has proposals in, whatever Year is,
 	// oldest first: what a year can be chosen from.
 	Years []YearCount `json:"years"`
+	// Other counts the period's records that are not proposals
+	// (Proposal.NotProposal, e.g. an imported message board), left out of
+	// every figure; 0 when they are counted.
+	Other int `json:"other"`
 }
 
 // Count is a name with how often it occurs and its share (percent).
@@ -168,26 +172,34 @@ func (s *Stats) Period() string {
 
 // Report writes the figures the way a committee's annual report states
 // them: 2024年全年共收到提案743件，比上年增加25件；经审查立案618件……
-// One sentence a subject, each left out when it has nothing to say.
+// One sentence a subject, each left out when it has nothing to say; the
+// last names the records left out as not proposals, if any.
 func (s *Stats) Report() string {
 	var b strings.Builder
-	if s.Received == 0 {
-		b.WriteString(s.Period() + "尚无提案记录。")
-		return b.String()
-	}
-	s.writeOpening(&b)
-	s.writeReasons(&b)
-	if s.Filed > 0 {
-		s.writeProposers(&b)
-	}
-	s.writeSectors(&b)
-	if s.Filed > 0 {
-		s.writeCategories(&b)
-		s.writeLeadUnits(&b)
-		s.writeTopics(&b)
-		s.writeReplied(&b)
+	s.writeFigures(&b)
+	if s.Other > 0 {
+		fmt.Fprintf(&b, "另有网上留言等非提案记录%d件，未计入统计。", s.Other)
 	}
 	return b.String()
+}
+
+func (s *Stats) writeFigures(b *strings.Builder) {
+	if s.Received == 0 {
+		b.WriteString(s.Period() + "尚无提案记录。")
+		return
+	}
+	s.writeOpening(b)
+	s.writeReasons(b)
+	if s.Filed > 0 {
+		s.writeProposers(b)
+	}
+	s.writeSectors(b)
+	if s.Filed > 0 {
+		s.writeCategories(b)
+		s.writeLeadUnits(b)
+		s.writeTopics(b)
+		s.writeReplied(b)
+	}
 }
 
 // writeOpening states received, filed and the filing rate, with the

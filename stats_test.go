@@ -78,6 +78,14 @@ func TestReport(t *testing.T) {
 			"2022年全年共收到提案2件，经审查立案2件，立案率100.00%。立案提案中，委员提案2件、集体提案0件。" +
 				"按类别分，经济建设类提案1件，占50.0%；未分类提案1件，占50.0%。"},
 		{"a year without proposals", func() *tian.Stats { return &tian.Stats{Year: 2012} }, "2012年尚无提案记录。"},
+		{"a year of messages left out", func() *tian.Stats { return &tian.Stats{Year: 2012, Other: 32} },
+			"2012年尚无提案记录。另有网上留言等非提案记录32件，未计入统计。"},
+		{"proposals and messages left out", func() *tian.Stats {
+			return &tian.Stats{FromYear: 2011, ToYear: 2025, Received: 1570, Reviewed: 1570, Filed: 1364, Rejected: 206,
+				FilingRate: tian.Percent(1364, 1570), Members: 970, Collective: 394, Other: 494}
+		},
+			"2011—2025年共收到提案1570件，经审查立案1364件，立案率86.88%。不予立案206件。立案提案中，委员提案970件、集体提案394件。" +
+				"另有网上留言等非提案记录494件，未计入统计。"},
 		{"a store without proposals", func() *tian.Stats { return &tian.Stats{} }, "尚无提案记录。"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

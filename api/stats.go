@@ -14,7 +14,8 @@ import (
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // stats answers the statistics of a year (absent or 0: all years) as
-// {stats, report}, the report being the paragraph `tian stats` prints;
+// {stats, report, title}, the report being the paragraph `tian stats`
+// prints and the title naming the period (2024年提案统计);
 // with format=xlsx, as the workbook of the same figures, named by the
 // period (2024年提案统计.xlsx). The workbook is written in full before
 // anything is sent, so a failure is still a JSON error.
@@ -38,7 +39,7 @@ func (s *Server) stats(c *gin.Context) {
 		return
 	}
 	if format == "json" {
-		c.JSON(http.StatusOK, gin.H{"stats": st, "report": st.Report()})
+		c.JSON(http.StatusOK, gin.H{"stats": st, "report": st.Report(), "title": st.Title()})
 		return
 	}
 	var buf bytes.Buffer

@@ -21,12 +21,16 @@ func TestStatsAnswers(t *testing.T) {
 	var out struct {
 		Stats  *tian.Stats `json:"stats"`
 		Report string      `json:"report"`
+		Title  string      `json:"title"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil || res.StatusCode != http.StatusOK || out.Stats == nil {
 		t.Fatalf("GET stats: %d %s (%v)", res.StatusCode, body, err)
 	}
 	if want := "2024年全年共收到提案743件，经审查立案618件，立案率83.18%。"; !strings.HasPrefix(out.Report, want) || out.Report != out.Stats.Report() {
 		t.Errorf("report %q, want it to start %q and to be the stats' Report()", out.Report, want)
+	}
+	if out.Title != "2024年提案统计" {
+		t.Errorf("title %q", out.Title)
 	}
 
 	for _, c := range []struct{ query, file, fallback string }{

@@ -586,8 +586,8 @@ type evidence struct {
 // unit is to lead (or co-handle) a proposal like the text; the bands were
 // read off the 2024–2025 routings of a router trained on 2021–2023, each
 // proposal routed as a review routes it (TestRouterByYear): the first lead
-// candidate was right 88% of the time at 较强, 72% at 一般 and 47% at 较弱;
-// a co-handler 47%, 30% and 18%.
+// candidate was right 88% of the time at 较强, 72% at 一般 and 51% at 较弱;
+// a co-handler 45%, 29% and 18%.
 const (
 	leadHigh, leadMedium = 0.8, 0.45
 	coHigh, coMedium     = 0.45, 0.3

@@ -131,7 +131,7 @@ func strengthBands(t *testing.T, ctx context.Context, r *classify.Router, ix tia
 		if p.Status != tian.StatusFiled || p.LeadUnit == "" {
 			continue
 		}
-		rt, err := r.Route(ctx, ix, tian.RouteRequest{Title: p.Title, Body: p.Body, Category: p.Category, K: 3, Exclude: p.Number})
+		rt, err := r.Route(ctx, ix, tian.RouteRequest{Title: p.Title, Body: p.Body, Category: p.Category, K: 3, Exclude: p.Number, BeforeYear: p.Year + 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,7 +219,7 @@ func TestRoutingNamesEachUnitOnce(t *testing.T) {
 	nb := titleNeighbours(demo)
 	ctx := context.Background()
 	var cited, co int
-	for i := 0; i < len(demo); i += 9 {
+	for i := 0; i < len(demo); i += 25 {
 		p := demo[i]
 		rt, err := ms.router.Route(ctx, nb, tian.RouteRequest{Title: p.Title, Body: p.Body, Category: p.Category, K: 3,
 			Exclude: p.Number, BeforeYear: p.Year + 1})

@@ -46,6 +46,7 @@ func (o *Office) Import(ctx context.Context, req tian.FileImport) (*tian.ImportR
 	rep.Rejected += len(res.Errors)
 	rep.Errors = append(res.Errors, rep.Errors...)
 	rep.Mapping, rep.Unmapped = res.Mapping, res.Unmapped
+	rep.Warnings = append(res.Warnings, rep.Warnings...)
 	if opt.DryRun {
 		return rep, nil
 	}
@@ -66,7 +67,11 @@ func read(req tian.FileImport) (string, *sheet.Result, error) {
 	if err := checkMap(req.Map); err != nil {
 		return name, nil, err
 	}
-	res, err := sheet.ReadProposals(req.Path, sheet.Options{Map: req.Map, Sheet: req.Sheet})
+	opt, err := sheet.OptionsFor(req)
+	if err != nil {
+		return name, nil, err
+	}
+	res, err := sheet.ReadProposals(req.Path, opt)
 	if code := tian.ErrorCode(err); code != "" && code != tian.EINTERNAL && name != req.Path {
 		return name, nil, tian.Errorf(code, "%s", strings.ReplaceAll(tian.ErrorMessage(err), req.Path, name))
 	} else if err != nil {
@@ -74,6 +79,9 @@ func read(req tian.FileImport) (string, *sheet.Result, error) {
 	}
 	for i := range res.Errors {
 		res.Errors[i].File = name
+	}
+	for i := range res.Warnings {
+		res.Warnings[i].File = name
 	}
 	return name, res, nil
 }

@@ -46,6 +46,7 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 	rep.Errors = append(res.Errors, rep.Errors...)
 	sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Row < rep.Errors[j].Row })
 	rep.Mapping, rep.Unmapped = res.Mapping, res.Unmapped
+	rep.Warnings = append(res.Warnings, rep.Warnings...)
 	pv := &tian.ImportPreview{File: name, HeaderRow: res.HeaderRow, Columns: res.Labels, Headers: res.Headers, Mapping: res.Mapping,
 		Unmapped: res.Unmapped, Map: mapStrings(res), Fields: fieldInfos(), Rows: []tian.PreviewRow{}, Report: rep}
 	for _, r := range shown {

@@ -179,11 +179,12 @@ func TestSuggestionsAndVersions(t *testing.T) {
 		t.Fatalf("classify: %+v %v", sg, err)
 	}
 	rt, err := o.Route(ctx, tian.RouteRequest{Title: "关于加快发展社区嵌入式养老服务的提案", Body: "城东区近四成社区没有养老服务站点。", K: 3})
-	var leads []string
-	for _, u := range rt.Lead {
-		leads = append(leads, u.Unit)
+	// a unit appears once: as a lead candidate or as a co-handler
+	var units []string
+	for _, u := range append(rt.Lead, rt.Co...) {
+		units = append(units, u.Unit)
 	}
-	if err != nil || !slices.Contains(leads, "市民政局") {
+	if err != nil || !slices.Contains(units, "市民政局") || len(slices.Compact(slices.Sorted(slices.Values(units)))) != len(units) {
 		t.Errorf("route: %+v %v", rt, err)
 	}
 	if v := o.Versions(); v["category"] == "" || v["router"] == "" {

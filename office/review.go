@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"tian"
+	"tian/classify"
 )
 
 // ReviewStore is what a review reads of the system of record: the
@@ -210,7 +211,7 @@ func (rv *Reviewer) recommend(ctx context.Context, req tian.ReviewRequest, out *
 		out.Recommendation, out.MergeInto = tian.RecommendMerge, target
 		why := fmt.Sprintf("与同年已立案的提案 %s 相似度%.0f%%", target.Number, target.Score*100)
 		if target.Kind == tian.MatchNearDuplicate {
-			why = fmt.Sprintf("内容与同年先已立案的提案 %s 基本重复", target.Number)
+			why = fmt.Sprintf("内容与同年较早立案的提案 %s 基本重复", target.Number)
 		}
 		if len(target.SharedTerms) > 0 {
 			why += "，共同关注：" + strings.Join(target.SharedTerms, "、")
@@ -222,10 +223,31 @@ func (rv *Reviewer) recommend(ctx context.Context, req tian.ReviewRequest, out *
 		return nil
 	}
 	out.Recommendation = out.Filing.Recommendation
-	if out.Recommendation == tian.RecommendReject && len(out.Filing.Reasons) > 0 {
-		out.Reason = out.Filing.Reasons[0].Label
+	if out.Recommendation == tian.RecommendReject {
+		out.Reason = likelyReason(out.Filing.Reasons)
 	}
 	return nil
+}
+
+// likelyReason is the likeliest of the office's own reasons for not
+// filing; the class of its rare reasons (其他) says nothing a reviewer can
+// act on, so the likeliest named one is given, with a note when 其他
+// ranked above it.
+func likelyReason(reasons []tian.Scored) string {
+	other := false
+	for _, r := range reasons {
+		if r.Label != classify.OtherReason {
+			if other {
+				return r.Label + "（也可能是其他较少见的理由）"
+			}
+			return r.Label
+		}
+		other = true
+	}
+	if other {
+		return "其他较少见的理由"
+	}
+	return ""
 }
 
 // mergeTarget is the best of the same year's similar proposals that the

@@ -222,6 +222,15 @@ func TestReviewTakesTheFilersAdvice(t *testing.T) {
 	if r.Recommendation != tian.RecommendFile && r.Recommendation != tian.RecommendMerge {
 		t.Errorf("with a filing filer: %q", r.Recommendation)
 	}
+	// the class of rare reasons (其他) is not a reason to give
+	other := &stubFiler{advice: tian.FilingAdvice{Recommendation: tian.RecommendReject,
+		Reasons: []tian.Scored{{Label: "其他", Prob: 0.34}, {Label: "属于个人诉求，建议通过信访渠道反映", Prob: 0.24}}, Evidence: []tian.Evidence{}}}
+	if r, err = reviewer(t, other).Review(ctx, tian.ReviewRequest{Title: "关于解决我家房屋漏水问题的提案", Body: "我家楼上漏水，物业不管。"}); err != nil {
+		t.Fatal(err)
+	}
+	if r.Reason != "属于个人诉求，建议通过信访渠道反映（也可能是其他较少见的理由）" {
+		t.Errorf("with 其他 first: reason %q", r.Reason)
+	}
 	broken := &stubFiler{err: tian.Errorf(tian.EUNAVAILABLE, "立案模型正在载入")}
 	if _, err := reviewer(t, broken).Review(ctx, tian.ReviewRequest{Number: p.Number}); tian.ErrorCode(err) != tian.EUNAVAILABLE {
 		t.Errorf("a failing filer: err = %v", err)
@@ -371,4 +380,37 @@ func TestTuneMerge(t *testing.T) {
 	for _, at := range []float64{0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5} {
 		t.Logf("%.2f: %s", at, evaluateMerges(t, demo, by, at))
 	}
+}
+
+// With the office's own filing model, every review carries its advice,
+// and the recommendation is the advice's unless the proposal would join
+// another: a rejection names a reason.
+func TestReviewWithTheOfficesFilingModel(t *testing.T) {
+	o, _, _ := newOffice(t)
+	rv := reviewer(t, o)
+	demo, _ := demoByNumber(t)
+	ctx := context.Background()
+	seen := map[string]int{}
+	for i := 0; i < len(demo); i += 157 {
+		p := demo[i]
+		r, err := rv.Review(ctx, tian.ReviewRequest{Number: p.Number})
+		if err != nil {
+			t.Fatalf("%s: %v", p.Number, err)
+		}
+		if r.Filing == nil {
+			t.Fatalf("%s: no filing advice", p.Number)
+		}
+		seen[r.Recommendation]++
+		switch {
+		case r.Recommendation == tian.RecommendMerge:
+			if r.MergeInto == nil || r.Reason == "" {
+				t.Errorf("%s: 建议并案 without its proposal or reason: %+v", p.Number, r)
+			}
+		case r.Recommendation != r.Filing.Recommendation:
+			t.Errorf("%s: recommends %q, the filing model %q", p.Number, r.Recommendation, r.Filing.Recommendation)
+		case r.Recommendation == tian.RecommendReject && r.Reason == "":
+			t.Errorf("%s: 建议不予立案 without a reason", p.Number)
+		}
+	}
+	t.Logf("recommendations over the sample: %v", seen)
 }

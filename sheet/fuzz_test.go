@@ -60,3 +60,24 @@ func FuzzReadXLSX(f *testing.F) {
 	f.Add(zipBytes(f, partTypes, partRels, partWorkbook, partWorkbookRels, zipPart{"xl/worksheets/sheet1.xml", sheetHead + sheetRow}))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "f.xlsx", data) })
 }
+
+func FuzzReadXLS(f *testing.F) {
+	b, err := os.ReadFile(filepath.Join("testdata", "提案立案情况一览表.xls"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add(b[:len(b)/2])
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "f.xls", data) })
+}
+
+func FuzzReadDOCX(f *testing.F) {
+	for _, name := range []string{"提案选编.docx", "forms/提案表01-民进市委会.docx", "forms/提案表02-刘淑芬.docx"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "f.docx", data) })
+}

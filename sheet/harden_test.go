@@ -436,13 +436,16 @@ func TestReadReportsMappingAndFields(t *testing.T) {
 			"20220011,关于城北区停车难的提案,城北区老旧小区停车位缺口大。,0,12\n"))
 		res := mustRead(t, path, sheet.Options{})
 		wantMapping := []tian.ColumnMapping{cm("提案编号（第1列）", "number"), cm("案由（第2列）", "title"), cm("提案内容（第3列）", "body")}
-		check(t, res, wantMapping, []string{"反对数（第4列）", "点赞数（第5列）"}, [][]string{{"number", "title", "body"}})
+		// the year comes from the file's name
+		check(t, res, wantMapping, []string{"反对数（第4列）", "点赞数（第5列）"}, [][]string{{"number", "title", "body", "year"}})
 	})
 	t.Run("xlsx", func(t *testing.T) {
 		res := mustRead(t, writeFile(t, "提案.xlsx", validXLSX(t)), sheet.Options{})
-		var fields []string
-		for _, f := range sheet.Fields {
-			fields = append(fields, f.Name)
+		// a record names the fields its row filled: an empty cell empties nothing
+		fields := [][]string{
+			{"number", "year", "session", "title", "body", "proposer", "proposer_type", "category", "lead_unit", "co_units", "status", "reply", "submitted", "reply_date"},
+			{"number", "year", "session", "title", "body", "proposer", "proposer_type", "sector", "category", "lead_unit", "status"},
+			{"number", "year", "session", "title", "body", "proposer", "proposer_type", "category", "status", "status_reason"},
 		}
 		if len(res.Mapping) != len(sheet.Fields) || res.Mapping[3] != (tian.ColumnMapping{Column: "D（标题）", Field: "title"}) {
 			t.Errorf("mapping = %v", res.Mapping)
@@ -450,9 +453,9 @@ func TestReadReportsMappingAndFields(t *testing.T) {
 		if res.Unmapped == nil || len(res.Unmapped) != 0 {
 			t.Errorf("unmapped = %#v, want an empty list", res.Unmapped)
 		}
-		for _, r := range res.Records {
-			if !reflect.DeepEqual(r.Fields, fields) {
-				t.Errorf("row %d fields = %v, want every field", r.Row, r.Fields)
+		for i, r := range res.Records {
+			if !reflect.DeepEqual(r.Fields, fields[i]) {
+				t.Errorf("row %d fields = %v, want %v", r.Row, r.Fields, fields[i])
 			}
 		}
 	})
@@ -654,5 +657,70 @@ func TestReadFileByteCap(t *testing.T) {
 		if tian.ErrorCode(err) != tian.ETOOLARGE || !strings.Contains(tian.ErrorMessage(err), name) {
 			t.Errorf("%s: err = %v, want ETOOLARGE naming the file", name, err)
 		}
+	}
+}
+
+// An .xls is held to the same caps: the file's bytes and the cells of
+// its sheets; a .docx to the file cap and the zip limits.
+func TestReadXLSAndDOCXCaps(t *testing.T) {
+	xls, err := os.ReadFile(filepath.Join("testdata", "提案立案情况一览表.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docx, err := os.ReadFile(filepath.Join("testdata", "提案选编.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("cells", func(t *testing.T) {
+		sheet.LowerLimits(t, sheet.Limits{Cells: 100})
+		_, err := sheet.ReadProposals(writeFile(t, "一览表.xls", xls), sheet.Options{})
+		if tian.ErrorCode(err) != tian.ETOOLARGE || !strings.Contains(tian.ErrorMessage(err), "一览表.xls") {
+			t.Errorf("err = %v, want ETOOLARGE naming the file", err)
+		}
+	})
+	t.Run("bytes", func(t *testing.T) {
+		sheet.LowerLimits(t, sheet.Limits{FileBytes: 4 << 10})
+		for name, data := range map[string][]byte{"一览表.xls": xls, "选编.docx": docx} {
+			_, err := sheet.ReadProposals(writeFile(t, name, data), sheet.Options{})
+			if tian.ErrorCode(err) != tian.ETOOLARGE || !strings.Contains(tian.ErrorMessage(err), name) {
+				t.Errorf("%s: err = %v, want ETOOLARGE naming the file", name, err)
+			}
+		}
+	})
+	t.Run("unpacked", func(t *testing.T) {
+		sheet.LowerLimits(t, sheet.Limits{UnzipBytes: 8 << 10})
+		_, err := sheet.ReadProposals(writeFile(t, "选编.docx", docx), sheet.Options{})
+		if tian.ErrorCode(err) != tian.ETOOLARGE || !strings.Contains(tian.ErrorMessage(err), "选编.docx") {
+			t.Errorf("err = %v, want ETOOLARGE naming the file", err)
+		}
+	})
+}
+
+// An .xls saved with a password (a FILEPASS record in its globals; here
+// the fixture's CODEPAGE record relabelled as one) is refused, not read
+// as garbage; an .xls renamed .xlsx is told apart from an encrypted one.
+func TestReadEncryptedXLS(t *testing.T) {
+	xls, err := os.ReadFile(filepath.Join("testdata", "提案立案情况一览表.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(xls, []byte{0x42, 0x00, 0x02, 0x00, 0xB0, 0x04}) // CODEPAGE 1200
+	if i < 0 {
+		t.Fatal("no CODEPAGE record in the fixture")
+	}
+	locked := append([]byte(nil), xls...)
+	locked[i] = 0x2F
+	_, err = sheet.ReadProposals(writeFile(t, "加密.xls", locked), sheet.Options{})
+	if tian.ErrorCode(err) != tian.EINVALID || !strings.Contains(err.Error(), "加密.xls：工作簿设有打开密码") {
+		t.Errorf("err = %v", err)
+	}
+	_, err = sheet.ReadProposals(writeFile(t, "改名.xlsx", xls), sheet.Options{})
+	if tian.ErrorCode(err) != tian.EINVALID || !strings.Contains(err.Error(), "改名.xlsx：这是 Excel 97–2003 工作簿（.xls）") {
+		t.Errorf("err = %v", err)
+	}
+	// WPS and some government systems save an .xlsx under the .xls name
+	res, err := sheet.ReadProposals(writeFile(t, "wps.xls", validXLSX(t)), sheet.Options{})
+	if err != nil || len(res.Records) != 3 {
+		t.Errorf("an .xlsx named .xls: %v", err)
 	}
 }

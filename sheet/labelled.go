@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"tian"
@@ -29,7 +30,8 @@ func ReadLabelled(path string, textCols []string, labelCol string) ([]Labelled, 
 	}
 	var out []Labelled
 	var missing []string
-	err := eachRow(path, osOpener(path), func(src source, row int, vals map[string]string) error {
+	wants := func(h string) bool { return h == cleanHeader(labelCol) || slices.Contains(textCols, h) }
+	err := eachRow(path, osOpener(path), wants, func(src source, row int, vals map[string]string) error {
 		if out == nil && missing == nil {
 			have := map[string]bool{}
 			for _, h := range src.headers() {

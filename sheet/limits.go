@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"tian"
@@ -104,23 +105,40 @@ var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // stated size and checksum (so a directory that understates a part stops
 // after that many bytes, and a damaged part is not silently cut short:
 // excelize ignores such errors and would read a truncated sheet).
-func checkZip(path string, b []byte) error {
+// kind names the file's type in messages: "Excel 工作簿（.xlsx）".
+func checkZip(path string, b []byte, kind string) error {
 	if bytes.HasPrefix(b, oleMagic) {
-		return refuse(tian.EINVALID, path, "这是加密的工作簿或旧版 .xls 文件：请在 Excel 或 WPS 中取消密码并另存为 .xlsx 后再导入")
+		return oleRefusal(path, b, filepath.Ext(path))
 	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return refuse(tian.EINVALID, path, "不是有效的 Excel 工作簿（.xlsx），文件可能不完整或已损坏，请重新保存后再导入")
+		return refuse(tian.EINVALID, path, "不是有效的 %s，文件可能不完整或已损坏，请重新保存后再导入", kind)
 	}
 	if err := checkSizes(path, zr.File); err != nil {
 		return err
 	}
 	for _, zf := range zr.File {
 		if err := inflates(zf); err != nil {
-			return refuse(tian.EINVALID, path, "工作簿已损坏：%s 无法完整解压（%v），请重新保存后再导入", zf.Name, err)
+			return refuse(tian.EINVALID, path, "文件已损坏：%s 无法完整解压（%v），请重新保存后再导入", zf.Name, err)
 		}
 	}
 	return nil
+}
+
+// oleRefusal says what a compound file given as .xlsx or .docx is: a
+// password-protected file, an old .xls or .doc renamed, or neither.
+func oleRefusal(path string, b []byte, ext string) error {
+	c, err := parseCFB(b)
+	if err != nil {
+		return refuse(tian.EINVALID, path, "文件已损坏（复合文档结构无效），请重新保存后再导入")
+	}
+	if err := oleKind(path, c, ext); err != nil {
+		return err
+	}
+	if c.has("Workbook") {
+		return refuse(tian.EINVALID, path, "这是 Excel 97–2003 工作簿（.xls）：请把扩展名改为 .xls，或另存为 .xlsx 后再导入")
+	}
+	return refuse(tian.EINVALID, path, "不是 %s 文件（是其他 Office 旧版格式），请另存为 .xlsx 或 .docx 后再导入", ext)
 }
 
 // checkSizes applies the limits to the sizes a zip directory states.
@@ -132,7 +150,7 @@ func checkSizes(path string, files []*zip.File) error {
 	for _, zf := range files {
 		size := zf.UncompressedSize64
 		if size > ratioFloor && (zf.CompressedSize64 == 0 || size/zf.CompressedSize64 > uint64(maxRatio)) {
-			return refuse(tian.ETOOLARGE, path, "其中 %s 解压后有 %d MB，是压缩后的 %d 倍以上（正常表格在 20 倍以内），可能是压缩炸弹，未导入",
+			return refuse(tian.ETOOLARGE, path, "其中 %s 解压后有 %d MB，是压缩后的 %d 倍以上（正常的表格和文档在 20 倍以内），可能是压缩炸弹，未导入",
 				zf.Name, size>>20, size/max(zf.CompressedSize64, 1))
 		}
 		if total += size; total > uint64(maxUnzipBytes) {

@@ -166,7 +166,8 @@ func TestReadBadFiles(t *testing.T) {
 		{"missing required column", "nocol.csv", []byte("提案号,内容\n1,正文\n"), "缺少必需的列：标题"},
 		{"truncated xlsx", "cut.xlsx", xlsx[:len(xlsx)/2], "不是有效的 Excel 工作簿"},
 		{"not json", "bad.jsonl", []byte("{\"number\":\"1\",\"title\":\"关于的提案\"}\n{oops\n"), "第2行不是有效的 JSON 对象"},
-		{"old xls", "old.xls", []byte("x"), "不支持旧的 .xls 格式"},
+		{"not an xls", "old.xls", []byte("x"), "不是 Excel 97–2003 工作簿"},
+		{"old word", "form.doc", []byte("x"), "旧版 Word 文档（.doc）"},
 		{"unclosed quote", "q.csv", []byte("提案号,标题\n1,\"关于\n"), "第2行"},
 	}
 	for _, tt := range tests {

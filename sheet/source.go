@@ -1,7 +1,11 @@
 // Package sheet reads and writes the tables proposal offices keep: Excel
-// workbooks (.xlsx, through github.com/xuri/excelize/v2), CSV and TSV
-// (UTF-8 with or without BOM, UTF-16 with BOM, GB18030 detected) and JSON
-// Lines. Columns are found by their usual Chinese headers, or by an
+// workbooks (.xlsx, through github.com/xuri/excelize/v2; .xls, BIFF8,
+// read by xls.go), CSV and TSV (UTF-8 with or without BOM, UTF-16 with
+// BOM, GB18030 detected), JSON Lines, and Word documents (.docx: proposal
+// forms, compilations and lists kept as Word tables, docx.go). A sheet's
+// header row is found under its title rows (table.go); years, sessions
+// and proposal numbers are read as offices write them (year.go,
+// number.go). Columns are found by their usual Chinese headers, or by an
 // explicit mapping, and every problem names the file, the row and the
 // column. Files are read within limits (limits.go): a workbook is vetted
 // from its zip directory before anything is unpacked, so a zip bomb is an
@@ -15,7 +19,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -33,7 +36,8 @@ import (
 	"tian"
 )
 
-// MaxFileBytes bounds a file tian reads: .xlsx, CSV, TSV or JSON Lines.
+// MaxFileBytes bounds a file tian reads: .xlsx, .xls, .docx, CSV, TSV or
+// JSON Lines.
 const MaxFileBytes = 256 << 20
 
 // source yields the rows of a file. Values are keyed by header; Row is the
@@ -80,45 +84,94 @@ func fsOpener(fsys fs.FS, name string) opener {
 	return func() (io.ReadCloser, error) { return fsys.Open(name) }
 }
 
-// open picks the reader by the file's extension.
-func open(path, sheetName string, op opener) (source, error) {
+// open picks the reader by the file's extension and opens one sheet
+// (the active one when sheetName is empty) as a table whose header row is
+// found by wants (table.go).
+func open(path, sheetName string, op opener, wants func(string) bool) (source, error) {
+	if strings.EqualFold(filepath.Ext(path), ".jsonl") || strings.EqualFold(filepath.Ext(path), ".ndjson") {
+		return openJSONL(path, op)
+	}
+	bk, err := openBook(path, op)
+	if err != nil {
+		return nil, err
+	}
+	names, err := pickSheets(path, bk, sheetName)
+	if err != nil {
+		bk.Close()
+		return nil, err
+	}
+	rr, err := bk.open(names[0])
+	if err != nil {
+		bk.Close()
+		return nil, err
+	}
+	t, err := newTable(path, rr, wants)
+	if err != nil {
+		bk.Close()
+		return nil, err
+	}
+	t.closer = bk
+	return t, nil
+}
+
+// openBook opens a workbook or a delimited text file by its extension.
+func openBook(path string, op opener) (book, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx", ".xlsm":
-		return openXLSX(path, sheetName, op)
+		return openXLSX(path, op)
+	case ".xls":
+		return openXLS(path, op)
 	case ".csv":
 		return openDelimited(path, ',', op)
 	case ".tsv", ".tab":
 		return openDelimited(path, '\t', op)
-	case ".jsonl", ".ndjson":
-		return openJSONL(path, op)
-	case ".xls":
-		return nil, fileErr(path, "不支持旧的 .xls 格式：请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
+	case ".doc":
+		return nil, fileErr(path, "这是旧版 Word 文档（.doc）：请在 Word 或 WPS 中另存为 .docx 后再导入")
 	}
-	return nil, fileErr(path, "不支持的文件类型 %q（应为 .xlsx、.csv、.tsv 或 .jsonl）", filepath.Ext(path))
+	return nil, fileErr(path, "不支持的文件类型 %q（应为 .xlsx、.xls、.csv、.tsv、.jsonl 或 .docx）", filepath.Ext(path))
+}
+
+// AllSheets, as Options.Sheet, reads every worksheet of a workbook.
+const AllSheets = "all"
+
+// pickSheets resolves a sheet option: "" the active sheet, AllSheets
+// every sheet, else the named one.
+func pickSheets(path string, bk book, name string) ([]string, error) {
+	sheets := bk.names()
+	switch {
+	case len(sheets) == 0:
+		return nil, refuse(tian.EINVALID, path, "工作簿中没有工作表，未导入")
+	case name == "":
+		return []string{bk.active()}, nil
+	case name == AllSheets && !slices.Contains(sheets, AllSheets):
+		return sheets, nil
+	case slices.Contains(sheets, name):
+		return []string{name}, nil
+	}
+	return nil, refuse(tian.EINVALID, path, "没有名为“%s”的工作表（工作簿中的工作表：%s）", name, strings.Join(sheets, "、"))
 }
 
 // --- xlsx
 
-type xlsxSource struct {
+// xlsxBook is an open .xlsx workbook.
+type xlsxBook struct {
 	path  string
 	f     *excelize.File
-	rows  *excelize.Rows
-	hdr   []string
-	hrow  int // the header's row
-	row   int // rows read, blank ones included
-	cells int // cells read
+	cells int // cells read, all sheets
 }
 
-// openXLSX opens a workbook's sheet (the active one when sheetName is
-// empty) and reads its header. The bytes are vetted by checkZip first;
-// a panic inside excelize, which parses them, becomes an EINVALID error.
-func openXLSX(path, sheetName string, op opener) (src source, err error) {
+// openXLSX opens a workbook. The bytes are vetted by checkZip first; a
+// panic inside excelize, which parses them, becomes an EINVALID error.
+func openXLSX(path string, op opener) (bk book, err error) {
 	defer recovered(path, &err)
 	b, err := readAll(path, op)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkZip(path, b); err != nil {
+	if bytes.HasPrefix(b, oleMagic) {
+		return nil, oleRefusal(path, b, ".xlsx")
+	}
+	if err := checkZip(path, b, "Excel 工作簿（.xlsx）"); err != nil {
 		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{RawCellValue: true,
@@ -129,17 +182,32 @@ func openXLSX(path, sheetName string, op opener) (src source, err error) {
 		}
 		return nil, workbookErr(path, err)
 	}
-	rows, err := sheetRows(path, f, sheetName)
-	if err != nil {
-		f.Close()
-		return nil, err
+	return &xlsxBook{path: path, f: f}, nil
+}
+
+func (bk *xlsxBook) names() []string { return bk.f.GetSheetList() }
+
+func (bk *xlsxBook) active() string {
+	if name := bk.f.GetSheetName(bk.f.GetActiveSheetIndex()); name != "" {
+		return name
 	}
-	s := &xlsxSource{path: path, f: f, rows: rows}
-	if err := s.readHeader(); err != nil {
-		s.Close()
-		return nil, err
+	return bk.f.GetSheetList()[0]
+}
+
+func (bk *xlsxBook) Close() error { return bk.f.Close() }
+
+func (bk *xlsxBook) open(name string) (rowReader, error) {
+	rows, err := bk.f.Rows(name)
+	var missing excelize.ErrSheetNotExist
+	switch {
+	case err == nil:
+		return &xlsxRows{bk: bk, rows: rows}, nil
+	case errors.As(err, &missing) && slices.Contains(bk.names(), name):
+		return nil, refuse(tian.EINVALID, bk.path, "工作表“%s”的内容缺失，工作簿可能已损坏，请重新保存后再导入", name)
+	case errors.As(err, &missing):
+		return nil, refuse(tian.EINVALID, bk.path, "没有名为“%s”的工作表（工作簿中的工作表：%s）", name, strings.Join(bk.names(), "、"))
 	}
-	return s, nil
+	return nil, refuse(tian.EINVALID, bk.path, "无法读取工作表“%s”（%v）", name, err)
 }
 
 // workbookErr explains why excelize could not open a workbook.
@@ -154,30 +222,6 @@ func workbookErr(path string, err error) error {
 		Message: path + "：无法作为 Excel 工作簿（.xlsx）读取（" + err.Error() + "），文件可能不完整或已损坏，请重新保存后再导入"}
 }
 
-// sheetRows starts reading the named sheet, or the active one.
-func sheetRows(path string, f *excelize.File, name string) (*excelize.Rows, error) {
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, refuse(tian.EINVALID, path, "工作簿中没有工作表，未导入")
-	}
-	if name == "" {
-		if name = f.GetSheetName(f.GetActiveSheetIndex()); name == "" {
-			name = sheets[0]
-		}
-	}
-	rows, err := f.Rows(name)
-	var missing excelize.ErrSheetNotExist
-	switch {
-	case err == nil:
-		return rows, nil
-	case errors.As(err, &missing) && slices.Contains(sheets, name):
-		return nil, refuse(tian.EINVALID, path, "工作表“%s”的内容缺失，工作簿可能已损坏，请重新保存后再导入", name)
-	case errors.As(err, &missing):
-		return nil, refuse(tian.EINVALID, path, "没有名为“%s”的工作表（工作簿中的工作表：%s）", name, strings.Join(sheets, "、"))
-	}
-	return nil, refuse(tian.EINVALID, path, "无法读取工作表“%s”（%v）", name, err)
-}
-
 // recovered turns a panic while excelize parses a file into an EINVALID
 // error naming the file: excelize reads untrusted bytes, and one bad file
 // must not take the service down.
@@ -187,93 +231,61 @@ func recovered(path string, err *error) {
 	}
 }
 
-func (s *xlsxSource) readHeader() error {
-	for s.rows.Next() {
-		s.row++
-		cells, err := s.readRow()
-		if err != nil {
-			return err
-		}
-		if !blank(cells) {
-			s.hdr, s.hrow = cleanHeaders(cells), s.row
-			return nil
-		}
-	}
-	if err := s.rows.Error(); err != nil {
-		return s.rowErr(err)
-	}
-	return refuse(tian.EINVALID, s.path, "工作表是空的：没有表头行")
+// xlsxRows streams one sheet's rows.
+type xlsxRows struct {
+	bk   *xlsxBook
+	rows *excelize.Rows
+	row  int // rows read, blank ones included
 }
 
-func (s *xlsxSource) next() (row int, vals map[string]string, err error) {
-	defer recovered(s.path, &err)
-	for s.rows.Next() {
-		s.row++
-		cells, err := s.readRow()
-		if err != nil {
-			return s.row, nil, err
+func (s *xlsxRows) nextRow() (row int, cells []string, err error) {
+	defer recovered(s.bk.path, &err)
+	if !s.rows.Next() {
+		if err := s.rows.Error(); err != nil {
+			return s.row, nil, s.rowErr(err)
 		}
-		if !blank(cells) {
-			return s.row, zipRow(s.hdr, cells), nil
-		}
+		return s.row, nil, io.EOF
 	}
-	if err := s.rows.Error(); err != nil {
+	s.row++
+	if s.row > maxSheetRows {
+		return s.row, nil, refuse(tian.ETOOLARGE, s.bk.path, "第%d行：超过 Excel 的 %d 行上限，未导入", s.row, maxSheetRows)
+	}
+	cells, err = s.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
 		return s.row, nil, s.rowErr(err)
 	}
-	return s.row, nil, io.EOF
-}
-
-// readRow reads the current row's cells, within the row and cell caps.
-func (s *xlsxSource) readRow() ([]string, error) {
-	if s.row > maxSheetRows {
-		return nil, refuse(tian.ETOOLARGE, s.path, "第%d行：超过 Excel 的 %d 行上限，未导入", s.row, maxSheetRows)
-	}
-	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, s.rowErr(err)
-	}
 	if len(cells) > maxRowCells {
-		return nil, refuse(tian.ETOOLARGE, s.path, "第%d行有 %d 列，超过 Excel 的 %d 列上限，未导入", s.row, len(cells), maxRowCells)
+		return s.row, nil, refuse(tian.ETOOLARGE, s.bk.path, "第%d行有 %d 列，超过 Excel 的 %d 列上限，未导入", s.row, len(cells), maxRowCells)
 	}
-	if s.cells += len(cells); s.cells > maxCells {
-		return nil, refuse(tian.ETOOLARGE, s.path, "第%d行：工作表超过 %d 万个单元格的上限，请拆分后导入，未导入", s.row, maxCells/10_000)
+	if s.bk.cells += len(cells); s.bk.cells > maxCells {
+		return s.row, nil, refuse(tian.ETOOLARGE, s.bk.path, "第%d行：工作表超过 %d 万个单元格的上限，请拆分后导入，未导入", s.row, maxCells/10_000)
 	}
-	return cells, nil
+	return s.row, cells, nil
 }
 
-func (s *xlsxSource) rowErr(err error) error {
+func (s *xlsxRows) rowErr(err error) error {
 	if errors.Is(err, excelize.ErrMaxRows) {
-		return refuse(tian.ETOOLARGE, s.path, "第%d行之后：超过 Excel 的 %d 行上限，未导入", s.row, excelize.TotalRows)
+		return refuse(tian.ETOOLARGE, s.bk.path, "第%d行之后：超过 Excel 的 %d 行上限，未导入", s.row, excelize.TotalRows)
 	}
-	return refuse(tian.EINVALID, s.path, "第%d行无法读取（%v），工作簿可能已损坏", s.row, err)
+	return refuse(tian.EINVALID, s.bk.path, "第%d行无法读取（%v），工作簿可能已损坏", s.row, err)
 }
 
-func (s *xlsxSource) columnAt(i int) string {
+func (s *xlsxRows) colName(i int) string {
 	name, _ := excelize.ColumnNumberToName(i + 1)
-	return name + "（" + s.hdr[i] + "）"
+	return name
 }
 
-func (s *xlsxSource) column(h string) string { return columnOf(s, h) }
-func (s *xlsxSource) headers() []string      { return s.hdr }
-func (s *xlsxSource) headerRow() int         { return s.hrow }
-
-func (s *xlsxSource) Close() error {
-	if s.rows != nil {
-		s.rows.Close()
-	}
-	return s.f.Close()
-}
+func (s *xlsxRows) Close() error { return s.rows.Close() }
 
 // --- csv and tsv
 
-type delimitedSource struct {
+// delimitedBook is a CSV or TSV file: one sheet.
+type delimitedBook struct {
 	path string
 	r    *csv.Reader
-	hdr  []string
-	hrow int // the header's line
 }
 
-func openDelimited(path string, sep rune, op opener) (source, error) {
+func openDelimited(path string, sep rune, op opener) (book, error) {
 	text, err := readText(path, op)
 	if err != nil {
 		return nil, err
@@ -283,29 +295,33 @@ func openDelimited(path string, sep rune, op opener) (source, error) {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = sep == '\t'
 	r.ReuseRecord = false
-	s := &delimitedSource{path: path, r: r}
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return nil, fileErr(path, "文件为空，没有表头行")
-		}
-		if err != nil {
-			return nil, s.csvErr(err)
-		}
-		if !blank(rec) {
-			s.hdr = cleanHeaders(rec)
-			s.hrow, _ = r.FieldPos(0)
-			return s, nil
-		}
-	}
+	return &delimitedBook{path: path, r: r}, nil
 }
 
-func (s *delimitedSource) csvErr(err error) error {
+func (b *delimitedBook) names() []string                { return []string{""} }
+func (b *delimitedBook) active() string                 { return "" }
+func (b *delimitedBook) open(string) (rowReader, error) { return b, nil }
+func (b *delimitedBook) Close() error                   { return nil }
+func (b *delimitedBook) colName(int) string             { return "" }
+
+func (b *delimitedBook) nextRow() (int, []string, error) {
+	rec, err := b.r.Read()
+	if err == io.EOF {
+		return 0, nil, io.EOF
+	}
+	if err != nil {
+		return 0, nil, b.csvErr(err)
+	}
+	line, _ := b.r.FieldPos(0)
+	return line, rec, nil
+}
+
+func (b *delimitedBook) csvErr(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return fileErr(s.path, "第%d行第%d列：%s", pe.StartLine, pe.Column, csvProblem(pe.Err))
+		return fileErr(b.path, "第%d行第%d列：%s", pe.StartLine, pe.Column, csvProblem(pe.Err))
 	}
-	return readErr(s.path, err)
+	return readErr(b.path, err)
 }
 
 // csvProblem says in words what encoding/csv found wrong.
@@ -320,31 +336,6 @@ func csvProblem(err error) string {
 	}
 	return "无法读取（" + err.Error() + "）"
 }
-
-func (s *delimitedSource) next() (int, map[string]string, error) {
-	for {
-		rec, err := s.r.Read()
-		if err == io.EOF {
-			return 0, nil, io.EOF
-		}
-		if err != nil {
-			return 0, nil, s.csvErr(err)
-		}
-		line, _ := s.r.FieldPos(0)
-		if !blank(rec) {
-			return line, zipRow(s.hdr, rec), nil
-		}
-	}
-}
-
-func (s *delimitedSource) columnAt(i int) string {
-	return fmt.Sprintf("%s（第%d列）", s.hdr[i], i+1)
-}
-
-func (s *delimitedSource) column(h string) string { return columnOf(s, h) }
-func (s *delimitedSource) headers() []string      { return s.hdr }
-func (s *delimitedSource) headerRow() int         { return s.hrow }
-func (s *delimitedSource) Close() error           { return nil }
 
 // readText reads a text file and decodes it: UTF-8 (a BOM is dropped),
 // UTF-16 with a BOM, or GB18030 when the bytes are not UTF-8 but decode as

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"tian"
@@ -30,7 +31,7 @@ func ReadUnitsFS(fsys fs.FS, name string) ([]tian.Unit, error) {
 func readUnits(path string, op opener) ([]tian.Unit, error) {
 	var units []tian.Unit
 	var m map[string]string
-	err := eachRow(path, op, func(src source, row int, vals map[string]string) error {
+	err := eachRow(path, op, unitHeader, func(src source, row int, vals map[string]string) error {
 		if m == nil {
 			m = unitMapping(src.headers())
 			if _, ok := m["name"]; !ok {
@@ -52,9 +53,20 @@ func readUnits(path string, op opener) ([]tian.Unit, error) {
 	return units, err
 }
 
-// eachRow calls fn for every non-empty data row of a table.
-func eachRow(path string, op opener, fn func(src source, row int, vals map[string]string) error) error {
-	src, err := open(path, "", op)
+// unitHeader reports whether a header is one a unit field takes.
+func unitHeader(h string) bool {
+	for _, f := range unitFields {
+		if f.Name == h || slices.Contains(f.Aliases, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// eachRow calls fn for every non-empty data row of a table whose header
+// row is the one with the most headers wants knows.
+func eachRow(path string, op opener, wants func(string) bool, fn func(src source, row int, vals map[string]string) error) error {
+	src, err := open(path, "", op, wants)
 	if err != nil {
 		return err
 	}
@@ -97,7 +109,7 @@ func ReadCategoriesFS(fsys fs.FS, name string) ([]tian.Category, error) {
 
 func readCategories(path string, op opener) ([]tian.Category, error) {
 	var out []tian.Category
-	err := eachRow(path, op, func(_ source, row int, vals map[string]string) error {
+	err := eachRow(path, op, func(h string) bool { return slices.Contains([]string{"code", "name", "类别", "名称"}, h) }, func(_ source, row int, vals map[string]string) error {
 		c := tian.Category{Code: strings.TrimSpace(vals["code"]), Name: strings.TrimSpace(first(vals, "name", "类别", "名称")),
 			Scope: strings.TrimSpace(first(vals, "scope", "范围", "议题"))}
 		if c.Name == "" {

@@ -50,6 +50,11 @@ func (db *DB) StatsIncluding(ctx context.Context, year int, other bool) (*tian.S
 	if s.Years, err = db.years(ctx, other); err != nil {
 		return nil, internal("sqlite.Stats", err)
 	}
+	if !other {
+		if s.Other, err = db.others(ctx, year); err != nil {
+			return nil, internal("sqlite.Stats", err)
+		}
+	}
 	// lists are [] in JSON, never null, also for a year with no proposals
 	for _, l := range []*[]tian.Count{&s.Categories, &s.LeadUnits, &s.Topics, &s.Reasons} {
 		if *l == nil {
@@ -62,11 +67,13 @@ func (db *DB) StatsIncluding(ctx context.Context, year int, other bool) (*tian.S
 // scope is the condition on proposals p that every statistics query
 // counts: the proposals of year, all of them for 0, and, with other, the
 // records that are not proposals too. A rule that keeps records out of the
-// statistics belongs here, once.
+// statistics belongs here, once. The not-proposal test is a filter, not
+// an index bound (the unary +), so that all years' tally walks the index
+// proposals_stats in its order and groups without sorting.
 func scope(year int, other bool) (string, []any) {
 	conds, args := []string{"1 = 1"}, []any{}
 	if !other {
-		conds = append(conds, "p.not_proposal = 0")
+		conds = append(conds, "+p.not_proposal = 0")
 	}
 	if year != 0 {
 		conds, args = append(conds, "p.year = ?"), append(args, year)
@@ -93,7 +100,7 @@ func (db *DB) tally(ctx context.Context, year int, other bool) (*tian.Stats, err
 	}
 	cond, args := scope(year, other)
 	rows, err := db.db.QueryContext(ctx, `SELECT p.year, p.proposer_type, p.sector, p.category_id, p.status, count(*)
-		FROM proposals p WHERE `+cond+` GROUP BY p.year, p.proposer_type, p.sector, p.category_id, p.status`, args...)
+		FROM proposals p WHERE `+cond+` GROUP BY p.year, p.not_proposal, p.proposer_type, p.sector, p.category_id, p.status`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -304,6 +311,15 @@ func (db *DB) leadUnits(ctx context.Context, year int, other bool, filedCount in
 	}
 	sortByCount(units)
 	return units, replied, rows.Err()
+}
+
+// others counts the records of year (0: all years) that are not
+// proposals, which the figures leave out.
+func (db *DB) others(ctx context.Context, year int) (int, error) {
+	cond, args := scope(year, true)
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM proposals p WHERE `+cond+` AND p.not_proposal = 1`, args...).Scan(&n)
+	return n, err
 }
 
 // years lists the years that have proposals, oldest first.

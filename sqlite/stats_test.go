@@ -249,3 +249,39 @@ func TestStatsOfAnEmptyStore(t *testing.T) {
 		}
 	}
 }
+
+// Records that are not proposals (a message board: no status, proposer
+// type, 界别 or unit) are left out of the figures and counted as such;
+// counted in, they are proposals without a review result.
+func TestStatsLeaveOutOtherRecords(t *testing.T) {
+	ctx := context.Background()
+	db := demoDB(t)
+	messages := []tian.Record{
+		rec(2, tian.Proposal{Number: "37042", Year: 2012, Title: "A市经济学院寒假过年期间组织学生统一去工厂工作", Body: "学校要求学生寒假去工厂实习，每天工作十一个小时。", Proposer: "A00093", Category: "教育文体"}),
+		rec(3, tian.Proposal{Number: "37043", Year: 2012, Title: "西地省二本院校在A市招生计划缩减", Body: "今年招生计划比去年少了一半。", Category: "教育文体"}),
+		rec(4, tian.Proposal{Number: "37044", Year: 2024, Title: "请求整治A7县小区噪音扰民", Body: "楼下商铺夜间施工噪音大。", Category: "城乡建设"}),
+	}
+	mustImport(t, db, messages, tian.ImportOptions{Actor: "test"})
+
+	s, err := db.Stats(ctx, 2012)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Received != 0 || s.Other != 2 || s.Report() != "2012年尚无提案记录。另有网上留言等非提案记录2件，未计入统计。" {
+		t.Errorf("2012 without the messages: received %d, other %d, report %q", s.Received, s.Other, s.Report())
+	}
+	s, _ = db.StatsIncluding(ctx, 2012, true)
+	if s.Received != 2 || s.Unrecorded != 2 || s.Other != 0 || !strings.Contains(s.Report(), "均未记录审查结果，无法计算立案率") {
+		t.Errorf("2012 with the messages: received %d, unrecorded %d, other %d, report %q", s.Received, s.Unrecorded, s.Other, s.Report())
+	}
+	all, _ := readDemo()
+	s, _ = db.Stats(ctx, 2024)
+	checkStats(t, s, tally(all, 2024))
+	if s.Other != 1 || !strings.HasSuffix(s.Report(), "另有网上留言等非提案记录1件，未计入统计。") {
+		t.Errorf("2024: other %d, report %q", s.Other, s.Report())
+	}
+	s, _ = db.Stats(ctx, 0)
+	if s.FromYear != 2021 || s.Other != 3 || len(s.Years) != 5 {
+		t.Errorf("all years: from %d, other %d, years %+v; want the demo's years and the 3 messages left out", s.FromYear, s.Other, s.Years)
+	}
+}

@@ -38,6 +38,8 @@ if (asked) {
 function count() {
   const n = Array.from($("r-title").value + $("r-body").value).length;
   $("r-counter").textContent = n ? "共 " + n + " 字" : "";
+  // results of another text must not pass for this one's
+  if (!$("r-out").hidden) notice($("r-status"), "文本已修改：下方仍是修改前的审查结果，请重新点击“审查分析”。");
 }
 
 // load fills the form with a stored proposal; it reports whether it did.
@@ -81,6 +83,12 @@ async function analyse() {
   if (!title && !body) {
     $("r-out").hidden = true;
     notice($("r-status"), number ? "请先点击“载入”读取提案 " + number + "，或填写标题和正文。" : "请先填写标题或正文，再点击“审查分析”。");
+    finish("review", run, "empty");
+    return;
+  }
+  if (number && loaded && number !== loaded) {
+    // the text is proposal `loaded`'s: reviewing it as another would mix them up
+    notice($("r-status"), "提案号已改为 " + number + "，而文本是提案 " + loaded + " 的：请点击“载入”读取提案 " + number + "，或清空提案号按新提案审查。");
     finish("review", run, "empty");
     return;
   }
@@ -141,11 +149,13 @@ function renderVerdict(r) {
   if (filing) {
     parts.push(el("p", {}, "不予立案的可能性 " + pct(filing.not_filed_prob) + "：达到 " + pct(filing.reject_at) +
       " 建议不予立案，不超过 " + pct(filing.file_at) + " 建议立案，其间无法判断。"));
-    const reasons = list(filing.reasons).map(obj).filter((x) => x.label);
+    // the reasons and words against filing matter only when filing is in doubt
+    const doubt = str(filing.recommendation) !== "建议立案";
+    const reasons = doubt ? list(filing.reasons).map(obj).filter((x) => x.label) : [];
     if (reasons.length) {
       parts.push(el("p", {}, "以往不予立案的常见理由（按可能性）：" + reasons.slice(0, 3).map((x) => str(x.label) + " " + pct(x.prob)).join("；")));
     }
-    const words = list(filing.evidence).map(obj).map((x) => str(x.term)).filter(Boolean);
+    const words = doubt ? list(filing.evidence).map(obj).map((x) => str(x.term)).filter(Boolean) : [];
     if (words.length) parts.push(el("p", {}, "倾向不予立案的词语：" + words.slice(0, 8).join("、")));
   } else {
     parts.push(el("p", { class: "notice" }, "本服务尚未启用立案建议模型：以上只就是否并案给出建议，是否立案请人工判断。"));

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -52,6 +53,10 @@ func TestBrowserReview(t *testing.T) {
 		t.Errorf("a new text is reviewed in %d, want the current year", r.Year)
 	}
 	b.feedback()
+	b.do(fill(map[string]string{"r-body": text.Body + "建议市民政局牵头落实。"}))
+	if msg := run(b, chromedp.Text(chromedp.ID("r-status"))); !strings.Contains(msg, "文本已修改") {
+		t.Errorf("after editing the reviewed text the page says %q; want that the results are of the text before", msg)
+	}
 	if merge := mergeExample(t, client, demo); merge != nil {
 		b.reviewStored(client, merge)
 		b.shot("review-merge.png")
@@ -71,6 +76,7 @@ func TestBrowserReview(t *testing.T) {
 type reviewView struct {
 	State     string
 	Verdict   string
+	Verdicts  string // the whole recommendation box
 	MergeHref string
 	Cats      string // the category bars' text
 	Bars      int
@@ -93,7 +99,7 @@ const readReview = `(() => {
   const num = (a) => decodeURIComponent(a.getAttribute("href").replace(/^\/p\//, ""));
   const merge = document.querySelector("#r-verdict p:not(.scope) a");
   return { State: document.getElementById("review").dataset.state || "",
-    Verdict: text("#r-recommendation"), MergeHref: merge ? merge.getAttribute("href") : "",
+    Verdict: text("#r-recommendation"), Verdicts: text("#r-verdict"), MergeHref: merge ? merge.getAttribute("href") : "",
     Cats: text("#r-cats .bar"), Bars: q("#r-cats .bar").length, Uncertain: !document.getElementById("r-uncertain").hidden,
     Lead: q("#r-lead .unit strong").map((e) => e.textContent), Co: q("#r-co .unit strong").map((e) => e.textContent),
     Ranks: q(".unit .unit-head").map((e) => (e.querySelector(".rank") || {}).textContent + " " + ((e.querySelector(".strength") || {}).textContent || "")),
@@ -174,6 +180,17 @@ func compareReview(v reviewView, r *tian.Review) []string {
 	differ("recommendation", v.Verdict, verdict)
 	if r.MergeInto != nil {
 		differ("merge link", v.MergeHref, "/p/"+r.MergeInto.Number)
+	}
+	if r.Reason != "" && !strings.Contains(v.Verdicts, r.Reason) {
+		problems = append(problems, fmt.Sprintf("the reason %q is not shown: %q", r.Reason, v.Verdicts))
+	}
+	if r.Filing != nil {
+		// rounded as the page rounds (half up)
+		if prob := fmt.Sprintf("不予立案的可能性 %d%%", int(math.Round(r.Filing.NotFiledProb*100))); !strings.Contains(v.Verdicts, prob) {
+			problems = append(problems, fmt.Sprintf("the filing advice %q is not shown: %q", prob, v.Verdicts))
+		}
+	} else if !strings.Contains(v.Verdicts, "尚未启用立案建议模型") {
+		problems = append(problems, "no filing advice, and the page does not say so")
 	}
 	differ("categories", v.Bars, len(r.Category.Labels))
 	differ("uncertain", v.Uncertain, r.Category.Uncertain)
@@ -363,6 +380,15 @@ func (b *browser) edgeTexts(client *api.Client, demo []*tian.Proposal) {
 	}
 	if state != "error" || !strings.Contains(msg, "未找到") {
 		b.t.Errorf("loading an unknown proposal: state %q, page says %q; want 未找到", state, msg)
+	}
+	// a loaded text is not reviewed under another number
+	b.do(fill(map[string]string{"r-number": "20210205"}))
+	b.submit("review", chromedp.Click(chromedp.ID("r-load")))
+	b.do(fill(map[string]string{"r-number": "20210206"}))
+	state = b.submit("review", chromedp.Click(chromedp.ID("r-run")))
+	msg = run(b, chromedp.Evaluate[string](`document.getElementById("r-status").textContent`))
+	if state != "empty" || !strings.Contains(msg, "载入") {
+		b.t.Errorf("reviewing 20210205's text as 20210206: state %q, page says %q; want a request to load", state, msg)
 	}
 	b.do(fill(map[string]string{"r-number": ""}))
 }
