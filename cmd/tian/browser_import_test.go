@@ -42,7 +42,7 @@ func TestBrowserImport(t *testing.T) {
 	b.shot("import-empty.png")
 
 	for _, bad := range []struct{ file, want string }{
-		{"空.csv", "文件为空"},
+		{"空.csv", "没有表头行"},
 		{"提案说明.pdf", "不支持的文件类型"},
 		{"proposals.csv", "缺少必需的列"},
 		{"损坏.xlsx", "不是有效的 Excel 工作簿"},
