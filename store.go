@@ -8,7 +8,9 @@ type ImportOptions struct {
 	Strict bool   // import nothing when any record is bad
 	DryRun bool   // check everything, write nothing; the report counts what would be done
 	// Edit marks a single proposal written by hand (the API's POST and
-	// PUT): audited and logged for the index, but not a batch.
+	// PUT): audited and logged for the index, but not a batch, and kept
+	// as a proposal unless it says otherwise (Proposal.NotProposal), where
+	// a file's records are judged by Proposal.IsProposal.
 	Edit bool
 	// NewUnits creates units the catalogue does not know. Without it an
 	// unknown unit rejects the record, naming the closest known units;

@@ -140,7 +140,11 @@ func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Rec
 		im.reject()
 		return err
 	}
-	p.NotProposal = !im.opt.AllProposals && !p.IsProposal()
+	// a file's records are judged by the rule; a proposal written by hand
+	// (Edit) is what its writer says it is: a proposal unless marked
+	if !im.opt.Edit {
+		p.NotProposal = !im.opt.AllProposals && !p.IsProposal()
+	}
 	if p.NotProposal {
 		im.rep.NotProposals++
 	}
