@@ -71,6 +71,9 @@ const PreviewRows = 20
 type PreviewRow struct {
 	Row      int      `json:"row"`
 	Proposal Proposal `json:"proposal"` // the body cut to a few hundred characters
+	// Outcome is what a commit would do with it: inserted, updated,
+	// unchanged or rejected.
+	Outcome string `json:"outcome"`
 }
 
 // FieldInfo is a proposal field a column can be mapped to.

@@ -29,6 +29,9 @@ type ImportOptions struct {
 	Progress func(done int)
 	// AllProposals marks no record as not a proposal (tian.Proposal.IsProposal).
 	AllProposals bool
+	// Outcome, if set, is told what became of each record, by its row:
+	// "inserted", "updated", "unchanged" or "rejected".
+	Outcome func(row int, outcome string)
 }
 
 // ProposalFilter selects proposals; zero fields select everything.

@@ -238,7 +238,7 @@ func TestImportPreviewBadFiles(t *testing.T) {
 		code          int
 		want          string
 	}{
-		{"空.csv", "", nil, 400, "文件为空"},
+		{"空.csv", "", nil, 400, "没有表头行"},
 		{"提案.txt", "提案号,标题\n1,关于\n", nil, 400, "不支持的文件类型"},
 		{"proposals.csv", "id,subject,text\n1,Bus lanes,More buses please\n", nil, 400, "缺少必需的列"},
 		{"假表格.xlsx", "这不是工作簿", nil, 400, "不是有效的 Excel 工作簿"},

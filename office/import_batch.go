@@ -26,8 +26,18 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 	if err != nil {
 		return nil, err
 	}
+	outcomes := map[int]string{} // of the rows shown
+	shown := res.Records[:min(len(res.Records), tian.PreviewRows)]
+	last := 0
+	if len(shown) > 0 {
+		last = shown[len(shown)-1].Row
+	}
 	rep, err := o.store.ImportProposals(ctx, res.Records, tian.ImportOptions{File: name, NewUnits: req.NewUnits, AllProposals: req.AllProposals,
-		ClearAbsent: req.ClearAbsent, Actor: req.Actor, Columns: res.Columns, DryRun: true})
+		ClearAbsent: req.ClearAbsent, Actor: req.Actor, Columns: res.Columns, DryRun: true, Outcome: func(row int, outcome string) {
+			if row <= last {
+				outcomes[row] = outcome
+			}
+		}})
 	if err != nil {
 		return nil, err
 	}
@@ -39,13 +49,13 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 	rep.Warnings = append(res.Warnings, rep.Warnings...)
 	pv := &tian.ImportPreview{File: name, HeaderRow: res.HeaderRow, Columns: res.Labels, Headers: res.Headers, Mapping: res.Mapping,
 		Unmapped: res.Unmapped, Map: mapStrings(res), Fields: fieldInfos(), Rows: []tian.PreviewRow{}, Report: rep}
-	for _, r := range res.Records[:min(len(res.Records), tian.PreviewRows)] {
+	for _, r := range shown {
 		p := r.Proposal
 		if utf8.RuneCountInString(p.Body) > previewBody {
 			p.Body = string([]rune(p.Body)[:previewBody]) + "……"
 		}
 		p.NotProposal = !req.AllProposals && !p.IsProposal()
-		pv.Rows = append(pv.Rows, tian.PreviewRow{Row: r.Row, Proposal: p})
+		pv.Rows = append(pv.Rows, tian.PreviewRow{Row: r.Row, Proposal: p, Outcome: outcomes[r.Row]})
 	}
 	return pv, nil
 }

@@ -237,7 +237,12 @@ func TestDryRunCountsAndWritesNothing(t *testing.T) {
 	bad := demo(t, "20210205")[0]
 	bad.Title = ""
 	recs = append(recs, rec(9, bad))
-	rep := mustImport(t, db, recs, tian.ImportOptions{File: "b.xlsx", DryRun: true, NewUnits: true, Columns: map[string]string{"title": "D（标题）"}})
+	var outcomes []string
+	rep := mustImport(t, db, recs, tian.ImportOptions{File: "b.xlsx", DryRun: true, NewUnits: true, Columns: map[string]string{"title": "D（标题）"},
+		Outcome: func(row int, outcome string) { outcomes = append(outcomes, fmt.Sprint(row, outcome)) }})
+	if got, want := strings.Join(outcomes, " "), "2unchanged 3inserted 2inserted 3inserted 4inserted 9rejected"; got != want {
+		t.Errorf("outcomes %s, want %s", got, want)
+	}
 	if rep.Committed || rep.Batch != 0 || rep.Inserted != 4 || rep.Unchanged != 1 || rep.Rejected != 1 || rep.NotProposals != 3 {
 		t.Errorf("dry run %+v", rep)
 	}

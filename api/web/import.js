@@ -84,7 +84,7 @@ function show(pv) {
   mappingTable(pv, fields);
   summary(rep);
   rejected(list(rep.errors).map(obj));
-  rows(list(pv.rows).map(obj), fields, list(pv.mapping).map(obj));
+  rows(list(pv.rows).map(obj), fields, list(pv.mapping).map(obj), list(rep.errors).length > 0);
   const importable = (Number(rep.inserted) || 0) + (Number(rep.updated) || 0);
   $("i-commit").disabled = importable === 0;
   $("i-commit").dataset.file = str(pv.file);
@@ -162,18 +162,20 @@ function rejected(errors) {
 }
 
 // rows shows the first rows as read, in the columns the file has.
-function rows(rs, fields, mapping) {
+function rows(rs, fields, mapping, rejectedRows) {
   const mapped = new Set(mapping.map((m) => str(m.field)));
   const shown = fields.filter((f) => mapped.has(str(f.name)) && f.name !== "co_units").slice(0, 9);
-  $("i-rows-title").textContent = rs.length ? "读取结果：前 " + rs.length + " 行（按上面的对应；无法读取的行不在此列，见上方拒收的行）" : "没有可读取的数据行";
-  $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, "行"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
+  $("i-rows-title").textContent = rs.length ? "前 " + rs.length + " 行（按上面的对应读取" + (rejectedRows ? "；无法读取的行见上方“拒收的行”" : "") + "）" : "没有可读取的数据行";
+  $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, "行"), el("th", {}, "导入后"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
   $("i-rows").tBodies[0].replaceChildren(...rs.map((r) => {
     const p = obj(r.proposal);
     const wide = (f) => f.name === "body" || f.name === "title" || f.name === "reply";
-    return el("tr", {}, el("td", {}, str(r.row)), ...shown.map((f) => el("td", { class: f.name === "body" ? "cut" : wide(f) ? "" : "short" }, cell(p, str(f.name)))),
+    return el("tr", { class: "outcome-" + str(r.outcome) }, el("td", {}, str(r.row)), el("td", { class: "short" }, outcomeText[str(r.outcome)] || "—"), ...shown.map((f) => el("td", { class: f.name === "body" ? "cut" : wide(f) ? "" : "short" }, cell(p, str(f.name)))),
       el("td", { class: "short" }, p.not_proposal ? "非提案" : "提案"));
   }));
 }
+
+const outcomeText = { inserted: "新增", updated: "更新", unchanged: "未变", rejected: "拒收" };
 
 function cell(p, field) {
   const v = p[field];

@@ -42,7 +42,7 @@ func TestBrowserImport(t *testing.T) {
 	b.shot("import-empty.png")
 
 	for _, bad := range []struct{ file, want string }{
-		{"空.csv", "文件为空"},
+		{"空.csv", "没有表头行"},
 		{"提案说明.pdf", "不支持的文件类型"},
 		{"proposals.csv", "缺少必需的列"},
 		{"损坏.xlsx", "不是有效的 Excel 工作簿"},
@@ -69,6 +69,10 @@ func TestBrowserImport(t *testing.T) {
 	}
 	if rows := run(b, chromedp.Evaluate[int](`document.querySelectorAll("#i-rows tbody tr").length`)); rows != tian.PreviewRows {
 		t.Errorf("demo export: %d rows shown, want %d", rows, tian.PreviewRows)
+	}
+	outcomes := run(b, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#i-rows tbody tr td:nth-child(2)")).map((td) => td.textContent).join("")`))
+	if outcomes != strings.Repeat("更新", 10)+strings.Repeat("未变", tian.PreviewRows-10) {
+		t.Errorf("demo export: the rows' outcomes %q, want 10 更新 then 未变", outcomes)
 	}
 	b.noErrors("the demo export")
 	b.shot("import-demo-export.png")
