@@ -71,6 +71,9 @@ const PreviewRows = 20
 type PreviewRow struct {
 	Row      int      `json:"row"`
 	Proposal Proposal `json:"proposal"` // the body cut to a few hundred characters
+	// Outcome is what a commit would do with it: inserted, updated,
+	// unchanged or rejected.
+	Outcome string `json:"outcome"`
 	// Sheet is the worksheet the row is on, when several were read.
 	Sheet string `json:"sheet,omitempty"`
 	// Written is the proposal number as the file wrote it (第0001号,

@@ -8,7 +8,9 @@ type ImportOptions struct {
 	Strict bool   // import nothing when any record is bad
 	DryRun bool   // check everything, write nothing; the report counts what would be done
 	// Edit marks a single proposal written by hand (the API's POST and
-	// PUT): audited and logged for the index, but not a batch.
+	// PUT): audited and logged for the index, but not a batch, and kept
+	// as a proposal unless it says otherwise (Proposal.NotProposal), where
+	// a file's records are judged by Proposal.IsProposal.
 	Edit bool
 	// NewUnits creates units the catalogue does not know. Without it an
 	// unknown unit rejects the record, naming the closest known units;
@@ -27,6 +29,9 @@ type ImportOptions struct {
 	Progress func(done int)
 	// AllProposals marks no record as not a proposal (tian.Proposal.IsProposal).
 	AllProposals bool
+	// Outcome, if set, is told what became of each record, by its row:
+	// "inserted", "updated", "unchanged" or "rejected".
+	Outcome func(row int, outcome string)
 }
 
 // ProposalFilter selects proposals; zero fields select everything.

@@ -133,7 +133,7 @@ func TestImportPreviewOfficeFiles(t *testing.T) {
 		for i, r := range pv.Rows {
 			want := f.Items[i]
 			p := r.Proposal
-			if p.Number != want.Number || r.Written != want.Written || r.Provisional || r.YearSource == "" ||
+			if p.Number != want.Number || r.Written != want.Written || r.Provisional || r.YearSource == "" || r.Outcome != "inserted" ||
 				p.Year != yearOf(want.Number) || p.Title == "" || p.Proposer == "" {
 				t.Errorf("%s row %d: number %s written %q provisional %v year %d (%s) title %q proposer %q; want %s %q",
 					name, r.Row, p.Number, r.Written, r.Provisional, p.Year, r.YearSource, p.Title, p.Proposer, want.Number, want.Written)

@@ -37,8 +37,9 @@ func (o *Office) Import(ctx context.Context, req tian.FileImport) (*tian.ImportR
 	if err != nil {
 		return nil, err
 	}
-	if refused && !req.DryRun {
+	if refused && !req.DryRun { // refused, not a dry run: nothing would be imported
 		rep.Inserted, rep.Updated, rep.Unchanged, rep.NotProposals, rep.NewCategories, rep.NewUnits = 0, 0, 0, 0, nil, nil
+		rep.DryRun = false
 	}
 	// rows that never became records (unreadable cells) count as rejected
 	rep.Rows += len(res.Errors)

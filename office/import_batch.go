@@ -26,8 +26,21 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 	if err != nil {
 		return nil, err
 	}
+	// the store tells each record's outcome once, in order: the shown
+	// records' are the first ones (a row number alone would not do: with
+	// several sheets rows repeat)
+	shown := res.Records[:min(len(res.Records), tian.PreviewRows)]
+	type told struct {
+		row     int
+		outcome string
+	}
+	var outcomes []told
 	rep, err := o.store.ImportProposals(ctx, res.Records, tian.ImportOptions{File: name, NewUnits: req.NewUnits, AllProposals: req.AllProposals,
-		ClearAbsent: req.ClearAbsent, Actor: req.Actor, Columns: res.Columns, DryRun: true})
+		ClearAbsent: req.ClearAbsent, Actor: req.Actor, Columns: res.Columns, DryRun: true, Outcome: func(row int, outcome string) {
+			if len(outcomes) < len(shown) {
+				outcomes = append(outcomes, told{row, outcome})
+			}
+		}})
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +58,7 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 			pv.Sheets = append(pv.Sheets, name)
 		}
 	}
-	for i, r := range res.Records[:min(len(res.Records), tian.PreviewRows)] {
+	for i, r := range shown {
 		p := r.Proposal
 		if utf8.RuneCountInString(p.Body) > previewBody {
 			p.Body = string([]rune(p.Body)[:previewBody]) + "……"
@@ -53,6 +66,9 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 		p.NotProposal = !req.AllProposals && !p.IsProposal()
 		p.CoUnits = orNone(p.CoUnits)
 		row := tian.PreviewRow{Row: r.Row, Proposal: p}
+		if i < len(outcomes) && outcomes[i].row == r.Row {
+			row.Outcome = outcomes[i].outcome
+		}
 		if i < len(res.Sources) {
 			src := res.Sources[i]
 			row.Written, row.Provisional, row.YearSource = src.Written, src.Provisional, src.YearSource

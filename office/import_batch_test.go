@@ -38,7 +38,7 @@ func TestPreviewCommitUndo(t *testing.T) {
 	if !slices.Contains(pv.Map, "title=标题") || !slices.Contains(pv.Map, "lead_unit=主办单位") || len(pv.Fields) < 15 {
 		t.Errorf("map %v, fields %d", pv.Map, len(pv.Fields))
 	}
-	if len(pv.Rows) != 2 || pv.Rows[0].Row != 2 || pv.Rows[0].Proposal.Title != "关于推进老旧小区加装电梯“一件事”集成办理的提案" {
+	if len(pv.Rows) != 2 || pv.Rows[0].Row != 2 || pv.Rows[0].Proposal.Title != "关于推进老旧小区加装电梯“一件事”集成办理的提案" || pv.Rows[1].Outcome != "inserted" {
 		t.Errorf("rows %+v", pv.Rows)
 	}
 	r := pv.Report
@@ -49,6 +49,12 @@ func TestPreviewCommitUndo(t *testing.T) {
 		t.Fatalf("the preview wrote: %d proposals, had %d", n, before)
 	}
 
+	strict := req
+	strict.Strict = true
+	refused, err := o.Import(ctx, strict)
+	if err != nil || refused.Committed || refused.DryRun || refused.Batch != 0 || refused.Inserted != 0 || !strings.Contains(refused.Summary(), "--strict") {
+		t.Errorf("a strict import of a file with a bad row: %+v, %v", refused, err)
+	}
 	rep, err := o.Import(ctx, req)
 	if err != nil || !rep.Committed || rep.Batch == 0 || rep.Inserted != 2 {
 		t.Fatalf("commit %+v, %v", rep, err)

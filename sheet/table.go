@@ -68,7 +68,7 @@ func newTable(path string, rr rowReader, wants func(string) bool) (*table, error
 	}
 	if len(first) == 0 {
 		rr.Close()
-		return nil, fileErr(path, "工作表是空的：没有表头行")
+		return nil, fileErr(path, "文件为空（或所读的工作表为空）：没有表头行")
 	}
 	h := t.best(first)
 	for _, r := range first[:h] {

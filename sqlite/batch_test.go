@@ -237,7 +237,12 @@ func TestDryRunCountsAndWritesNothing(t *testing.T) {
 	bad := demo(t, "20210205")[0]
 	bad.Title = ""
 	recs = append(recs, rec(9, bad))
-	rep := mustImport(t, db, recs, tian.ImportOptions{File: "b.xlsx", DryRun: true, NewUnits: true, Columns: map[string]string{"title": "D（标题）"}})
+	var outcomes []string
+	rep := mustImport(t, db, recs, tian.ImportOptions{File: "b.xlsx", DryRun: true, NewUnits: true, Columns: map[string]string{"title": "D（标题）"},
+		Outcome: func(row int, outcome string) { outcomes = append(outcomes, fmt.Sprint(row, outcome)) }})
+	if got, want := strings.Join(outcomes, " "), "2unchanged 3inserted 2inserted 3inserted 4inserted 9rejected"; got != want {
+		t.Errorf("outcomes %s, want %s", got, want)
+	}
 	if rep.Committed || rep.Batch != 0 || rep.Inserted != 4 || rep.Unchanged != 1 || rep.Rejected != 1 || rep.NotProposals != 3 {
 		t.Errorf("dry run %+v", rep)
 	}
@@ -346,5 +351,31 @@ func TestAllProposalsOverridesTheRule(t *testing.T) {
 	}
 	if s, _ := db.Stats(context.Background(), 2019); s.Received != 3 {
 		t.Errorf("2019 statistics %+v, want the 3 rows counted", s)
+	}
+}
+
+// A proposal written by hand (the API's POST and PUT) stays a proposal,
+// however little of the workflow it has yet, unless its writer marks it:
+// the rule judges the records of files.
+func TestEditKeepsWhatTheWriterSays(t *testing.T) {
+	ctx := context.Background()
+	db := openAt(t, t.TempDir())
+	defer db.Close()
+	bare := tian.Proposal{Number: "20260001", Year: 2026, Title: "关于在城南区增设社区食堂的提案", Body: "城南区老年人就餐难，建议利用社区闲置用房开办长者食堂。"}
+	marked := bare
+	marked.Number, marked.NotProposal = "20260002", true
+	for _, p := range []tian.Proposal{bare, marked} {
+		mustImport(t, db, []tian.Record{{Row: 1, Proposal: p}}, tian.ImportOptions{File: "api", Strict: true, Edit: true})
+	}
+	mustImport(t, db, []tian.Record{{Row: 2, Proposal: tian.Proposal{Number: "20260003", Year: 2026, Title: bare.Title, Body: bare.Body}}},
+		tian.ImportOptions{File: "messages.csv"})
+	for number, want := range map[string]bool{"20260001": false, "20260002": true, "20260003": true} {
+		p, err := db.Proposal(ctx, number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.NotProposal != want {
+			t.Errorf("%s: not_proposal %v, want %v", number, p.NotProposal, want)
+		}
 	}
 }

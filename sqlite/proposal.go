@@ -77,6 +77,7 @@ type importer struct {
 	categories map[string]int64 // names and codes
 	rowOf      map[string]int   // number → row, within this file
 	rejected   int
+	row        int              // the record's row, for Outcome
 	batch      int64            // the batch being written (batch.go); 0 for an edit
 	catNames   map[int64]string // category names by id, as the batch needs them
 }
@@ -107,6 +108,7 @@ func (im *importer) fail(row int, field, msg string) {
 // is written for a rejected record: the categories and units it would
 // create are created only once it is accepted.
 func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Record) error {
+	im.row = rec.Row
 	old, oldID, err := getProposal(ctx, im.tx, rec.Proposal.Number)
 	switch {
 	case errors.Is(err, errNotFound):
@@ -126,7 +128,7 @@ func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Rec
 		im.fail(rec.Row, "number", fmt.Sprintf("提案号%s与第%d行重复", p.Number, first))
 	}
 	if len(im.rep.Errors) > errsBefore {
-		im.rejected++
+		im.reject()
 		return nil
 	}
 	im.rowOf[p.Number] = rec.Row
@@ -135,10 +137,14 @@ func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Rec
 		ok, err = im.checkMergedInto(ctx, rec.Row, &p, all)
 	}
 	if err != nil || !ok {
-		im.rejected++
+		im.reject()
 		return err
 	}
-	p.NotProposal = !im.opt.AllProposals && !p.IsProposal()
+	// a file's records are judged by the rule; a proposal written by hand
+	// (Edit) is what its writer says it is: a proposal unless marked
+	if !im.opt.Edit {
+		p.NotProposal = !im.opt.AllProposals && !p.IsProposal()
+	}
 	if p.NotProposal {
 		im.rep.NotProposals++
 	}
@@ -271,16 +277,30 @@ func (im *importer) checkMergedInto(ctx context.Context, row int, p *tian.Propos
 	return true, nil
 }
 
+func (im *importer) reject() {
+	im.rejected++
+	im.outcome("rejected")
+}
+
+func (im *importer) outcome(what string) {
+	if im.opt.Outcome != nil {
+		im.opt.Outcome(im.row, what)
+	}
+}
+
 // upsert writes p, the merged record, over old (nil for a new proposal).
 func (im *importer) upsert(ctx context.Context, old *tian.Proposal, oldID int64, p *tian.Proposal, catID sql.NullInt64, unitIDs []int64) error {
 	switch {
 	case old == nil:
 		im.rep.Inserted++
+		im.outcome("inserted")
 	case sameProposal(old, p):
 		im.rep.Unchanged++
+		im.outcome("unchanged")
 		return nil
 	default:
 		im.rep.Updated++
+		im.outcome("updated")
 	}
 	id, err := writeProposal(ctx, im.tx, im.db.now(), oldID, p, catID)
 	if err != nil {

@@ -131,7 +131,7 @@ function show(pv) {
   summary(rep, WORD_KINDS.has(str(pv.kind)));
   warnings(list(rep.warnings).map(obj), WORD_KINDS.has(str(pv.kind)));
   rejected(list(rep.errors).map(obj));
-  rows(list(pv.rows).map(obj), fields, mapping, WORD_KINDS.has(str(pv.kind)));
+  rows(list(pv.rows).map(obj), fields, mapping, WORD_KINDS.has(str(pv.kind)), list(rep.errors).length > 0);
   const importable = (Number(rep.inserted) || 0) + (Number(rep.updated) || 0);
   $("i-commit").disabled = importable === 0;
   $("i-commit").dataset.file = str(pv.file);
@@ -279,29 +279,34 @@ function rejected(errors) {
   if (errors.length > MOST_ERRORS) box.append(el("p", { class: "notice" }, "……还有 " + (errors.length - MOST_ERRORS) + " 条，未列出。"));
 }
 
-// rows shows the first rows as read: the number as stored, with the
-// office's writing under it (暂编 when the file gave none), the year with
-// where it came from, then the fields the file gave (a column mapped to
-// them, or a value read from a Word document's labels or title).
-function rows(rs, fields, mapping, word) {
+// rows shows the first rows as read: what a commit would do with each,
+// the number as stored, with the office's writing under it (暂编 when the
+// file gave none), the year with where it came from, then the fields the
+// file gave (a column mapped to them, or a value read from a Word
+// document's labels or title).
+function rows(rs, fields, mapping, word, rejectedRows) {
   const mapped = new Set(mapping.map((m) => str(m.field)));
   const given = (f) => rs.some((r) => cell(obj(r.proposal), str(f.name)) !== "");
   // the fields the rows shown have, or with no rows the mapped ones
   const shown = fields.filter((f) => f.name !== "number" && f.name !== "year" && f.name !== "co_units" &&
     (rs.length ? given(f) : mapped.has(str(f.name)))).slice(0, 9);
   const several = rs.some((r) => str(r.sheet));
-  $("i-rows-title").textContent = rs.length ? "读取结果：前 " + rs.length + (word ? " 件" : " 行") + "（按上面的对应；无法读取的行不在此列，见上方拒收的行）" : "没有可读取的数据行";
-  $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, word ? "序" : "行"), ...(several ? [el("th", {}, "工作表")] : []),
+  $("i-rows-title").textContent = rs.length ? "读取结果：前 " + rs.length + (word ? " 件" : " 行") + "（按上面的对应读取" +
+    (rejectedRows ? "；无法读取的行见上方“拒收的行”" : "") + "）" : "没有可读取的数据行";
+  $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, word ? "序" : "行"), el("th", {}, "导入后"), ...(several ? [el("th", {}, "工作表")] : []),
     el("th", {}, "提案号"), el("th", {}, "年度"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
   $("i-rows").tBodies[0].replaceChildren(...rs.map((r) => {
     const p = obj(r.proposal);
     const kind = (f) => f.name === "body" ? "cut" : f.name === "title" || f.name === "reply" ? "wide" : TEXT_FIELDS.has(str(f.name)) ? "" : "short";
-    return el("tr", {}, el("td", {}, str(r.row)), ...(several ? [el("td", { class: "short" }, str(r.sheet))] : []),
-      numberCell(p, r), el("td", { class: "short", title: str(r.year_source) }, cell(p, "year") || "（无）"),
+    return el("tr", { class: "outcome-" + str(r.outcome) }, el("td", {}, str(r.row)), el("td", { class: "short" }, outcomeText[str(r.outcome)] || "—"),
+      ...(several ? [el("td", { class: "short sheet" }, str(r.sheet))] : []),
+      numberCell(p, r), el("td", { class: "short year", title: str(r.year_source) }, cell(p, "year") || "（无）"),
       ...shown.map((f) => el("td", { class: kind(f) }, cell(p, str(f.name)))),
       el("td", { class: "short" }, p.not_proposal ? "非提案" : "提案"));
   }));
 }
+
+const outcomeText = { inserted: "新增", updated: "更新", unchanged: "未变", rejected: "拒收" };
 
 // TEXT_FIELDS wrap in the rows (names, units, reasons); the other short
 // fields do not.

@@ -11,6 +11,12 @@ import { $, el, list, obj, str, fixed, api, showError, begin, finish, mountHeade
 // proposals for joint consultation decides what counts as similar)
 const header = mountHeader("");
 $("p-print").addEventListener("click", () => window.print());
+// a reviewer goes from the proposal to its review
+header.then((who) => {
+  if (!list(who.pages).some((p) => obj(p).name === "review")) return;
+  $("p-review").href = "/review?number=" + encodeURIComponent(number());
+  $("p-review").hidden = false;
+});
 show();
 
 // number is the proposal's number from the address /p/{number}.

@@ -71,6 +71,10 @@ func TestBrowserImport(t *testing.T) {
 	if rows := run(b, chromedp.Evaluate[int](`document.querySelectorAll("#i-rows tbody tr").length`)); rows != tian.PreviewRows {
 		t.Errorf("demo export: %d rows shown, want %d", rows, tian.PreviewRows)
 	}
+	outcomes := run(b, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#i-rows tbody tr td:nth-child(2)")).map((td) => td.textContent).join("")`))
+	if outcomes != strings.Repeat("更新", 10)+strings.Repeat("未变", tian.PreviewRows-10) {
+		t.Errorf("demo export: the rows' outcomes %q, want 10 更新 then 未变", outcomes)
+	}
 	b.noErrors("the demo export")
 	b.shot("import-demo-export.png")
 
@@ -232,12 +236,12 @@ func TestBrowserImportOfficeFiles(t *testing.T) {
 		t.Errorf("the .xls: rejected %q", r)
 	}
 	numbers := cells("#i-rows td.number")
-	years := cells("#i-rows tbody td:nth-child(3)")
+	years := cells("#i-rows tbody td.year")
 	if len(numbers) != 20 || numbers[0] != "20250001原文：第0001号" || numbers[1] != "20250002原文：0002" || numbers[2] != "20250003原文：3" ||
 		numbers[3] != "20250004原文：〔2025〕4号" || len(years) != 20 || years[0] != "2025" || years[19] != "2025" {
 		t.Errorf("the .xls: numbers %q, years %q", numbers, years)
 	}
-	if heads := cells("#i-rows thead th"); strings.Join(heads, ",") != "行,提案号,年度,届次,标题,提案人,类别,主办单位,提交日期,类型" {
+	if heads := cells("#i-rows thead th"); strings.Join(heads, ",") != "行,导入后,提案号,年度,届次,标题,提案人,类别,主办单位,提交日期,类型" {
 		t.Errorf("the .xls: row headers %q", heads)
 	}
 	b.noErrors("the .xls preview")
@@ -257,7 +261,7 @@ func TestBrowserImportOfficeFiles(t *testing.T) {
 		!strings.Contains(warnings, "工作表“填表说明”：没有提案表头") || !strings.Contains(warnings, "第12行：工作表“2024年”：不是提案（合计行）") {
 		t.Errorf("every sheet: %q / %q / %q", found, summary, warnings)
 	}
-	if sheets := cells("#i-rows tbody td:nth-child(2)"); len(sheets) != 20 || sheets[0] != "2025年立案" {
+	if sheets := cells("#i-rows tbody td.sheet"); len(sheets) != 20 || sheets[0] != "2025年立案" {
 		t.Errorf("every sheet: the rows' sheets %q", sheets)
 	}
 	b.shot("import-files-xls-all.png")
@@ -319,7 +323,7 @@ func TestBrowserImportOfficeFiles(t *testing.T) {
 	}
 	found = text("i-found")
 	warnings = strings.Join(cells("#i-warning-list li"), "\n")
-	years = cells("#i-rows tbody td:nth-child(3)")
+	years = cells("#i-rows tbody td.year")
 	if !strings.Contains(found, "文件中没有读到年度：请在上方填写年度或届次") || !strings.Contains(warnings, "2行没有年度") ||
 		strings.Contains(warnings, "--year") || strings.Join(years, ",") != "（无）,（无）" {
 		t.Errorf("the list without a year: %q / %q / %q", found, warnings, years)
@@ -348,7 +352,7 @@ func TestBrowserImportOfficeFiles(t *testing.T) {
 	}
 	found = text("i-found")
 	numbers = cells("#i-rows td.number")
-	years = cells("#i-rows tbody td:nth-child(3)")
+	years = cells("#i-rows tbody td.year")
 	if !strings.Contains(found, "Word 提案选编") || !strings.Contains(found, "2026") || len(numbers) != 12 || numbers[0] != "20260001原文：第0001号" ||
 		strings.Count(strings.Join(years, ","), "2026") != 12 {
 		t.Errorf("the compilation with a year: %q / %q / %q", found, numbers, years)

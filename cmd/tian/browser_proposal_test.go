@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -146,6 +147,10 @@ func (b *browser) proposalPage(client *api.Client, number string, merged []strin
 		check(y < p.Year, "a proposal of %d listed as earlier than %d", y, p.Year)
 	}
 	check(strings.Contains(v.Group, "并案组"), "group %q", v.Group)
+	// a reviewer (here the admin) goes from the proposal to its review
+	b.do(chromedp.WaitVisible(`#p-review`))
+	href := run(b, chromedp.Evaluate[string](`document.getElementById("p-review").getAttribute("href")`))
+	check(href == "/review?number="+url.QueryEscape(number), "the review link is %q", href)
 	return problems
 }
 
@@ -228,6 +233,10 @@ func (b *browser) asMember(s *service, number string) {
 	b.do(chromedp.Navigate(b.base + "/p/" + number))
 	if state := b.settle("proposal"); state != "done" {
 		b.t.Errorf("a member opening /p/%s: %s", number, state)
+	}
+	b.do(chromedp.WaitVisible(`#top nav a`))
+	if run(b, chromedp.Evaluate[bool](`!document.getElementById("p-review").hidden`)) {
+		b.t.Errorf("a member is offered 审查此提案")
 	}
 	b.pageErrors("a member's proposal page")
 	b.shot("proposal-member.png")

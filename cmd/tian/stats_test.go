@@ -62,7 +62,10 @@ func TestStatsCommand(t *testing.T) {
 func TestStatsServedIsTheCommandsReport(t *testing.T) {
 	s := sharedService(t)
 	dir := demoDir(t)
-	for _, year := range []int{0, 2021, 2022, 2023, 2024, 2025, 2012} {
+	// not all years (0): other tests add 2026 proposals and records that
+	// are not proposals to the shared service, which the demo directory
+	// the command reads has not
+	for _, year := range []int{2021, 2022, 2023, 2024, 2025, 2012} {
 		var got struct{ Report string }
 		if code := s.call(t, "GET", fmt.Sprintf("/api/v1/stats?year=%d", year), nil, &got); code != http.StatusOK {
 			t.Fatalf("%d: status %d", year, code)
