@@ -354,7 +354,11 @@ async function commit() {
       "已导入“" + str(rep.file) + "”（第 " + str(rep.batch) + " 批）：新增 " + n(rep.inserted) + " 件，更新 " + n(rep.updated) + " 件，未变 " +
       n(rep.unchanged) + " 件，拒收 " + n(rep.rejected) + " 行" + (n(rep.not_proposals) ? "，其中非提案 " + n(rep.not_proposals) + " 件" : "") +
       "。如有误，可在下方撤销这一批。"));
-    for (const w of list(rep.warnings).map(obj)) $("i-status").append(el("p", { class: "warn" }, str(w.message)));
+    const ws = list(rep.warnings).map(obj);
+    if (ws.length) {
+      $("i-status").append(el("p", { class: "warn" }, "跳过或需要核对的行（" + ws.length + "）"), el("ul", { id: "i-done-warnings" }, ...ws.slice(0, MOST_ERRORS).map((w) =>
+        el("li", {}, where(w, /^第\d+件提案/.test(str(w.message))) + forPage(str(w.message))))));
+    }
     toast("导入完成：第 " + str(rep.batch) + " 批");
     finish("import", run, "done");
     batches(0);

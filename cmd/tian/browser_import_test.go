@@ -269,6 +269,9 @@ func TestBrowserImportOfficeFiles(t *testing.T) {
 	if done := text("i-done"); !strings.Contains(done, "拒收 0 行") {
 		t.Errorf("every sheet imported otherwise than previewed: %q", done)
 	}
+	if w := cells("#i-done-warnings li"); len(w) != 3 || w[0] != "第26行：工作表“2025年立案”：不是提案（说明行），已跳过：注：共立案20件。" {
+		t.Errorf("the import's warnings: %q", w)
+	}
 	for number, year := range map[string]int{"20250001": 2025, "20250013": 2025, "20240001": 2024} {
 		var p tian.Proposal
 		if code := s.call(t, "GET", "/api/v1/proposals/"+number, nil, &p); code != 200 || p.Year != year {
