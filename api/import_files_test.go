@@ -219,6 +219,26 @@ func TestImportOptionsAndBadFiles(t *testing.T) {
 		}
 	}
 
+	// the committee maps 届次 to years: with 十四届 starting in 2022 the
+	// list's 十四届三次 is 2024
+	var pv tian.ImportPreview
+	if code, body := e.uploadForm(t, "/api/v1/import/preview", "提案立案情况一览表.xlsx", map[string]string{"committee": "十四届=2022"}, &pv); code != 200 ||
+		len(pv.Rows) == 0 || pv.Rows[0].Proposal.Number != "20240001" || pv.Rows[0].Proposal.Year != 2024 || !strings.Contains(pv.YearSource, "2022") {
+		t.Errorf("committee 十四届=2022: %d %s", code, body[:min(len(body), 400)])
+	}
+	// a list whose title and name say no year: the rows have none, and
+	// the report says which
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "新收提案清单.csv")
+	fw.Write([]byte("案号,案由,提案者\n0101,关于加强老旧小区加装电梯后续管理的提案,周文澜\n0102,关于推进中小学课后服务提质增效的提案,民进市委会\n"))
+	mw.Close()
+	if code, body := e.call(t, tian.RoleStaff, "POST", "/api/v1/import/preview", mw.FormDataContentType(), &buf, &pv); code != 200 || pv.YearSource != "" ||
+		len(pv.Rows) != 2 || pv.Rows[0].Proposal.Year != 0 || pv.Rows[0].YearSource != "" || pv.Rows[0].Written != "0101" ||
+		len(pv.Report.Warnings) != 1 || !strings.Contains(pv.Report.Warnings[0].Message, "2行没有年度（第2、3行）") {
+		t.Errorf("a list without a year: %d %s", code, body)
+	}
+
 	var all fixture
 	for _, f := range readFixtures(t) {
 		if f.File == "提案立案情况一览表.xls" && f.Sheet == "all" {
