@@ -32,6 +32,13 @@ type FilingConfig struct {
 	// FilePrecision: FileAt is the highest probability at or below which
 	// the development proposals were filed at least this often.
 	FilePrecision float64 `json:"file_precision"`
+	// A word is evidence for not filing only if its weight in the text
+	// is at least EvidenceMin, at least three not-filed training
+	// proposals use it, and the share of the not-filed that do is at
+	// least EvidenceRatio times the share of the filed (so that words
+	// both use alike, 发展 say, are never evidence).
+	EvidenceMin   float64 `json:"evidence_min"`
+	EvidenceRatio float64 `json:"evidence_ratio"`
 }
 
 // DefaultFilingConfig are the settings the default filing model is
@@ -44,6 +51,7 @@ func DefaultFilingConfig() FilingConfig {
 		Features: FeatureConfig{Words: true, CharNGrams: []int{2}, TitleWeight: 2, MinDF: 3, MaxFeatures: 8_000},
 		Epochs:   12, Rate: 0.1, L2: 1e-5, Seed: 1,
 		MinReason: 3, RejectPrecision: 0.8, FilePrecision: 0.95,
+		EvidenceMin: 0.1, EvidenceRatio: 3,
 	}
 }
 
@@ -88,7 +96,10 @@ type FilingModel struct {
 	vocab    *vocab
 	filing   *linear // two classes: filed, not filed
 	reason   *linear // nil with fewer than two reason classes
-	ex       extractor
+	// cue marks the vocabulary's words that may be evidence (see
+	// FilingConfig.EvidenceRatio).
+	cue []bool
+	ex  extractor
 }
 
 // Version identifies the model (a digest of its saved form).
@@ -135,6 +146,7 @@ func TrainFiling(seg tian.Segmenter, ps []*tian.Proposal, cfg FilingConfig) (*Fi
 	m.vocab, m.filing, m.reason = m.fit(set, all)
 	m.Trained = len(kept)
 	m.Shapes = shapeStats(set, m.filing, len(m.vocab.terms))
+	m.cue = evidenceWords(set, m.vocab, cfg.EvidenceRatio)
 	if err := m.seal(); err != nil {
 		return nil, err
 	}
@@ -578,7 +590,7 @@ func (m *FilingModel) evidence(x sparse, title, body string) []tian.Evidence {
 		case f >= nw:
 			sh := shapes[f-nw]
 			out = append(out, tian.Evidence{Term: sh.name, Weight: round4(v), Spans: cueSpans(text, sh.cues)})
-		case strings.HasPrefix(m.vocab.terms[f], "w:"):
+		case v >= m.Config.EvidenceMin && m.cue[f]:
 			words[m.vocab.terms[f][2:]] += v
 		}
 	}
@@ -603,6 +615,27 @@ func (m *FilingModel) evidence(x sparse, title, body string) []tian.Evidence {
 	}
 	if out == nil {
 		out = []tian.Evidence{}
+	}
+	return out
+}
+
+// evidenceWords marks the vocabulary's words used by at least three
+// not-filed proposals, whose document frequency among the not-filed is at
+// least ratio times that among the filed.
+func evidenceWords(s filingSet, v *vocab, ratio float64) []bool {
+	df := make([][2]float64, len(v.terms))
+	var n [2]float64
+	for i, c := range s.counts {
+		n[s.y[i]]++
+		for t := range c {
+			if j, ok := v.index[t]; ok && strings.HasPrefix(t, "w:") {
+				df[j][s.y[i]]++
+			}
+		}
+	}
+	out := make([]bool, len(v.terms))
+	for j, t := range v.terms {
+		out[j] = strings.HasPrefix(t, "w:") && df[j][1] >= 3 && df[j][1]/n[1] >= ratio*df[j][0]/n[0]
 	}
 	return out
 }

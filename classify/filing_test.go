@@ -215,18 +215,100 @@ func TestFilingSaveLoad(t *testing.T) {
 	}
 	good := buf.String()
 	for name, bad := range map[string]string{
-		"empty":           "",
-		"not JSON":        "tian-category-model 1\n",
-		"another kind":    strings.Replace(good, `"kind":"tian-filing-model"`, `"kind":"tian-category-model"`, 1),
-		"later format":    strings.Replace(good, `"format":1,`, `"format":2,`, 1),
-		"missing terms":   strings.Replace(good, `"terms":["`, `"terms":["c:甲乙","`, 1),
-		"truncated":       good[:len(good)/2],
-		"a shape renamed": strings.Replace(good, `"name":"篇幅很短"`, `"name":"篇幅"`, 1),
+		"empty":                "",
+		"not JSON":             "tian-category-model 1\n",
+		"another kind":         strings.Replace(good, `"kind":"tian-filing-model"`, `"kind":"tian-category-model"`, 1),
+		"later format":         strings.Replace(good, `"format":2,`, `"format":3,`, 1),
+		"a cue past the terms": strings.Replace(good, `"cues":[`, `"cues":[9999999,`, 1),
+		"missing terms":        strings.Replace(good, `"terms":["`, `"terms":["c:甲乙","`, 1),
+		"truncated":            good[:len(good)/2],
+		"a shape renamed":      strings.Replace(good, `"name":"篇幅很短"`, `"name":"篇幅"`, 1),
 	} {
 		if _, err := classify.ReadFilingModel(strings.NewReader(bad), seg(t)); tian.ErrorCode(err) != tian.EINVALID {
 			t.Errorf("%s: err = %v, want EINVALID", name, err)
 		}
 	}
+	// a model saved by the previous version (format 1, without evidence
+	// words) is refused with a message saying what to do
+	old := strings.Replace(good, `"format":2,`, `"format":1,`, 1)
+	_, err = classify.ReadFilingModel(strings.NewReader(old), seg(t))
+	if msg := tian.ErrorMessage(err); tian.ErrorCode(err) != tian.EINVALID || !strings.Contains(msg, "第 1 版") || !strings.Contains(msg, "tian train") {
+		t.Errorf("format 1: err = %v", err)
+	}
+}
+
+// Words are evidence for not filing only when the not-filed proposals use
+// them markedly more often than the filed ones: on the reviewer's short
+// 养老 text and on corpus proposals, no evidence word is one the two use
+// alike (such as 发展), counted here from the corpus itself.
+func TestFilingEvidenceWords(t *testing.T) {
+	m := defaultFiling(t)
+	ps, _ := corpusDocs(t)
+	var n [2]float64
+	df := map[string]*[2]float64{}
+	for _, p := range ps {
+		if !p.Filed() && p.Status != tian.StatusRejected {
+			continue
+		}
+		y := b2i(p.Status == tian.StatusRejected)
+		n[y]++
+		seen := map[string]bool{}
+		for _, text := range []string{p.Title, p.Body} {
+			for _, tok := range seg(t).Cut(text, tian.CutOptions{Mode: tian.ModeExact, DropStop: true, DropPunct: true}) {
+				seen[strings.ToLower(tok.Text)] = true
+			}
+		}
+		for w := range seen {
+			if df[w] == nil {
+				df[w] = &[2]float64{}
+			}
+			df[w][y]++
+		}
+	}
+	if f := df["发展"]; f == nil || f[1]/n[1] >= 3*f[0]/n[0] {
+		t.Fatalf("发展 is in %v of %v filed and not filed proposals: the corpus no longer shows a common word", f, n)
+	}
+	check := func(name string, a *tian.FilingAdvice) {
+		for _, e := range a.Evidence {
+			if isShape(e.Term) {
+				continue
+			}
+			f := df[e.Term]
+			if f == nil || f[1] < 3 || f[1]/n[1] < 3*f[0]/n[0] || e.Weight < m.Config.EvidenceMin {
+				t.Errorf("%s: evidence %q (weight %.3f) is in %v of %v filed and not filed proposals", name, e.Term, e.Weight, f, n)
+			}
+		}
+	}
+	a, err := m.AdviseFiling(context.Background(), "关于加快发展社区嵌入式养老服务的提案",
+		"城东区近四成社区没有养老服务站点，助餐、助浴需求大。建议利用闲置用房建设社区嵌入式养老服务设施，推动医养结合。")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Recommendation != tian.RecommendReject || len(a.Evidence) == 0 || a.Evidence[0].Term != "篇幅很短" {
+		t.Errorf("the short 养老 text: %s at %.3f, evidence %v", a.Recommendation, a.NotFiledProb, a.Evidence)
+	}
+	check("the short 养老 text", a)
+	words := 0
+	for _, p := range ps[len(ps)-150:] {
+		a, err := m.AdviseFiling(context.Background(), p.Title, p.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(p.Number, a)
+		for _, e := range a.Evidence {
+			words += b2i(!isShape(e.Term))
+		}
+	}
+	if words < 10 {
+		t.Errorf("only %d evidence words over 150 proposals: the filter leaves too little", words)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Text shapes on realistic writing, including full-width and
