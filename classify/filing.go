@@ -433,6 +433,7 @@ func (m *FilingModel) calibrate(s filingSet, train, dev []int) {
 		m.ReasonTemperature = fitTemperature(rlogits, rgold)
 	}
 	dv := scoreFiling(preds, m.RejectAt, m.FileAt, baseRate(s.y, train))
+	dv.ReasonMisses = m.reasonMisses(preds)
 	m.Dev = &dv
 }
 

@@ -3,6 +3,7 @@ package classify_test
 import (
 	"bytes"
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -94,6 +95,18 @@ func TestFilingBeatsAlwaysFileByYear(t *testing.T) {
 	}
 	if majority := float64(most) / float64(e.NotFiled); e.ReasonTop1 < majority+0.2 || e.ReasonTop2 < 0.7 {
 		t.Errorf("reasons top-1 %.3f (the most common reason alone %.3f), top-2 %.3f", e.ReasonTop1, majority, e.ReasonTop2)
+	}
+	// the misses tallied are the not-filed texts whose first reason is wrong
+	missed := 0
+	for _, r := range e.ReasonMisses {
+		t.Logf("reason %s taken for %s: %d", r.Reason, r.TakenFor, r.N)
+		missed += r.N
+		if r.N <= 0 || r.Reason == r.TakenFor {
+			t.Errorf("miss %+v", r)
+		}
+	}
+	if want := e.ReasonAllN - int(math.Round(e.ReasonAllTop1*float64(e.ReasonAllN))); missed != want {
+		t.Errorf("%d reason misses tallied, %d not filed with the first reason wrong", missed, want)
 	}
 }
 
