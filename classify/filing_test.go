@@ -110,6 +110,39 @@ func TestFilingBeatsAlwaysFileByYear(t *testing.T) {
 	}
 }
 
+// The reason model's settings, chosen on the development years only:
+// 2023 and 2024, each predicted by a model of the years before it (2025
+// untouched), give at least as many right first and first-two reasons as
+// training it as the filing model is trained.
+func TestFilingReasonSettingsForwardChained(t *testing.T) {
+	slowtest.Gate(t)
+	ps, _ := corpusDocs(t)
+	plain := classify.DefaultFilingConfig()
+	plain.Reason = classify.ReasonConfig{Epochs: plain.Epochs, Rate: plain.Rate, ShapeScale: 1}
+	var top [2][2]float64
+	n := 0
+	for _, last := range []int{2023, 2024} {
+		train, _ := byYear(ps, last)
+		for i, cfg := range []classify.FilingConfig{plain, classify.DefaultFilingConfig()} {
+			m, err := classify.TrainFiling(seg(t), train, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := m.Dev
+			top[i][0] += d.ReasonAllTop1 * float64(d.ReasonAllN)
+			top[i][1] += d.ReasonAllTop2 * float64(d.ReasonAllN)
+			if i == 0 {
+				n += d.ReasonAllN
+			}
+		}
+	}
+	t.Logf("%d not filed in 2023–2024: plain top-1 %.3f top-2 %.3f; default top-1 %.3f top-2 %.3f",
+		n, top[0][0]/float64(n), top[0][1]/float64(n), top[1][0]/float64(n), top[1][1]/float64(n))
+	if n != 89 || top[1][0] < top[0][0] || top[1][1] < top[0][1] {
+		t.Errorf("of %d: the default reason settings right %.0f/%.0f times (first/first two), plain ones %.0f/%.0f", n, top[1][0], top[1][1], top[0][0], top[0][1])
+	}
+}
+
 func logFilingEval(t *testing.T, name string, e classify.FilingEval) {
 	t.Helper()
 	t.Logf("%s: n %d, not filed %d; reject at %.3f: flagged %d, precision %.3f, recall %.3f; file at %.3f: %.3f advised, %.3f filed; abstain %.3f",
