@@ -577,3 +577,154 @@ func TestAdversarialUndo(t *testing.T) {
 		t.Errorf("%d proposals after importing again", n)
 	}
 }
+
+// What POST /api/v1/review refuses before the reviewer sees it, and that
+// the reviewer is never called with a refused body.
+func TestAdversarialReviewBodies(t *testing.T) {
+	rv := &fakeReviewer{}
+	e := reviewEnv(t, rv)
+	for _, c := range []struct {
+		what, body string
+		status     int
+	}{
+		{"truncated JSON", `{"title":"关于加快推进老旧小区加装电梯的提案","body":"城东区`, 400},
+		{"JSON null", `null`, 0},
+		{"an array", `[{"title":"关于加装电梯的提案"}]`, 400},
+		{"a number for the title", `{"title":2024}`, 400},
+		{"an object for the body", `{"title":"关于加装电梯的提案","body":{"text":"加装电梯"}}`, 400},
+		{"a string for the year", `{"title":"关于加装电梯的提案","year":"2024"}`, 400},
+		{"full-width digits for the year", `{"title":"关于加装电梯的提案","year":"２０２４"}`, 400},
+		{"a fractional year", `{"title":"关于加装电梯的提案","year":2024.5}`, 400},
+		{"a year beyond int64", `{"title":"关于加装电梯的提案","year":9223372036854775808}`, 400},
+		{"a number for the number", `{"number":20230311}`, 400},
+		{"an unknown field", `{"title":"关于加装电梯的提案","category":"社会建设"}`, 400},
+		{"two values", `{"title":"关于加装电梯的提案"}{"title":"x"}`, 400},
+		{"3 MB of text", mustJSON(map[string]string{"title": "关于加装电梯的提案", "body": strings.Repeat("加装电梯", 1<<18)}), 413},
+	} {
+		res, body := e.do(t, tian.RoleReviewer, "POST", "/api/v1/review", "application/json", strings.NewReader(c.body))
+		if c.status == 0 {
+			if res.StatusCode != 200 {
+				refused(t, c.what, res.StatusCode, body)
+			}
+			continue
+		}
+		refused(t, c.what, res.StatusCode, body, c.status)
+	}
+	res, body := e.do(t, tian.RoleReviewer, "POST", "/api/v1/review", "text/plain", strings.NewReader(`{"title":"关于加装电梯的提案"}`))
+	refused(t, "a review as text/plain", res.StatusCode, body, 415)
+	rv.mu.Lock()
+	defer rv.mu.Unlock()
+	for _, r := range rv.got {
+		if r.Title != "" || r.Body != "" || r.Number != "" || r.Year != 0 {
+			t.Errorf("the reviewer was called with a refused body: %+v", r)
+		}
+	}
+}
+
+// GET /api/v1/me of every role: no null anywhere, pages in Chinese.
+func TestAdversarialMe(t *testing.T) {
+	e := newImportEnv(t)
+	for _, role := range []tian.Role{tian.RoleMember, tian.RoleStaff} {
+		code, body := e.call(t, role, "GET", "/api/v1/me", "", nil, nil)
+		if code != 200 {
+			t.Fatalf("me as %s: %d %s", role, code, body)
+		}
+		if bad, err := nulls([]byte(body)); err != nil || len(bad) > 0 {
+			t.Errorf("me as %s: null at %v (%v) in %s", role, bad, err, body)
+		}
+	}
+	code, body := e.call(t, tian.RoleNone, "GET", "/api/v1/me", "", nil, nil)
+	refused(t, "me without a token", code, []byte(body), 401)
+	code, body = e.call(t, tian.RoleMember, "POST", "/api/v1/me", "application/json", strings.NewReader(`{}`), nil)
+	refused(t, "POST me", code, []byte(body), 400)
+}
+
+// An undo racing an import that changes the batch's proposals: whichever
+// goes first, the import's acknowledged rows are all stored, and the undo
+// either ran before it or is refused naming the later batch.
+func TestAdversarialUndoDuringImport(t *testing.T) {
+	e := newImportEnv(t)
+	var first tian.ImportReport
+	if code, body := e.upload(t, "/api/v1/import", "提案.xlsx", proposalsXLSX(t), nil, &first); code != 200 || first.Inserted != 2 {
+		t.Fatalf("first import: %d %s", code, body)
+	}
+	demo, err := tian.ReadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csv strings.Builder
+	csv.WriteString("提案号,年度,案由,提案内容,审查结果\n")
+	csv.WriteString("20269101,2026,关于加快推进城市更新中历史街区保护利用的提案,历史街区保护利用导则已出台但落实不力，建议建立评估机制。,立案\n")
+	want := []string{"20269101"}
+	for _, p := range demo[:1500] {
+		fmt.Fprintf(&csv, "%s,%d,%s,%s,立案\n", p.Number, p.Year, strings.ReplaceAll(p.Title, ",", "，"), strings.ReplaceAll(strings.ReplaceAll(p.Body, ",", "，"), "\n", " "))
+		want = append(want, p.Number)
+	}
+	var wg sync.WaitGroup
+	var second tian.ImportReport
+	var importCode, undoCode int
+	var importBody, undoBody string
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		importCode, importBody = e.upload(t, "/api/v1/import", "提案二.csv", []byte(csv.String()), nil, &second)
+	}()
+	go func() {
+		defer wg.Done()
+		undoCode, undoBody = e.call(t, tian.RoleStaff, "POST", fmt.Sprintf("/api/v1/imports/%d/undo", first.Batch), "", nil, nil)
+	}()
+	wg.Wait()
+	if importCode != 200 || second.Rejected != 0 {
+		t.Fatalf("the second import: %d %.500s", importCode, importBody)
+	}
+	if undoCode != 200 {
+		refused(t, "an undo during an import", undoCode, []byte(undoBody), 409)
+	}
+	ps, err := e.db.ProposalsByNumber(context.Background(), want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != len(want) {
+		t.Errorf("%d of the %d proposals the second import acknowledged are stored (undo: %d)", len(ps), len(want), undoCode)
+	}
+	if p := ps["20269101"]; p == nil || !strings.Contains(p.Body, "评估机制") {
+		t.Errorf("20269101 as the second import wrote it: %+v (undo: %d %s)", p, undoCode, undoBody)
+	}
+}
+
+// The pages of issue 12 opened by the wrong role, without signing in and
+// with odd proposal numbers: a Chinese 403 page, the sign-in page, or the
+// proposal page (which asks the API, escaped, for the number).
+func TestAdversarialPages(t *testing.T) {
+	e := newEnv(t, api.DefaultConfig())
+	member, _ := signIn(t, e, tian.RoleMember)
+	for _, c := range []struct {
+		path   string
+		status int
+		words  string
+	}{
+		{"/review", 403, "审查"},
+		{"/groups", 403, "并案"},
+		{"/import", 403, "导入"},
+		{"/search", 200, ""},
+		{"/stats", 200, ""},
+		{"/p/%2e%2e", 200, ""},
+		{"/p/20210205%3Cscript%3E", 200, ""},
+		{"/p/" + strings.Repeat("9", 3000), 200, ""},
+	} {
+		res, body := send(t, member, "GET", e.srv.URL+c.path, nil, "")
+		if res.StatusCode != c.status || !strings.Contains(string(body), c.words) || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("a member opens %.40s: %d %s %.200s", c.path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+		if bytes.Contains(body, []byte("<script>")) {
+			t.Errorf("%.40s: the page holds the path's <script>", c.path)
+		}
+	}
+	bare := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, path := range []string{"/review", "/groups", "/import", "/stats", "/search", "/p/20210205"} {
+		res, _ := send(t, bare, "GET", e.srv.URL+path, nil, "")
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/signin" {
+			t.Errorf("%s without signing in: %d to %q", path, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+}
