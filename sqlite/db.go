@@ -354,6 +354,9 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 // file system) into ENOSPACE: the transaction was rolled back, nothing
 // was written, and the caller can say so instead of "internal error".
 func diskFull(err error) error {
+	if e := busy(err); e != err {
+		return e
+	}
 	var se *sqlite.Error
 	full := errors.Is(err, syscall.ENOSPC) || errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL
 	if !full {
@@ -361,6 +364,18 @@ func diskFull(err error) error {
 	}
 	return &tian.Error{Code: tian.ENOSPACE, Op: "sqlite", Err: err,
 		Message: "数据目录所在磁盘已满，本次写入未执行（已回滚）；查询不受影响。请清理磁盘后重试。"}
+}
+
+// busy turns SQLITE_BUSY, another write (a long import or undo) holding
+// the store past the busy timeout, into EUNAVAILABLE: nothing was written,
+// and the write can be sent again once the other is done.
+func busy(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY {
+		return err
+	}
+	return &tian.Error{Code: tian.EUNAVAILABLE, Op: "sqlite", Err: err,
+		Message: "另一项导入或撤销正在写入数据库，本次写入未执行；请待其完成后重试"}
 }
 
 // audit appends to the audit log inside tx.
