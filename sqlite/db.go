@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -33,6 +34,9 @@ type DB struct {
 	path string
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// writing counts the write transactions open in this process; touch
+	// leaves last_used alone meanwhile rather than wait for them.
+	writing atomic.Int32
 }
 
 // Open opens (creating if needed) the store in dir and migrates its schema.
@@ -339,6 +343,8 @@ func (db *DB) migrate(ctx context.Context) error {
 
 // inTx runs fn in a write transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	db.writing.Add(1)
+	defer db.writing.Add(-1)
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return diskFull(err)
