@@ -177,7 +177,7 @@ func checkGroupFields(i int, g *CuratedGroup, ids map[string]bool, units map[str
 	} else if name, ok := units[u]; ok {
 		g.LeadUnit = name
 	} else {
-		bad(i, g, "牵头单位“%s”不在单位名录中", u)
+		bad(i, g, "牵头单位“%s”不在单位名录中", shortName(u))
 	}
 }
 

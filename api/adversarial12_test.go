@@ -143,6 +143,7 @@ func TestAdversarialCurationBodies(t *testing.T) {
 		{"a line break in the name", mustJSON(map[string]any{"version": 0, "groups": []any{group("托育\n服务", n[0], n[1])}}), 400},
 		{"an RTL override in the name", mustJSON(map[string]any{"version": 0, "groups": []any{group("托育\u202e务服", n[0], n[1])}}), 400},
 		{"a NUL in the lead unit", mustJSON(map[string]any{"version": 0, "groups": []any{map[string]any{"name": "托育", "members": n[:2], "lead_unit": "市民政局\x00"}}}), 400},
+		{"a 1 MB lead unit", mustJSON(map[string]any{"version": 0, "groups": []any{map[string]any{"name": "托育", "members": n[:2], "lead_unit": strings.Repeat("局", 1<<19)}}}), 400},
 		{"a member of another year", mustJSON(map[string]any{"version": 0, "groups": []any{group("托育", n[0], "20240201")}}), 400},
 		{"a member twice in two groups", mustJSON(map[string]any{"version": 0, "groups": []any{group("托育", n[0], n[1]), group("养老", n[1], n[2])}}), 400},
 		{"a 1 KB group id", mustJSON(map[string]any{"version": 0, "groups": []any{map[string]any{"id": strings.Repeat("9", 1024), "name": "托育", "members": n[:2]}}}), 400},

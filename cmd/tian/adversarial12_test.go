@@ -209,7 +209,16 @@ func (p *proc) adversarialCuration(t *testing.T) {
 		began := time.Now()
 		r := p.send(t, "GET", "/api/v1/groups/2024?"+q, nil, nil)
 		answered(t, "GET /api/v1/groups/2024?"+q, r)
-		t.Logf("the suggestion with %s: %d in %v", q, r.status, time.Since(began).Round(time.Millisecond))
+		var sv tian.CurationView
+		json.Unmarshal(r.body, &sv)
+		largest := 0
+		for _, g := range sv.Groups {
+			largest = max(largest, len(g.Members))
+		}
+		t.Logf("the suggestion with %s: %d in %v, %d groups, the largest of %d", q, r.status, time.Since(began).Round(time.Millisecond), len(sv.Groups), largest)
+		if largest > tian.MaxGroupMembers {
+			t.Errorf("the suggestion with %s has a group of %d proposals, which no save accepts (at most %d)", q, largest, tian.MaxGroupMembers)
+		}
 	}
 	// two colleagues save the same suggestion at once: one wins
 	save := curationSave(v)
