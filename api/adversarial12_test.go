@@ -196,6 +196,7 @@ func TestAdversarialPathParameters(t *testing.T) {
 		{"GET", "/api/v1/proposals/%2e%2e/group", "", 404},
 		{"GET", "/api/v1/proposals/%00/group", "", 404},
 		{"GET", "/api/v1/proposals/" + strings.Repeat("9", 5000) + "/group", "", 404},
+		{"GET", "/api/v1/proposals/" + strings.Repeat("9", 5000), "", 404},
 		{"GET", "/api/v1/proposals/..%2F..%2Fetc%2Fpasswd/group", "", 0},
 		{"POST", "/api/v1/imports/-1/undo", "", 400},
 		{"POST", "/api/v1/imports/0/undo", "", 400},

@@ -48,6 +48,9 @@ func answered(t *testing.T, what string, r reply) {
 		return
 	}
 	wantError(t, what, r, 400, 404, 413)
+	if len(r.body) > 8<<10 {
+		t.Errorf("%s: a %d-byte refusal (%.100s…): it echoes a huge input", what, len(r.body), r.body)
+	}
 }
 
 func (p *proc) adversarialReview(t *testing.T) {
