@@ -199,6 +199,8 @@ func TestAdversarialPathParameters(t *testing.T) {
 		{"GET", "/api/v1/proposals/" + strings.Repeat("9", 5000), "", 404},
 		{"GET", "/api/v1/proposals/..%2F..%2Fetc%2Fpasswd/group", "", 0},
 		{"POST", "/api/v1/imports/-1/undo", "", 400},
+		{"POST", "/api/v1/imports/１/undo", "", 400},
+		{"POST", "/api/v1/imports/0x1/undo", "", 400},
 		{"POST", "/api/v1/imports/0/undo", "", 400},
 		{"POST", "/api/v1/imports/abc/undo", "", 400},
 		{"POST", "/api/v1/imports/1.5/undo", "", 400},
@@ -276,6 +278,14 @@ func TestAdversarialCrossSiteCuration(t *testing.T) {
 	} {
 		res, body := send(t, http.DefaultClient, "PUT", e.srv.URL+"/api/v1/groups/2022", h, save)
 		refused(t, fmt.Sprintf("a save with %v", h), res.StatusCode, body)
+	}
+	for _, c := range []struct{ method, path, ctype, body string }{
+		{"POST", "/api/v1/groups/2022/confirm", "application/json", `{"version":1}`},
+		{"POST", "/api/v1/imports/1/undo", "", ""},
+		{"POST", "/api/v1/import/preview", "multipart/form-data; boundary=x", "--x--"},
+	} {
+		res, body := send(t, http.DefaultClient, c.method, e.srv.URL+c.path, map[string]string{"Cookie": cookie, "Content-Type": c.ctype}, c.body)
+		refused(t, "a cookie "+c.method+" "+c.path+" without Origin", res.StatusCode, body, 403)
 	}
 	if _, err := e.db.YearGroups(context.Background(), 2022); err == nil {
 		t.Fatal("a cross-site save stored 2022's groups")
@@ -568,6 +578,8 @@ func TestAdversarialUndo(t *testing.T) {
 	refused(t, "undo of an undone batch", code, []byte(body), 409)
 	code, body = e.call(t, tian.RoleStaff, "POST", "/api/v1/imports/99999/undo", "", nil, nil)
 	refused(t, "undo of a batch that never was", code, []byte(body), 404)
+	code, body = e.call(t, tian.RoleStaff, "POST", "/api/v1/imports/+99/undo", "", nil, nil)
+	refused(t, "undo of batch +99", code, []byte(body), 404)
 	if n, _ := e.db.CountProposals(context.Background()); n != 0 {
 		t.Errorf("%d proposals after the undo", n)
 	}
@@ -728,5 +740,25 @@ func TestAdversarialPages(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/signin" {
 			t.Errorf("%s without signing in: %d to %q", path, res.StatusCode, res.Header.Get("Location"))
 		}
+	}
+}
+
+// A job whose work panics (here: a service built without the imports
+// part, as a wiring slip would leave it) fails as an internal error in
+// JSON; the service goes on answering. Before, the panic on the job's
+// goroutine took the whole process down.
+func TestAdversarialJobPanic(t *testing.T) {
+	e := lightCuration(t)
+	status, body := e.rawCall(t, tian.RoleStaff, "POST", "/api/v1/imports/1/undo", "")
+	var er api.ErrorResponse
+	if json.Unmarshal(body, &er); status != 500 || er.Code != tian.EINTERNAL || !hasHan(er.Message) || er.RequestID == "" {
+		t.Errorf("an undo whose job panics: %d %s", status, body)
+	}
+	var jobs struct{ Jobs []api.Job }
+	if status, body := e.call(t, tian.RoleStaff, "GET", "/api/v1/jobs", nil, &jobs); status != 200 || len(jobs.Jobs) != 1 || jobs.Jobs[0].State != api.JobFailed {
+		t.Errorf("the jobs after the panic: %d %s", status, body)
+	}
+	if status, body := e.rawCall(t, tian.RoleStaff, "GET", "/api/v1/me", ""); status != 200 {
+		t.Errorf("the service after a job's panic: %d %s", status, body)
 	}
 }
