@@ -369,6 +369,9 @@ func TestAdversarialExportOddNames(t *testing.T) {
 	if status, raw := e.call(t, tian.RoleStaff, "PUT", "/api/v1/groups/2022", map[string]any{"version": 0, "groups": groups}, &v); status != 200 {
 		t.Fatalf("saving odd names: %d %.300s", status, raw)
 	}
+	if !strings.Contains(v.Warning, "疑似重复") || !strings.Contains(v.Warning, "检索索引尚未就绪") {
+		t.Errorf("a save without the index does not say its near-duplicate flags are missing: %q", v.Warning)
+	}
 	res, b := e.do(t, tian.RoleStaff, "GET", "/api/v1/groups/2022/export", "", nil)
 	if res.StatusCode != 200 {
 		t.Fatalf("export: %d %.300s", res.StatusCode, b)
