@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -109,7 +110,7 @@ func CheckGroups(year int, groups []CuratedGroup, proposals map[string]*Proposal
 	bad := func(i int, g *CuratedGroup, format string, args ...any) {
 		name := ""
 		if g.Name != "" {
-			name = "（" + g.Name + "）"
+			name = "（" + shortName(g.Name) + "）"
 		}
 		problems = append(problems, fmt.Sprintf("第%d组%s：", i+1, name)+fmt.Sprintf(format, args...))
 	}
@@ -131,14 +132,14 @@ func CheckGroups(year int, groups []CuratedGroup, proposals map[string]*Proposal
 			p, ok := proposals[n]
 			switch {
 			case !ok:
-				bad(i, g, "没有提案号为 %s 的提案", n)
+				bad(i, g, "没有提案号为 %s 的提案", shortName(n))
 			case p.Year != year:
 				bad(i, g, "提案 %s 属于%d年，不是%d年", n, p.Year, year)
 			}
 			if j, dup := in[n]; dup && j == i {
-				bad(i, g, "提案 %s 出现了两次", n)
+				bad(i, g, "提案 %s 出现了两次", shortName(n))
 			} else if dup {
-				bad(i, g, "提案 %s 已在第%d组（%s）", n, j+1, groups[j].Name)
+				bad(i, g, "提案 %s 已在第%d组（%s）", shortName(n), j+1, shortName(groups[j].Name))
 			}
 			in[n] = i
 		}
@@ -160,6 +161,8 @@ func checkGroupFields(i int, g *CuratedGroup, ids map[string]bool, units map[str
 		bad(i, g, "组名为空")
 	} else if n := utf8.RuneCountInString(g.Name); n > MaxGroupNameRune {
 		bad(i, g, "组名有%d个字，超过上限%d", n, MaxGroupNameRune)
+	} else if r, ok := invisible(g.Name); ok {
+		bad(i, g, "组名含有不可见的控制字符 U+%04X，请删去", r)
 	}
 	if len(g.ID) > maxGroupIDLen {
 		bad(i, g, "编号过长")
@@ -167,13 +170,35 @@ func checkGroupFields(i int, g *CuratedGroup, ids map[string]bool, units map[str
 		bad(i, g, "编号 %s 与其他组重复", g.ID)
 	}
 	ids[g.ID] = g.ID != ""
-	if u := strings.TrimSpace(g.LeadUnit); u == "" {
+	if r, ok := invisible(g.LeadUnit + g.ID); ok {
+		bad(i, g, "编号或牵头单位含有不可见的控制字符 U+%04X，请删去", r)
+	} else if u := strings.TrimSpace(g.LeadUnit); u == "" {
 		g.LeadUnit = ""
 	} else if name, ok := units[u]; ok {
 		g.LeadUnit = name
 	} else {
-		bad(i, g, "牵头单位“%s”不在单位名录中", u)
+		bad(i, g, "牵头单位“%s”不在单位名录中", shortName(u))
 	}
+}
+
+// invisible finds a character a group's name, ID or lead unit may not
+// hold: a control character (NUL, an escape, a line break) or a
+// direction override, which would make a name show other than it reads.
+func invisible(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u200E' || r == '\u200F' || '\u202A' <= r && r <= '\u202E' || '\u2066' <= r && r <= '\u2069' {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// shortName is a name as a message quotes it: at most 20 characters.
+func shortName(s string) string {
+	if utf8.RuneCountInString(s) <= 20 {
+		return s
+	}
+	return string([]rune(s)[:20]) + "…"
 }
 
 // CurationRequest asks for a year's groups as the curation page shows
@@ -214,6 +239,9 @@ type CurationView struct {
 	Groups      []GroupView `json:"groups"`
 	// Tuning is set by a confirmation: the threshold learnt from it.
 	Tuning *GroupTuning `json:"tuning,omitempty"`
+	// Warning says what the view lacks, such as near-duplicate flags
+	// while the index is not ready.
+	Warning string `json:"warning,omitempty"`
 }
 
 // GroupView is one group of a CurationView.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -103,6 +104,10 @@ func (s *Server) putYearGroups(c *gin.Context) {
 		s.failf(c, tian.EINVALID, "请给出页面所基于的版本 version（尚未保存过时为 0）")
 		return
 	}
+	if *body.Version < 0 {
+		s.failf(c, tian.EINVALID, "版本 version 不能为负，收到 %d", *body.Version)
+		return
+	}
 	if body.Groups == nil {
 		body.Groups = []tian.CuratedGroup{}
 	}
@@ -127,6 +132,10 @@ func (s *Server) confirmYearGroups(c *gin.Context) {
 	}
 	if body.Version == nil {
 		s.failf(c, tian.EINVALID, "请给出要确认的版本 version")
+		return
+	}
+	if *body.Version < 0 {
+		s.failf(c, tian.EINVALID, "版本 version 不能为负，收到 %d", *body.Version)
 		return
 	}
 	v, err := s.Curate.ConfirmYearGroups(c.Request.Context(), year, *body.Version, actor(c))
@@ -165,7 +174,12 @@ func (s *Server) proposalGroup(c *gin.Context) {
 		s.failf(c, tian.EUNAVAILABLE, "本服务未启用并案分组")
 		return
 	}
-	g, err := s.Curate.ProposalGroup(c.Request.Context(), c.Param("number"))
+	number := c.Param("number")
+	if utf8.RuneCountInString(number) > 64 { // longer than any stored number (tian.Proposal.Check)
+		s.failf(c, tian.ENOTFOUND, "没有这个提案号（提案号最长64个字符，收到%d个）", utf8.RuneCountInString(number))
+		return
+	}
+	g, err := s.Curate.ProposalGroup(c.Request.Context(), number)
 	if err != nil {
 		s.fail(c, err)
 		return

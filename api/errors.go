@@ -35,6 +35,10 @@ var codes = map[string]int{
 	ECROSSORIGIN:      http.StatusForbidden,
 }
 
+// maxMessageRunes bounds an error's message: one that quotes a huge
+// input (a 10,000-digit number, a megabyte name) is cut.
+const maxMessageRunes = 1000
+
 // ErrorResponse is the body of every error.
 type ErrorResponse struct {
 	Code      string `json:"code"`
@@ -66,6 +70,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 		if code == tian.EINTERNAL {
 			msg = "服务内部错误，已记录；请把请求编号告诉管理员"
 		}
+	}
+	if r := []rune(msg); len(r) > maxMessageRunes { // a refusal quoting a huge input quotes its start
+		msg = string(r[:maxMessageRunes]) + "……"
 	}
 	c.AbortWithStatusJSON(status, ErrorResponse{Code: code, Message: msg, RequestID: c.GetString(ctxRequestID)})
 }

@@ -64,7 +64,13 @@ func (s *Server) receiveUpload(c *gin.Context) (upload, bool) {
 		s.fail(c, err)
 		return upload{}, false
 	}
-	u := upload{dir: dir, req: tian.FileImport{Path: filepath.Join(dir, "upload"+filepath.Ext(name)), Name: name,
+	// the saved file keeps the extension the reader goes by; one too long
+	// for a file name is cut (still no type the reader knows), not a 500
+	ext := filepath.Ext(name)
+	if len(ext) > 16 {
+		ext = strings.ToValidUTF8(ext[:16], "")
+	}
+	u := upload{dir: dir, req: tian.FileImport{Path: filepath.Join(dir, "upload"+ext), Name: name,
 		Strict: c.Query("strict") == "true", ClearAbsent: c.Query("clear_absent") == "true", NewUnits: c.Query("new_units") == "true",
 		AllProposals: c.Query("all_proposals") == "true",
 		DryRun:       c.Query("dry_run") == "true", Sheet: strings.TrimSpace(formOrQuery(c, "sheet")), Year: year,

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -41,13 +44,29 @@ const maxJobs = 100
 
 // jobs is the registry of recent jobs.
 type jobs struct {
+	log   *slog.Logger // where a job's panic is told
 	mu    sync.Mutex
 	byID  map[string]*Job
 	order []string
 	done  map[string]chan struct{}
 }
 
-func newJobs() *jobs { return &jobs{byID: map[string]*Job{}, done: map[string]chan struct{}{}} }
+func newJobs(log *slog.Logger) *jobs {
+	return &jobs{log: log, byID: map[string]*Job{}, done: map[string]chan struct{}{}}
+}
+
+// run runs a job's work; a panic in it fails the job as an internal error
+// (logged with its stack) instead of taking the service down: it runs on
+// a goroutine of its own, which no request's recovery covers.
+func (j *jobs) run(ctx context.Context, id string, work func(context.Context, progress) (any, error)) (res any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			j.log.Error("job panicked", "job", id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			res, err = nil, tian.Errorf(tian.EINTERNAL, "服务内部错误，已记录；请把任务编号 %s 告诉管理员", id)
+		}
+	}()
+	return work(ctx, progress{j, id})
+}
 
 // progress is what a running job reports through.
 type progress struct {
@@ -90,7 +109,7 @@ func (j *jobs) start(kind, actor string, timeout time.Duration, work func(ctx co
 		defer close(done)
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		res, err := work(ctx, progress{j, job.ID})
+		res, err := j.run(ctx, job.ID, work)
 		j.update(job.ID, func(job *Job) {
 			now := time.Now()
 			job.Finished, job.Result, job.State = &now, res, JobDone

@@ -84,7 +84,7 @@ type Server struct {
 func NewServer(parts Parts, logger *slog.Logger, cfg Config) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Parts: parts, Logger: logger, Config: cfg, engine: gin.New(), metrics: newMetrics(parts.Models, parts.Health),
-		authFailures: newAuthLimiter(cfg.AuthFailureEvery, cfg.AuthFailureBurst), origins: http.NewCrossOriginProtection(), jobs: newJobs()}
+		authFailures: newAuthLimiter(cfg.AuthFailureEvery, cfg.AuthFailureBurst), origins: http.NewCrossOriginProtection(), jobs: newJobs(logger)}
 	s.engine.MaxMultipartMemory = cfg.MultipartMemory
 	s.routes()
 	return s

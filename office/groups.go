@@ -130,7 +130,7 @@ func (c *Curation) suggest(ctx context.Context, req tian.CurationRequest) (*tian
 		}
 		v.Groups[i] = gv
 	}
-	if err := c.fill(ctx, v.Groups, reasons); err != nil {
+	if v.Warning, err = c.fill(ctx, v.Groups, reasons); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -161,7 +161,8 @@ func (c *Curation) storedView(ctx context.Context, y *tian.YearGroups) (*tian.Cu
 	for i, g := range y.Groups {
 		v.Groups[i] = groupView(g)
 	}
-	if err := c.fill(ctx, v.Groups, nil); err != nil {
+	var err error
+	if v.Warning, err = c.fill(ctx, v.Groups, nil); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -176,8 +177,12 @@ func groupView(g tian.CuratedGroup) tian.GroupView {
 }
 
 // fill gives each member its particulars and the near-duplicates among
-// its group; a member no longer stored is marked Missing.
-func (c *Curation) fill(ctx context.Context, groups []tian.GroupView, reasons map[string][]string) error {
+// its group; a member no longer stored is marked Missing. The
+// near-duplicate flags are advice: when the relations engine cannot give
+// them (an index not yet ready), the groups are shown without them and
+// the warning says so; only the store failing is an error (a save has
+// committed by then, and must not be answered with one for want of flags).
+func (c *Curation) fill(ctx context.Context, groups []tian.GroupView, reasons map[string][]string) (warning string, err error) {
 	var numbers []string
 	for _, g := range groups {
 		for _, m := range g.Members {
@@ -186,7 +191,7 @@ func (c *Curation) fill(ctx context.Context, groups []tian.GroupView, reasons ma
 	}
 	ps, err := c.store.ProposalsByNumber(ctx, numbers)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for gi := range groups {
 		g := &groups[gi]
@@ -207,11 +212,14 @@ func (c *Curation) fill(ctx context.Context, groups []tian.GroupView, reasons ma
 			m.Proposer, m.ProposerType, m.Category = p.Proposer, string(p.ProposerType), p.Category
 			m.LeadUnit, m.CoUnits = p.LeadUnit, orNone(p.CoUnits)
 		}
+		if warning != "" {
+			continue
+		}
 		if err := c.flagDuplicates(ctx, g, present); err != nil {
-			return err
+			warning = "暂未标出组内疑似重复的提案（" + tian.ErrorMessage(err) + "）"
 		}
 	}
-	return nil
+	return warning, nil
 }
 
 func (c *Curation) flagDuplicates(ctx context.Context, g *tian.GroupView, numbers []string) error {
@@ -305,7 +313,7 @@ func (c *Curation) ProposalGroup(ctx context.Context, number string) (*tian.Prop
 		return nil, err
 	}
 	views := []tian.GroupView{groupView(*g)}
-	if err := c.fill(ctx, views, nil); err != nil {
+	if _, err := c.fill(ctx, views, nil); err != nil {
 		return nil, err
 	}
 	return &tian.ProposalGroup{Year: g.Year, Version: y.Version, Confirmed: y.Confirmed, ConfirmedBy: y.ConfirmedBy,

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -33,6 +34,9 @@ type DB struct {
 	path string
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// writing counts the write transactions open in this process; touch
+	// leaves last_used alone meanwhile rather than wait for them.
+	writing atomic.Int32
 }
 
 // Open opens (creating if needed) the store in dir and migrates its schema.
@@ -342,6 +346,8 @@ func (db *DB) migrate(ctx context.Context) error {
 
 // inTx runs fn in a write transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	db.writing.Add(1)
+	defer db.writing.Add(-1)
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return diskFull(err)
@@ -357,6 +363,9 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 // file system) into ENOSPACE: the transaction was rolled back, nothing
 // was written, and the caller can say so instead of "internal error".
 func diskFull(err error) error {
+	if e := busy(err); e != err {
+		return e
+	}
 	var se *sqlite.Error
 	full := errors.Is(err, syscall.ENOSPC) || errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL
 	if !full {
@@ -364,6 +373,18 @@ func diskFull(err error) error {
 	}
 	return &tian.Error{Code: tian.ENOSPACE, Op: "sqlite", Err: err,
 		Message: "数据目录所在磁盘已满，本次写入未执行（已回滚）；查询不受影响。请清理磁盘后重试。"}
+}
+
+// busy turns SQLITE_BUSY, another write (a long import or undo) holding
+// the store past the busy timeout, into EUNAVAILABLE: nothing was written,
+// and the write can be sent again once the other is done.
+func busy(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY {
+		return err
+	}
+	return &tian.Error{Code: tian.EUNAVAILABLE, Op: "sqlite", Err: err,
+		Message: "另一项导入或撤销正在写入数据库，本次写入未执行；请待其完成后重试"}
 }
 
 // audit appends to the audit log inside tx.

@@ -22,6 +22,8 @@ import (
 // the merged result.
 func (db *DB) ImportProposals(ctx context.Context, recs []tian.Record, opt tian.ImportOptions) (*tian.ImportReport, error) {
 	rep := &tian.ImportReport{File: opt.File, Rows: len(recs)}
+	db.writing.Add(1)
+	defer db.writing.Add(-1)
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, internal("sqlite.ImportProposals", err)

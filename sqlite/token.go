@@ -107,8 +107,12 @@ const lastUsedEvery = time.Minute
 
 // touch records that t was just used, when its last use is older than
 // lastUsedEvery. It is best effort: a request is not refused because the
-// disk is full or the database busy, so a failure is ignored.
+// disk is full or the database busy, so a failure is ignored, nor kept
+// waiting while a write of this process (an import) holds the store.
 func (db *DB) touch(ctx context.Context, t *tian.APIToken) {
+	if db.writing.Load() > 0 { // the UPDATE would wait for it: seconds, behind a large import
+		return
+	}
 	now := db.Now()
 	if last, err := time.Parse(time.RFC3339, t.LastUsed); err == nil && now.Sub(last) < lastUsedEvery {
 		return
