@@ -106,9 +106,8 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	}
 	curation.Log = func(msg string) { logger.Warn(msg) }
 	parts.Curate = curation
-	ready := api.NewServer(parts, logger, cfg).Handler()
-	handler.Store(&ready)
-	go o.KeepIndexCaughtUp(ctx, logger, 5*time.Second)
+	// the sign-in link is printed before the service says it is ready, so
+	// that whoever waits for /readyz finds it
 	if fresh {
 		secret, _, err := db.CreateToken(ctx, "admin", tian.RoleAdmin, "serve:first-start")
 		if err != nil {
@@ -119,6 +118,9 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	} else {
 		fmt.Fprintf(c.m.Stdout, "tian：正在 %s 提供 %s 的服务（创建令牌：tian token create --role admin --name 姓名）\n", base, c.m.DataDir)
 	}
+	ready := api.NewServer(parts, logger, cfg).Handler()
+	handler.Store(&ready)
+	go o.KeepIndexCaughtUp(ctx, logger, 5*time.Second)
 	if c.m.listening != nil {
 		c.m.listening(base)
 	}
