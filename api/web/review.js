@@ -11,7 +11,7 @@
 
 import {
   $, el, list, obj, str, fixed, api, messageOf, showError, notice, begin, finish, stale, mountHeader, highlight,
-  proposalLink, confirmDialog, toast,
+  proposalLink, confirmDialog, toast, percent as pct,
 } from "./common.js";
 
 const who = mountHeader("review");
@@ -22,6 +22,9 @@ let loaded = ""; // the number of the proposal loaded into the form
 $("r-load").addEventListener("click", () => load());
 $("r-number").addEventListener("keydown", (e) => { if (e.key === "Enter") load(); });
 $("r-run").addEventListener("click", analyse);
+// from the keyboard: Enter in the title, Ctrl+Enter (⌘+Enter) in the body
+$("r-title").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) analyse(); });
+$("r-body").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) analyse(); });
 for (const id of ["r-title", "r-body"]) $(id).addEventListener("input", count);
 // another number is another proposal: the loaded one's link goes
 $("r-number").addEventListener("input", () => {
@@ -72,7 +75,8 @@ async function load() {
 }
 
 function loadedFacts(p) {
-  const facts = [p.year ? str(p.year) + "年" : "", str(p.status) ? "现状态：" + str(p.status) : ""].filter(Boolean);
+  const facts = [p.year ? str(p.year) + "年" : "", str(p.status) ? "现状态：" + str(p.status) : "",
+    p.not_proposal ? "非提案记录（如网上留言），不计入统计" : ""].filter(Boolean);
   return facts.length ? "（" + facts.join("，") + "）" : "";
 }
 
@@ -124,7 +128,6 @@ async function analyse() {
   finish("review", run, "done");
 }
 
-const pct = (x) => (typeof x === "number" && Number.isFinite(x) ? Math.round(x * 100) + "%" : "—");
 
 const verdictClass = { 建议立案: "file", 建议不予立案: "reject", 建议并案: "merge", 无法判断: "unsure" };
 

@@ -203,7 +203,10 @@ function chart(st) {
   const most = Math.max(1, ...categories.map((c) => n(c.count)));
   const labelWidth = 110, barWidth = 230, rowHeight = 34;
   $("t-figure").hidden = categories.length === 0;
-  svg.setAttribute("height", String(Math.max(40, 8 + categories.length * rowHeight)));
+  const height = Math.max(40, 8 + categories.length * rowHeight);
+  svg.setAttribute("height", String(height));
+  // the drawing scales down to a narrow screen (style.css: max-width 100%)
+  svg.setAttribute("viewBox", "0 0 " + (Number(svg.getAttribute("width")) || 560) + " " + height);
   svg.replaceChildren(...categories.flatMap((c, i) => {
     const y = 6 + i * rowHeight;
     const w = Math.max(2, Math.round((n(c.count) / most) * barWidth));

@@ -3,12 +3,14 @@ package main
 import (
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/xuri/excelize/v2"
 
 	"tian"
@@ -38,6 +40,8 @@ func TestBrowserGroups(t *testing.T) {
 	}
 	b.noErrors("the first load")
 	b.shot("groups-first.png")
+	b.readsWell("the groups page", "admin")
+	b.onPhone("the groups page", "groups-phone.png")
 
 	b.chooseYear("2024", "done")
 	b.checkSuggestion()
@@ -129,8 +133,11 @@ func (b *browser) checkSuggestion() {
 	if dups := b.eval(`document.querySelectorAll("#g-list .dup").length`); dups == "0" {
 		b.t.Error("no near-duplicate flagged in 2024")
 	}
-	if st := b.eval(`document.getElementById("g-state").textContent`); !strings.Contains(st, "系统建议") || !strings.Contains(st, "0.13") {
+	if st := b.eval(`document.getElementById("g-state").textContent`); !strings.Contains(st, "系统建议") || !strings.Contains(st, "分组阈值：相似度 13%") {
 		b.t.Errorf("state %q", st)
+	}
+	if heads := b.eval(`Array.from(document.querySelectorAll("#g-list .group .head small")).map((e) => e.textContent).join("\n")`); !regexp.MustCompile(`组内相似度 \d{1,3}%`).MatchString(heads) || regexp.MustCompile(`0\.\d`).MatchString(heads) {
+		b.t.Errorf("the groups' facts read %q; want 组内相似度 as a percentage, no raw score", short(heads))
 	}
 	b.shot("groups-2024-suggested.png")
 	if state := b.submit("groups", change("#g-all", "on")); state != "done" {
@@ -254,6 +261,12 @@ func (b *browser) save2024(s *service, ed edits) {
 // confirm2024 confirms in the in-page dialog.
 func (b *browser) confirm2024(s *service, ed edits) {
 	b.t.Helper()
+	// Escape closes the question and confirms nothing
+	b.do(chromedp.Click(chromedp.CSS("#g-confirm")), chromedp.WaitVisible(chromedp.CSS(`dialog.confirm button[value=ok]`)),
+		chromedp.KeyEvent(kb.Escape), chromedp.WaitNotPresent(chromedp.CSS(`dialog.confirm`)))
+	if st := b.eval(`document.getElementById("g-state").textContent`); strings.Contains(st, "已确认") {
+		b.t.Errorf("Escape on the confirmation confirmed the year: %q", st)
+	}
 	state := b.submit("groups", chromedp.Click(chromedp.CSS("#g-confirm")),
 		chromedp.WaitVisible(chromedp.CSS(`dialog.confirm button[value=ok]`)), chromedp.Click(chromedp.CSS(`dialog.confirm button[value=ok]`)))
 	if state != "done" {

@@ -43,6 +43,8 @@ func TestBrowserReview(t *testing.T) {
 		Body: "城东区近四成社区没有养老服务站点，助餐、助浴需求大。建议利用闲置用房建设社区嵌入式养老服务设施，推动医养结合。"}
 	v, r, problems := b.review(client, text)
 	b.shot("review.png")
+	b.readsWell("the review page", "admin")
+	b.onPhone("the review page", "review-phone.png")
 	for _, p := range problems {
 		t.Errorf("review of a new text: %s", p)
 	}
@@ -65,6 +67,7 @@ func TestBrowserReview(t *testing.T) {
 			t.Errorf("the gold merge %s shows its target as %q, want /p/%s", merge.Number, href, merge.MergedInto)
 		}
 	}
+	b.keyboard()
 	b.sweep(client, sample)
 	b.edgeTexts(client, demo)
 	b.openByAddress(client)
@@ -418,4 +421,19 @@ func (b *browser) openByAddress(client *api.Client) {
 	if slices.Contains(v.Similar, "20210205") || slices.Contains(v.Earlier, "20210205") {
 		b.t.Errorf("/review?number=20210205 matches itself: %+v", v)
 	}
+}
+
+// keyboard runs the review from the keyboard: Enter in the title, and
+// Ctrl+Enter in the body.
+func (b *browser) keyboard() {
+	b.t.Helper()
+	b.do(fill(map[string]string{"r-number": "", "r-title": "关于规范城区夜间施工噪音管理的提案",
+		"r-body": "夜间施工噪音扰民投诉逐年增多。建议严格夜间施工审批，公开许可信息，加强执法检查。"}))
+	if state := b.submit("review", chromedp.Focus(chromedp.ID("r-title")), chromedp.KeyEvent("\r")); state != "done" {
+		b.t.Errorf("Enter in the title: state %q, want the review done", state)
+	}
+	if state := b.submit("review", chromedp.Focus(chromedp.ID("r-body")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); state != "done" {
+		b.t.Errorf("Ctrl+Enter in the body: state %q, want the review done", state)
+	}
+	b.noErrors("reviewing from the keyboard")
 }

@@ -61,6 +61,8 @@ func TestBrowserStats(t *testing.T) {
 		b.noErrors("year " + year)
 	}
 
+	b.readsWell("the statistics page", "admin")
+	b.onPhone("the statistics page", "stats-phone.png")
 	b.longTables()
 	b.exportWorkbook("2024")
 	b.emptyAndBadYears()
