@@ -85,3 +85,35 @@ func TestSearchHitsMarkNotProposals(t *testing.T) {
 		}
 	}
 }
+
+// A group's label and reasons give Latin terms as the proposals write
+// them (AED), not as the index keeps them (aed).
+func TestGroupLabelsKeepTheWrittenCase(t *testing.T) {
+	seg := segmenter(t)
+	ps := []*tian.Proposal{
+		{Number: "20240101", Year: 2024, Status: tian.StatusFiled, Title: "关于在公共场所配置AED的提案",
+			Body: "心脏骤停抢救黄金时间只有4分钟。建议在地铁站、学校、体育场馆等公共场所配置AED，开展急救培训。"},
+		{Number: "20240102", Year: 2024, Status: tian.StatusFiled, Title: "关于推进AED进社区进校园的提案",
+			Body: "我市公共场所AED配置不足，建议推进AED进社区、进校园，普及急救知识，开展急救培训。"},
+		{Number: "20240103", Year: 2024, Status: tian.StatusFiled, Title: "关于加强中小学生近视防控的提案",
+			Body: "学生近视低龄化问题突出，建议保障课间户外活动时间，减少电子产品使用。"},
+	}
+	eng := newFakeEngine(seg)
+	for _, p := range ps {
+		eng.add(p)
+	}
+	gs, err := relate.New(eng, newMemStore(ps), seg).Groups(context.Background(), tian.GroupRequest{Year: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gs) != 1 {
+		t.Fatalf("%d groups, want the two AED proposals' one", len(gs))
+	}
+	words := append([]string{}, gs[0].Label...)
+	for _, m := range gs[0].Members {
+		words = append(words, m.Reason...)
+	}
+	if !slices.Contains(gs[0].Label, "AED") || slices.Contains(words, "aed") {
+		t.Errorf("label %v, reasons %v; want AED as written", gs[0].Label, words)
+	}
+}

@@ -182,6 +182,14 @@ export function when(iso, dateOnly) {
   return dateOnly ? d.toLocaleDateString("zh-CN", { dateStyle: "long" }) : d.toLocaleString("zh-CN", { dateStyle: "long", timeStyle: "short" });
 }
 
+// actorName names the actor the server records (token:王芳 for a token's owner,
+// cli for the command line, demo for the demo's loading) for the reader.
+export function actorName(actor) {
+  const a = str(actor);
+  if (a.startsWith("token:")) return a.slice(6) || "（未命名令牌）";
+  return { cli: "命令行", demo: "演示数据", anonymous: "匿名", "": "—" }[a] || a;
+}
+
 // --- links, confirmations and messages
 
 // proposalLink links to a proposal's page.
