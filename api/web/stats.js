@@ -95,8 +95,13 @@ function draw(r, year) {
   $("t-export").title = received === 0 ? "该年度没有提案，无可导出的统计" : "导出" + d.title + "（Excel，每表一个工作表）";
   if (received === 0) {
     const years = list(st.years).map(obj);
-    const hint = years.length ? "有提案的年度：" + years.map((y) => str(y.year)).join("、") + "。" : "还没有提案：请先导入提案或载入演示数据。";
-    $("t-report").append(el("br"), el("span", { class: "notice" }, hint));
+    // each year with proposals opens at a click
+    const open = (y) => el("button", { type: "button", class: "link more", title: "查看" + y + "年的统计",
+      onclick: () => { $("t-year").value = y; show(y, false); } }, y);
+    const hint = years.length
+      ? el("span", { class: "notice" }, "有提案的年度：", ...years.flatMap((y, i) => [i ? "、" : null, open(str(y.year))]), "。")
+      : el("span", { class: "notice" }, "还没有提案：请先导入提案或载入演示数据。");
+    $("t-report").append(el("br"), hint);
     return "empty";
   }
   overview(st);
