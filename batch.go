@@ -74,6 +74,16 @@ type PreviewRow struct {
 	// Outcome is what a commit would do with it: inserted, updated,
 	// unchanged or rejected.
 	Outcome string `json:"outcome"`
+	// Sheet is the worksheet the row is on, when several were read.
+	Sheet string `json:"sheet,omitempty"`
+	// Written is the proposal number as the file wrote it (第0001号,
+	// 〔2024〕1号); Proposal.Number is the canonical one.
+	Written string `json:"written"`
+	// Provisional: the file gave no number and one was made up (a Word
+	// form without one); staff may change it.
+	Provisional bool `json:"provisional"`
+	// YearSource says where the row's year came from, in Chinese.
+	YearSource string `json:"year_source"`
 }
 
 // FieldInfo is a proposal field a column can be mapped to.
@@ -99,6 +109,16 @@ type ImportPreview struct {
 	Fields []FieldInfo   `json:"fields"` // the fields a column can go to
 	Rows   []PreviewRow  `json:"rows"`   // the first PreviewRows records
 	Report *ImportReport `json:"report"` // the dry run
+	// What the reader found: the text above the header (a list's title
+	// rows, a Word document's title), where the year of rows without
+	// their own came from (empty: nowhere), the kind of file (表格,
+	// 提案表, 提案选编, JSON Lines) and the worksheets read.
+	Title      string   `json:"title"`
+	YearSource string   `json:"year_source"`
+	Kind       string   `json:"kind"`
+	Sheets     []string `json:"sheets"`
+	// HeaderRows is 2 for a two-row header (承办单位 over 主办 | 协办).
+	HeaderRows int `json:"header_rows"`
 }
 
 // Imports previews imports and lists and undoes their batches; after an

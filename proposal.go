@@ -55,23 +55,27 @@ const (
 
 // Proposal is one proposal (提案) as the office keeps it.
 type Proposal struct {
-	Number       string       `json:"number"`   // e.g. 20240123, unique
-	Year         int          `json:"year"`     // 2024
-	Session      string       `json:"session"`  // 十四届二次
-	Title        string       `json:"title"`    // 关于……的提案
-	Body         string       `json:"body"`     // the text
-	Proposer     string       `json:"proposer"` // a member's name or a group
-	ProposerType ProposerType `json:"proposer_type"`
-	Sector       string       `json:"sector,omitempty"` // the member's 界别
-	Category     string       `json:"category"`         // a Category name, e.g. 社会建设
-	LeadUnit     string       `json:"lead_unit"`        // 主办单位
-	CoUnits      []string     `json:"co_units"`         // 协办单位
-	Status       Status       `json:"status"`
-	StatusReason string       `json:"status_reason,omitempty"`
-	MergedInto   string       `json:"merged_into,omitempty"`
-	Reply        string       `json:"reply,omitempty"`      // summary of the answer (办理答复)
-	Submitted    string       `json:"submitted,omitempty"`  // date received, YYYY-MM-DD
-	ReplyDate    string       `json:"reply_date,omitempty"` // date answered, YYYY-MM-DD
+	Number string `json:"number"` // e.g. 20240123, unique
+	// WrittenNumber is the number as the office wrote it (第0123号,
+	// 〔2024〕123号), kept for display when it differs from Number, the
+	// canonical form by which a list and a form of one proposal meet.
+	WrittenNumber string       `json:"written_number,omitempty"`
+	Year          int          `json:"year"`     // 2024
+	Session       string       `json:"session"`  // 十四届二次
+	Title         string       `json:"title"`    // 关于……的提案
+	Body          string       `json:"body"`     // the text
+	Proposer      string       `json:"proposer"` // a member's name or a group
+	ProposerType  ProposerType `json:"proposer_type"`
+	Sector        string       `json:"sector,omitempty"` // the member's 界别
+	Category      string       `json:"category"`         // a Category name, e.g. 社会建设
+	LeadUnit      string       `json:"lead_unit"`        // 主办单位
+	CoUnits       []string     `json:"co_units"`         // 协办单位
+	Status        Status       `json:"status"`
+	StatusReason  string       `json:"status_reason,omitempty"`
+	MergedInto    string       `json:"merged_into,omitempty"`
+	Reply         string       `json:"reply,omitempty"`      // summary of the answer (办理答复)
+	Submitted     string       `json:"submitted,omitempty"`  // date received, YYYY-MM-DD
+	ReplyDate     string       `json:"reply_date,omitempty"` // date answered, YYYY-MM-DD
 	// NotProposal marks a record kept in the archive that is not a
 	// proposal (a citizen's message, say: see IsProposal); statistics and
 	// training leave it out unless asked to include it.
@@ -142,6 +146,9 @@ func (p *Proposal) Check() []FieldProblem {
 		bad("number", "提案号为空")
 	} else if utf8.RuneCountInString(p.Number) > 64 {
 		bad("number", "提案号过长（超过64个字符）")
+	}
+	if utf8.RuneCountInString(p.WrittenNumber) > 64 {
+		bad("written_number", "原文提案号过长（超过64个字符）")
 	}
 	if strings.TrimSpace(p.Title) == "" {
 		bad("title", "标题为空")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,8 +26,10 @@ func (u upload) remove() { os.RemoveAll(u.dir) }
 
 // receiveUpload saves the multipart field "file" and reads the import's
 // options from the query (map=field=header, as the CLI's --map; strict,
-// clear_absent, new_units, dry_run, sheet). It answers the request itself
-// when it returns false.
+// clear_absent, new_units, dry_run) and the reader's from form fields or
+// the query (year, session, committee, sheet: as the CLI's --year,
+// --session, --committee, --sheet; the office checks them, EINVALID). It
+// answers the request itself when it returns false.
 func (s *Server) receiveUpload(c *gin.Context) (upload, bool) {
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -49,6 +52,13 @@ func (s *Server) receiveUpload(c *gin.Context) (upload, bool) {
 		s.fail(c, err)
 		return upload{}, false
 	}
+	year := 0
+	if y := strings.TrimSpace(formOrQuery(c, "year")); y != "" {
+		if year, err = strconv.Atoi(y); err != nil {
+			s.failf(c, tian.EINVALID, "年度须为四位数字的年份，如 2024，收到 %q", y)
+			return upload{}, false
+		}
+	}
 	dir, err := os.MkdirTemp("", "tian-upload-")
 	if err != nil {
 		s.fail(c, err)
@@ -57,7 +67,8 @@ func (s *Server) receiveUpload(c *gin.Context) (upload, bool) {
 	u := upload{dir: dir, req: tian.FileImport{Path: filepath.Join(dir, "upload"+filepath.Ext(name)), Name: name,
 		Strict: c.Query("strict") == "true", ClearAbsent: c.Query("clear_absent") == "true", NewUnits: c.Query("new_units") == "true",
 		AllProposals: c.Query("all_proposals") == "true",
-		DryRun:       c.Query("dry_run") == "true", Sheet: c.Query("sheet"), Actor: actor(c)}}
+		DryRun:       c.Query("dry_run") == "true", Sheet: strings.TrimSpace(formOrQuery(c, "sheet")), Year: year,
+		Session: formOrQuery(c, "session"), Committee: formOrQuery(c, "committee"), Actor: actor(c)}}
 	if len(m) > 0 {
 		u.req.Map = m
 	}
@@ -67,6 +78,15 @@ func (s *Server) receiveUpload(c *gin.Context) (upload, bool) {
 		return upload{}, false
 	}
 	return u, true
+}
+
+// formOrQuery is a multipart form field, or the query's value of the
+// same name when the form has none.
+func formOrQuery(c *gin.Context, name string) string {
+	if v, ok := c.GetPostForm(name); ok {
+		return v
+	}
+	return c.Query(name)
 }
 
 // previewImport reads an uploaded file as POST /api/v1/import would, with

@@ -46,6 +46,9 @@ type FilingEval struct {
 	ReasonAllN    int     `json:"reason_all_n"`
 	ReasonAllTop1 float64 `json:"reason_all_top1"`
 	ReasonAllTop2 float64 `json:"reason_all_top2"`
+	// ReasonMisses are the not-filed texts whose reason came second or
+	// lower, by true reason class and the class put first, most first.
+	ReasonMisses []ReasonMiss `json:"reason_misses"`
 	// Calibration: Brier score and expected calibration error over 10
 	// equal-width bins of the probability of not filing.
 	Brier       float64          `json:"brier"`
@@ -57,6 +60,14 @@ type FilingEval struct {
 	BaselineAccuracy float64 `json:"baseline_accuracy"`
 	BaselineBrier    float64 `json:"baseline_brier"`
 	BaselineECE      float64 `json:"baseline_ece"`
+}
+
+// ReasonMiss counts the not-filed texts of reason class Reason (a lead
+// clause) whose most likely reason was TakenFor.
+type ReasonMiss struct {
+	Reason   string `json:"reason"`
+	TakenFor string `json:"taken_for"`
+	N        int    `json:"n"`
 }
 
 // filingPred is one text's prediction and truth.
@@ -85,7 +96,33 @@ func EvaluateFiling(m *FilingModel, test []*tian.Proposal) FilingEval {
 		}
 		preds = append(preds, fp)
 	}
-	return scoreFiling(preds, m.RejectAt, m.FileAt, float64(m.Rejected)/float64(max(m.Trained, 1)))
+	e := scoreFiling(preds, m.RejectAt, m.FileAt, float64(m.Rejected)/float64(max(m.Trained, 1)))
+	e.ReasonMisses = m.reasonMisses(preds)
+	return e
+}
+
+// reasonMisses tallies the predictions whose first reason is wrong.
+func (m *FilingModel) reasonMisses(preds []filingPred) []ReasonMiss {
+	n := map[[2]int]int{}
+	for _, p := range preds {
+		if p.reason >= 0 && len(p.ranked) > 0 && p.ranked[0] != p.reason {
+			n[[2]int{p.reason, p.ranked[0]}]++
+		}
+	}
+	out := []ReasonMiss{}
+	for k, c := range n {
+		out = append(out, ReasonMiss{Reason: m.Reasons[k[0]].Lead, TakenFor: m.Reasons[k[1]].Lead, N: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		if out[i].Reason != out[j].Reason {
+			return out[i].Reason < out[j].Reason
+		}
+		return out[i].TakenFor < out[j].TakenFor
+	})
+	return out
 }
 
 // scoreFiling scores predictions at the thresholds, with base the

@@ -16,7 +16,7 @@ import (
 // 16-bit integers with a scale per row. Equal models give equal bytes.
 const (
 	filingKind   = "tian-filing-model"
-	filingFormat = 1
+	filingFormat = 2 // 2: the reason model's settings and the evidence words
 )
 
 type filingFile struct {
@@ -27,6 +27,8 @@ type filingFile struct {
 	IDF    []float32    `json:"idf"`
 	// Filing are the weights towards not filing (over Terms, then the
 	// shapes), Reason those of each reason class.
+	// Cues are the indexes of the Terms that may be evidence.
+	Cues       []int32    `json:"cues"`
 	Filing     quantRow   `json:"filing"`
 	FilingBias float64    `json:"filing_bias"`
 	Reason     []quantRow `json:"reason"`
@@ -68,7 +70,12 @@ func (m *FilingModel) file() filingFile {
 		diff[i] = m.filing.w[d+i] - m.filing.w[i]
 	}
 	f := filingFile{Kind: filingKind, Format: filingFormat, Model: m, Terms: m.vocab.terms, IDF: m.vocab.idf,
-		Filing: quantise(diff), FilingBias: float64(float32(m.filing.b[1] - m.filing.b[0])), Reason: []quantRow{}, ReasonBias: []float64{}}
+		Cues: []int32{}, Filing: quantise(diff), FilingBias: float64(float32(m.filing.b[1] - m.filing.b[0])), Reason: []quantRow{}, ReasonBias: []float64{}}
+	for j, ok := range m.cue {
+		if ok {
+			f.Cues = append(f.Cues, int32(j))
+		}
+	}
 	if m.reason != nil {
 		for c := range m.reason.k {
 			f.Reason = append(f.Reason, quantise(m.reason.w[c*d:(c+1)*d]))
@@ -136,6 +143,10 @@ func ReadFilingModel(r io.Reader, seg tian.Segmenter) (*FilingModel, error) {
 	for i, t := range f.Terms {
 		m.vocab.index[t] = int32(i)
 	}
+	m.cue = make([]bool, len(f.Terms))
+	for _, j := range f.Cues {
+		m.cue[j] = true
+	}
 	m.ex = extractor{seg: seg, cfg: m.Config.Features}
 	m.load(f)
 	if err := m.seal(); err != nil {
@@ -158,6 +169,11 @@ func (m *FilingModel) consistent(f filingFile) bool {
 	}
 	if len(f.Reason) != len(f.ReasonBias) || len(f.Reason) != 0 && len(f.Reason) != len(m.Reasons) {
 		return false
+	}
+	for i, j := range f.Cues {
+		if j < 0 || int(j) >= len(f.Terms) || i > 0 && f.Cues[i-1] >= j {
+			return false
+		}
 	}
 	for _, r := range f.Reason {
 		if len(r.Q) != d {

@@ -3,6 +3,7 @@ package classify_test
 import (
 	"bytes"
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -94,6 +95,51 @@ func TestFilingBeatsAlwaysFileByYear(t *testing.T) {
 	}
 	if majority := float64(most) / float64(e.NotFiled); e.ReasonTop1 < majority+0.2 || e.ReasonTop2 < 0.7 {
 		t.Errorf("reasons top-1 %.3f (the most common reason alone %.3f), top-2 %.3f", e.ReasonTop1, majority, e.ReasonTop2)
+	}
+	// the misses tallied are the not-filed texts whose first reason is wrong
+	missed := 0
+	for _, r := range e.ReasonMisses {
+		t.Logf("reason %s taken for %s: %d", r.Reason, r.TakenFor, r.N)
+		missed += r.N
+		if r.N <= 0 || r.Reason == r.TakenFor {
+			t.Errorf("miss %+v", r)
+		}
+	}
+	if want := e.ReasonAllN - int(math.Round(e.ReasonAllTop1*float64(e.ReasonAllN))); missed != want {
+		t.Errorf("%d reason misses tallied, %d not filed with the first reason wrong", missed, want)
+	}
+}
+
+// The reason model's settings, chosen on the development years only:
+// 2023 and 2024, each predicted by a model of the years before it (2025
+// untouched), give at least as many right first and first-two reasons as
+// training it as the filing model is trained.
+func TestFilingReasonSettingsForwardChained(t *testing.T) {
+	slowtest.Gate(t)
+	ps, _ := corpusDocs(t)
+	plain := classify.DefaultFilingConfig()
+	plain.Reason = classify.ReasonConfig{Epochs: plain.Epochs, Rate: plain.Rate, ShapeScale: 1}
+	var top [2][2]float64
+	n := 0
+	for _, last := range []int{2023, 2024} {
+		train, _ := byYear(ps, last)
+		for i, cfg := range []classify.FilingConfig{plain, classify.DefaultFilingConfig()} {
+			m, err := classify.TrainFiling(seg(t), train, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := m.Dev
+			top[i][0] += d.ReasonAllTop1 * float64(d.ReasonAllN)
+			top[i][1] += d.ReasonAllTop2 * float64(d.ReasonAllN)
+			if i == 0 {
+				n += d.ReasonAllN
+			}
+		}
+	}
+	t.Logf("%d not filed in 2023–2024: plain top-1 %.3f top-2 %.3f; default top-1 %.3f top-2 %.3f",
+		n, top[0][0]/float64(n), top[0][1]/float64(n), top[1][0]/float64(n), top[1][1]/float64(n))
+	if n != 89 || top[1][0] < top[0][0] || top[1][1] < top[0][1] {
+		t.Errorf("of %d: the default reason settings right %.0f/%.0f times (first/first two), plain ones %.0f/%.0f", n, top[1][0], top[1][1], top[0][0], top[0][1])
 	}
 }
 
@@ -215,18 +261,100 @@ func TestFilingSaveLoad(t *testing.T) {
 	}
 	good := buf.String()
 	for name, bad := range map[string]string{
-		"empty":           "",
-		"not JSON":        "tian-category-model 1\n",
-		"another kind":    strings.Replace(good, `"kind":"tian-filing-model"`, `"kind":"tian-category-model"`, 1),
-		"later format":    strings.Replace(good, `"format":1,`, `"format":2,`, 1),
-		"missing terms":   strings.Replace(good, `"terms":["`, `"terms":["c:甲乙","`, 1),
-		"truncated":       good[:len(good)/2],
-		"a shape renamed": strings.Replace(good, `"name":"篇幅很短"`, `"name":"篇幅"`, 1),
+		"empty":                "",
+		"not JSON":             "tian-category-model 1\n",
+		"another kind":         strings.Replace(good, `"kind":"tian-filing-model"`, `"kind":"tian-category-model"`, 1),
+		"later format":         strings.Replace(good, `"format":2,`, `"format":3,`, 1),
+		"a cue past the terms": strings.Replace(good, `"cues":[`, `"cues":[9999999,`, 1),
+		"missing terms":        strings.Replace(good, `"terms":["`, `"terms":["c:甲乙","`, 1),
+		"truncated":            good[:len(good)/2],
+		"a shape renamed":      strings.Replace(good, `"name":"篇幅很短"`, `"name":"篇幅"`, 1),
 	} {
 		if _, err := classify.ReadFilingModel(strings.NewReader(bad), seg(t)); tian.ErrorCode(err) != tian.EINVALID {
 			t.Errorf("%s: err = %v, want EINVALID", name, err)
 		}
 	}
+	// a model saved by the previous version (format 1, without evidence
+	// words) is refused with a message saying what to do
+	old := strings.Replace(good, `"format":2,`, `"format":1,`, 1)
+	_, err = classify.ReadFilingModel(strings.NewReader(old), seg(t))
+	if msg := tian.ErrorMessage(err); tian.ErrorCode(err) != tian.EINVALID || !strings.Contains(msg, "第 1 版") || !strings.Contains(msg, "tian train") {
+		t.Errorf("format 1: err = %v", err)
+	}
+}
+
+// Words are evidence for not filing only when the not-filed proposals use
+// them markedly more often than the filed ones: on the reviewer's short
+// 养老 text and on corpus proposals, no evidence word is one the two use
+// alike (such as 发展), counted here from the corpus itself.
+func TestFilingEvidenceWords(t *testing.T) {
+	m := defaultFiling(t)
+	ps, _ := corpusDocs(t)
+	var n [2]float64
+	df := map[string]*[2]float64{}
+	for _, p := range ps {
+		if !p.Filed() && p.Status != tian.StatusRejected {
+			continue
+		}
+		y := b2i(p.Status == tian.StatusRejected)
+		n[y]++
+		seen := map[string]bool{}
+		for _, text := range []string{p.Title, p.Body} {
+			for _, tok := range seg(t).Cut(text, tian.CutOptions{Mode: tian.ModeExact, DropStop: true, DropPunct: true}) {
+				seen[strings.ToLower(tok.Text)] = true
+			}
+		}
+		for w := range seen {
+			if df[w] == nil {
+				df[w] = &[2]float64{}
+			}
+			df[w][y]++
+		}
+	}
+	if f := df["发展"]; f == nil || f[1]/n[1] >= 3*f[0]/n[0] {
+		t.Fatalf("发展 is in %v of %v filed and not filed proposals: the corpus no longer shows a common word", f, n)
+	}
+	check := func(name string, a *tian.FilingAdvice) {
+		for _, e := range a.Evidence {
+			if isShape(e.Term) {
+				continue
+			}
+			f := df[e.Term]
+			if f == nil || f[1] < 3 || f[1]/n[1] < 3*f[0]/n[0] || e.Weight < m.Config.EvidenceMin {
+				t.Errorf("%s: evidence %q (weight %.3f) is in %v of %v filed and not filed proposals", name, e.Term, e.Weight, f, n)
+			}
+		}
+	}
+	a, err := m.AdviseFiling(context.Background(), "关于加快发展社区嵌入式养老服务的提案",
+		"城东区近四成社区没有养老服务站点，助餐、助浴需求大。建议利用闲置用房建设社区嵌入式养老服务设施，推动医养结合。")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Recommendation != tian.RecommendReject || len(a.Evidence) == 0 || a.Evidence[0].Term != "篇幅很短" {
+		t.Errorf("the short 养老 text: %s at %.3f, evidence %v", a.Recommendation, a.NotFiledProb, a.Evidence)
+	}
+	check("the short 养老 text", a)
+	words := 0
+	for _, p := range ps[len(ps)-150:] {
+		a, err := m.AdviseFiling(context.Background(), p.Title, p.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(p.Number, a)
+		for _, e := range a.Evidence {
+			words += b2i(!isShape(e.Term))
+		}
+	}
+	if words < 10 {
+		t.Errorf("only %d evidence words over 150 proposals: the filter leaves too little", words)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Text shapes on realistic writing, including full-width and

@@ -26,16 +26,19 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 	if err != nil {
 		return nil, err
 	}
-	outcomes := map[int]string{} // of the rows shown
+	// the store tells each record's outcome once, in order: the shown
+	// records' are the first ones (a row number alone would not do: with
+	// several sheets rows repeat)
 	shown := res.Records[:min(len(res.Records), tian.PreviewRows)]
-	last := 0
-	if len(shown) > 0 {
-		last = shown[len(shown)-1].Row
+	type told struct {
+		row     int
+		outcome string
 	}
+	var outcomes []told
 	rep, err := o.store.ImportProposals(ctx, res.Records, tian.ImportOptions{File: name, NewUnits: req.NewUnits, AllProposals: req.AllProposals,
 		ClearAbsent: req.ClearAbsent, Actor: req.Actor, Columns: res.Columns, DryRun: true, Outcome: func(row int, outcome string) {
-			if row <= last {
-				outcomes[row] = outcome
+			if len(outcomes) < len(shown) {
+				outcomes = append(outcomes, told{row, outcome})
 			}
 		}})
 	if err != nil {
@@ -47,15 +50,33 @@ func (o *Office) Preview(ctx context.Context, req tian.FileImport) (*tian.Import
 	sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Row < rep.Errors[j].Row })
 	rep.Mapping, rep.Unmapped = res.Mapping, res.Unmapped
 	rep.Warnings = append(res.Warnings, rep.Warnings...)
-	pv := &tian.ImportPreview{File: name, HeaderRow: res.HeaderRow, Columns: res.Labels, Headers: res.Headers, Mapping: res.Mapping,
-		Unmapped: res.Unmapped, Map: mapStrings(res), Fields: fieldInfos(), Rows: []tian.PreviewRow{}, Report: rep}
-	for _, r := range shown {
+	pv := &tian.ImportPreview{File: name, HeaderRow: res.HeaderRow, HeaderRows: res.HeaderRows, Columns: orNone(res.Labels),
+		Headers: orNone(res.Headers), Mapping: res.Mapping, Unmapped: res.Unmapped, Map: mapStrings(res), Fields: fieldInfos(),
+		Rows: []tian.PreviewRow{}, Report: rep, Title: res.Title, YearSource: res.YearSource, Kind: res.Kind, Sheets: []string{}}
+	for _, name := range res.Sheets {
+		if name != "" { // a CSV's or a Word document's one table
+			pv.Sheets = append(pv.Sheets, name)
+		}
+	}
+	for i, r := range shown {
 		p := r.Proposal
 		if utf8.RuneCountInString(p.Body) > previewBody {
 			p.Body = string([]rune(p.Body)[:previewBody]) + "……"
 		}
 		p.NotProposal = !req.AllProposals && !p.IsProposal()
-		pv.Rows = append(pv.Rows, tian.PreviewRow{Row: r.Row, Proposal: p, Outcome: outcomes[r.Row]})
+		p.CoUnits = orNone(p.CoUnits)
+		row := tian.PreviewRow{Row: r.Row, Proposal: p}
+		if i < len(outcomes) && outcomes[i].row == r.Row {
+			row.Outcome = outcomes[i].outcome
+		}
+		if i < len(res.Sources) {
+			src := res.Sources[i]
+			row.Written, row.Provisional, row.YearSource = src.Written, src.Provisional, src.YearSource
+			if len(res.Sheets) > 1 {
+				row.Sheet = src.Sheet
+			}
+		}
+		pv.Rows = append(pv.Rows, row)
 	}
 	return pv, nil
 }

@@ -138,6 +138,12 @@ func TestReadOfficeFiles(t *testing.T) {
 				if src.Written != it.Written {
 					t.Errorf("proposal %d: written %q, want %q", i+1, src.Written, it.Written)
 				}
+				// the office's writing is kept for display when it is not the canonical number
+				if wantShown := strings.TrimSpace(it.Written); it.Number != "" && wantShown != p.Number && p.WrittenNumber != wantShown {
+					t.Errorf("proposal %d: written_number %q, want %q", i+1, p.WrittenNumber, wantShown)
+				} else if wantShown == p.Number && p.WrittenNumber != "" {
+					t.Errorf("proposal %d: written_number %q for a number written canonically", i+1, p.WrittenNumber)
+				}
 				if p.Year != d.Year || src.YearSource == "" {
 					t.Errorf("proposal %d: year %d from %q, want %d", i+1, p.Year, src.YearSource, d.Year)
 				}

@@ -409,6 +409,8 @@ func hasValue(p *tian.Proposal, field string) bool {
 		return p.Submitted != ""
 	case "reply_date":
 		return p.ReplyDate != ""
+	case "written_number":
+		return p.WrittenNumber != ""
 	}
 	return false
 }

@@ -250,6 +250,10 @@ func (rd *reader) settle(p *tian.Proposal, ctx yearCtx) (Source, []string) {
 	if !fromDate && p.Year != 0 {
 		p.Number = CanonicalNumber(p.Number, p.Year)
 		p.MergedInto = CanonicalNumber(p.MergedInto, p.Year)
+		if written := strings.TrimSpace(src.Written); written != "" && written != p.Number {
+			p.WrittenNumber = written
+			extra = append(extra, "written_number")
+		}
 	}
 	return src, extra
 }

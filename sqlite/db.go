@@ -312,6 +312,9 @@ var migrations = []string{
 	// proposer type, sector, category and status straight from the index,
 	// in its order, without reading the table
 	`CREATE INDEX proposals_stats ON proposals(year, not_proposal, proposer_type, sector, category_id, status);`,
+	// the number as the office wrote it (第0123号, 〔2024〕123号), kept for
+	// display beside the canonical number (tian.Proposal.WrittenNumber)
+	`ALTER TABLE proposals ADD COLUMN written_number TEXT NOT NULL DEFAULT '';`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -317,16 +317,16 @@ func (im *importer) upsert(ctx context.Context, old *tian.Proposal, oldID int64,
 
 func writeProposal(ctx context.Context, tx *sql.Tx, now string, id int64, p *tian.Proposal, catID sql.NullInt64) (int64, error) {
 	args := []any{p.Number, p.Year, p.Session, p.Title, p.Body, p.Proposer, string(p.ProposerType), p.Sector, catID,
-		string(p.Status), p.StatusReason, p.MergedInto, p.Reply, p.Submitted, p.ReplyDate, p.NotProposal, now}
+		string(p.Status), p.StatusReason, p.MergedInto, p.Reply, p.Submitted, p.ReplyDate, p.NotProposal, p.WrittenNumber, now}
 	if id != 0 {
 		_, err := tx.ExecContext(ctx, `UPDATE proposals SET number = ?, year = ?, session = ?, title = ?, body = ?,
 			proposer = ?, proposer_type = ?, sector = ?, category_id = ?, status = ?, status_reason = ?,
-			merged_into = ?, reply = ?, submitted = ?, reply_date = ?, not_proposal = ?, updated_at = ? WHERE id = ?`, append(args, id)...)
+			merged_into = ?, reply = ?, submitted = ?, reply_date = ?, not_proposal = ?, written_number = ?, updated_at = ? WHERE id = ?`, append(args, id)...)
 		return id, err
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO proposals (number, year, session, title, body, proposer,
 		proposer_type, sector, category_id, status, status_reason, merged_into, reply, submitted, reply_date,
-		not_proposal, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		not_proposal, written_number, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		append(args, now)...).Scan(&id)
 	return id, err
 }

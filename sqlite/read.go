@@ -13,14 +13,14 @@ import (
 var errNotFound = errors.New("not found")
 
 const proposalColumns = `p.id, p.number, p.year, p.session, p.title, p.body, p.proposer, p.proposer_type, p.sector,
-	coalesce(c.name, ''), p.status, p.status_reason, p.merged_into, p.reply, p.submitted, p.reply_date, p.not_proposal`
+	coalesce(c.name, ''), p.status, p.status_reason, p.merged_into, p.reply, p.submitted, p.reply_date, p.not_proposal, p.written_number`
 
 func scanProposal(sc interface{ Scan(...any) error }) (*tian.Proposal, int64, error) {
 	p := &tian.Proposal{}
 	var id int64
 	var ptype, status string
 	err := sc.Scan(&id, &p.Number, &p.Year, &p.Session, &p.Title, &p.Body, &p.Proposer, &ptype, &p.Sector,
-		&p.Category, &status, &p.StatusReason, &p.MergedInto, &p.Reply, &p.Submitted, &p.ReplyDate, &p.NotProposal)
+		&p.Category, &status, &p.StatusReason, &p.MergedInto, &p.Reply, &p.Submitted, &p.ReplyDate, &p.NotProposal, &p.WrittenNumber)
 	p.ProposerType, p.Status = tian.ProposerType(ptype), tian.Status(status)
 	return p, id, err
 }

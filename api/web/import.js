@@ -1,7 +1,10 @@
-// 导入: staff preview a file (its header, which column goes to which
-// field, the first rows, a dry run), commit it as a batch, and undo a
-// batch. The state lives in the page: the chosen file in its input, the
-// mapping in the selects, the list's offset in the table's dataset.
+// 导入: staff preview a file (what the reader found: its kind, header row
+// and title, where the year comes from; which column goes to which field,
+// the first rows with the numbers as the file wrote them, the skipped
+// rows, a dry run), commit it as a batch, and undo a batch. The state
+// lives in the page: the chosen file and the reader's options (year,
+// session, every sheet) in their inputs, the mapping in the selects, the
+// list's offset in the table's dataset.
 
 import { $, el, list, obj, str, api, upload, APIError, showError, notice, begin, finish, stale, mountHeader, confirmDialog, toast, proposalLink } from "./common.js";
 
@@ -17,9 +20,22 @@ $("i-file").addEventListener("change", () => {
   $("i-status").replaceChildren();
 });
 $("i-commit").addEventListener("click", commit);
-for (const id of ["i-new-units", "i-all-proposals"]) {
+for (const id of ["i-new-units", "i-all-proposals", "i-year", "i-session"]) {
   $(id).addEventListener("change", () => {
-    if (!$("i-result").hidden) preview(currentMaps());
+    if (!$("i-result").hidden) preview(shownMaps);
+  });
+}
+// other sheets have other columns: their mapping is detected afresh
+$("i-all-sheets").addEventListener("change", () => {
+  if (!$("i-result").hidden) preview(null);
+});
+// a year or session being typed makes the preview shown stale: no commit
+// until it is previewed again (on change, above)
+for (const id of ["i-year", "i-session"]) {
+  $(id).addEventListener("input", () => {
+    if ($("i-result").hidden) return;
+    $("i-commit").disabled = true;
+    $("i-commit-note").textContent = "年度或届次已修改，重新预览后才能导入。";
   });
 }
 $("b-prev").addEventListener("click", () => batches(Math.max(0, offset() - PAGE)));
@@ -42,11 +58,27 @@ function chosenFile() {
   return f && f.length ? f[0] : null;
 }
 
+// form is the upload: the file and the reader's options, as the CLI's
+// --year, --session and --sheet all (empty: read from the file).
 function form(file) {
   const fd = new FormData();
   fd.append("file", file);
+  const year = $("i-year").value.trim();
+  const session = $("i-session").value.trim();
+  if (year) fd.append("year", year);
+  if (session) fd.append("session", session);
+  if ($("i-all-sheets").checked) fd.append("sheet", "all");
   return fd;
 }
+
+// WORD_KINDS are the kinds of file read by their labels, not by columns.
+const WORD_KINDS = new Set(["提案表", "提案选编"]);
+
+// shownMaps is the mapping of the preview shown (null: the one the server
+// detected), which the commit and a preview with other options send again:
+// a file is imported as it was previewed, whatever the selects of one
+// sheet would say of several.
+let shownMaps = null;
 
 // preview uploads the file with a mapping (null: the one the server
 // detects) and shows what importing it would do.
@@ -64,6 +96,7 @@ async function preview(maps) {
     let pv = obj(await upload("/api/v1/import/preview?" + query(maps || []), form(file)));
     if (pv.state === "running" && pv.id) pv = obj(obj(await follow(str(pv.id), $("i-status"), "试导入")).result);
     if (stale("import", run)) return;
+    shownMaps = maps;
     show(pv);
     $("i-status").replaceChildren();
     finish("import", run, "done");
@@ -78,18 +111,113 @@ async function preview(maps) {
 function show(pv) {
   const rep = obj(pv.report);
   const fields = list(pv.fields).map(obj);
-  const hr = Number(pv.header_row) || 0;
-  $("i-header").textContent = (hr > 0 ? "“" + str(pv.file) + "”的表头在第" + hr + "行" : "“" + str(pv.file) + "”以每行的键为表头") +
-    "；下表是每一列导入为哪个字段，可以修改，修改后自动重新预览。";
-  mappingTable(pv, fields);
-  summary(rep);
+  const mapping = list(pv.mapping).map(obj);
+  const byLabels = list(pv.columns).length === 0 && mapping.length > 0;
+  found(pv, rep);
+  $("i-mapping").hidden = byLabels;
+  $("i-labels").hidden = !byLabels;
+  if (byLabels) {
+    $("i-mapping-title").textContent = "栏目与字段";
+    $("i-header").textContent = "“" + str(pv.file) + "”按栏目读取，每件提案读出的字段见下方“读取结果”。";
+    labelsTable(mapping, fields);
+  } else {
+    $("i-mapping-title").textContent = "表头与字段";
+    const sheets = list(pv.sheets).map(str).filter(Boolean);
+    $("i-header").textContent = (Number(pv.header_row) > 0 ? "" : "“" + str(pv.file) + "”以每行的键为表头。") +
+      (sheets.length > 1 ? "下表是工作表“" + sheets[0] + "”每一列导入为哪个字段，其他工作表按各自的表头识别；如修改对应，每个工作表都按修改后的表头读取，修改后自动重新预览。"
+        : "下表是每一列导入为哪个字段，可以修改，修改后自动重新预览。");
+    mappingTable(pv, fields);
+  }
+  summary(rep, WORD_KINDS.has(str(pv.kind)));
+  warnings(list(rep.warnings).map(obj), WORD_KINDS.has(str(pv.kind)));
   rejected(list(rep.errors).map(obj));
-  rows(list(pv.rows).map(obj), fields, list(pv.mapping).map(obj), list(rep.errors).length > 0);
+  rows(list(pv.rows).map(obj), fields, mapping, WORD_KINDS.has(str(pv.kind)), list(rep.errors).length > 0);
   const importable = (Number(rep.inserted) || 0) + (Number(rep.updated) || 0);
   $("i-commit").disabled = importable === 0;
   $("i-commit").dataset.file = str(pv.file);
   $("i-commit-note").textContent = importable === 0 ? "没有可导入的行。" : "";
   $("i-result").hidden = false;
+}
+
+// found lists what the reader found: the kind of file, its title and
+// header, the sheets read and where the year comes from.
+function found(pv, rep) {
+  const items = [];
+  const add = (term, text, cls) => items.push(el("dt", {}, term), el("dd", cls ? { class: cls } : {}, text));
+  const kind = str(pv.kind);
+  add("文件类型", kindText(kind));
+  const title = str(pv.title);
+  const hr = Number(pv.header_row) || 0;
+  if (hr > 0) {
+    const two = (Number(pv.header_rows) || 0) > 1;
+    add("表头", (two ? "第" + hr + "—" + (hr + 1) + "行为表头（两行）" : "第" + hr + "行为表头") + (title ? "（其上标题：" + title + "）" : "（其上没有标题行）"));
+  } else if (title) {
+    add("标题", title);
+  }
+  const sheets = list(pv.sheets).map(str).filter(Boolean);
+  if (sheets.length) add(sheets.length > 1 ? "工作表（" + sheets.length + "）" : "工作表", sheets.join("、"));
+  const ys = str(pv.year_source);
+  const noYear = list(pv.rows).map(obj).some((r) => !Number(obj(r.proposal).year));
+  if (ys && sheets.length > 1) {
+    add("年度来源", "工作表“" + sheets[0] + "”：" + forPage(ys) + "；其他工作表的行，年度取自各自的标题行或工作表名（鼠标停在各行的年度上可见）");
+  } else if (ys) {
+    add("年度来源", forPage(ys));
+  } else if (noYear) {
+    add("年度来源", "文件中没有读到年度：请在上方填写年度或届次后重新预览，否则这些行导入后没有年度。", "missing");
+  } else {
+    add("年度来源", "各行的年度列");
+  }
+  const n = (x) => Number(x) || 0;
+  add("读取", "共 " + n(rep.rows) + " 件" + (list(rep.warnings).length ? "，跳过或提示 " + list(rep.warnings).length + " 处（见下方）" : ""));
+  $("i-found").replaceChildren(...items);
+}
+
+function kindText(kind) {
+  switch (kind) {
+    case "提案表": return "Word 提案表（每个文件一件提案，按表格中的栏目读取）";
+    case "提案选编": return "Word 提案选编（每个“第…号”标题一件提案）";
+    case "表格（Word）": return "Word 文档中的表格（按表头读取各列）";
+    case "表格": return "表格（按表头读取各列）";
+    case "JSON Lines": return "JSON Lines（每行一件，以键为表头）";
+  }
+  return kind || "未知";
+}
+
+// labelsTable shows, for a Word form or compilation, which label of the
+// document was read as which field; it cannot be changed.
+function labelsTable(mapping, fields) {
+  const header = {};
+  for (const f of fields) header[str(f.name)] = str(f.header);
+  $("i-labels").tBodies[0].replaceChildren(...mapping.map((m) =>
+    el("tr", {}, el("td", {}, str(m.column)), el("td", {}, (header[str(m.field)] || str(m.field)) + "（" + str(m.field) + "）"))));
+}
+
+// warnings lists what the reader skipped or guessed (note and total rows,
+// rows without a year, provisional numbers), apart from the rejections.
+function warnings(ws, word) {
+  const box = $("i-warnings");
+  if (!ws.length) {
+    box.replaceChildren();
+    return;
+  }
+  box.replaceChildren(el("h4", { class: "warn" }, "跳过或需要核对的行（" + ws.length + "）"),
+    el("ul", { id: "i-warning-list" }, ...ws.slice(0, MOST_ERRORS).map((w) =>
+      el("li", {}, where(w, word) + forPage(str(w.message))))));
+  if (ws.length > MOST_ERRORS) box.append(el("p", { class: "notice" }, "……还有 " + (ws.length - MOST_ERRORS) + " 条，未列出。"));
+}
+
+// forPage words the reader's messages, written for the command line
+// (--year, --session), for this page, whose inputs are 年度 and 届次.
+function forPage(text) {
+  return text.replace(/ ?--year 或 --session ?/g, "上方的“年度”或“届次”").replace(/（--year (\d+)）/g, "（$1）")
+    .replace(/ ?--year ?/g, "上方的“年度”").replace(/ ?--session ?/g, "上方的“届次”");
+}
+
+// where is a warning's row and column ("第26行："); a Word form's or
+// compilation's warnings name the proposal themselves.
+function where(w, word) {
+  const at = (w.row && !word ? "第" + str(w.row) + "行" : "") + (str(w.column) ? "（" + str(w.column) + "）" : "");
+  return at ? at + "：" : "";
 }
 
 // mappingTable shows each column with a select of the fields; choosing a
@@ -122,20 +250,10 @@ function remap(changed, fields) {
   preview(maps);
 }
 
-// currentMaps is the mapping the selects show, as map strings.
-function currentMaps() {
-  const selects = Array.from($("i-mapping").querySelectorAll("select"));
-  const fields = Array.from(selects[0] ? selects[0].options : []).map((o) => o.value).filter(Boolean);
-  return fields.map((f) => {
-    const s = selects.find((x) => x.value === f);
-    return f + "=" + (s ? s.dataset.header : "");
-  });
-}
-
-function summary(rep) {
+function summary(rep, word) {
   const n = (x) => Number(x) || 0;
-  const parts = ["共读取 " + n(rep.rows) + " 行：将新增 " + n(rep.inserted) + " 件，更新 " + n(rep.updated) + " 件，未变 " +
-    n(rep.unchanged) + " 件，拒收 " + n(rep.rejected) + " 行。"];
+  const parts = ["共读取 " + n(rep.rows) + (word ? " 件" : " 行") + "：将新增 " + n(rep.inserted) + " 件，更新 " + n(rep.updated) + " 件，未变 " +
+    n(rep.unchanged) + " 件，拒收 " + n(rep.rejected) + (word ? " 件。" : " 行。")];
   if (n(rep.not_proposals) > 0) {
     parts.push("其中 " + n(rep.not_proposals) + " 件没有提案的审查办理信息（状态、届次、界别、提案人类型、承办单位），" +
       "将标为“非提案”（如网上留言）存档，不计入统计和模型训练；如果这些都是提案，请勾选“每行都是提案”。");
@@ -161,21 +279,52 @@ function rejected(errors) {
   if (errors.length > MOST_ERRORS) box.append(el("p", { class: "notice" }, "……还有 " + (errors.length - MOST_ERRORS) + " 条，未列出。"));
 }
 
-// rows shows the first rows as read, in the columns the file has.
-function rows(rs, fields, mapping, rejectedRows) {
+// rows shows the first rows as read: what a commit would do with each,
+// the number as stored, with the office's writing under it (暂编 when the
+// file gave none), the year with where it came from, then the fields the
+// file gave (a column mapped to them, or a value read from a Word
+// document's labels or title).
+function rows(rs, fields, mapping, word, rejectedRows) {
   const mapped = new Set(mapping.map((m) => str(m.field)));
-  const shown = fields.filter((f) => mapped.has(str(f.name)) && f.name !== "co_units").slice(0, 9);
-  $("i-rows-title").textContent = rs.length ? "前 " + rs.length + " 行（按上面的对应读取" + (rejectedRows ? "；无法读取的行见上方“拒收的行”" : "") + "）" : "没有可读取的数据行";
-  $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, "行"), el("th", {}, "导入后"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
+  const given = (f) => rs.some((r) => cell(obj(r.proposal), str(f.name)) !== "");
+  // the fields the rows shown have, or with no rows the mapped ones
+  const shown = fields.filter((f) => f.name !== "number" && f.name !== "year" && f.name !== "co_units" &&
+    (rs.length ? given(f) : mapped.has(str(f.name)))).slice(0, 9);
+  const several = rs.some((r) => str(r.sheet));
+  $("i-rows-title").textContent = rs.length ? "读取结果：前 " + rs.length + (word ? " 件" : " 行") + "（按上面的对应读取" +
+    (rejectedRows ? "；无法读取的行见上方“拒收的行”" : "") + "）" : "没有可读取的数据行";
+  $("i-rows").tHead.replaceChildren(el("tr", {}, el("th", {}, word ? "序" : "行"), el("th", {}, "导入后"), ...(several ? [el("th", {}, "工作表")] : []),
+    el("th", {}, "提案号"), el("th", {}, "年度"), ...shown.map((f) => el("th", {}, str(f.header))), el("th", {}, "类型")));
   $("i-rows").tBodies[0].replaceChildren(...rs.map((r) => {
     const p = obj(r.proposal);
-    const wide = (f) => f.name === "body" || f.name === "title" || f.name === "reply";
-    return el("tr", { class: "outcome-" + str(r.outcome) }, el("td", {}, str(r.row)), el("td", { class: "short" }, outcomeText[str(r.outcome)] || "—"), ...shown.map((f) => el("td", { class: f.name === "body" ? "cut" : wide(f) ? "" : "short" }, cell(p, str(f.name)))),
+    const kind = (f) => f.name === "body" ? "cut" : f.name === "title" || f.name === "reply" ? "wide" : TEXT_FIELDS.has(str(f.name)) ? "" : "short";
+    return el("tr", { class: "outcome-" + str(r.outcome) }, el("td", {}, str(r.row)), el("td", { class: "short" }, outcomeText[str(r.outcome)] || "—"),
+      ...(several ? [el("td", { class: "short sheet" }, str(r.sheet))] : []),
+      numberCell(p, r), el("td", { class: "short year", title: str(r.year_source) }, cell(p, "year") || "（无）"),
+      ...shown.map((f) => el("td", { class: kind(f) }, cell(p, str(f.name)))),
       el("td", { class: "short" }, p.not_proposal ? "非提案" : "提案"));
   }));
 }
 
 const outcomeText = { inserted: "新增", updated: "更新", unchanged: "未变", rejected: "拒收" };
+
+// TEXT_FIELDS wrap in the rows (names, units, reasons); the other short
+// fields do not.
+const TEXT_FIELDS = new Set(["proposer", "lead_unit", "status_reason", "merged_into", "sector"]);
+
+// numberCell is the stored number, and under it the number as the file
+// wrote it when that differs, or 暂编 when the file gave none.
+function numberCell(p, r) {
+  const number = str(p.number);
+  const written = str(r.written);
+  const td = el("td", { class: "number" }, number);
+  if (r.provisional) {
+    td.append(el("span", { class: "badge provisional", title: "文件中没有提案号，暂编此号；导入后可以修改" }, "暂编"));
+  } else if (written && written !== number) {
+    td.append(el("small", {}, "原文：" + written));
+  }
+  return td;
+}
 
 function cell(p, field) {
   const v = p[field];
@@ -195,7 +344,7 @@ async function commit() {
   $("i-commit").disabled = true;
   notice($("i-status"), "正在导入“" + file.name + "”……");
   try {
-    let r = obj(await upload("/api/v1/import?" + query(currentMaps()), form(file)));
+    let r = obj(await upload("/api/v1/import?" + query(shownMaps || []), form(file)));
     if (r.state === "running" && r.id) r = await follow(str(r.id), $("i-status"), "导入");
     if (stale("import", run)) return;
     const rep = obj(r.result !== undefined ? r.result : r);
@@ -205,7 +354,11 @@ async function commit() {
       "已导入“" + str(rep.file) + "”（第 " + str(rep.batch) + " 批）：新增 " + n(rep.inserted) + " 件，更新 " + n(rep.updated) + " 件，未变 " +
       n(rep.unchanged) + " 件，拒收 " + n(rep.rejected) + " 行" + (n(rep.not_proposals) ? "，其中非提案 " + n(rep.not_proposals) + " 件" : "") +
       "。如有误，可在下方撤销这一批。"));
-    for (const w of list(rep.warnings).map(obj)) $("i-status").append(el("p", { class: "warn" }, str(w.message)));
+    const ws = list(rep.warnings).map(obj);
+    if (ws.length) {
+      $("i-status").append(el("p", { class: "warn" }, "跳过或需要核对的行（" + ws.length + "）"), el("ul", { id: "i-done-warnings" }, ...ws.slice(0, MOST_ERRORS).map((w) =>
+        el("li", {}, where(w, /^第\d+件提案/.test(str(w.message))) + forPage(str(w.message))))));
+    }
     toast("导入完成：第 " + str(rep.batch) + " 批");
     finish("import", run, "done");
     batches(0);

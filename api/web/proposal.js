@@ -84,7 +84,7 @@ function render(p) {
 // what is not recorded.
 function meta(p) {
   const facts = [
-    ["提案号", str(p.number)],
+    ["提案号", str(p.number) + (p.written_number && p.written_number !== p.number ? "（原文：" + str(p.written_number) + "）" : "")],
     ["年度", p.year ? str(p.year) + "年" : ""],
     ["届次", str(p.session)],
     ["提案人", str(p.proposer)],

@@ -388,8 +388,14 @@ func printFilingEval(w io.Writer, m *classify.FilingModel, e classify.FilingEval
 	fmt.Fprintf(w, "reasons on the correctly flagged (%d): top-1 %.3f, top-2 %.3f; on all not filed (%d): top-1 %.3f, top-2 %.3f\n",
 		e.ReasonN, e.ReasonTop1, e.ReasonTop2, e.ReasonAllN, e.ReasonAllTop1, e.ReasonAllTop2)
 	if d := m.Dev; d != nil {
-		fmt.Fprintf(w, "development year (%d proposals, %d not filed): 不予立案 precision %.3f, recall %.3f; Brier %.4f (base rate %.4f), ECE %.4f\n",
-			d.N, d.NotFiled, d.Precision, d.Recall, d.Brier, d.BaselineBrier, d.ECE)
+		fmt.Fprintf(w, "development year (%d proposals, %d not filed): 不予立案 precision %.3f, recall %.3f; Brier %.4f (base rate %.4f), ECE %.4f; reasons top-1 %.3f, top-2 %.3f on the correctly flagged (%d)\n",
+			d.N, d.NotFiled, d.Precision, d.Recall, d.Brier, d.BaselineBrier, d.ECE, d.ReasonTop1, d.ReasonTop2, d.ReasonN)
+	}
+	if len(e.ReasonMisses) > 0 {
+		fmt.Fprintln(w, "\nreason misses (first reason wrong)\ttaken for\ttexts")
+		for _, r := range e.ReasonMisses {
+			fmt.Fprintf(w, "%s\t%s\t%d\n", r.Reason, r.TakenFor, r.N)
+		}
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "reliability: P(不予立案)\ttexts\tmean P\tnot filed")

@@ -37,7 +37,7 @@ func TestEvalFilingCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"trained on 2021–2023", "tested on 2024–2025", "Brier score", "always 立案", "reliability", "内容空泛，缺少具体可行的建议", "未分条提出措施"} {
+	for _, want := range []string{"trained on 2021–2023", "tested on 2024–2025", "Brier score", "always 立案", "reliability", "内容空泛，缺少具体可行的建议", "未分条提出措施", "reason misses (first reason wrong)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q:\n%s", want, text)
 		}
