@@ -63,6 +63,9 @@ async function load() {
     $("r-body").value = str(p.body);
     count();
     loaded = n;
+    // the address names the proposal: back from a similar one's page, or a
+    // reload, comes to its review again
+    history.replaceState(null, "", "/review?number=" + encodeURIComponent(n));
     $("r-loaded").replaceChildren(proposalLink(n, "查看提案 " + n), el("small", {}, loadedFacts(p)));
     notice($("r-status"), "已载入提案 " + n + "，点击“审查分析”查看建议。");
     finish("review", run, "done");
@@ -96,6 +99,8 @@ async function analyse() {
     finish("review", run, "empty");
     return;
   }
+  // a text of no stored proposal: the address names none
+  if (!number && location.search) history.replaceState(null, "", "/review");
   $("r-status").replaceChildren(el("p", { class: "notice" }, "审查分析中……"));
   const req = { title, body };
   if (number) req.number = number;

@@ -71,6 +71,7 @@ func TestBrowserReview(t *testing.T) {
 	b.sweep(client, sample)
 	b.edgeTexts(client, demo)
 	b.openByAddress(client)
+	b.backFromSimilar()
 	b.noErrors("the end")
 	t.Logf("screenshots in %s", b.shots)
 }
@@ -436,4 +437,47 @@ func (b *browser) keyboard() {
 		b.t.Errorf("Ctrl+Enter in the body: state %q, want the review done", state)
 	}
 	b.noErrors("reviewing from the keyboard")
+}
+
+// backFromSimilar loads a proposal by its number in the form, follows a
+// similar proposal to its page, and comes back: the review is there again
+// (the address names the loaded proposal).
+func (b *browser) backFromSimilar() {
+	b.t.Helper()
+	b.open("/review")
+	b.do(fill(map[string]string{"r-number": "20220512"}))
+	if state := b.submit("review", chromedp.Click(chromedp.ID("r-load"))); state != "done" {
+		b.t.Fatalf("loading 20220512: %s", state)
+	}
+	b.submit("review", chromedp.Click(chromedp.ID("r-run")))
+	if at := run(b, chromedp.Location()); !strings.HasSuffix(at, "/review?number=20220512") {
+		b.t.Errorf("after loading 20220512 the address is %s", at)
+	}
+	b.do(chromedp.Click(`#r-similar li.match a`), chromedp.WaitVisible(`#p-view`))
+	// as the browser's back button does; the page may come back from the
+	// browser's cache, where chromedp's DOM queries (WaitVisible, Value) no
+	// longer see it, so the page is read by evaluating only
+	b.do(chromedp.Evaluate[chromedp.Void](`setTimeout(() => history.back(), 0)`))
+	var v reviewView
+	number := ""
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if !run(b, chromedp.Evaluate[bool](`!!document.getElementById("review")`)) {
+			continue
+		}
+		v = run(b, chromedp.Evaluate[reviewView](readReview))
+		number = run(b, chromedp.Evaluate[string](`document.getElementById("r-number").value`))
+		if v.State == "done" && !v.OutHidden {
+			break
+		}
+	}
+	if number != "20220512" || v.State != "done" || v.OutHidden {
+		b.t.Errorf("back from a similar proposal: number %q, state %q, results hidden %v; want 20220512's review", number, v.State, v.OutHidden)
+	}
+	// a new text, of no stored proposal, leaves the number out of the address
+	b.do(fill(map[string]string{"r-number": "", "r-title": "关于规范城区夜间施工噪音管理的提案", "r-body": "建议严格夜间施工审批。"}))
+	b.submit("review", chromedp.Evaluate[chromedp.Void](`document.getElementById("r-run").click()`))
+	if at := run(b, chromedp.Location()); strings.Contains(at, "number=") {
+		b.t.Errorf("a new text's review is at %s, still naming a proposal", at)
+	}
+	b.pageErrors("back from a similar proposal")
 }
