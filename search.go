@@ -157,7 +157,10 @@ type Hit struct {
 	ProposerType string   `json:"proposer_type"`
 	Status       string   `json:"status"`
 	HasReply     bool     `json:"has_reply"`
-	Terms        []string `json:"terms,omitempty"` // the query words matched
+	// NotProposal marks a record kept in the archive that is not a
+	// proposal (Proposal.NotProposal, e.g. an imported message board).
+	NotProposal bool     `json:"not_proposal,omitempty"`
+	Terms       []string `json:"terms,omitempty"` // the query words matched
 }
 
 // Match is a proposal similar to another, with the reason.

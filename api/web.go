@@ -82,7 +82,7 @@ func (s *Server) webRoutes() {
 		html := pageHTML(static, p.name, p.title)
 		signed.GET("/"+p.name, func(c *gin.Context) {
 			if pageRole(c) < p.role {
-				s.forbidden(c, fmt.Sprintf("“%s”页面需要%s权限，您的令牌为%s", p.title, roleName(p.role), roleName(pageRole(c))))
+				s.forbidden(c, fmt.Sprintf("“%s”页面需要%s权限，您的令牌为%s", p.title, roleLabel(p.role), roleLabel(pageRole(c))))
 				return
 			}
 			c.Data(http.StatusOK, "text/html; charset=utf-8", html)

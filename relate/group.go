@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strings"
 
 	"tian"
 )
@@ -368,6 +369,24 @@ func resplit(clusters [][]int, g graph, threshold float64, maxSize int) [][]int 
 	return out
 }
 
+// asWritten gives an index term, which the analyser lower-cases, as the
+// members write it (aed → AED), for labels people read. A term without
+// cased letters, or found in no member's text, is returned as it is.
+func asWritten(t string, set []member, c []int) string {
+	if strings.ToLower(t) == strings.ToUpper(t) {
+		return t
+	}
+	for _, i := range c {
+		for _, text := range []string{set[i].p.Title, set[i].p.Body} {
+			k := strings.Index(strings.ToLower(text), t)
+			if k >= 0 && k+len(t) <= len(text) && strings.EqualFold(text[k:k+len(t)], t) {
+				return text[k : k+len(t)]
+			}
+		}
+	}
+	return t
+}
+
 // describe labels a cluster: the 2–4 terms most members share, each
 // member's reason (the label terms and other strong terms it shares with
 // the group), the cohesion (mean pairwise similarity) and the most
@@ -402,7 +421,7 @@ func describe(set []member, c []int, g graph, p Params) tian.Group {
 		if len(grp.Label) >= 2 && ranked[i].w < ranked[0].w/3 {
 			break
 		}
-		grp.Label = append(grp.Label, ranked[i].t)
+		grp.Label = append(grp.Label, asWritten(ranked[i].t, set, c))
 	}
 	units := map[string]int{}
 	var pairs, total float64
@@ -418,7 +437,7 @@ func describe(set []member, c []int, g graph, p Params) tian.Group {
 		var reason []string
 		for k := 0; k < len(ranked) && len(reason) < 4; k++ {
 			if _, ok := set[i].prof.terms[ranked[k].t]; ok {
-				reason = append(reason, ranked[k].t)
+				reason = append(reason, asWritten(ranked[k].t, set, c))
 			}
 		}
 		grp.Members = append(grp.Members, tian.GroupMember{Number: set[i].p.Number, Title: set[i].p.Title,

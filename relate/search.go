@@ -192,7 +192,7 @@ func (s *Service) analyse(text string) []string {
 func (s *Service) hit(p *tian.Proposal, score float64, terms map[string]bool) tian.Hit {
 	h := tian.Hit{Number: p.Number, Score: score, Year: p.Year, Title: p.Title, Category: p.Category,
 		LeadUnit: p.LeadUnit, CoUnits: append([]string{}, p.CoUnits...), Proposer: p.Proposer, ProposerType: string(p.ProposerType), Status: string(p.Status),
-		HasReply: p.Reply != ""}
+		HasReply: p.Reply != "", NotProposal: p.NotProposal}
 	var matched map[string]bool
 	h.TitleHTML, matched = s.highlight(p.Title, terms, 0)
 	snippet, more := s.highlight(p.Body, terms, snippetRunes)

@@ -15,6 +15,8 @@ export const list = (x) => (Array.isArray(x) ? x : []);
 export const obj = (x) => (x !== null && typeof x === "object" && !Array.isArray(x) ? x : {});
 export const str = (x) => (x === null || x === undefined ? "" : String(x));
 export const fixed = (x, digits) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "—");
+// percent says a score in [0, 1] (a similarity, a probability) as a whole percentage: 0.26 → 26%.
+export const percent = (x) => (typeof x === "number" && Number.isFinite(x) ? Math.round(x * 100) + "%" : "—");
 
 // el builds an element: attrs may hold class, on<event> handlers and
 // attributes; children are nodes or text.
@@ -170,6 +172,22 @@ export async function mountHeader(active) {
   const out = el("form", { method: "post", action: "/signout" }, el("button", { class: "link" }, "退出"));
   top.replaceChildren(el("h1", {}, "tian 提案"), nav, el("span", { class: "who" }, str(who.name) + "（" + str(who.role_label) + "）"), out);
   return who;
+}
+
+// when says a stored time (an RFC 3339 string, in UTC) in the reader's
+// local time, as 2024年3月5日 14:05; dateOnly leaves out the time.
+export function when(iso, dateOnly) {
+  const d = new Date(str(iso));
+  if (!iso || Number.isNaN(d.getTime())) return "—";
+  return dateOnly ? d.toLocaleDateString("zh-CN", { dateStyle: "long" }) : d.toLocaleString("zh-CN", { dateStyle: "long", timeStyle: "short" });
+}
+
+// actorName names the actor the server records (token:王芳 for a token's owner,
+// cli for the command line, demo for the demo's loading) for the reader.
+export function actorName(actor) {
+  const a = str(actor);
+  if (a.startsWith("token:")) return a.slice(6) || "（未命名令牌）";
+  return { cli: "命令行", demo: "演示数据", anonymous: "匿名", "": "—" }[a] || a;
 }
 
 // --- links, confirmations and messages

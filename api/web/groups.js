@@ -5,7 +5,7 @@
 // started from (a colleague's newer save is refused, not overwritten),
 // confirms the year, and links the Excel export.
 
-import { $, el, list, obj, str, fixed, api, showError, begin, finish, stale, mountHeader, proposalLink, confirmDialog, toast } from "./common.js";
+import { $, el, list, obj, str, api, showError, begin, finish, stale, mountHeader, proposalLink, confirmDialog, toast, when, percent, actorName } from "./common.js";
 
 let units = []; // unit names, for the lead unit
 let view = {}; // the last answer of the server
@@ -39,11 +39,13 @@ async function start() {
   await load(false);
 }
 
-// loadYears reads the years that have proposals from the search facets.
+// loadYears reads the years that have proposals, with how many each
+// received, from the statistics (which leave out records that are not
+// proposals, such as an imported message board's, as grouping does).
 async function loadYears() {
   try {
-    const r = await api("GET", "/api/v1/search?size=1&facets=year&facet_size=200");
-    return list(obj(r.facets).year).map(obj).map((c) => ({ year: Number(c.name), count: Number(c.count) || 0 })).filter((y) => y.year > 0);
+    const r = obj(await api("GET", "/api/v1/stats"));
+    return list(obj(r.stats).years).map(obj).map((y) => ({ year: Number(y.year), count: Number(y.received) || 0 })).filter((y) => y.year > 0);
   } catch (e) {
     showError($("g-msg"), e);
     return [];
@@ -156,13 +158,13 @@ function render() {
 
 function renderState() {
   const box = $("g-state");
-  const th = "分组阈值 " + fixed(view.threshold, 2) + ({ tuned: "（据已确认的分组学得）", request: "（本次指定）", default: "（默认）" }[str(view.threshold_source)] || "");
+  const th = "分组阈值：相似度 " + percent(view.threshold) + ({ tuned: "（据已确认的分组学得）", request: "（本次指定）", default: "（默认）" }[str(view.threshold_source)] || "");
   if (view.source === "stored" && view.confirmed) {
     box.className = "state confirmed";
-    box.replaceChildren(el("span", { class: "state-tag" }, "已确认"), str(view.confirmed_by) + " 于 " + when(view.confirmed_at) + " 确认（第" + str(view.version) + "版）");
+    box.replaceChildren(el("span", { class: "state-tag" }, "已确认"), actorName(view.confirmed_by) + " 于 " + when(view.confirmed_at) + " 确认（第" + str(view.version) + "版）");
   } else if (view.source === "stored") {
     box.className = "state draft";
-    box.replaceChildren(el("span", { class: "state-tag" }, "草稿"), "第" + str(view.version) + "版，" + str(view.saved_by) + " 于 " + when(view.saved_at) + " 保存，尚未确认。");
+    box.replaceChildren(el("span", { class: "state-tag" }, "草稿"), "第" + str(view.version) + "版，" + actorName(view.saved_by) + " 于 " + when(view.saved_at) + " 保存，尚未确认。");
   } else {
     box.className = "state";
     box.replaceChildren(el("span", { class: "state-tag" }, "系统建议"), "尚未保存。" + (view.filed_only === false ? "包括不予立案的提案；" : "只包括立案提案；") + th + "。");
@@ -171,15 +173,9 @@ function renderState() {
     const t = obj(view.tuning);
     const basis = "据 " + list(t.years).join("、") + " 年确认的分组";
     box.append(el("div", {}, t.threshold === t.previous
-      ? basis + "核对分组阈值：保持 " + fixed(t.threshold, 2) + "（与已确认分组的成对 F1 " + fixed(t.f1, 3) + "）。"
-      : basis + "调整分组阈值：" + fixed(t.previous, 2) + " → " + fixed(t.threshold, 2) + "（与已确认分组的成对 F1 " + fixed(t.previous_f1, 3) + " → " + fixed(t.f1, 3) + "）。"));
+      ? basis + "核对分组阈值：保持 " + percent(t.threshold) + "（与已确认分组的吻合度 " + percent(t.f1) + "）。"
+      : basis + "调整分组阈值：" + percent(t.previous) + " → " + percent(t.threshold) + "（与已确认分组的吻合度 " + percent(t.previous_f1) + " → " + percent(t.f1) + "）。"));
   }
-}
-
-// when says a stored time in the reader's local time.
-function when(iso) {
-  const d = new Date(str(iso));
-  return Number.isNaN(d.getTime()) ? "—" : d.toLocaleString("zh-CN", { dateStyle: "medium", timeStyle: "short" });
 }
 
 function groupBox(g, gi) {
@@ -192,7 +188,7 @@ function groupBox(g, gi) {
     el("input", { type: "checkbox", class: "g-pick", "aria-label": "选中第" + (gi + 1) + "组以合并", onchange: () => { $("g-merge").disabled = picked().length < 2; } }),
     el("strong", {}, "第" + (gi + 1) + "组"), name,
     el("label", {}, "牵头单位 ", leadSelect(g)),
-    el("small", {}, g.members.length + " 件" + (typeof g.cohesion === "number" && g.cohesion > 0 ? " · 凝聚度 " + fixed(g.cohesion, 2) : "") +
+    el("small", {}, g.members.length + " 件" + (typeof g.cohesion === "number" && g.cohesion > 0 ? " · 组内相似度 " + percent(g.cohesion) : "") +
       (g.label.length ? " · 关键词：" + g.label.join("、") : "")),
     el("button", { class: "g-split", onclick: () => split(gi) }, "拆分所选"));
   return el("div", { class: "group" + (problems.length ? " invalid" : ""), "data-index": String(gi), "data-id": g.id },

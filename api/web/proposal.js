@@ -4,7 +4,7 @@
 // consultation, similar proposals of its year and earlier years' ones.
 // Printable: the print style hides the header and the buttons.
 
-import { $, el, list, obj, str, fixed, api, showError, begin, finish, mountHeader, proposalLink } from "./common.js";
+import { $, el, list, obj, str, api, showError, begin, finish, mountHeader, proposalLink, when, percent } from "./common.js";
 
 // the header resolves to who is signed in, with the grouping threshold:
 // a similar proposal below it is not listed (the measure that groups
@@ -109,7 +109,10 @@ async function state(p) {
   const status = str(p.status) || "未记录";
   const box = $("p-state");
   const line = el("p", { class: "status" }, el("strong", {}, "状态："), el("span", { class: "badge status-" + statusClass(status) }, status));
-  box.replaceChildren(line);
+  if (p.not_proposal) {
+    line.append(" ", el("span", { class: "badge not-proposal" }, "非提案记录"));
+    box.replaceChildren(line, el("p", { class: "notice" }, "这条记录随导入进入档案（如网上留言），没有提案流程信息，不计入统计，也不参加并案分组。"));
+  } else box.replaceChildren(line);
   if (p.status_reason) box.append(el("p", {}, el("strong", {}, p.status === "不予立案" ? "不予立案理由：" : "说明："), str(p.status_reason)));
   let ok = true;
   if (p.merged_into) {
@@ -170,7 +173,7 @@ async function group(p) {
   }
   const g = obj(r.group);
   const label = str(g.name) || list(g.label).map(str).join("、") || "（未命名）";
-  const facts = [r.confirmed ? "已确认" + (r.confirmed_at ? "（" + str(r.confirmed_at).slice(0, 10) + "）" : "") : "未确认",
+  const facts = [r.confirmed ? "已确认" + (r.confirmed_at ? "（" + when(r.confirmed_at, true) + "）" : "") : "未确认",
     g.lead_unit ? "牵头单位：" + str(g.lead_unit) : "", r.year ? str(r.year) + "年" : ""].filter(Boolean);
   const members = list(g.members).map(obj).map((m) => el("li", {},
     m.number === p.number ? el("strong", {}, str(m.number) + " " + str(m.title) + "（本案）") : proposalLink(m.number, str(m.number) + " " + str(m.title)),
@@ -225,7 +228,7 @@ async function threshold() {
 function matchItem(m, withReply) {
   const kind = m.kind === "near_duplicate" ? "疑似重复，相似度 " : "相似度 ";
   const terms = list(m.shared_terms).slice(0, 5).map(str).join("、");
-  const facts = [m.year ? str(m.year) + "年" : "", str(m.status), kind + fixed(m.score, 2), terms ? "共同词：" + terms : ""].filter(Boolean);
+  const facts = [m.year ? str(m.year) + "年" : "", str(m.status), kind + percent(m.score), terms ? "共同词：" + terms : ""].filter(Boolean);
   const reply = withReply && m.reply ? el("div", { class: "reply" }, el("small", {}, "答复：" + str(m.reply))) : null;
   return el("li", { class: "match", "data-year": str(m.year) }, proposalLink(m.number, str(m.number) + " " + str(m.title)), el("small", {}, " · " + facts.join(" · ")), reply);
 }

@@ -11,7 +11,7 @@
 
 import {
   $, el, list, obj, str, fixed, api, messageOf, showError, notice, begin, finish, stale, mountHeader, highlight,
-  proposalLink, confirmDialog, toast,
+  proposalLink, confirmDialog, toast, percent as pct,
 } from "./common.js";
 
 const who = mountHeader("review");
@@ -22,6 +22,9 @@ let loaded = ""; // the number of the proposal loaded into the form
 $("r-load").addEventListener("click", () => load());
 $("r-number").addEventListener("keydown", (e) => { if (e.key === "Enter") load(); });
 $("r-run").addEventListener("click", analyse);
+// from the keyboard: Enter in the title, Ctrl+Enter (⌘+Enter) in the body
+$("r-title").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) analyse(); });
+$("r-body").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) analyse(); });
 for (const id of ["r-title", "r-body"]) $(id).addEventListener("input", count);
 // another number is another proposal: the loaded one's link goes
 $("r-number").addEventListener("input", () => {
@@ -60,6 +63,9 @@ async function load() {
     $("r-body").value = str(p.body);
     count();
     loaded = n;
+    // the address names the proposal: back from a similar one's page, or a
+    // reload, comes to its review again
+    history.replaceState(null, "", "/review?number=" + encodeURIComponent(n));
     $("r-loaded").replaceChildren(proposalLink(n, "查看提案 " + n), el("small", {}, loadedFacts(p)));
     notice($("r-status"), "已载入提案 " + n + "，点击“审查分析”查看建议。");
     finish("review", run, "done");
@@ -72,7 +78,8 @@ async function load() {
 }
 
 function loadedFacts(p) {
-  const facts = [p.year ? str(p.year) + "年" : "", str(p.status) ? "现状态：" + str(p.status) : ""].filter(Boolean);
+  const facts = [p.year ? str(p.year) + "年" : "", str(p.status) ? "现状态：" + str(p.status) : "",
+    p.not_proposal ? "非提案记录（如网上留言），不计入统计" : ""].filter(Boolean);
   return facts.length ? "（" + facts.join("，") + "）" : "";
 }
 
@@ -92,6 +99,8 @@ async function analyse() {
     finish("review", run, "empty");
     return;
   }
+  // a text of no stored proposal: the address names none
+  if (!number && location.search) history.replaceState(null, "", "/review");
   $("r-status").replaceChildren(el("p", { class: "notice" }, "审查分析中……"));
   const req = { title, body };
   if (number) req.number = number;
@@ -124,7 +133,6 @@ async function analyse() {
   finish("review", run, "done");
 }
 
-const pct = (x) => (typeof x === "number" && Number.isFinite(x) ? Math.round(x * 100) + "%" : "—");
 
 const verdictClass = { 建议立案: "file", 建议不予立案: "reject", 建议并案: "merge", 无法判断: "unsure" };
 

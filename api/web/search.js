@@ -193,7 +193,9 @@ function renderHits(hits) {
     const facts = [n, h.year ? str(h.year) + "年" : "", str(h.category), str(h.status), str(h.proposer),
       h.lead_unit ? "主办：" + str(h.lead_unit) : "", co.length ? "协办：" + co.join("、") : ""].filter(Boolean);
     const reply = h.has_reply ? el("a", { class: "badge", href: "/p/" + encodeURIComponent(n) + "#reply", title: "查看办理答复" }, "有答复") : null;
-    return el("li", { class: "hit" }, title, el("small", {}, facts.join(" · ")), reply ? " " : null, reply,
+    // a record kept in the archive that is not a proposal (a message board's)
+    const other = h.not_proposal ? el("span", { class: "badge not-proposal", title: "导入的网上留言等记录，不是提案，不计入统计" }, "非提案记录") : null;
+    return el("li", { class: "hit" + (other ? " other" : "") }, title, el("small", {}, facts.join(" · ")), other ? " " : null, other, reply ? " " : null, reply,
       el("div", { class: "snippet" }, ...marked(h.snippet_html)));
   }));
 }

@@ -95,8 +95,13 @@ function draw(r, year) {
   $("t-export").title = received === 0 ? "该年度没有提案，无可导出的统计" : "导出" + d.title + "（Excel，每表一个工作表）";
   if (received === 0) {
     const years = list(st.years).map(obj);
-    const hint = years.length ? "有提案的年度：" + years.map((y) => str(y.year)).join("、") + "。" : "还没有提案：请先导入提案或载入演示数据。";
-    $("t-report").append(el("br"), el("span", { class: "notice" }, hint));
+    // each year with proposals opens at a click
+    const open = (y) => el("button", { type: "button", class: "link more", title: "查看" + y + "年的统计",
+      onclick: () => { $("t-year").value = y; show(y, false); } }, y);
+    const hint = years.length
+      ? el("span", { class: "notice" }, "有提案的年度：", ...years.flatMap((y, i) => [i ? "、" : null, open(str(y.year))]), "。")
+      : el("span", { class: "notice" }, "还没有提案：请先导入提案或载入演示数据。");
+    $("t-report").append(el("br"), hint);
     return "empty";
   }
   overview(st);
@@ -203,7 +208,10 @@ function chart(st) {
   const most = Math.max(1, ...categories.map((c) => n(c.count)));
   const labelWidth = 110, barWidth = 230, rowHeight = 34;
   $("t-figure").hidden = categories.length === 0;
-  svg.setAttribute("height", String(Math.max(40, 8 + categories.length * rowHeight)));
+  const height = Math.max(40, 8 + categories.length * rowHeight);
+  svg.setAttribute("height", String(height));
+  // the drawing scales down to a narrow screen (style.css: max-width 100%)
+  svg.setAttribute("viewBox", "0 0 " + (Number(svg.getAttribute("width")) || 560) + " " + height);
   svg.replaceChildren(...categories.flatMap((c, i) => {
     const y = 6 + i * rowHeight;
     const w = Math.max(2, Math.round((n(c.count) / most) * barWidth));

@@ -3,12 +3,14 @@ package main
 import (
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/xuri/excelize/v2"
 
 	"tian"
@@ -28,9 +30,18 @@ func TestBrowserGroups(t *testing.T) {
 	s := startService(t)
 	b := newBrowser(t, chromium, withPolicy(t, s.base), 6*time.Minute)
 	b.signIn(s.token)
+	// a message board's post of 2025 is not a proposal: not counted in the year's proposals
+	post := tian.Proposal{Number: "LY2025007", Year: 2025, NotProposal: true, Title: "小区门口路灯坏了很久没人修",
+		Body: "幸福小区东门的路灯坏了两个多月，晚上出行很不方便，希望尽快修好。"}
+	if code := s.call(t, "POST", "/api/v1/proposals", post, nil); code/100 != 2 {
+		t.Fatalf("storing a message board's post: HTTP %d", code)
+	}
 	b.open("/groups")
 	if state := b.settle("groups"); state != "done" {
 		t.Fatalf("first load: %s", state)
+	}
+	if got, want := b.eval(`document.getElementById("g-year").selectedOptions[0].textContent`), fmt.Sprintf("2025年（%d件）", demoCount(t, 2025)); got != want {
+		t.Errorf("the year reads %q, want %q (the post is not a proposal)", got, want)
 	}
 	// the server's current year has no proposals in the demo: the newest that has
 	if y := b.eval(`document.getElementById("g-year").value`); y != "2025" {
@@ -38,6 +49,8 @@ func TestBrowserGroups(t *testing.T) {
 	}
 	b.noErrors("the first load")
 	b.shot("groups-first.png")
+	b.readsWell("the groups page", "admin")
+	b.onPhone("the groups page", "groups-phone.png")
 
 	b.chooseYear("2024", "done")
 	b.checkSuggestion()
@@ -129,8 +142,11 @@ func (b *browser) checkSuggestion() {
 	if dups := b.eval(`document.querySelectorAll("#g-list .dup").length`); dups == "0" {
 		b.t.Error("no near-duplicate flagged in 2024")
 	}
-	if st := b.eval(`document.getElementById("g-state").textContent`); !strings.Contains(st, "系统建议") || !strings.Contains(st, "0.13") {
+	if st := b.eval(`document.getElementById("g-state").textContent`); !strings.Contains(st, "系统建议") || !strings.Contains(st, "分组阈值：相似度 13%") {
 		b.t.Errorf("state %q", st)
+	}
+	if heads := b.eval(`Array.from(document.querySelectorAll("#g-list .group .head small")).map((e) => e.textContent).join("\n")`); !regexp.MustCompile(`组内相似度 \d{1,3}%`).MatchString(heads) || regexp.MustCompile(`0\.\d`).MatchString(heads) {
+		b.t.Errorf("the groups' facts read %q; want 组内相似度 as a percentage, no raw score", short(heads))
 	}
 	b.shot("groups-2024-suggested.png")
 	if state := b.submit("groups", change("#g-all", "on")); state != "done" {
@@ -254,6 +270,12 @@ func (b *browser) save2024(s *service, ed edits) {
 // confirm2024 confirms in the in-page dialog.
 func (b *browser) confirm2024(s *service, ed edits) {
 	b.t.Helper()
+	// Escape closes the question and confirms nothing
+	b.do(chromedp.Click(chromedp.CSS("#g-confirm")), chromedp.WaitVisible(chromedp.CSS(`dialog.confirm button[value=ok]`)),
+		chromedp.KeyEvent(kb.Escape), chromedp.WaitNotPresent(chromedp.CSS(`dialog.confirm`)))
+	if st := b.eval(`document.getElementById("g-state").textContent`); strings.Contains(st, "已确认") {
+		b.t.Errorf("Escape on the confirmation confirmed the year: %q", st)
+	}
 	state := b.submit("groups", chromedp.Click(chromedp.CSS("#g-confirm")),
 		chromedp.WaitVisible(chromedp.CSS(`dialog.confirm button[value=ok]`)), chromedp.Click(chromedp.CSS(`dialog.confirm button[value=ok]`)))
 	if state != "done" {
@@ -270,6 +292,7 @@ func (b *browser) confirm2024(s *service, ed edits) {
 	if code := s.call(b.t, "GET", "/api/v1/proposals/"+ed.moved+"/group", nil, &pg); code != 200 || !pg.Confirmed {
 		b.t.Errorf("the moved proposal's group: %d %+v", code, pg)
 	}
+	b.readsWell("the confirmed groups", "admin", "line") // who confirmed, not token:admin; line: the test's own name for a group
 	b.noErrors("confirming")
 	b.shot("groups-2024-confirmed.png")
 }
@@ -398,4 +421,20 @@ func (b *browser) everyYear() {
 	if shown < 200 {
 		b.t.Errorf("%d proposals shown over the other years", shown)
 	}
+}
+
+// demoCount is how many demo proposals a year has.
+func demoCount(t *testing.T, year int) int {
+	t.Helper()
+	demo, err := tian.ReadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range demo {
+		if p.Year == year {
+			n++
+		}
+	}
+	return n
 }

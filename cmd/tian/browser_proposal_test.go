@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +79,15 @@ func TestBrowserProposal(t *testing.T) {
 		}
 	}
 	t.Logf("proposal pages: %d in %s, %d with problems", len(sample), time.Since(start).Round(time.Millisecond), bad)
+	b.do(chromedp.Navigate(b.base + "/p/" + special["host"]))
+	b.settle("proposal")
+	b.readsWell("a proposal's page", "admin")
+	// similarity as a reader says it (26%), not a raw score (0.26)
+	if facts := run(b, chromedp.Text(`#p-similar-box`)); !regexp.MustCompile(`相似度 \d{1,3}%`).MatchString(facts) || regexp.MustCompile(`相似度 0\.`).MatchString(facts) {
+		b.t.Errorf("similar proposals read %q; want 相似度 as a percentage", short(facts))
+	}
+	b.onPhone("a proposal's page", "proposal-phone.png")
+	b.pageErrors("a proposal's page on a phone")
 	b.unknownProposal()
 	b.printed(special["host"])
 	b.asMember(s, special["host"])
@@ -240,6 +251,14 @@ func (b *browser) asMember(s *service, number string) {
 	}
 	b.pageErrors("a member's proposal page")
 	b.shot("proposal-member.png")
+	// a page the member may not open says so in Chinese, with the ones they may
+	b.do(chromedp.Navigate(b.base+"/review"), chromedp.WaitVisible(`main`))
+	if text := run(b, chromedp.Text(`main`)); !strings.Contains(text, "没有权限") || !strings.Contains(text, "检索") {
+		b.t.Errorf("a member opening 审查 reads %q", text)
+	}
+	b.readsWell("the page refusing a member")
+	b.shot("forbidden-member.png")
+	b.noErrorsBut("a member opening 审查", "403")
 }
 
 // TestBrowserProposalGroup saves a group of two proposals (on a service of
@@ -287,6 +306,43 @@ func TestBrowserProposalGroup(t *testing.T) {
 		t.Fatalf("confirming: HTTP %d", code)
 	}
 	check(pair[1], pair[0], "已确认")
+	// the date of confirming, as a reader writes it (not 2026-12-07T…Z)
+	if group := run(b, chromedp.Text(chromedp.ID("p-group"))); !regexp.MustCompile(`已确认（\d{4}年\d{1,2}月\d{1,2}日）`).MatchString(group) {
+		b.t.Errorf("the confirmed group reads %q, want the date as 2026年1月2日", group)
+	}
 	b.shot("proposal-group.png")
+	b.notProposal(s)
 	b.noErrors("the end")
+}
+
+// notProposal stores a record that is not a proposal (a message board's
+// post) and finds it marked 非提案记录 on its page and among search hits,
+// where the proposals found with it are not marked.
+func (b *browser) notProposal(s *service) {
+	b.t.Helper()
+	post := tian.Proposal{Number: "LY2024031", Year: 2024, Title: "关于小区夜间施工噪音扰民的网上留言",
+		Body: "我住在城东区幸福小区，隔壁工地每天晚上十一点以后还在施工，噪音很大，希望有关部门管一管。", NotProposal: true}
+	if code := s.call(b.t, "POST", "/api/v1/proposals", post, nil); code/100 != 2 {
+		b.t.Fatalf("storing a message board's post: HTTP %d", code)
+	}
+	b.do(chromedp.Navigate(b.base + "/p/" + post.Number))
+	if state := b.settle("proposal"); state != "done" {
+		b.t.Errorf("/p/%s: %s", post.Number, state)
+	}
+	if st := run(b, chromedp.Text(chromedp.ID("p-state"))); !strings.Contains(st, "非提案记录") {
+		b.t.Errorf("the post's page says %q, want it marked 非提案记录", st)
+	}
+	b.pageErrors("a post's page")
+	b.do(chromedp.Navigate(b.base + "/search?q=" + url.QueryEscape("夜间施工")))
+	if state := b.settle("search"); state != "done" {
+		b.t.Fatalf("searching for the post: %s", state)
+	}
+	marked := run(b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#s-hits li.hit"))
+  .filter((li) => li.querySelector(".badge.not-proposal")).map((li) => li.querySelector("small").textContent.split(" · ")[0])`))
+	hits := run(b, chromedp.Evaluate[int](`document.querySelectorAll("#s-hits li.hit").length`))
+	if !slices.Equal(marked, []string{post.Number}) || hits < 2 {
+		b.t.Errorf("searching 夜间施工: %d hits, marked 非提案记录 %v; want only %s marked among proposals", hits, marked, post.Number)
+	}
+	b.shot("search-not-proposal.png")
+	b.pageErrors("searching for a post")
 }

@@ -43,6 +43,8 @@ func TestBrowserReview(t *testing.T) {
 		Body: "城东区近四成社区没有养老服务站点，助餐、助浴需求大。建议利用闲置用房建设社区嵌入式养老服务设施，推动医养结合。"}
 	v, r, problems := b.review(client, text)
 	b.shot("review.png")
+	b.readsWell("the review page", "admin")
+	b.onPhone("the review page", "review-phone.png")
 	for _, p := range problems {
 		t.Errorf("review of a new text: %s", p)
 	}
@@ -65,9 +67,11 @@ func TestBrowserReview(t *testing.T) {
 			t.Errorf("the gold merge %s shows its target as %q, want /p/%s", merge.Number, href, merge.MergedInto)
 		}
 	}
+	b.keyboard()
 	b.sweep(client, sample)
 	b.edgeTexts(client, demo)
 	b.openByAddress(client)
+	b.backFromSimilar()
 	b.noErrors("the end")
 	t.Logf("screenshots in %s", b.shots)
 }
@@ -418,4 +422,62 @@ func (b *browser) openByAddress(client *api.Client) {
 	if slices.Contains(v.Similar, "20210205") || slices.Contains(v.Earlier, "20210205") {
 		b.t.Errorf("/review?number=20210205 matches itself: %+v", v)
 	}
+}
+
+// keyboard runs the review from the keyboard: Enter in the title, and
+// Ctrl+Enter in the body.
+func (b *browser) keyboard() {
+	b.t.Helper()
+	b.do(fill(map[string]string{"r-number": "", "r-title": "关于规范城区夜间施工噪音管理的提案",
+		"r-body": "夜间施工噪音扰民投诉逐年增多。建议严格夜间施工审批，公开许可信息，加强执法检查。"}))
+	if state := b.submit("review", chromedp.Focus(chromedp.ID("r-title")), chromedp.KeyEvent("\r")); state != "done" {
+		b.t.Errorf("Enter in the title: state %q, want the review done", state)
+	}
+	if state := b.submit("review", chromedp.Focus(chromedp.ID("r-body")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); state != "done" {
+		b.t.Errorf("Ctrl+Enter in the body: state %q, want the review done", state)
+	}
+	b.noErrors("reviewing from the keyboard")
+}
+
+// backFromSimilar loads a proposal by its number in the form, follows a
+// similar proposal to its page, and comes back: the review is there again
+// (the address names the loaded proposal).
+func (b *browser) backFromSimilar() {
+	b.t.Helper()
+	b.open("/review")
+	b.do(fill(map[string]string{"r-number": "20220512"}))
+	if state := b.submit("review", chromedp.Click(chromedp.ID("r-load"))); state != "done" {
+		b.t.Fatalf("loading 20220512: %s", state)
+	}
+	b.submit("review", chromedp.Click(chromedp.ID("r-run")))
+	if at := run(b, chromedp.Location()); !strings.HasSuffix(at, "/review?number=20220512") {
+		b.t.Errorf("after loading 20220512 the address is %s", at)
+	}
+	b.do(chromedp.Click(`#r-similar li.match a`), chromedp.WaitVisible(`#p-view`))
+	// as the browser's back button does; the page may come back from the
+	// browser's cache, where chromedp's DOM queries (WaitVisible, Value) no
+	// longer see it, so the page is read by evaluating only
+	b.do(chromedp.Evaluate[chromedp.Void](`setTimeout(() => history.back(), 0)`))
+	var v reviewView
+	number := ""
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if !run(b, chromedp.Evaluate[bool](`!!document.getElementById("review")`)) {
+			continue
+		}
+		v = run(b, chromedp.Evaluate[reviewView](readReview))
+		number = run(b, chromedp.Evaluate[string](`document.getElementById("r-number").value`))
+		if v.State == "done" && !v.OutHidden {
+			break
+		}
+	}
+	if number != "20220512" || v.State != "done" || v.OutHidden {
+		b.t.Errorf("back from a similar proposal: number %q, state %q, results hidden %v; want 20220512's review", number, v.State, v.OutHidden)
+	}
+	// a new text, of no stored proposal, leaves the number out of the address
+	b.do(fill(map[string]string{"r-number": "", "r-title": "关于规范城区夜间施工噪音管理的提案", "r-body": "建议严格夜间施工审批。"}))
+	b.submit("review", chromedp.Evaluate[chromedp.Void](`document.getElementById("r-run").click()`))
+	if at := run(b, chromedp.Location()); strings.Contains(at, "number=") {
+		b.t.Errorf("a new text's review is at %s, still naming a proposal", at)
+	}
+	b.pageErrors("back from a similar proposal")
 }

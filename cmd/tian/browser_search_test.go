@@ -53,6 +53,8 @@ func TestBrowserSearch(t *testing.T) {
 	}
 	t.Logf("search sweep: %d queries in %s, %d with problems", len(queries), time.Since(start).Round(time.Millisecond), bad)
 	b.shot("search.png")
+	b.readsWell("the search page", "admin")
+	b.onPhone("the search page", "search-phone.png")
 	b.unitQuery()
 	b.chips(client)
 	b.emptyResults(client)

@@ -61,6 +61,8 @@ func TestBrowserStats(t *testing.T) {
 		b.noErrors("year " + year)
 	}
 
+	b.readsWell("the statistics page", "admin")
+	b.onPhone("the statistics page", "stats-phone.png")
 	b.longTables()
 	b.exportWorkbook("2024")
 	b.emptyAndBadYears()
@@ -176,6 +178,11 @@ func (b *browser) emptyAndBadYears() {
 	}
 	b.shot("stats-2012.png")
 	b.noErrors("an empty year")
+	// the years it names open at a click
+	if state := b.submit("stats", chromedp.Click(`#t-report button.more`)); state != "done" || run(b, chromedp.Value(chromedp.ID("t-year"))) != "2021" {
+		b.t.Errorf("following 2021 from the empty year: state %q, year %q", state, run(b, chromedp.Value(chromedp.ID("t-year"))))
+	}
+	b.noErrors("following a year named by the empty one")
 
 	b.open("/stats?year=" + url.QueryEscape("二〇二四"))
 	state = b.settle("stats")
