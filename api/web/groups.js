@@ -176,6 +176,9 @@ function renderState() {
       ? basis + "核对分组阈值：保持 " + percent(t.threshold) + "（与已确认分组的吻合度 " + percent(t.f1) + "）。"
       : basis + "调整分组阈值：" + percent(t.previous) + " → " + percent(t.threshold) + "（与已确认分组的吻合度 " + percent(t.previous_f1) + " → " + percent(t.f1) + "）。"));
   }
+  // the groups were read or saved, but something beside them (the
+  // near-duplicate flags, when the search index is not ready) is missing
+  if (view.warning) box.append(el("div", { class: "warn" }, str(view.warning)));
 }
 
 function groupBox(g, gi) {

@@ -6,7 +6,7 @@
 // session, every sheet) in their inputs, the mapping in the selects, the
 // list's offset in the table's dataset.
 
-import { $, el, list, obj, str, api, upload, APIError, showError, notice, begin, finish, stale, mountHeader, confirmDialog, toast, proposalLink } from "./common.js";
+import { $, el, list, obj, str, api, upload, APIError, showError, notice, begin, finish, stale, mountHeader, confirmDialog, toast, proposalLink, when, actorName } from "./common.js";
 
 const PAGE = 20; // batches a page
 
@@ -408,25 +408,26 @@ async function batches(from) {
 
 function batchRow(b) {
   const undone = str(b.undone_at);
-  const state = undone ? el("td", {}, "已撤销", el("br"), el("small", {}, when(undone) + " " + str(b.undone_by))) : el("td", {}, "有效");
+  const state = undone ? el("td", {}, "已撤销", el("br"), el("small", {}, when(undone) + " " + actorName(b.undone_by))) : el("td", {}, "有效");
   const action = undone ? "" : el("button", { class: "undo", "data-batch": str(b.id), onclick: () => undo(b) }, "撤销");
   return el("tr", { class: undone ? "undone" : "" },
-    el("td", {}, str(b.id)), el("td", {}, when(str(b.at))), el("td", {}, str(b.actor)), el("td", {}, str(b.file)),
+    el("td", {}, str(b.id)), el("td", {}, when(str(b.at))), el("td", {}, actorName(b.actor)), el("td", {}, fileName(b.file)),
     el("td", {}, str(b.added)), el("td", {}, str(b.updated)), el("td", {}, str(b.unchanged)), el("td", {}, str(b.rejected)),
     el("td", {}, str(b.not_proposals)), state, el("td", {}, action));
 }
 
-// when shows an RFC 3339 time in the reader's time zone.
-function when(at) {
-  const d = new Date(at);
-  if (Number.isNaN(d.getTime())) return at;
-  const p = (n) => String(n).padStart(2, "0");
-  return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate()) + " " + p(d.getHours()) + ":" + p(d.getMinutes());
+// fileName names a batch's file for the reader: the demo's load by what it
+// was, an upload by its own name.
+function fileName(f) {
+  return str(f).startsWith("demo:") ? "演示数据（" + str(f).slice(5) + "）" : str(f);
 }
 
 async function undo(b) {
-  const text = "撤销第 " + str(b.id) + " 批导入（" + str(b.file) + "）？它新增的 " + (Number(b.added) || 0) + " 件将被删除，更新的 " +
+  const added = Number(b.added) || 0;
+  let text = "撤销第 " + str(b.id) + " 批导入（" + fileName(b.file) + "）？它新增的 " + added + " 件将被删除，更新的 " +
     (Number(b.updated) || 0) + " 件恢复为导入前的内容。";
+  // a large batch (the demo's load, a year's archive) is said plainly
+  if (added >= 100) text += "注意：这将从档案中删除 " + added + " 件提案及其分组、统计中的数据。";
   if (!(await confirmDialog(text, "撤销"))) return;
   const run = begin("batches");
   try {
@@ -435,7 +436,7 @@ async function undo(b) {
     if (stale("batches", run)) return;
     const removed = list(r.removed).map(str);
     const restored = list(r.restored).map(str);
-    const msg = el("p", { class: "report", id: "b-done" }, "已撤销第 " + str(b.id) + " 批导入（" + str(b.file) + "）：删除 " + removed.length +
+    const msg = el("p", { class: "report", id: "b-done" }, "已撤销第 " + str(b.id) + " 批导入（" + fileName(b.file) + "）：删除 " + removed.length +
       " 件，恢复 " + restored.length + " 件。");
     if (restored.length) {
       msg.append("恢复的提案：");

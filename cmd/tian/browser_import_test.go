@@ -41,6 +41,10 @@ func TestBrowserImport(t *testing.T) {
 	}
 	b.noErrors("the import page")
 	b.shot("import-empty.png")
+	// the demo's load is named for the reader, not by the server's codes
+	if list := run(b, chromedp.Text(chromedp.ID("b-list"))); !strings.Contains(list, "演示数据") || strings.Contains(list, "demo:") {
+		t.Errorf("the batch list names the demo's load %q, want 演示数据", list)
+	}
 
 	for _, bad := range []struct{ file, want string }{
 		{"空.csv", "没有表头行"},
