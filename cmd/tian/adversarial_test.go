@@ -929,7 +929,11 @@ func (a *adversary) csrfAndCookie(t *testing.T) {
 		}
 		return p.send(t, method, path, h, strings.NewReader(body))
 	}
-	page := asBrowser("GET", "/", nil, "")
+	// "/" sends a role to its first page (303); the admin's is 审查
+	if landing := asBrowser("GET", "/", nil, ""); landing.status != http.StatusSeeOther || landing.header.Get("Location") != "/review" {
+		t.Errorf("the address after signing in: %d to %q, want 303 to /review", landing.status, landing.header.Get("Location"))
+	}
+	page := asBrowser("GET", "/review", nil, "")
 	if page.status != 200 || !strings.Contains(string(page.body), "<html") {
 		t.Errorf("the page after signing in: %d", page.status)
 	}
