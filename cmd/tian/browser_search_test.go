@@ -45,7 +45,15 @@ func TestBrowserSearch(t *testing.T) {
 	}
 	start, bad := time.Now(), 0
 	for _, q := range queries {
-		if problems := b.searchFor(client, q); len(problems) > 0 {
+		// Chromium refuses address changes beyond about 200 in 10 seconds
+		// (history throttling); a person searches far slower, so the sweep
+		// keeps under it rather than testing the browser's guard
+		began := time.Now()
+		problems := b.searchFor(client, q)
+		if d := time.Since(began); d < 60*time.Millisecond {
+			time.Sleep(60*time.Millisecond - d)
+		}
+		if len(problems) > 0 {
 			if bad++; bad <= 5 {
 				t.Errorf("search %q: %s", q, strings.Join(problems, "; "))
 			}
