@@ -1,6 +1,16 @@
 #!/usr/bin/env bash
-# Runs tian's category model and its classical peers on the same splits, in
-# one run, and prints one table. Needs ../shared/data (third-party data) and
+# Runs tian and its classical peers on the same data in one run and prints
+# three markdown tables:
+#   1. categories: tian's model and the peers of scripts/peers.py;
+#   2. grouping on the gold of 2023–2025 (testdata/gold.json), tian and the
+#      TF-IDF average-linkage peer of scripts/peers_groups.py (its threshold
+#      tuned on 2021–2022), over all proposals of a year and over filed ones
+#      only (status other than 不予立案); figures are means over the years;
+#   3. similarity, Spearman on STS-B test and SOHU dd/dc: tian and the
+#      TF-IDF peers of scripts/peers_sts.py.
+# tian's grouping is measured on the demo corpus loaded into a fresh
+# temporary data directory, removed at exit.
+# Needs ../shared/data (third-party data; TIAN_SHARED_DATA overrides) and
 # Debian's python3-sklearn, python3-jieba, python3-openpyxl and fasttext,
 # which it installs when missing (as root).
 set -euo pipefail
@@ -24,3 +34,69 @@ import json, sys
 for line in sys.stdin:
     r = json.loads(line)
     print("| %s | %s | %.3f | %.3f | %s |" % (r["dataset"], r["peer"], r["macro_f1"], r["accuracy"], r.get("docs_per_second", "")))'
+
+# Grouping. tian groups the demo corpus in a fresh data directory.
+dir=$(mktemp -d /tmp/tian-peers-data.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+/tmp/tian-peers --data "$dir" demo >/dev/null
+years=2023,2024,2025
+/tmp/tian-peers --data "$dir" eval groups --json --years "$years" >"$dir/groups-all.json"
+help=$(/tmp/tian-peers eval groups --help 2>&1 || true)
+if grep -q -- --filed <<<"$help"; then
+	/tmp/tian-peers --data "$dir" eval groups --json --years "$years" --filed >"$dir/groups-filed.json"
+else
+	: >"$dir/groups-filed.json" # this tian has no --filed: its row reads n/a
+fi
+/usr/bin/python3 scripts/peers_groups.py >"$dir/groups-peer.jsonl"
+echo
+echo "| grouping, gold 2023–2025 | model | pairwise precision | recall | F1 | ARI | per-year F1 (2023 / 2024 / 2025) | distance threshold |"
+echo "|---|---|---|---|---|---|---|---|"
+/usr/bin/python3 - "$dir" <<'PY'
+import json, os, sys
+
+d = sys.argv[1]
+
+def row(mode, model, scores, threshold=""):
+    if not scores:
+        print("| %s | %s | n/a | n/a | n/a | n/a | n/a | |" % (mode, model))
+        return
+    mean = lambda k: sum(s[k] for s in scores) / len(scores)
+    print("| %s | %s | %.3f | %.3f | %.3f | %.3f | %s | %s |" % (
+        mode, model, mean("precision"), mean("recall"), mean("f1"), mean("ari"),
+        " / ".join("%.3f" % s["f1"] for s in scores), threshold))
+
+peers = {}
+with open(os.path.join(d, "groups-peer.jsonl")) as f:
+    for line in f:
+        r = json.loads(line)
+        peers["filed" if "(filed)" in r["dataset"] else "all"] = r
+for mode, label in (("all", "all proposals"), ("filed", "filed only (not 不予立案)")):
+    path = os.path.join(d, "groups-%s.json" % mode)
+    text = open(path).read().strip()
+    row(label, "tian", json.loads(text)["groups"] if text else None)
+    p = peers[mode]
+    row(label, p["peer"], [p["per_year"][y] for y in sorted(p["per_year"])], "%.3f" % p["threshold"])
+PY
+
+# Similarity.
+echo
+echo "| similarity (Spearman) | model | STS-B test | SOHU dd | SOHU dc |"
+echo "|---|---|---|---|---|"
+/tmp/tian-peers --data "$dir" eval similarity --json --sts "$data/sts-zh" >"$dir/sts-tian.json"
+/usr/bin/python3 scripts/peers_sts.py "$data/sts-zh" >"$dir/sts-peer.jsonl"
+/usr/bin/python3 - "$dir" <<'PY'
+import json, os, sys
+
+d = sys.argv[1]
+sets = ("STS-B test", "SOHU dd", "SOHU dc")
+fmt = lambda v: "%.3f" % v if v is not None else "n/a"
+tian = json.load(open(os.path.join(d, "sts-tian.json")))
+print("| | tian | %s |" % " | ".join(fmt(tian.get(s)) for s in sets))
+peers = {}
+with open(os.path.join(d, "sts-peer.jsonl")) as f:
+    for line in f:
+        r = json.loads(line)
+        peers.setdefault(r["peer"], {})[r["dataset"]] = r["spearman"]
+for peer, by_set in peers.items():
+    print("| | %s | %s |" % (peer, " | ".join(fmt(by_set.get(s)) for s in sets)))
+PY
