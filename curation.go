@@ -54,6 +54,10 @@ type GroupTuning struct {
 	Previous   float64 `json:"previous"`
 	PreviousF1 float64 `json:"previous_f1"`
 	At         string  `json:"at,omitempty"`
+	// Scale names the similarity the threshold was learnt on (the pair
+	// model's version; "" for the fixed blend of earlier versions): a new
+	// model makes an older threshold meaningless.
+	Scale string `json:"scale,omitempty"`
 }
 
 // GroupStore keeps the curated groups of each year. Implementations audit

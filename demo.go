@@ -14,7 +14,7 @@ import (
 // units. It is embedded so that a newcomer's first start shows a populated
 // system, and it is what the tests and benchmarks run on.
 //
-//go:embed testdata/proposals.jsonl testdata/units.tsv testdata/categories.tsv
+//go:embed testdata/proposals.jsonl testdata/units.tsv testdata/categories.tsv testdata/gold.json
 var demo embed.FS
 
 // Names of the demo files inside DemoFS.
@@ -22,6 +22,9 @@ const (
 	DemoProposals  = "proposals.jsonl"
 	DemoUnits      = "units.tsv"
 	DemoCategories = "categories.tsv"
+	// DemoGold holds the groups staff would confirm and the near-duplicate
+	// pairs; its 2021–2022 groups train the default pair model.
+	DemoGold = "gold.json"
 )
 
 // DemoFS returns the embedded demo corpus.

@@ -250,6 +250,8 @@ func (noRelater) NearDuplicatePairs(context.Context, []string) ([][2]string, err
 func (noRelater) TuneThreshold(context.Context, []tian.YearGroups, float64, []float64, relate.GroupOptions) (*tian.GroupTuning, error) {
 	return nil, unavailable()
 }
+func (noRelater) DefaultThreshold() float64 { return relate.DefaultThreshold }
+func (noRelater) Scale() string             { return "" }
 
 // lightCuration is the API over curation on an empty store without an
 // index: the HTTP contract, quick under -race.

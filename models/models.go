@@ -7,6 +7,7 @@
 //	trained/unit.model         the default per-unit text model (routing)
 //	trained/router.json        the default routing combination
 //	trained/filing.json        the default filing advice (立案/不予立案)
+//	trained/pairs.json         the default pair similarity (grouping, similar)
 //
 // The trained models are made from the demo corpus by
 // `go run ./cmd/tian train --corpus --out models/trained`; a test fails
@@ -33,4 +34,5 @@ const (
 	UnitModel     = "trained/unit.model"
 	RouterModel   = "trained/router.json"
 	FilingModel   = "trained/filing.json"
+	PairModel     = "trained/pairs.json"
 )

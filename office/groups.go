@@ -18,6 +18,10 @@ type GroupRelater interface {
 	tian.Relater
 	NearDuplicatePairs(ctx context.Context, numbers []string) ([][2]string, error)
 	TuneThreshold(ctx context.Context, confirmed []tian.YearGroups, current float64, grid []float64, opt relate.GroupOptions) (*tian.GroupTuning, error)
+	// DefaultThreshold and Scale are the threshold and the name of the
+	// similarity in use (relate.Service).
+	DefaultThreshold() float64
+	Scale() string
 }
 
 // CurationStore is what curation asks of the system of record.
@@ -29,7 +33,7 @@ type CurationStore interface {
 
 // Where a threshold came from (CurationView.ThresholdOf).
 const (
-	ThresholdDefault = "default" // relate.DefaultThreshold
+	ThresholdDefault = "default" // the similarity's own (the pair model's)
 	ThresholdTuned   = "tuned"   // learnt from confirmed years
 	ThresholdRequest = "request" // the request named it
 )
@@ -49,18 +53,20 @@ type Curation struct {
 	tuneMu    sync.Mutex
 	threshold float64
 	source    string
+	scale     string // the similarity a tuned threshold was learnt on
 }
 
 var _ tian.Curator = (*Curation)(nil)
 
 // NewCuration returns curation over a store and a relations engine; the
-// threshold is the last one learnt (stored), else relate.DefaultThreshold.
+// threshold is the last one learnt (stored) on the similarity in use,
+// else the similarity's own.
 func NewCuration(ctx context.Context, store CurationStore, rel GroupRelater) (*Curation, error) {
-	c := &Curation{store: store, rel: rel, threshold: relate.DefaultThreshold, source: ThresholdDefault}
+	c := &Curation{store: store, rel: rel, threshold: rel.DefaultThreshold(), source: ThresholdDefault}
 	t, err := store.GroupTuning(ctx)
 	switch {
-	case err == nil && t.Threshold > 0 && t.Threshold <= 1:
-		c.threshold, c.source = t.Threshold, ThresholdTuned
+	case err == nil && t.Threshold > 0 && t.Threshold <= 1 && t.Scale == rel.Scale():
+		c.threshold, c.source, c.scale = t.Threshold, ThresholdTuned, t.Scale
 	case err != nil && tian.ErrorCode(err) != tian.ENOTFOUND:
 		return nil, err
 	}
@@ -72,6 +78,10 @@ func NewCuration(ctx context.Context, store CurationStore, rel GroupRelater) (*C
 func (c *Curation) GroupThreshold() (float64, string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.source != ThresholdTuned || c.scale != c.rel.Scale() {
+		// a retrained model brings its own threshold
+		return c.rel.DefaultThreshold(), ThresholdDefault
+	}
 	return c.threshold, c.source
 }
 
@@ -297,7 +307,7 @@ func (c *Curation) Retune(ctx context.Context, actor string) (*tian.GroupTuning,
 		return nil, err
 	}
 	c.mu.Lock()
-	c.threshold, c.source = t.Threshold, ThresholdTuned
+	c.threshold, c.source, c.scale = t.Threshold, ThresholdTuned, t.Scale
 	c.mu.Unlock()
 	return t, nil
 }

@@ -37,8 +37,10 @@ func (o *Office) LoadModels(ctx context.Context) error {
 	if _, _, err := o.models(ctx); err != nil {
 		return err
 	}
-	_, err := o.filingModel()
-	return err
+	if _, err := o.filingModel(); err != nil {
+		return err
+	}
+	return o.loadPairs()
 }
 
 // models returns the serving models, loading them the first time.
@@ -146,6 +148,11 @@ func (o *Office) Versions() map[string]string {
 	if f := o.filing.Load(); f != nil {
 		out["filing"] = f.Version()
 	}
+	if o.pairs != nil {
+		if m := o.pairs.PairModel(); m != nil {
+			out["pairs"] = m.Version()
+		}
+	}
 	return out
 }
 
@@ -155,8 +162,8 @@ func (o *Office) Versions() map[string]string {
 func (o *Office) Train(ctx context.Context, progress func(string)) (string, error) {
 	o.modelsMu.Lock()
 	defer o.modelsMu.Unlock()
-	progress("训练类别模型、承办单位模型和立案建议模型")
-	res, err := o.TrainInto(ctx, o.ModelDir(), TrainOptions{Category: true, Router: true, Filing: true, Progress: progress})
+	progress("训练类别模型、承办单位模型、立案建议模型和相似度模型")
+	res, err := o.TrainInto(ctx, o.ModelDir(), TrainOptions{Category: true, Router: true, Filing: true, Pairs: o.pairs != nil, Progress: progress})
 	if err != nil {
 		return "", err
 	}
@@ -171,6 +178,9 @@ func (o *Office) Train(ctx context.Context, progress func(string)) (string, erro
 	}
 	fm, err := o.readFiling()
 	if err != nil {
+		return "", err
+	}
+	if err := o.loadPairs(); err != nil {
 		return "", err
 	}
 	o.category.Store(cm)

@@ -59,7 +59,10 @@ type Config struct {
 	// Index may be nil when a running service holds it: the office then
 	// works on the store alone (import, export, statistics, backup) and
 	// the service indexes what was written.
-	Index     Index
+	Index Index
+	// Pairs is the index's relations engine, whose similarity training
+	// learns from confirmed groups; nil leaves it as it is.
+	Pairs     PairLearner
 	Segmenter *segment.Segmenter
 	// MinFree is the disk space writes must leave free in DataDir.
 	MinFree int64
@@ -78,6 +81,7 @@ type Office struct {
 	dataDir string
 	store   Store
 	index   Index
+	pairs   PairLearner
 	seg     *segment.Segmenter
 	minFree int64
 	log     io.Writer
@@ -103,7 +107,7 @@ var (
 // New makes an Office of its parts. Models load when first needed, or at
 // once with LoadModels.
 func New(cfg Config) *Office {
-	o := &Office{dataDir: cfg.DataDir, store: cfg.Store, index: cfg.Index, seg: cfg.Segmenter, minFree: cfg.MinFree, log: cfg.Log}
+	o := &Office{dataDir: cfg.DataDir, store: cfg.Store, index: cfg.Index, pairs: cfg.Pairs, seg: cfg.Segmenter, minFree: cfg.MinFree, log: cfg.Log}
 	if o.log == nil {
 		o.log = io.Discard
 	}

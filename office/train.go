@@ -15,11 +15,15 @@ import (
 	"tian"
 	"tian/classify"
 	"tian/models"
+	"tian/relate"
 )
 
 // TrainOptions say which models to train and where progress goes.
 type TrainOptions struct {
-	Category, Router, Filing bool
+	Category, Router, Filing, Pairs bool
+	// Groups are confirmed years to learn the pair similarity from besides
+	// the store's (the demo's gold, for the embedded default).
+	Groups []tian.YearGroups
 	// Progress receives the steps worth showing: the feedback used, then
 	// a line a model. Nil discards them.
 	Progress func(string)
@@ -30,6 +34,7 @@ type TrainResult struct {
 	Category *classify.Model
 	Router   *classify.Router
 	Filing   *classify.FilingModel
+	Pairs    *relate.PairModel
 	// Feedback is the line saying which verdicts were used, per reviewer.
 	Feedback string
 }
@@ -78,6 +83,11 @@ func (o *Office) TrainInto(ctx context.Context, dir string, opt TrainOptions) (*
 	}
 	if opt.Filing {
 		if res.Filing, err = o.trainFiling(ps, dir, say); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Pairs {
+		if res.Pairs, err = o.trainPairs(ctx, dir, opt.Groups, say); err != nil {
 			return nil, err
 		}
 	}

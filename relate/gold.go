@@ -28,6 +28,22 @@ func ReadGold(r io.Reader) (*Gold, error) {
 	return &g, nil
 }
 
+// Confirmed returns the gold groups of the given years as years staff
+// confirmed: what training and tuning learn from.
+func (g *Gold) Confirmed(years ...int) []tian.YearGroups {
+	var out []tian.YearGroups
+	for _, y := range years {
+		yg := tian.YearGroups{Year: y, Confirmed: true}
+		for _, gg := range g.Groups {
+			if gg.Year == y {
+				yg.Groups = append(yg.Groups, tian.CuratedGroup{Year: y, Name: gg.Label, Members: gg.Members, Confirmed: true})
+			}
+		}
+		out = append(out, yg)
+	}
+	return out
+}
+
 // GroupEval is the quality of grouping one year.
 type GroupEval struct {
 	Year int `json:"year"`
@@ -37,7 +53,8 @@ type GroupEval struct {
 }
 
 // EvalGroups groups each year and compares with the gold groups of that
-// year, over all the year's indexed proposals. req gives the threshold
+// year, over all the year's indexed proposals, or with req.FiledOnly over
+// the filed ones (as the office groups them). req gives the threshold
 // (its Year is set to each year in turn).
 func (s *Service) EvalGroups(ctx context.Context, g *Gold, years []int, req tian.GroupRequest, opt GroupOptions) ([]GroupEval, error) {
 	var out []GroupEval
@@ -47,7 +64,7 @@ func (s *Service) EvalGroups(ctx context.Context, g *Gold, years []int, req tian
 		if err != nil {
 			return nil, err
 		}
-		items, err := s.numbersOfYear(ctx, y)
+		items, err := s.numbersOfYear(ctx, y, req.FiledOnly)
 		if err != nil {
 			return nil, err
 		}
@@ -69,8 +86,14 @@ func (s *Service) EvalGroups(ctx context.Context, g *Gold, years []int, req tian
 	return out, nil
 }
 
-func (s *Service) numbersOfYear(ctx context.Context, y int) ([]string, error) {
-	return s.engine.Select(ctx, Filter{Years: &YearRange{y, y}}, MaxGroupSet)
+// numbersOfYear are the numbers of a year's proposals, or of its filed
+// ones (not refused).
+func (s *Service) numbersOfYear(ctx context.Context, y int, filed bool) ([]string, error) {
+	f := Filter{Years: &YearRange{y, y}}
+	if filed {
+		f.NotStatus = string(tian.StatusRejected)
+	}
+	return s.engine.Select(ctx, f, MaxGroupSet)
 }
 
 // DuplicateEval is the quality of the near_duplicate flag against gold
@@ -94,7 +117,7 @@ func (s *Service) EvalDuplicates(ctx context.Context, g *Gold, yrs []int, p Para
 	flagged := map[[2]string]bool{}
 	inYears := map[string]bool{}
 	for _, y := range yrs {
-		nums, err := s.numbersOfYear(ctx, y)
+		nums, err := s.numbersOfYear(ctx, y, false)
 		if err != nil {
 			return nil, err
 		}

@@ -15,10 +15,26 @@ import (
 type GroupOptions struct {
 	// MaxSize re-splits larger groups with a stricter threshold; 0 means 8.
 	MaxSize int
-	// Linkage is "average" (the default) or "single", kept for comparison:
-	// single linkage joins whatever a chain of similar pairs connects.
+	// MinSize leaves smaller clusters ungrouped; 0 means 2.
+	MinSize int
+	// Neighbors is how many candidates each proposal is scored against;
+	// 0 means groupNeighbors.
+	Neighbors int
+	// Linkage is "average" (the default), "graph" (components of the
+	// edges at or above Strong, then average linkage) or "single", kept
+	// for comparison: single linkage joins whatever a chain of similar
+	// pairs connects.
 	Linkage string
-	Params  *Params
+	// Strong is the edge weight graph linkage joins outright; 0 means
+	// halfway between the threshold and 1.
+	Strong float64
+	Params *Params
+	// Model scores the pairs; nil takes the Service's model, and with
+	// none the fixed blend of cosine and shingles (Params.Alpha).
+	Model *PairModel
+	// NoMerges ignores the office's 并案 records, which otherwise join a
+	// merged proposal to its target whatever the text says.
+	NoMerges bool
 }
 
 // DefaultThreshold was tuned on the 2021–2022 gold groups (index/tune_test.go).
@@ -48,7 +64,7 @@ func (s *Service) Groups(ctx context.Context, req tian.GroupRequest) ([]tian.Gro
 // GroupsWith is Groups with tuning options.
 func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt GroupOptions) ([]tian.Group, error) {
 	p := paramsOr(opt.Params)
-	if req.Threshold == 0 {
+	if req.Threshold == 0 && s.modelOr(opt.Model) == nil {
 		req.Threshold = DefaultThreshold
 	}
 	if opt.MaxSize == 0 {
@@ -61,7 +77,14 @@ func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt Gro
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.similarityGraph(ctx, set, p)
+	model := s.modelOr(opt.Model)
+	if req.Threshold == 0 && model != nil {
+		req.Threshold = model.Threshold
+	}
+	if opt.MinSize == 0 && model != nil {
+		opt.MinSize = model.MinSize
+	}
+	g, err := s.similarityGraph(ctx, set, p, model, !opt.NoMerges, opt.Neighbors)
 	if err != nil {
 		return nil, err
 	}
@@ -69,10 +92,14 @@ func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt Gro
 	if err != nil {
 		return nil, err
 	}
+	cs, err := s.corpus(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []tian.Group
 	for _, c := range clusters {
-		if len(c) >= 2 {
-			out = append(out, describe(set, c, g, p))
+		if len(c) >= max(2, opt.MinSize) {
+			out = append(out, describe(set, c, cs, p, model))
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -93,8 +120,14 @@ func cluster(n int, g graph, threshold float64, opt GroupOptions) ([][]int, erro
 		clusters = averageLinkage(n, g, threshold)
 	case "single":
 		clusters = singleLinkage(n, g, threshold)
+	case "graph":
+		strong := opt.Strong
+		if strong == 0 {
+			strong = (1 + threshold) / 2
+		}
+		clusters = graphLinkage(n, g, threshold, strong)
 	default:
-		return nil, tian.Errorf(tian.EINVALID, "linkage 须为 average 或 single，收到 %q", opt.Linkage)
+		return nil, tian.Errorf(tian.EINVALID, "linkage 须为 average、graph 或 single，收到 %q", opt.Linkage)
 	}
 	return resplit(clusters, g, threshold, opt.MaxSize), nil
 }
@@ -157,7 +190,10 @@ func (g graph) set(i, j int, w float64) {
 // product of the weights (the part of the cosine those terms make up), and
 // the best few are scored exactly. No pair outside the candidates is ever
 // compared.
-func (s *Service) similarityGraph(ctx context.Context, set []member, p Params) (graph, error) {
+func (s *Service) similarityGraph(ctx context.Context, set []member, p Params, model *PairModel, merges bool, neighbors int) (graph, error) {
+	if neighbors == 0 {
+		neighbors = groupNeighbors
+	}
 	postings := map[string][]int{}
 	for i, m := range set {
 		for t := range m.prof.terms {
@@ -194,34 +230,94 @@ func (s *Service) similarityGraph(ctx context.Context, set []member, p Params) (
 			return touched[a] < touched[b]
 		})
 		for k, j := range touched {
-			if k < groupNeighbors {
+			if k < neighbors {
 				if _, done := g[i][j]; !done {
-					if c := compare(m.prof, set[j].prof, p); c.score > 0 {
-						g.set(i, j, c.score)
+					if w := pairScore(m, set[j], p, model); w > 0 {
+						g.set(i, j, w)
 					}
 				}
 			}
 			votes[j] = 0
 		}
 	}
+	if merges {
+		linkMerged(set, g)
+	}
 	return g, nil
+}
+
+// pairScore is the similarity of two members: the model's probability,
+// or without a model the fixed blend.
+func pairScore(a, b member, p Params, model *PairModel) float64 {
+	if model == nil {
+		return compare(a.prof, b.prof, p).score
+	}
+	return model.Prob(features(a.prof, b.prof, a.p, b.p))
+}
+
+// linkMerged joins each merged (并案) proposal to the proposal it was
+// merged into, when both are in the set, with the highest similarity: the
+// office has already decided they are one matter.
+func linkMerged(set []member, g graph) {
+	at := make(map[string]int, len(set))
+	for i, m := range set {
+		at[m.p.Number] = i
+	}
+	for i, m := range set {
+		if m.p.MergedInto == "" {
+			continue
+		}
+		if j, ok := at[m.p.MergedInto]; ok && j != i {
+			g.set(i, j, 1)
+		}
+	}
 }
 
 // averageLinkage clusters the nodes 0..n-1: repeatedly merge the two
 // clusters with the highest mean pairwise similarity (absent edges are 0)
 // while it is at least threshold. A lazy max-heap keeps it O(E log E).
 func averageLinkage(n int, g graph, threshold float64) [][]int {
+	return averageLinkageFrom(n, g, threshold, nil)
+}
+
+// averageLinkageFrom is averageLinkage starting from the given clusters
+// (each node in at most one; the others start alone).
+func averageLinkageFrom(n int, g graph, threshold float64, start [][]int) [][]int {
 	members := make([][]int, n)
 	sums := make([]map[int]float64, n) // cluster → neighbouring cluster → summed edge weights
 	version := make([]int, n)
 	alive := make([]bool, n)
-	h := &linkHeap{}
+	root := make([]int, n)
 	for i := range n {
-		members[i], alive[i], sums[i] = []int{i}, true, map[int]float64{}
+		root[i] = i
+	}
+	for _, c := range start {
+		for _, x := range c {
+			root[x] = c[0]
+		}
+	}
+	for i := range n {
+		alive[i] = root[i] == i
+		if alive[i] {
+			sums[i] = map[int]float64{}
+		}
+		members[root[i]] = append(members[root[i]], i)
+	}
+	for i := range n {
 		for j, w := range g[i] {
-			sums[i][j] = w
-			if j > i && w >= threshold {
-				heap.Push(h, link{w, i, j, 0, 0})
+			if a, b := root[i], root[j]; a != b {
+				sums[a][b] += w
+			}
+		}
+	}
+	h := &linkHeap{}
+	for a := range n {
+		if !alive[a] {
+			continue
+		}
+		for b, w := range sums[a] {
+			if avg := w / float64(len(members[a])*len(members[b])); b > a && avg >= threshold {
+				heap.Push(h, link{avg, a, b, 0, 0})
 			}
 		}
 	}
@@ -266,6 +362,20 @@ func averageLinkage(n int, g graph, threshold float64) [][]int {
 		}
 	}
 	return out
+}
+
+// graphLinkage first joins whatever edges of at least strong connect
+// (pairs the model is nearly sure of, and merged proposals), then merges
+// those components by average linkage at threshold: a sure pair is never
+// pulled apart by the missing edges of a large group.
+func graphLinkage(n int, g graph, threshold, strong float64) [][]int {
+	var start [][]int
+	for _, c := range singleLinkage(n, g, strong) {
+		if len(c) > 1 {
+			start = append(start, c)
+		}
+	}
+	return averageLinkageFrom(n, g, threshold, start)
 }
 
 // singleLinkage joins the nodes connected by edges at or above threshold.
@@ -387,41 +497,16 @@ func asWritten(t string, set []member, c []int) string {
 	return t
 }
 
-// describe labels a cluster: the 2–4 terms most members share, each
-// member's reason (the label terms and other strong terms it shares with
-// the group), the cohesion (mean pairwise similarity) and the most
-// frequent lead unit.
-func describe(set []member, c []int, g graph, p Params) tian.Group {
-	weight := map[string]float64{}
-	holders := map[string]int{}
-	for _, i := range c {
-		for t, w := range set[i].prof.terms {
-			weight[t] += w
-			holders[t]++
-		}
-	}
-	type tw struct {
-		t string
-		w float64
-	}
-	var ranked []tw
-	for t, w := range weight {
-		if holders[t] >= 2 && isLabelTerm(t) {
-			ranked = append(ranked, tw{t, w * float64(holders[t]) / float64(len(c))})
-		}
-	}
-	sort.Slice(ranked, func(i, j int) bool {
-		if ranked[i].w != ranked[j].w {
-			return ranked[i].w > ranked[j].w
-		}
-		return ranked[i].t < ranked[j].t
-	})
-	grp := tian.Group{}
-	for i := 0; i < len(ranked) && len(grp.Label) < 4; i++ {
-		if len(grp.Label) >= 2 && ranked[i].w < ranked[0].w/3 {
-			break
-		}
-		grp.Label = append(grp.Label, asWritten(ranked[i].t, set, c))
+// describe labels a cluster (chooseLabel: the key phrases most members
+// share), gives each member its reason (memberReason) and its mean
+// similarity to the others, the cohesion (mean pairwise similarity) and
+// the most frequent lead unit.
+func describe(set []member, c []int, cs *corpusStats, p Params, model *PairModel) tian.Group {
+	ranked := groupPhrases(set, c, cs)
+	grp := tian.Group{Label: []string{}}
+	label := chooseLabel(ranked, len(c))
+	for _, t := range label {
+		grp.Label = append(grp.Label, asWritten(t, set, c))
 	}
 	units := map[string]int{}
 	var pairs, total float64
@@ -429,16 +514,14 @@ func describe(set []member, c []int, g graph, p Params) tian.Group {
 		var sum float64
 		for _, j := range c {
 			if i != j {
-				sum += compare(set[i].prof, set[j].prof, p).score
+				sum += pairScore(set[i], set[j], p, model)
 			}
 		}
 		total += sum
 		pairs += float64(len(c) - 1)
-		var reason []string
-		for k := 0; k < len(ranked) && len(reason) < 4; k++ {
-			if _, ok := set[i].prof.terms[ranked[k].t]; ok {
-				reason = append(reason, asWritten(ranked[k].t, set, c))
-			}
+		reason := memberReason(set[i], label, ranked)
+		for k, t := range reason {
+			reason[k] = asWritten(t, set, c)
 		}
 		grp.Members = append(grp.Members, tian.GroupMember{Number: set[i].p.Number, Title: set[i].p.Title,
 			Reason: reason, Score: round3(sum / float64(len(c)-1))})

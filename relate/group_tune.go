@@ -2,7 +2,9 @@ package relate
 
 import (
 	"context"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"tian"
@@ -31,6 +33,7 @@ type ThresholdScore struct {
 // their similarity graph and the confirmed groups.
 type yearGraph struct {
 	items     []string
+	set       []member
 	graph     graph
 	confirmed [][]string
 }
@@ -46,6 +49,9 @@ func (s *Service) ScoreThresholds(ctx context.Context, confirmed []tian.YearGrou
 	if opt.MaxSize == 0 {
 		opt.MaxSize = 8
 	}
+	if m := s.modelOr(opt.Model); opt.MinSize == 0 && m != nil {
+		opt.MinSize = m.MinSize
+	}
 	for _, th := range grid {
 		if !(th > 0 && th <= 1) {
 			return nil, tian.Errorf(tian.EINVALID, "阈值须在 (0,1] 之间，收到 %v", th)
@@ -53,7 +59,7 @@ func (s *Service) ScoreThresholds(ctx context.Context, confirmed []tian.YearGrou
 	}
 	var years []yearGraph
 	for _, y := range confirmed {
-		yg, err := s.yearGraph(ctx, y, p)
+		yg, err := s.yearGraph(ctx, y, p, s.modelOr(opt.Model), opt.Neighbors)
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +75,7 @@ func (s *Service) ScoreThresholds(ctx context.Context, confirmed []tian.YearGrou
 			}
 			var pred [][]string
 			for _, c := range clusters {
-				if len(c) >= 2 {
+				if len(c) >= max(2, opt.MinSize) {
 					m := make([]string, len(c))
 					for i, x := range c {
 						m[i] = y.items[x]
@@ -88,7 +94,7 @@ func (s *Service) ScoreThresholds(ctx context.Context, confirmed []tian.YearGrou
 	return out, nil
 }
 
-func (s *Service) yearGraph(ctx context.Context, y tian.YearGroups, p Params) (yearGraph, error) {
+func (s *Service) yearGraph(ctx context.Context, y tian.YearGroups, p Params, model *PairModel, neighbors int) (yearGraph, error) {
 	numbers, err := s.engine.Select(ctx, Filter{Years: &YearRange{y.Year, y.Year}, NotStatus: string(tian.StatusRejected)}, MaxGroupSet+1)
 	if err != nil {
 		return yearGraph{}, err
@@ -123,8 +129,42 @@ func (s *Service) yearGraph(ctx context.Context, y tian.YearGroups, p Params) (y
 			out.items = append(out.items, m.p.Number)
 		}
 	}
-	out.graph, err = s.similarityGraph(ctx, set, p)
+	out.set = set
+	out.graph, err = s.similarityGraph(ctx, set, p, model, true, neighbors)
 	return out, err
+}
+
+// PairSamples are the judged pairs of the confirmed years, for fitting a
+// PairModel: every pair the grouping would compare (each proposal and the
+// candidates retrieved for it), positive when staff put both in one group.
+// Pairs with a merged (并案) proposal are left out: grouping joins those
+// by the office's record, and their routing is copied from the target.
+func (s *Service) PairSamples(ctx context.Context, confirmed []tian.YearGroups, opt GroupOptions) ([]PairSample, error) {
+	p := paramsOr(opt.Params)
+	var out []PairSample
+	for _, y := range confirmed {
+		yg, err := s.yearGraph(ctx, y, p, nil, opt.Neighbors)
+		if err != nil {
+			return nil, err
+		}
+		group := map[string]int{}
+		for k, members := range yg.confirmed {
+			for _, n := range members {
+				group[n] = k + 1
+			}
+		}
+		for i := range yg.set { // in order: the fit is then the same, digit for digit
+			for _, j := range slices.Sorted(maps.Keys(yg.graph[i])) {
+				a, b := yg.set[i], yg.set[j]
+				if j < i || a.p.MergedInto != "" || b.p.MergedInto != "" {
+					continue
+				}
+				ga := group[a.p.Number]
+				out = append(out, PairSample{A: a.p.Number, B: b.p.Number, X: features(a.prof, b.prof, a.p, b.p), Same: ga != 0 && ga == group[b.p.Number]})
+			}
+		}
+	}
+	return out, nil
 }
 
 // TuneThreshold learns the grouping threshold from the confirmed years:
@@ -134,9 +174,12 @@ func (s *Service) yearGraph(ctx context.Context, y tian.YearGroups, p Params) (y
 // current. The result says both F1s, current's and the chosen one's.
 func (s *Service) TuneThreshold(ctx context.Context, confirmed []tian.YearGroups, current float64, grid []float64, opt GroupOptions) (*tian.GroupTuning, error) {
 	if len(grid) == 0 {
-		grid = ThresholdGrid()
+		grid = s.ThresholdGrid()
 	}
-	t := &tian.GroupTuning{Threshold: current, Previous: current, Years: []int{}}
+	t := &tian.GroupTuning{Threshold: current, Previous: current, Years: []int{}, Scale: s.Scale()}
+	if opt.Model != nil {
+		t.Scale = opt.Model.Version()
+	}
 	for _, y := range confirmed {
 		t.Years = append(t.Years, y.Year)
 	}

@@ -2,7 +2,6 @@ package relate_test
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"tian"
@@ -14,26 +13,7 @@ import (
 // staff confirmed in the given years.
 func goldYears(t *testing.T, years ...int) []tian.YearGroups {
 	t.Helper()
-	fh, err := os.Open("../testdata/gold.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	g, err := relate.ReadGold(fh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []tian.YearGroups
-	for _, y := range years {
-		yg := tian.YearGroups{Year: y, Confirmed: true}
-		for _, gg := range g.Groups {
-			if gg.Year == y {
-				yg.Groups = append(yg.Groups, tian.CuratedGroup{Year: y, Name: gg.Label, Members: gg.Members, Confirmed: true})
-			}
-		}
-		out = append(out, yg)
-	}
-	return out
+	return readGold(t).Confirmed(years...)
 }
 
 // The threshold learnt from the 2021–2022 gold (treated as confirmed)

@@ -2,6 +2,8 @@ package relate
 
 import (
 	"hash/fnv"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -27,11 +29,16 @@ type Params struct {
 	NearDuplicate float64
 	// MinScore drops candidates scoring below it.
 	MinScore float64
+	// DomainPower raises IDF to this power in the domain weighting of the
+	// pair model's title, body and phrase vectors: above 1 it discounts
+	// the words most proposals use (建议, 加快, 推进) far more than
+	// plain IDF does.
+	DomainPower float64
 }
 
 // DefaultParams are the tuned parameters.
 func DefaultParams() Params {
-	return Params{Alpha: 0.8, ShingleK: 0, NearDuplicate: 0.25, MinScore: 0.05}
+	return Params{Alpha: 0.8, ShingleK: 0, NearDuplicate: 0.25, MinScore: 0.05, DomainPower: 1}
 }
 
 // paramsOr returns *p, or DefaultParams when p is nil.
@@ -43,25 +50,29 @@ func paramsOr(p *Params) Params {
 }
 
 // profile is what similarity compares: a text's weighted terms and its
-// character shingles.
+// character shingles, and for the learned pair model its title and body
+// apart, its key phrases and the places it names.
 type profile struct {
 	terms    map[string]float64 // tf-idf, L2-normalised
 	ranked   []string           // terms by weight, strongest first
 	shingles map[uint64]struct{}
 	dup      map[uint64]struct{} // 5-character shingles of the body, for near-duplicates
+
+	title, body map[string]float64 // domain-weighted, L2-normalised
+	phrases     map[string]float64 // key phrases, domain-weighted, L2-normalised
+	places      []string
 }
 
 // newProfile builds the profile of a title and body. Title words count
 // twice: a title states the subject.
 func newProfile(seg tian.Segmenter, title, body string, cs *corpusStats, p Params) *profile {
+	titleToks, bodyToks := contentTokens(seg, title), contentTokens(seg, body)
 	tf := map[string]float64{}
-	for _, part := range []struct {
-		text   string
-		weight float64
-	}{{title, 2}, {body, 1}} {
-		for _, t := range keywordTerms(seg, part.text) {
-			tf[t] += part.weight
-		}
+	for _, t := range titleToks {
+		tf[t.Text] += 2
+	}
+	for _, t := range bodyToks {
+		tf[t.Text]++
 	}
 	pr := &profile{terms: tian.TFIDF(tf, cs.idf)}
 	for t := range pr.terms {
@@ -86,7 +97,61 @@ func newProfile(seg tian.Segmenter, title, body string, cs *corpusStats, p Param
 		}
 	}
 	pr.dup = shingles(tian.Letters(seg.Normalize(body)), 5)
+	dw := cs.domainWeight(p.DomainPower)
+	pr.title = weighTerms(titleToks, dw)
+	pr.body = weighTerms(bodyToks, dw)
+	pr.phrases = map[string]float64{}
+	for _, toks := range [][]tian.Token{titleToks, bodyToks} {
+		for ph, w := range keyPhrases(toks, cs, dw) {
+			pr.phrases[ph] = max(pr.phrases[ph], w)
+		}
+		for _, t := range toks {
+			if isPlace(t) && !slices.Contains(pr.places, t.Text) {
+				pr.places = append(pr.places, t.Text)
+			}
+		}
+	}
+	normalise(pr.phrases)
 	return pr
+}
+
+// contentTokens are the exact-mode words of a text that carry meaning,
+// lower-cased, without stop words, punctuation or pure numbers.
+func contentTokens(seg tian.Segmenter, text string) []tian.Token {
+	toks := seg.Cut(text, tian.CutOptions{Mode: tian.ModeExact, DropStop: true, DropPunct: true})
+	out := toks[:0]
+	for _, t := range toks {
+		if isNumeric(t.Text) {
+			continue
+		}
+		t.Text = strings.ToLower(t.Text)
+		out = append(out, t)
+	}
+	return out
+}
+
+// weighTerms is the L2-normalised vector of sublinear term frequency
+// times domain weight.
+func weighTerms(toks []tian.Token, dw func(string) float64) map[string]float64 {
+	tf := map[string]float64{}
+	for _, t := range toks {
+		tf[t.Text]++
+	}
+	return tian.TFIDF(tf, dw)
+}
+
+func normalise(v map[string]float64) {
+	var n float64
+	for _, w := range v {
+		n += w * w
+	}
+	if n == 0 {
+		return
+	}
+	n = math.Sqrt(n)
+	for k := range v {
+		v[k] /= n
+	}
 }
 
 // keywordTerms are the words that carry meaning: exact-mode words,
@@ -94,13 +159,10 @@ func newProfile(seg tian.Segmenter, title, body string, cs *corpusStats, p Param
 // one character count (猫 and 狗 differ); IDF keeps the common ones weak,
 // and labels and reasons show only longer words (see isLabelTerm).
 func keywordTerms(seg tian.Segmenter, text string) []string {
-	toks := seg.Cut(text, tian.CutOptions{Mode: tian.ModeExact, DropStop: true, DropPunct: true})
-	out := make([]string, 0, len(toks))
-	for _, t := range toks {
-		if isNumeric(t.Text) {
-			continue
-		}
-		out = append(out, strings.ToLower(t.Text))
+	toks := contentTokens(seg, text)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.Text
 	}
 	return out
 }
@@ -214,6 +276,30 @@ type corpusStats struct {
 }
 
 func (c *corpusStats) idf(term string) float64 { return tian.IDF(c.n, c.df[term]) }
+
+// domainWeight is IDF raised to power: the weight of a word in the pair
+// model's vectors. Learned from document frequencies alone, it keeps the
+// subject words and silences the words every proposal uses.
+func (c *corpusStats) domainWeight(power float64) func(string) float64 {
+	if power == 0 {
+		power = 1
+	}
+	return func(t string) float64 { return math.Pow(c.idf(t), power) }
+}
+
+// isGeneric reports whether a word is one most proposals use: held by
+// more than genericShare of the documents. A handful of documents cannot
+// tell (every shared word would be generic): below minGenericDocs none is.
+func (c *corpusStats) isGeneric(t string) bool {
+	return c.n >= minGenericDocs && float64(c.df[t]) > genericShare*float64(c.n)
+}
+
+// genericShare is the document share above which a word is generic;
+// minGenericDocs the documents needed to say so.
+const (
+	genericShare   = 0.05
+	minGenericDocs = 50
+)
 
 func round3(x float64) float64 {
 	return float64(int(x*1000+0.5)) / 1000

@@ -20,6 +20,64 @@ type Service struct {
 	stats    *corpusStats        // IDF and document count, for similarity
 	profiles map[string]*profile // by number and params, for the current stats
 	units    *unitNames          // the unit catalogue, for reading queries
+	model    *PairModel          // the learned pair similarity; nil: the fixed blend
+	modelSet bool                // model was set (else the embedded default is read)
+}
+
+// SetPairModel makes m the similarity of grouping and similar proposals;
+// nil goes back to the fixed blend of cosine and shingles. Until it is
+// called the Service uses the embedded default (DefaultPairModel).
+func (s *Service) SetPairModel(m *PairModel) {
+	s.mu.Lock()
+	s.model, s.modelSet = m, true
+	s.profiles = nil
+	s.mu.Unlock()
+}
+
+// PairModel returns the model in use, nil for the fixed blend.
+func (s *Service) PairModel() *PairModel { return s.modelOr(nil) }
+
+// modelOr returns m, or the Service's model when m is nil.
+func (s *Service) modelOr(m *PairModel) *PairModel {
+	if m != nil {
+		return m
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.modelSet {
+		// the embedded model is checked by the tests; should it ever fail
+		// to read, the fixed blend still serves
+		s.model, _ = DefaultPairModel()
+		s.modelSet = true
+	}
+	return s.model
+}
+
+// DefaultThreshold is the grouping threshold of the similarity in use:
+// the model's, or DefaultThreshold for the fixed blend.
+func (s *Service) DefaultThreshold() float64 {
+	if m := s.modelOr(nil); m != nil {
+		return m.Threshold
+	}
+	return DefaultThreshold
+}
+
+// Scale names the similarity in use, on which thresholds are learnt: the
+// model's version, or "" for the fixed blend.
+func (s *Service) Scale() string {
+	if m := s.modelOr(nil); m != nil {
+		return m.Version()
+	}
+	return ""
+}
+
+// ThresholdGrid are the thresholds TuneThreshold tries for the
+// similarity in use.
+func (s *Service) ThresholdGrid() []float64 {
+	if s.modelOr(nil) != nil {
+		return PairGrid()
+	}
+	return ThresholdGrid()
 }
 
 var (
@@ -65,7 +123,8 @@ const maxProfiles = 50_000
 // profileOf returns the profile of a stored proposal, cached until the
 // engine next changes (a changed proposal or new statistics).
 func (s *Service) profileOf(p *tian.Proposal, cs *corpusStats, params Params) *profile {
-	key := p.Number + "\x00" + strconv.FormatFloat(params.Alpha, 'g', -1, 64) + "/" + strconv.Itoa(params.ShingleK)
+	key := p.Number + "\x00" + strconv.FormatFloat(params.Alpha, 'g', -1, 64) + "/" + strconv.Itoa(params.ShingleK) +
+		"/" + strconv.FormatFloat(params.DomainPower, 'g', -1, 64)
 	s.mu.Lock()
 	pr, ok := s.profiles[key]
 	s.mu.Unlock()

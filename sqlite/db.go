@@ -319,6 +319,9 @@ var migrations = []string{
 	// the number as the office wrote it (第0123号, 〔2024〕123号), kept for
 	// display beside the canonical number (tian.Proposal.WrittenNumber)
 	`ALTER TABLE proposals ADD COLUMN written_number TEXT NOT NULL DEFAULT '';`,
+	// the similarity a tuned grouping threshold was learnt on
+	// (tian.GroupTuning.Scale): a threshold is only valid on its scale
+	`ALTER TABLE group_tuning ADD COLUMN scale TEXT NOT NULL DEFAULT '';`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

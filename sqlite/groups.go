@@ -348,8 +348,8 @@ func (db *DB) ConfirmedYearGroups(ctx context.Context) ([]tian.YearGroups, error
 func (db *DB) GroupTuning(ctx context.Context) (*tian.GroupTuning, error) {
 	t := &tian.GroupTuning{}
 	var years string
-	err := db.db.QueryRowContext(ctx, `SELECT threshold, years, f1, previous, previous_f1, at FROM group_tuning WHERE id = 1`).
-		Scan(&t.Threshold, &years, &t.F1, &t.Previous, &t.PreviousF1, &t.At)
+	err := db.db.QueryRowContext(ctx, `SELECT threshold, years, f1, previous, previous_f1, at, scale FROM group_tuning WHERE id = 1`).
+		Scan(&t.Threshold, &years, &t.F1, &t.Previous, &t.PreviousF1, &t.At, &t.Scale)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tian.Errorf(tian.ENOTFOUND, "分组阈值尚未据已确认的分组调整")
 	}
@@ -375,10 +375,10 @@ func (db *DB) SaveGroupTuning(ctx context.Context, t tian.GroupTuning, actor str
 		t.At = db.now()
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO group_tuning (id, threshold, years, f1, previous, previous_f1, at)
-			VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET threshold = excluded.threshold, years = excluded.years,
-			f1 = excluded.f1, previous = excluded.previous, previous_f1 = excluded.previous_f1, at = excluded.at`,
-			t.Threshold, strings.Join(years, " "), t.F1, t.Previous, t.PreviousF1, t.At)
+		_, err := tx.ExecContext(ctx, `INSERT INTO group_tuning (id, threshold, years, f1, previous, previous_f1, at, scale)
+			VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET threshold = excluded.threshold, years = excluded.years,
+			f1 = excluded.f1, previous = excluded.previous, previous_f1 = excluded.previous_f1, at = excluded.at, scale = excluded.scale`,
+			t.Threshold, strings.Join(years, " "), t.F1, t.Previous, t.PreviousF1, t.At, t.Scale)
 		if err != nil {
 			return internal("sqlite.SaveGroupTuning", err)
 		}

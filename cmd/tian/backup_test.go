@@ -116,7 +116,7 @@ func TestTrainFromStoreReportsFeedback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := train.trainInto(ctx, o, t.TempDir()); err != nil {
+	if err := train.trainInto(ctx, o, t.TempDir(), nil); err != nil {
 		t.Fatal(err)
 	}
 	const want = "使用审查反馈 3 条：token:张三 2 条，token:李四 1 条"
@@ -154,7 +154,7 @@ func TestTrainIgnoresFeedbackOutsideTheCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := train.trainInto(ctx, o, out); err != nil {
+	if err := train.trainInto(ctx, o, out, nil); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(filepath.Join(out, filepath.Base(models.CategoryModel)))

@@ -125,7 +125,7 @@ func (c *trainCmd) command() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&c.corpus, "corpus", false, "用内置的演示数据训练，而不用数据库")
 	cmd.Flags().StringVar(&c.out, "out", "", "输出目录（默认：数据目录下的 models）")
-	cmd.Flags().StringSliceVar(&c.which, "models", []string{"category", "router", "filing"}, "要训练的模型：category 类别模型，router 承办单位模型，filing 立案建议模型")
+	cmd.Flags().StringSliceVar(&c.which, "models", []string{"category", "router", "filing", "pairs"}, "要训练的模型：category 类别模型，router 承办单位模型，filing 立案建议模型，pairs 相似度模型（分组与相似提案，据已确认的分组）")
 	return cmd
 }
 
@@ -154,13 +154,19 @@ func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 	if out == "" {
 		out = office.ModelDir(c.m.DataDir)
 	}
-	return c.trainInto(ctx, o, out)
+	var groups []tian.YearGroups
+	if c.corpus { // the years the defaults are tuned on, as if staff had confirmed them
+		if groups, err = office.DemoGoldYears(2021, 2022); err != nil {
+			return err
+		}
+	}
+	return c.trainInto(ctx, o, out, groups)
 }
 
 // trainInto trains the models chosen from o's store into out, printing
 // (and passing to progress) what training used and made.
-func (c *trainCmd) trainInto(ctx context.Context, o *office.Office, out string) error {
-	opt := office.TrainOptions{Progress: func(line string) {
+func (c *trainCmd) trainInto(ctx context.Context, o *office.Office, out string, groups []tian.YearGroups) error {
+	opt := office.TrainOptions{Groups: groups, Progress: func(line string) {
 		fmt.Fprintln(c.m.Stdout, line)
 		if c.progress != nil {
 			c.progress(line)
@@ -174,8 +180,10 @@ func (c *trainCmd) trainInto(ctx context.Context, o *office.Office, out string) 
 			opt.Router = true
 		case "filing":
 			opt.Filing = true
+		case "pairs":
+			opt.Pairs = true
 		default:
-			return tian.Errorf(tian.EINVALID, "--models %q：可选 category、router 或 filing", w)
+			return tian.Errorf(tian.EINVALID, "--models %q：可选 category、router、filing 或 pairs", w)
 		}
 	}
 	_, err := o.TrainInto(ctx, out, opt)

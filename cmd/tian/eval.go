@@ -19,16 +19,19 @@ import (
 )
 
 type evalCmd struct {
-	m       *Main
-	gold    string
-	years   []int
-	json    bool
-	train   string
-	test    string
-	text    []string
-	label   string
-	folds   int
-	classes string
+	m    *Main
+	gold string
+	// years are the test years of each subcommand; each has its own
+	// field, because a flag's default is written when it is defined.
+	years, groupYears, routeYears []int
+	filed                         bool
+	json                          bool
+	train                         string
+	test                          string
+	text                          []string
+	label                         string
+	folds                         int
+	classes                       string
 }
 
 func (c *evalCmd) command() *cobra.Command {
@@ -44,7 +47,8 @@ func (c *evalCmd) command() *cobra.Command {
 		RunE:    c.runGroups,
 	}
 	groups.Flags().StringVar(&c.gold, "gold", "testdata/gold.json", "标注文件：分组和疑似重复对")
-	groups.Flags().IntSliceVar(&c.years, "years", []int{2023, 2024, 2025}, "评估的年度（默认参数是在 2021–2022 年上调的）")
+	groups.Flags().IntSliceVar(&c.groupYears, "years", []int{2023, 2024, 2025}, "评估的年度（默认模型是在 2021–2022 年上训练和调整的）")
+	groups.Flags().BoolVar(&c.filed, "filed", false, "只为立案（含并案）的提案分组，并只在这些提案上计分，如提案委员会实际所做")
 	groups.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
 	cls := &cobra.Command{
 		Use:   "classify",
@@ -69,7 +73,7 @@ func (c *evalCmd) command() *cobra.Command {
 		Args:  noArgs,
 		RunE:  c.runRoute,
 	}
-	route.Flags().IntSliceVar(&c.years, "test-years", []int{2024, 2025}, "测试的年度；更早的年度用于训练")
+	route.Flags().IntSliceVar(&c.routeYears, "test-years", []int{2024, 2025}, "测试的年度；更早的年度用于训练")
 	route.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
 	sim := &cobra.Command{
 		Use:     "similarity",
@@ -202,7 +206,7 @@ func (c *evalCmd) runRoute(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	testYear := map[int]bool{}
-	for _, y := range c.years {
+	for _, y := range c.routeYears {
 		testYear[y] = true
 	}
 	var train, test []*tian.Proposal
@@ -243,11 +247,11 @@ func (c *evalCmd) runGroups(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	evs, err := ix.Relations().EvalGroups(cmd.Context(), g, c.years, tian.GroupRequest{}, relate.GroupOptions{})
+	evs, err := ix.Relations().EvalGroups(cmd.Context(), g, c.groupYears, tian.GroupRequest{FiledOnly: c.filed}, relate.GroupOptions{})
 	if err != nil {
 		return err
 	}
-	dup, err := ix.Relations().EvalDuplicates(cmd.Context(), g, c.years, relate.DefaultParams())
+	dup, err := ix.Relations().EvalDuplicates(cmd.Context(), g, c.groupYears, relate.DefaultParams())
 	if err != nil {
 		return err
 	}
@@ -262,8 +266,8 @@ func (c *evalCmd) runGroups(cmd *cobra.Command, _ []string) error {
 		f1 += e.F1 / float64(len(evs))
 		ari += e.ARI / float64(len(evs))
 	}
-	years := make([]string, len(c.years))
-	for i, y := range c.years {
+	years := make([]string, len(c.groupYears))
+	for i, y := range c.groupYears {
 		years[i] = strconv.Itoa(y)
 	}
 	fmt.Fprintf(w, "mean\t\t\t%.3f\t%.3f\n", f1, ari)

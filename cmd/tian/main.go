@@ -115,6 +115,16 @@ func (m *Main) Index(ctx context.Context) (*index.Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	// the similarity trained on this office's confirmed groups, if any;
+	// else the embedded default
+	pm, err := office.DataPairModel(m.DataDir)
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	if pm != nil {
+		ix.Relations().SetPairModel(pm)
+	}
 	m.index = ix
 	return ix, nil
 }
@@ -129,7 +139,7 @@ func (m *Main) Office(ctx context.Context) (*office.Office, error) {
 	ix, err := m.Index(ctx)
 	switch {
 	case err == nil:
-		cfg.Index = ix
+		cfg.Index, cfg.Pairs = ix, ix.Relations()
 	case tian.ErrorCode(err) == tian.ECONFLICT:
 		// a service holds the index: the office works on the store alone,
 		// and the service indexes what is written within seconds

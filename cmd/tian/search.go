@@ -201,7 +201,7 @@ func (c *groupCmd) command() *cobra.Command {
 		Use:   "group",
 		Short: "把同类提案分组，供并案或集中协商，附组标签和归组理由",
 		Example: `  tian group --year 2024
-  tian group --year 2024 --threshold 0.2 --format xlsx --out 2024并案.xlsx`,
+  tian group --year 2024 --threshold 0.9 --format xlsx --out 2024并案.xlsx`,
 		Args: noArgs,
 		RunE: c.run,
 	}
@@ -210,7 +210,7 @@ func (c *groupCmd) command() *cobra.Command {
 	f.StringVar(&c.req.Session, "session", "", "该届次的提案")
 	f.StringSliceVar(&c.numbers, "numbers", nil, "这些提案（提案号，以逗号分隔）")
 	f.BoolVar(&c.req.FiledOnly, "filed-only", false, "不含未立案（不予立案）的提案")
-	f.Float64Var(&c.req.Threshold, "threshold", relate.DefaultThreshold, "组间平均相似度低于此值即停止合并（越高，组越紧）")
+	f.Float64Var(&c.req.Threshold, "threshold", 0, "组间平均相似度低于此值即停止合并（越高，组越紧；默认：相似度模型据已确认分组学到的阈值）")
 	f.IntVar(&c.opt.MaxSize, "max-size", 8, "超过此件数的组再拆分")
 	f.StringVar(&c.format, "format", "table", "table、json 或 xlsx")
 	f.StringVarP(&c.out, "out", "o", "-", "输出文件（- 表示标准输出）")

@@ -1,0 +1,189 @@
+package relate
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"tian"
+)
+
+// Pair features: what a learned model weighs to decide whether two
+// proposals concern one matter. Each measures something different, so
+// that a model over them can trust one where another is blind: the
+// subject as titles state it, the body's vocabulary, the characters
+// themselves (words the segmenter cuts differently), multi-word key
+// phrases, copied text, the office's own facts (category, routing) and
+// the places the proposals are about.
+const (
+	fCosine    = iota // TF-IDF cosine of title and body words (title twice)
+	fTitle            // cosine of the titles' words, domain-weighted
+	fBody             // cosine of the bodies' words, domain-weighted
+	fShingle          // Dice of character 1–3-grams
+	fPhrase           // cosine of key phrases, domain-weighted
+	fPhraseTop        // the strongest shared key phrase, by its weight
+	fDup              // Jaccard of the bodies' 5-character shingles
+	fCategory         // +1 same category, −1 different, 0 unknown
+	fUnits            // +1 same lead unit, else Jaccard of all units; 0 unknown
+	fPlace            // +1 a shared place, −1 only different places, 0 none named
+	nFeatures
+)
+
+// featureNames name the features in a stored model, in order.
+var featureNames = [nFeatures]string{"cosine", "title", "body", "shingle", "phrase", "phrase_top", "dup", "category", "units", "place"}
+
+// features measures the pair (a, b); pa and pb are the stored proposals,
+// nil for a free text, whose category and units are then unknown.
+func features(a, b *profile, pa, pb *tian.Proposal) [nFeatures]float64 {
+	var f [nFeatures]float64
+	f[fCosine] = tian.Cosine(a.terms, b.terms)
+	f[fTitle] = tian.Cosine(a.title, b.title)
+	f[fBody] = tian.Cosine(a.body, b.body)
+	if n := len(a.shingles) + len(b.shingles); n > 0 {
+		f[fShingle] = 2 * float64(intersect(a.shingles, b.shingles)) / float64(n)
+	}
+	f[fPhrase] = tian.Cosine(a.phrases, b.phrases)
+	for ph, w := range a.phrases {
+		if v, ok := b.phrases[ph]; ok {
+			f[fPhraseTop] = max(f[fPhraseTop], math.Sqrt(w*v))
+		}
+	}
+	f[fDup] = jaccard(a.dup, b.dup)
+	if pa != nil && pb != nil {
+		if pa.Category != "" && pb.Category != "" {
+			f[fCategory] = -1
+			if pa.Category == pb.Category {
+				f[fCategory] = 1
+			}
+		}
+		f[fUnits] = unitAgreement(pa, pb)
+	}
+	f[fPlace] = placeAgreement(a.places, b.places)
+	return f
+}
+
+// unitAgreement is 1 when two routed proposals share their lead unit,
+// else the Jaccard overlap of their lead and co-handling units; 0 when
+// either is not routed.
+func unitAgreement(a, b *tian.Proposal) float64 {
+	if a.LeadUnit == "" || b.LeadUnit == "" {
+		return 0
+	}
+	if a.LeadUnit == b.LeadUnit {
+		return 1
+	}
+	ua := append([]string{a.LeadUnit}, a.CoUnits...)
+	ub := append([]string{b.LeadUnit}, b.CoUnits...)
+	var both int
+	for _, x := range ua {
+		for _, y := range ub {
+			if x == y {
+				both++
+				break
+			}
+		}
+	}
+	return float64(both) / float64(len(ua)+len(ub)-both)
+}
+
+func placeAgreement(a, b []string) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return 1
+			}
+		}
+	}
+	return -1
+}
+
+// placeSuffixes end the names of the districts, counties, towns and
+// villages a proposal may be about; placeNotNames are common nouns with
+// those endings.
+var (
+	placeSuffixes = []string{"区", "县", "镇", "乡", "街道", "村", "市"}
+	placeNotNames = []string{"小区", "社区", "园区", "景区", "城区", "片区", "学区", "街区", "辖区", "库区", "矿区", "山区", "新区", "老区", "市区", "城市", "超市", "都市", "城乡", "农村", "乡村", "乡镇", "城镇", "集镇", "本市", "我市", "全市", "各区", "各县", "全县", "全区"}
+)
+
+// isPlace reports whether an exact-mode token names a place: a word of
+// three or more characters the dictionaries tag as a place or as a name,
+// ending as places do and not as the common nouns above.
+func isPlace(t tian.Token) bool {
+	if utf8.RuneCountInString(t.Text) < 3 {
+		return false
+	}
+	if t.Pos != "ns" && t.Pos != "nt" && t.Pos != "nz" {
+		return false
+	}
+	ok := false
+	for _, s := range placeSuffixes {
+		if strings.HasSuffix(t.Text, s) {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return false
+	}
+	for _, s := range placeNotNames {
+		if strings.HasSuffix(t.Text, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// Key phrases are multi-word terms: a dictionary word of three or more
+// characters (加装电梯), or two or three adjacent words of two or more
+// characters each making four to eight characters (错时 共享停车), whose
+// last word is a noun when the dictionary knows it. A phrase neither
+// starts nor ends with a generic word, so 加快 加装电梯 and 食堂 建设 are
+// not phrases of their own, and a one-character piece of a badly cut
+// word (固 废) never joins one.
+const (
+	minPhraseRunes = 3
+	maxPhraseRunes = 8
+)
+
+// keyPhrases returns the key phrases of a text's content tokens with
+// their weights: the summed domain weights of their words.
+func keyPhrases(toks []tian.Token, cs *corpusStats, dw func(string) float64) map[string]float64 {
+	out := map[string]float64{}
+	for i := range toks {
+		if cs.isGeneric(toks[i].Text) {
+			continue
+		}
+		var b strings.Builder
+		var w float64
+		runes := 0
+		for j := i; j < len(toks) && j < i+3; j++ {
+			n := utf8.RuneCountInString(toks[j].Text)
+			if j > i && (toks[j].Position != toks[j-1].Position+1 || n < 2 || runes < 2) {
+				break
+			}
+			runes += n
+			if runes > maxPhraseRunes {
+				break
+			}
+			b.WriteString(toks[j].Text)
+			w += dw(toks[j].Text)
+			switch {
+			case j == i && runes < minPhraseRunes:
+				continue
+			case j > i && (runes < 4 || cs.isGeneric(toks[j].Text) || !nounish(toks[j].Pos)):
+				continue
+			}
+			out[b.String()] = max(out[b.String()], w)
+		}
+	}
+	return out
+}
+
+// nounish reports whether a part-of-speech tag may end a term: a noun,
+// a verbal noun, or a word the dictionaries do not tag.
+func nounish(pos string) bool {
+	return pos == "" || pos == "vn" || strings.HasPrefix(pos, "n")
+}
