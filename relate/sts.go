@@ -20,22 +20,17 @@ type Scorer struct {
 	views  map[string]*textView
 	params Params
 	model  textModel
-	long   float64 // the weight of the long-text score, from the corpus's lengths
 }
 
-// NewScorer counts document frequencies over corpus; the lengths of its
-// texts decide between the short-text and the long-text score (textModel).
-// Of p only NearDuplicate counts.
+// NewScorer counts document frequencies over corpus. Of p only
+// NearDuplicate counts.
 func NewScorer(seg tian.Segmenter, corpus []string, p Params) *Scorer {
 	s := &Scorer{seg: seg, stats: newTextStats(), views: map[string]*textView{}, params: p, model: defaultTextModel}
-	var lengths []int
 	for _, text := range corpus {
 		v := s.view(text)
 		s.views[text] = v
 		s.stats.add(v)
-		lengths = append(lengths, v.letters)
 	}
-	s.long = s.model.longWeight(lengths)
 	return s
 }
 
@@ -53,7 +48,7 @@ func (s *Scorer) view(text string) *textView {
 func (s *Scorer) Score(a, b string) (float64, bool) {
 	va, vb := s.view(a), s.view(b)
 	f := textFeatures(va, vb, s.stats)
-	return s.model.score(f, s.long), dupJaccard(va, vb) >= s.params.NearDuplicate
+	return s.model.score(f), dupJaccard(va, vb) >= s.params.NearDuplicate
 }
 
 // Pair is two texts with a human similarity judgement.

@@ -2,7 +2,6 @@ package relate
 
 import (
 	"math"
-	"sort"
 	"strings"
 	"unicode"
 
@@ -11,7 +10,8 @@ import (
 
 // Text-pair features for free texts (sentences, messages, articles): what
 // a Scorer measures between two texts that carry no title, category or
-// unit. Every feature lies in [0,1]; textModel weighs them.
+// unit. Every feature lies in [0,1]; textModel weighs them. IDF comes from
+// the collection the pair belongs to, without labels.
 
 // The features, in the order of a feature vector.
 const (
@@ -22,90 +22,50 @@ const (
 	featWordIn          // IDF mass of the smaller keyword set found in the other text
 	featDice            // Dice overlap of the sets of character 1- to 3-grams
 	featNumbers         // 1 when both texts hold numbers and the numbers differ
+	featChar2           // TF-IDF cosine of character 2-grams
+	featChar12          // TF-IDF cosine of character 1- and 2-grams together
+	featGramIn          // IDF mass of the smaller 2-gram set found in the other text
 	numTextFeatures
 )
 
-var textFeatureNames = [numTextFeatures]string{"char1", "char3", "word", "allwords", "wordin", "dice", "numbers"}
+var textFeatureNames = [numTextFeatures]string{"char1", "char3", "word", "allwords", "wordin", "dice", "numbers", "char2", "char12", "gramin"}
 
-// textModel turns features into a similarity in [0,1]. Collections of
-// short texts (sentences, headlines) are scored by a linear model fitted on
-// sentence pairs; collections with long texts (documents, proposal
-// bodies) by the character 3-gram cosine, which ranks the titles and
-// bodies of the proposals of one gold group above other pairs best of the
-// features. Between the two the score moves from one to the other with
-// the logarithm of the collection's length. The length is the collection's
-// (the Scorer's corpus), not the pair's, so that all pairs of one
-// collection are scored on one scale: the two models' scores are not
-// comparable, and a pair-by-pair switch would rank pairs of different
-// lengths against each other by the model they got.
+// textModel weighs features into a similarity in [0,1]: a linear model
+// fitted on sentence pairs, used for every collection. (A collection of
+// long texts once switched to the character 3-gram cosine, chosen on
+// proposal titles against bodies; it did worse on SOHU, whose pairs are
+// judged by people rather than paired by source, and was removed.)
 type textModel struct {
-	// Short are the intercept and the weights of the features in
-	// shortFeatures, predicting a 0–5 STS score.
-	Short []float64
-	// ShortUpTo is the collection length in letters up to which the short
-	// model scores alone; LongFrom the length from which the 3-gram cosine
-	// does. A collection's length is the 75th percentile of its texts'
-	// lengths: a collection of short texts against documents, like titles
-	// against bodies, counts as long.
-	ShortUpTo, LongFrom int
+	// Weights are the intercept and the weights of the features in
+	// modelFeatures, predicting a 0–5 STS score.
+	Weights []float64
 }
 
-// shortFeatures are the features of the short model, in the order of
-// textModel.Short[1:].
-var shortFeatures = []int{featChar1, featNumbers, featDice, featAllWords, featWord, featWordIn}
+// modelFeatures are the features of the model, in the order of
+// textModel.Weights[1:].
+var modelFeatures = []int{featChar1, featNumbers, featDice, featAllWords, featWord, featWordIn}
 
-// defaultTextModel was fitted by TestTuneTextModel (TIAN_TUNE=1):
-//   - Short: ordinary least squares on the 5,231 pairs of the STS-B train
-//     split, IDF from the split's own texts. The features are the first six
-//     of a forward selection on train; the seventh adds nothing on the
-//     valid split. Train 0.707, valid 0.769; the character 1-gram cosine
-//     alone gives 0.678 and 0.750, the 1–2-gram cosine 0.648 and 0.730.
-//   - ShortUpTo is the 99th percentile (70 letters) of the longer
-//     sentence of a pair on STS-B train: the short model has seen almost no
-//     pair beyond it. LongFrom is the 5th percentile (146) of the proposal
-//     bodies of 2021–2022, on which the 3-gram cosine was chosen: titles
-//     against bodies of those years' gold groups, Spearman 0.534 and 0.529
-//     against 0.29–0.38 for the other features; bodies against bodies,
-//     0.39 for it and 0.36–0.39 for the others.
-//
-// No SOHU pair took part in any choice: it has no train split.
+// defaultTextModel was fitted by TestTuneTextModel (TIAN_TUNE=1): ordinary
+// least squares on the 5,231 pairs of the STS-B train split, IDF from the
+// split's own texts. The features are the first six of a forward selection
+// on train among ten candidates; the others add at most 0.003 Spearman on
+// the valid split. Train 0.707, valid 0.769; the character 1–2-gram cosine
+// alone gives 0.648 and 0.730, the word cosine 0.614 and 0.723. The
+// weights of the dice and word cosines are negative only in the company of
+// the others, which overlap them. No SOHU pair took part in any choice: it
+// has no train split.
 var defaultTextModel = textModel{
-	Short:     []float64{0.2287, 4.7491, -0.7679, -1.4859, 1.4837, -1.7677, 0.9107},
-	ShortUpTo: 70,
-	LongFrom:  146,
+	Weights: []float64{0.2287, 4.7491, -0.7679, -1.4859, 1.4837, -1.7677, 0.9107},
 }
 
-// longWeight is how much the 3-gram cosine counts, from 0 to 1, for a
-// collection of texts of the given lengths in letters.
-func (m textModel) longWeight(lengths []int) float64 {
-	if len(lengths) == 0 {
-		return 0
+// score is the similarity of a pair in [0,1] from its features: the
+// predicted STS score over 5.
+func (m textModel) score(f [numTextFeatures]float64) float64 {
+	s := m.Weights[0]
+	for i, j := range modelFeatures {
+		s += m.Weights[i+1] * f[j]
 	}
-	l := percentile(lengths, 0.75)
-	switch {
-	case l >= m.LongFrom:
-		return 1
-	case l <= m.ShortUpTo:
-		return 0
-	}
-	return math.Log(float64(l)/float64(m.ShortUpTo)) / math.Log(float64(m.LongFrom)/float64(m.ShortUpTo))
-}
-
-// score is the similarity of a pair in [0,1] from its features, with the
-// 3-gram cosine weighed by long.
-func (m textModel) score(f [numTextFeatures]float64, long float64) float64 {
-	short := m.Short[0]
-	for i, j := range shortFeatures {
-		short += m.Short[i+1] * f[j]
-	}
-	return math.Max(0, math.Min(1, (1-long)*short/5+long*f[featChar3]))
-}
-
-// percentile returns the q-quantile of xs (0 ≤ q < 1), which is not empty.
-func percentile(xs []int, q float64) int {
-	s := append([]int(nil), xs...)
-	sort.Ints(s)
-	return s[int(q*float64(len(s)))]
+	return math.Max(0, math.Min(1, s/5))
 }
 
 // textStats are the document frequencies of the words and character
@@ -126,7 +86,7 @@ func (st *textStats) add(v *textView) {
 	for t := range v.all {
 		st.words[t]++
 	}
-	for _, g := range []map[string]float64{v.char1, v.char3} {
+	for _, g := range []map[string]float64{v.char1, v.char2, v.char3} {
 		for t := range g {
 			st.grams[t]++
 		}
@@ -138,12 +98,11 @@ func (st *textStats) gramIDF(t string) float64 { return tian.IDF(st.n, st.grams[
 
 // textView is what the features are computed from.
 type textView struct {
-	words, all   map[string]float64 // keyword terms; all words
-	char1, char3 map[string]float64 // character 1- and 3-gram counts
-	shingles     [3]map[string]bool // character 1- to 3-grams
-	dup          map[string]bool    // character 5-grams, for near-duplicates
-	numbers      map[string]bool
-	letters      int
+	words, all          map[string]float64 // keyword terms; all words
+	char1, char2, char3 map[string]float64 // character 1-, 2- and 3-gram counts
+	shingles            [3]map[string]bool // character 1- to 3-grams
+	dup                 map[string]bool    // character 5-grams, for near-duplicates
+	numbers             map[string]bool
 }
 
 func newTextView(seg tian.Segmenter, text string) *textView {
@@ -155,8 +114,7 @@ func newTextView(seg tian.Segmenter, text string) *textView {
 		v.words[t]++
 	}
 	r := tian.Letters(strings.ToLower(seg.Normalize(text)))
-	v.letters = len(r)
-	v.char1, v.char3 = gramCounts(r, 1), gramCounts(r, 3)
+	v.char1, v.char2, v.char3 = gramCounts(r, 1), gramCounts(r, 2), gramCounts(r, 3)
 	for n := 1; n <= 3; n++ {
 		v.shingles[n-1] = gramSet(r, n)
 	}
@@ -223,6 +181,9 @@ func textFeatures(a, b *textView, st *textStats) [numTextFeatures]float64 {
 	f[featAllWords] = tfidfCosine(a.all, b.all, st.wordIDF)
 	f[featWordIn] = containment(a.words, b.words, st.wordIDF)
 	f[featDice] = shingleDice(a, b)
+	f[featChar2] = tfidfCosine(a.char2, b.char2, st.gramIDF)
+	f[featChar12] = tfidfCosine(merge(a.char1, a.char2), merge(b.char1, b.char2), st.gramIDF)
+	f[featGramIn] = containment(a.char2, b.char2, st.gramIDF)
 	if len(a.numbers) > 0 && len(b.numbers) > 0 && !sameSet(a.numbers, b.numbers) {
 		f[featNumbers] = 1
 	}
@@ -357,4 +318,12 @@ func gaussSolve(a [][]float64) []float64 {
 		}
 	}
 	return w
+}
+
+func merge(a, b map[string]float64) map[string]float64 {
+	out := clone(a)
+	for k, v := range b {
+		out[k] += v
+	}
+	return out
 }
