@@ -10,37 +10,45 @@ import (
 	"tian"
 )
 
-// Scorer scores pairs of free texts with the index's similarity, with
-// document frequencies counted over a training corpus: for measuring the
-// score on sentence-pair sets without building an index.
+// Scorer scores pairs of free texts with text-pair features (textsim.go)
+// weighed by a model fitted on sentence pairs, with document frequencies
+// counted over a corpus: for measuring similarity on sentence-pair sets
+// without building an index.
 type Scorer struct {
 	seg    tian.Segmenter
-	stats  *corpusStats
+	stats  *textStats
+	views  map[string]*textView
 	params Params
+	model  textModel
 }
 
-// NewScorer counts document frequencies over corpus.
+// NewScorer counts document frequencies over corpus. Of p only
+// NearDuplicate counts.
 func NewScorer(seg tian.Segmenter, corpus []string, p Params) *Scorer {
-	cs := &corpusStats{n: len(corpus), df: map[string]int{}}
+	s := &Scorer{seg: seg, stats: newTextStats(), views: map[string]*textView{}, params: p, model: defaultTextModel}
 	for _, text := range corpus {
-		seen := map[string]bool{}
-		for _, t := range keywordTerms(seg, text) {
-			if !seen[t] {
-				seen[t] = true
-				cs.df[t]++
-			}
-		}
+		v := s.view(text)
+		s.views[text] = v
+		s.stats.add(v)
 	}
-	return &Scorer{seg: seg, stats: cs, params: p}
+	return s
+}
+
+// view returns the features' view of a text, kept for the corpus's texts.
+func (s *Scorer) view(text string) *textView {
+	if v, ok := s.views[text]; ok {
+		return v
+	}
+	return newTextView(s.seg, text)
 }
 
 // Score returns the similarity of a and b in [0,1] and whether they are
-// near-duplicates.
+// near-duplicates: the Jaccard similarity of their character 5-grams is
+// at least Params.NearDuplicate.
 func (s *Scorer) Score(a, b string) (float64, bool) {
-	pa := newProfile(s.seg, "", a, s.stats, s.params)
-	pb := newProfile(s.seg, "", b, s.stats, s.params)
-	c := compare(pa, pb, s.params)
-	return c.score, c.dup >= s.params.NearDuplicate
+	va, vb := s.view(a), s.view(b)
+	f := textFeatures(va, vb, s.stats)
+	return s.model.score(f), dupJaccard(va, vb) >= s.params.NearDuplicate
 }
 
 // Pair is two texts with a human similarity judgement.
