@@ -20,21 +20,51 @@ type GroupOptions struct {
 	// Neighbors is how many candidates each proposal is scored against;
 	// 0 means groupNeighbors.
 	Neighbors int
-	// Linkage is "average" (the default), "graph" (components of the
-	// edges at or above Strong, then average linkage) or "single", kept
-	// for comparison: single linkage joins whatever a chain of similar
-	// pairs connects.
+	// Linkage is "graph" (the default with a pair model: components of
+	// the edges at or above Strong, then average linkage), "average" (the
+	// default of the fixed blend) or "single", kept for comparison: single
+	// linkage joins whatever a chain of similar pairs connects.
 	Linkage string
 	// Strong is the edge weight graph linkage joins outright; 0 means
-	// halfway between the threshold and 1.
+	// strongEdge with a model, else halfway between the threshold and 1.
 	Strong float64
 	Params *Params
 	// Model scores the pairs; nil takes the Service's model, and with
 	// none the fixed blend of cosine and shingles (Params.Alpha).
 	Model *PairModel
+	// Unlabelled keeps groups whatever their members share. By default a
+	// group keeps only the members holding one of its label phrases
+	// (chooseLabel), and a cluster without a label is no group.
+	Unlabelled bool
 	// NoMerges ignores the office's 并案 records, which otherwise join a
 	// merged proposal to its target whatever the text says.
 	NoMerges bool
+}
+
+// strongEdge is the pair model's probability graph linkage joins
+// outright; with graph linkage and the label constraint it was chosen
+// over average and single linkage on the 2021–2022 gold
+// (TestCompareClusteringAcrossYears).
+const strongEdge = 0.99
+
+// withDefaults fills opt's zero fields for the similarity in use.
+func withDefaults(opt GroupOptions, model *PairModel) GroupOptions {
+	if opt.MaxSize == 0 {
+		opt.MaxSize = 8
+	}
+	if model == nil {
+		return opt
+	}
+	if opt.MinSize == 0 {
+		opt.MinSize = model.MinSize
+	}
+	if opt.Linkage == "" {
+		opt.Linkage = "graph"
+	}
+	if opt.Strong == 0 && opt.Linkage == "graph" {
+		opt.Strong = strongEdge
+	}
+	return opt
 }
 
 // DefaultThreshold was tuned on the 2021–2022 gold groups (index/tune_test.go).
@@ -64,11 +94,14 @@ func (s *Service) Groups(ctx context.Context, req tian.GroupRequest) ([]tian.Gro
 // GroupsWith is Groups with tuning options.
 func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt GroupOptions) ([]tian.Group, error) {
 	p := paramsOr(opt.Params)
-	if req.Threshold == 0 && s.modelOr(opt.Model) == nil {
+	model := s.modelOr(opt.Model)
+	opt = withDefaults(opt, model)
+	switch {
+	case req.Threshold != 0:
+	case model != nil:
+		req.Threshold = model.Threshold
+	default:
 		req.Threshold = DefaultThreshold
-	}
-	if opt.MaxSize == 0 {
-		opt.MaxSize = 8
 	}
 	if req.Threshold < 0 || req.Threshold > 1 || opt.MaxSize < 2 {
 		return nil, tian.Errorf(tian.EINVALID, "threshold 须在 (0,1] 之间，组的上限至少为 2")
@@ -77,22 +110,15 @@ func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt Gro
 	if err != nil {
 		return nil, err
 	}
-	model := s.modelOr(opt.Model)
-	if req.Threshold == 0 && model != nil {
-		req.Threshold = model.Threshold
-	}
-	if opt.MinSize == 0 && model != nil {
-		opt.MinSize = model.MinSize
-	}
 	g, err := s.similarityGraph(ctx, set, p, model, !opt.NoMerges, opt.Neighbors)
 	if err != nil {
 		return nil, err
 	}
-	clusters, err := cluster(len(set), g, req.Threshold, opt)
+	cs, err := s.corpus(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.corpus(ctx)
+	clusters, err := cluster(set, g, cs, req.Threshold, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -111,9 +137,11 @@ func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt Gro
 	return out, nil
 }
 
-// cluster groups the nodes 0..n-1 of g at threshold with opt's linkage,
-// re-splitting groups over opt.MaxSize (set).
-func cluster(n int, g graph, threshold float64, opt GroupOptions) ([][]int, error) {
+// cluster groups the members of set over their graph g at threshold
+// with opt's linkage, re-splitting groups over opt.MaxSize, then keeps in
+// each group the members sharing its label (unless opt.Unlabelled).
+func cluster(set []member, g graph, cs *corpusStats, threshold float64, opt GroupOptions) ([][]int, error) {
+	n := len(set)
 	var clusters [][]int
 	switch opt.Linkage {
 	case "", "average":
@@ -129,7 +157,11 @@ func cluster(n int, g graph, threshold float64, opt GroupOptions) ([][]int, erro
 	default:
 		return nil, tian.Errorf(tian.EINVALID, "linkage 须为 average、graph 或 single，收到 %q", opt.Linkage)
 	}
-	return resplit(clusters, g, threshold, opt.MaxSize), nil
+	clusters = resplit(clusters, g, threshold, opt.MaxSize)
+	if !opt.Unlabelled {
+		clusters = sharePhrase(set, clusters, cs)
+	}
+	return clusters, nil
 }
 
 // member is a proposal of the set with its profile.
@@ -537,4 +569,35 @@ func describe(set []member, c []int, cs *corpusStats, p Params, model *PairModel
 		}
 	}
 	return grp
+}
+
+// sharePhrase splits off the members of each cluster that hold none of
+// its label phrases; a cluster without a label falls apart.
+func sharePhrase(set []member, clusters [][]int, cs *corpusStats) [][]int {
+	var out [][]int
+	for _, c := range clusters {
+		if len(c) < 2 {
+			out = append(out, c)
+			continue
+		}
+		label := chooseLabel(groupPhrases(set, c, cs), len(c))
+		var kept []int
+		for _, i := range c {
+			holds := false
+			for _, t := range label {
+				_, p := set[i].prof.phrases[t]
+				_, w := set[i].prof.terms[t]
+				holds = holds || p || w
+			}
+			if holds {
+				kept = append(kept, i)
+			} else {
+				out = append(out, []int{i})
+			}
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
 }

@@ -46,16 +46,15 @@ type yearGraph struct {
 // (0,1].
 func (s *Service) ScoreThresholds(ctx context.Context, confirmed []tian.YearGroups, grid []float64, opt GroupOptions) ([]ThresholdScore, error) {
 	p := paramsOr(opt.Params)
-	if opt.MaxSize == 0 {
-		opt.MaxSize = 8
-	}
-	if m := s.modelOr(opt.Model); opt.MinSize == 0 && m != nil {
-		opt.MinSize = m.MinSize
-	}
+	opt = withDefaults(opt, s.modelOr(opt.Model))
 	for _, th := range grid {
 		if !(th > 0 && th <= 1) {
 			return nil, tian.Errorf(tian.EINVALID, "阈值须在 (0,1] 之间，收到 %v", th)
 		}
+	}
+	cs, err := s.corpus(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var years []yearGraph
 	for _, y := range confirmed {
@@ -69,7 +68,7 @@ func (s *Service) ScoreThresholds(ctx context.Context, confirmed []tian.YearGrou
 	for _, th := range grid {
 		var sum float64
 		for _, y := range years {
-			clusters, err := cluster(len(y.items), y.graph, th, opt)
+			clusters, err := cluster(y.set, y.graph, cs, th, opt)
 			if err != nil {
 				return nil, err
 			}

@@ -13,7 +13,7 @@ import (
 // that a model over them can trust one where another is blind: the
 // subject as titles state it, the body's vocabulary, the characters
 // themselves (words the segmenter cuts differently), multi-word key
-// phrases, copied text, the office's own facts (category, routing) and
+// phrases, the office’s own facts (category, routing) and
 // the places the proposals are about.
 const (
 	fCosine    = iota // TF-IDF cosine of title and body words (title twice)
@@ -22,18 +22,20 @@ const (
 	fShingle          // Dice of character 1–3-grams
 	fPhrase           // cosine of key phrases, domain-weighted
 	fPhraseTop        // the strongest shared key phrase, by its weight
-	fDup              // Jaccard of the bodies' 5-character shingles
-	fCategory         // +1 same category, −1 different, 0 unknown
-	fUnits            // +1 same lead unit, else Jaccard of all units; 0 unknown
+	fCategory         // 1 same category, 0 different, NaN unknown
+	fUnits            // 1 same lead unit, else Jaccard of all units; NaN unknown
 	fPlace            // +1 a shared place, −1 only different places, 0 none named
+	fCross            // cosine of one's title with the other's body, the larger way round
+	fTop              // Jaccard of the five strongest terms of each
 	nFeatures
 )
 
 // featureNames name the features in a stored model, in order.
-var featureNames = [nFeatures]string{"cosine", "title", "body", "shingle", "phrase", "phrase_top", "dup", "category", "units", "place"}
+var featureNames = [nFeatures]string{"cosine", "title", "body", "shingle", "phrase", "phrase_top", "category", "units", "place", "cross", "top"}
 
 // features measures the pair (a, b); pa and pb are the stored proposals,
-// nil for a free text, whose category and units are then unknown.
+// nil for a free text, whose category and units are then unknown (NaN:
+// the model weighs an unknown value as the mean of its training pairs).
 func features(a, b *profile, pa, pb *tian.Proposal) [nFeatures]float64 {
 	var f [nFeatures]float64
 	f[fCosine] = tian.Cosine(a.terms, b.terms)
@@ -48,10 +50,10 @@ func features(a, b *profile, pa, pb *tian.Proposal) [nFeatures]float64 {
 			f[fPhraseTop] = max(f[fPhraseTop], math.Sqrt(w*v))
 		}
 	}
-	f[fDup] = jaccard(a.dup, b.dup)
+	f[fCategory], f[fUnits] = math.NaN(), math.NaN() // unknown for a free text
 	if pa != nil && pb != nil {
 		if pa.Category != "" && pb.Category != "" {
-			f[fCategory] = -1
+			f[fCategory] = 0
 			if pa.Category == pb.Category {
 				f[fCategory] = 1
 			}
@@ -59,15 +61,17 @@ func features(a, b *profile, pa, pb *tian.Proposal) [nFeatures]float64 {
 		f[fUnits] = unitAgreement(pa, pb)
 	}
 	f[fPlace] = placeAgreement(a.places, b.places)
+	f[fCross] = max(tian.Cosine(a.title, b.body), tian.Cosine(b.title, a.body))
+	f[fTop] = topOverlap(a.ranked, b.ranked, 5)
 	return f
 }
 
 // unitAgreement is 1 when two routed proposals share their lead unit,
-// else the Jaccard overlap of their lead and co-handling units; 0 when
-// either is not routed.
+// else the Jaccard overlap of their lead and co-handling units; NaN
+// (unknown) when either is not routed.
 func unitAgreement(a, b *tian.Proposal) float64 {
 	if a.LeadUnit == "" || b.LeadUnit == "" {
-		return 0
+		return math.NaN()
 	}
 	if a.LeadUnit == b.LeadUnit {
 		return 1
@@ -186,4 +190,22 @@ func keyPhrases(toks []tian.Token, cs *corpusStats, dw func(string) float64) map
 // a verbal noun, or a word the dictionaries do not tag.
 func nounish(pos string) bool {
 	return pos == "" || pos == "vn" || strings.HasPrefix(pos, "n")
+}
+
+// topOverlap is the Jaccard overlap of the first k terms of two rankings.
+func topOverlap(a, b []string, k int) float64 {
+	a, b = a[:min(k, len(a))], b[:min(k, len(b))]
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	both := 0
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				both++
+				break
+			}
+		}
+	}
+	return float64(both) / float64(len(a)+len(b)-both)
 }

@@ -38,7 +38,7 @@ type Params struct {
 
 // DefaultParams are the tuned parameters.
 func DefaultParams() Params {
-	return Params{Alpha: 0.8, ShingleK: 0, NearDuplicate: 0.25, MinScore: 0.05, DomainPower: 1}
+	return Params{Alpha: 0.8, ShingleK: 0, NearDuplicate: 0.25, MinScore: 0.05, DomainPower: 3}
 }
 
 // paramsOr returns *p, or DefaultParams when p is nil.

@@ -22,7 +22,8 @@ const (
 )
 
 // Similar returns the k proposals most like the source, best first, each
-// with its score in [0,1], the key terms it shares with the source, and
+// with its score in [0,1] (the pair model's probability that staff would
+// put the two together, or without a model the fixed blend), the key terms it shares with the source, and
 // whether it is a near-duplicate (resubmitted or copied text) or only on
 // the same topic. K is at most MaxK.
 func (s *Service) Similar(ctx context.Context, req tian.SimilarRequest) ([]tian.Match, error) {
@@ -39,12 +40,13 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 		return nil, tian.Errorf(tian.EINVALID, "k 须在 1–%d 之间，收到 %d", MaxK, req.K)
 	}
 	title, body, self := req.Title, req.Body, req.Exclude
+	var source *tian.Proposal // a stored source: its category and units count
 	if req.Number != "" {
 		src, err := s.store.Proposal(ctx, req.Number)
 		if err != nil {
 			return nil, err
 		}
-		title, body, self = src.Title, src.Body, src.Number
+		title, body, self, source = src.Title, src.Body, src.Number, src
 	}
 	if len(title)+len(body) > 4*tian.MaxBodyRunes {
 		return nil, tian.Errorf(tian.ETOOLARGE, "文本过长，无法比较（上限 %d 字）", tian.MaxBodyRunes)
@@ -69,9 +71,13 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 	if err != nil {
 		return nil, err
 	}
+	model := s.modelOr(nil)
 	matches := make([]tian.Match, 0, len(cands))
 	for _, c := range cands {
 		cmp := compare(prof, c.prof, p)
+		if model != nil { // the learned similarity ranks and scores
+			cmp.score = model.Prob(features(prof, c.prof, source, c.p))
+		}
 		if cmp.score < p.MinScore {
 			continue
 		}
@@ -87,6 +93,11 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 		matches = append(matches, m)
 	}
 	sort.SliceStable(matches, func(i, j int) bool {
+		// a resubmitted or copied text first, however the model scores
+		// topics: it is what a reviewer must see
+		if di, dj := matches[i].Kind == tian.MatchNearDuplicate, matches[j].Kind == tian.MatchNearDuplicate; di != dj {
+			return di
+		}
 		if matches[i].Score != matches[j].Score {
 			return matches[i].Score > matches[j].Score
 		}

@@ -40,16 +40,14 @@ dir=$(mktemp -d /tmp/tian-peers-data.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 /tmp/tian-peers --data "$dir" demo >/dev/null
 years=2023,2024,2025
-/tmp/tian-peers --data "$dir" eval groups --json --years "$years" >"$dir/groups-all.json"
-help=$(/tmp/tian-peers eval groups --help 2>&1 || true)
-if grep -q -- --filed <<<"$help"; then
-	/tmp/tian-peers --data "$dir" eval groups --json --years "$years" --filed >"$dir/groups-filed.json"
-else
-	: >"$dir/groups-filed.json" # this tian has no --filed: its row reads n/a
-fi
-/usr/bin/python3 scripts/peers_groups.py >"$dir/groups-peer.jsonl"
+# both golds: the corpus writers' and the blind revision (testdata/README.md)
+for gold in gold gold_revised; do
+	/tmp/tian-peers --data "$dir" eval groups --json --years "$years" --gold "testdata/$gold.json" >"$dir/$gold-all.json"
+	/tmp/tian-peers --data "$dir" eval groups --json --years "$years" --gold "testdata/$gold.json" --filed >"$dir/$gold-filed.json"
+	/usr/bin/python3 scripts/peers_groups.py testdata/proposals.jsonl "testdata/$gold.json" >"$dir/$gold-peer.jsonl"
+done
 echo
-echo "| grouping, gold 2023–2025 | model | pairwise precision | recall | F1 | ARI | per-year F1 (2023 / 2024 / 2025) | distance threshold |"
+echo "| grouping 2023–2025 | model | pairwise precision | recall | F1 | ARI | per-year F1 (2023 / 2024 / 2025) | distance threshold |"
 echo "|---|---|---|---|---|---|---|---|"
 /usr/bin/python3 - "$dir" <<'PY'
 import json, os, sys
@@ -57,25 +55,23 @@ import json, os, sys
 d = sys.argv[1]
 
 def row(mode, model, scores, threshold=""):
-    if not scores:
-        print("| %s | %s | n/a | n/a | n/a | n/a | n/a | |" % (mode, model))
-        return
     mean = lambda k: sum(s[k] for s in scores) / len(scores)
     print("| %s | %s | %.3f | %.3f | %.3f | %.3f | %s | %s |" % (
         mode, model, mean("precision"), mean("recall"), mean("f1"), mean("ari"),
         " / ".join("%.3f" % s["f1"] for s in scores), threshold))
 
-peers = {}
-with open(os.path.join(d, "groups-peer.jsonl")) as f:
-    for line in f:
-        r = json.loads(line)
-        peers["filed" if "(filed)" in r["dataset"] else "all"] = r
-for mode, label in (("all", "all proposals"), ("filed", "filed only (not 不予立案)")):
-    path = os.path.join(d, "groups-%s.json" % mode)
-    text = open(path).read().strip()
-    row(label, "tian", json.loads(text)["groups"] if text else None)
-    p = peers[mode]
-    row(label, p["peer"], [p["per_year"][y] for y in sorted(p["per_year"])], "%.3f" % p["threshold"])
+for gold, gname in (("gold", "gold.json"), ("gold_revised", "gold_revised.json")):
+    peers = {}
+    with open(os.path.join(d, "%s-peer.jsonl" % gold)) as f:
+        for line in f:
+            r = json.loads(line)
+            peers["filed" if "(filed)" in r["dataset"] else "all"] = r
+    for mode, label in (("all", "all proposals"), ("filed", "filed only (not 不予立案)")):
+        label = "%s, %s" % (gname, label)
+        with open(os.path.join(d, "%s-%s.json" % (gold, mode))) as f:
+            row(label, "tian (learned pair model, graph linkage)", json.load(f)["groups"])
+        p = peers[mode]
+        row(label, p["peer"], [p["per_year"][y] for y in sorted(p["per_year"])], "%.3f" % p["threshold"])
 PY
 
 # Similarity.
