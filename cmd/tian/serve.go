@@ -18,7 +18,6 @@ import (
 	"tian/api"
 	"tian/index"
 	"tian/office"
-	"tian/relate"
 	"tian/sqlite"
 )
 
@@ -95,7 +94,7 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	ix.SetReserve(uint64(max(c.minFree, index.DefaultReserve)))
 	cfg := api.DefaultConfig()
 	cfg.RequestTimeout = c.timeout
-	cfg.GroupThreshold = relate.DefaultThreshold
+	cfg.GroupThreshold = ix.Relations().DefaultThreshold()
 	parts, err := officeParts(db, ix, o)
 	if err != nil {
 		return err
