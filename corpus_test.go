@@ -29,16 +29,18 @@ func readCorpus(tb testing.TB) []tian.Proposal {
 	return out
 }
 
-func readGold(tb testing.TB) *relate.Gold {
+func readGold(tb testing.TB) *relate.Gold { return readGoldFile(tb, "gold.json") }
+
+func readGoldFile(tb testing.TB, name string) *relate.Gold {
 	tb.Helper()
-	f, err := os.Open(filepath.Join("testdata", "gold.json"))
+	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer f.Close()
 	g, err := relate.ReadGold(f)
 	if err != nil {
-		tb.Fatalf("gold.json: %v", err)
+		tb.Fatalf("%s: %v", name, err)
 	}
 	return g
 }
@@ -153,14 +155,43 @@ func TestCorpusRecords(t *testing.T) {
 	t.Logf("%d proposals; filed per category: %v", len(ps), categories)
 }
 
-// TestCorpusGold checks the gold groups and near-duplicate pairs.
+// TestCorpusGold checks the gold groups and near-duplicate pairs, and the
+// blind revision of the groups by the same rules; the revision only adds
+// (a few members moved out aside).
 func TestCorpusGold(t *testing.T) {
+	checkGold(t, readGold(t))
+	revised := readGoldFile(t, "gold_revised.json")
+	checkGold(t, revised)
+	before := map[string]bool{}
+	for _, grp := range readGold(t).Groups {
+		for _, n := range grp.Members {
+			before[n] = true
+		}
+	}
+	kept := map[string]bool{}
+	for _, grp := range revised.Groups {
+		for _, n := range grp.Members {
+			kept[n] = true
+		}
+	}
+	dropped := 0
+	for n := range before {
+		if !kept[n] {
+			dropped++
+		}
+	}
+	if dropped > 5 || len(kept) <= len(before) {
+		t.Errorf("the revision groups %d proposals (was %d) and leaves out %d of the original members", len(kept), len(before), dropped)
+	}
+}
+
+func checkGold(t *testing.T, g *relate.Gold) {
+	t.Helper()
 	ps := readCorpus(t)
 	byNumber := map[string]*tian.Proposal{}
 	for i := range ps {
 		byNumber[ps[i].Number] = &ps[i]
 	}
-	g := readGold(t)
 	if len(g.Groups) < 80 {
 		t.Errorf("%d gold groups, want at least 80", len(g.Groups))
 	}
@@ -181,6 +212,8 @@ func TestCorpusGold(t *testing.T) {
 				t.Errorf("group %s %d: %s is of %d", grp.Label, grp.Year, num, p.Year)
 			case inGroup[num] != "":
 				t.Errorf("%s is in groups %s and %s", num, inGroup[num], grp.Label)
+			case p.Status == tian.StatusRejected:
+				t.Errorf("group %s: %s was not filed (不予立案)", grp.Label, num)
 			}
 			inGroup[num] = grp.Label
 		}

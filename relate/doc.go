@@ -1,8 +1,10 @@
 // Package relate is tian's text relations over proposals, apart from any
 // search engine: the query language and its validation, highlighted
-// snippets, the profiles similarity compares (TF-IDF term vectors and
-// character shingles) and the exact re-ranking of candidates, clustering
-// into groups for joint consultation, and the readers and measures of
+// snippets, the profiles similarity compares (TF-IDF term vectors,
+// character shingles, key phrases, places), the pair model learnt from the
+// groups staff confirmed (PairModel) and the exact re-ranking of
+// candidates with it, clustering into groups for joint consultation and
+// their labels, and the readers and measures of
 // their evaluation (gold groups and near-duplicates, STS sentence pairs).
 //
 // A Service asks an Engine — bleve today (package index), Elasticsearch or

@@ -151,10 +151,20 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	add("grouping", "%d proposals in %s (%d groups)", len(set), time.Since(t0).Round(time.Millisecond), len(groups))
+	// a city's year: about 700 proposals
+	year := set[:min(cityYear, len(set))]
+	t0 = time.Now()
+	if groups, err = ix.Groups(ctx, tian.GroupRequest{Numbers: year}); err != nil {
+		return err
+	}
+	add("grouping a year", "%d proposals in %s (%d groups)", len(year), time.Since(t0).Round(time.Millisecond), len(groups))
 	add("memory", "RSS %s, peak %s", procStatus("VmRSS"), procStatus("VmHWM"))
 	printTable(c.m.Stdout, rows)
 	return nil
 }
+
+// cityYear is the proposals a city committee receives in a year.
+const cityYear = 700
 
 // loadCorpus loads the demo units and returns the demo proposals to
 // recombine.
