@@ -190,30 +190,39 @@ func TestSimilarByTextAndEarlierYears(t *testing.T) {
 	}
 }
 
-// Groups on the years tuning never saw, against the gold.
+// Groups on the years tuning never saw, against the gold: issue 13's
+// acceptance, pairwise F1 at least 0.70 and 0.10 above the classical peer
+// (TF-IDF words and characters, average linkage tuned on 2021–2022),
+// whose figures scripts/peers.sh measures: 0.563 over all proposals,
+// 0.601 over the filed ones.
 func TestGroupsAgainstGold(t *testing.T) {
 	f := demo(t)
 	g := readGoldIndex(t)
-	evs, err := f.ix.Relations().EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, tian.GroupRequest{}, relate.GroupOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f1, ari float64
-	for _, e := range evs {
-		t.Logf("%d: pairwise P %.3f R %.3f F1 %.3f, ARI %.3f (%d groups, %d gold)", e.Year, e.Precision, e.Recall, e.F1, e.ARI, e.Groups, e.GoldGroups)
-		f1 += e.F1 / float64(len(evs))
-		ari += e.ARI / float64(len(evs))
-	}
-	t.Logf("mean F1 %.3f, ARI %.3f", f1, ari)
-	if f1 < 0.5 || ari < 0.5 {
-		t.Errorf("grouping fell to F1 %.3f ARI %.3f", f1, ari)
+	for _, c := range []struct {
+		filed bool
+		peer  float64
+	}{{false, 0.563}, {true, 0.601}} {
+		evs, err := f.ix.Relations().EvalGroups(context.Background(), g, []int{2023, 2024, 2025}, tian.GroupRequest{FiledOnly: c.filed}, relate.GroupOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f1, ari float64
+		for _, e := range evs {
+			t.Logf("filed %v, %d: pairwise P %.3f R %.3f F1 %.3f, ARI %.3f (%d groups, %d gold)", c.filed, e.Year, e.Precision, e.Recall, e.F1, e.ARI, e.Groups, e.GoldGroups)
+			f1 += e.F1 / float64(len(evs))
+			ari += e.ARI / float64(len(evs))
+		}
+		t.Logf("filed %v: mean F1 %.3f, ARI %.3f (peer %.3f)", c.filed, f1, ari, c.peer)
+		if f1 < max(0.70, c.peer+0.10) || ari < 0.70 {
+			t.Errorf("filed %v: grouping fell to F1 %.3f ARI %.3f (peer %.3f)", c.filed, f1, ari, c.peer)
+		}
 	}
 	groups, err := f.ix.Groups(context.Background(), tian.GroupRequest{Year: 2024})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, gr := range groups {
-		if len(gr.Members) < 2 || len(gr.Members) > 8 || len(gr.Label) < 1 || len(gr.Label) > 4 ||
+		if len(gr.Members) < 3 || len(gr.Members) > 8 || len(gr.Label) < 1 || len(gr.Label) > 3 ||
 			gr.Cohesion <= 0 || gr.Cohesion > 1 {
 			t.Errorf("group %v: %d members, cohesion %.3f", gr.Label, len(gr.Members), gr.Cohesion)
 		}
