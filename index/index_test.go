@@ -341,3 +341,47 @@ func TestSimilarTextExcludesTheProposalUnderReview(t *testing.T) {
 		}
 	}
 }
+
+// Similar ranks a proposal's gold group-mates higher with the pair model
+// than with the fixed blend it replaced: for each proposal of 2023–2025 in
+// a gold group, the share of its five most similar proposals of the year
+// that are in its group (of at most as many as it has mates).
+func TestSimilarFindsGroupMates(t *testing.T) {
+	slowtest.Gate(t)
+	f := demo(t)
+	g := readGoldIndex(t)
+	rel := f.ix.Relations()
+	precision := func(blend bool) float64 {
+		var sum float64
+		var n int
+		for _, grp := range g.Groups {
+			if grp.Year < 2023 {
+				continue
+			}
+			mates := map[string]bool{}
+			for _, m := range grp.Members {
+				mates[m] = true
+			}
+			for _, m := range grp.Members {
+				ms, err := rel.SimilarWith(context.Background(), tian.SimilarRequest{Number: m, K: 5, Year: grp.Year}, relate.SimilarOptions{Blend: blend})
+				if err != nil {
+					t.Fatal(err)
+				}
+				hit := 0
+				for _, x := range ms {
+					if mates[x.Number] {
+						hit++
+					}
+				}
+				sum += float64(hit) / float64(min(5, len(grp.Members)-1))
+				n++
+			}
+		}
+		return sum / float64(n)
+	}
+	model, blend := precision(false), precision(true)
+	t.Logf("group-mates among the five most similar: pair model %.3f, fixed blend %.3f", model, blend)
+	if model <= blend {
+		t.Errorf("the pair model finds group-mates no better (%.3f) than the blend (%.3f)", model, blend)
+	}
+}

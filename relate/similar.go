@@ -11,6 +11,9 @@ import (
 // takes the defaults.
 type SimilarOptions struct {
 	Params *Params // nil: DefaultParams
+	// Blend scores with the fixed blend of cosine and shingles even when
+	// a pair model is set, for comparison.
+	Blend bool
 }
 
 // Candidate retrieval: the strongest terms of the source fetch this many
@@ -72,6 +75,9 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 		return nil, err
 	}
 	model := s.modelOr(nil)
+	if opt.Blend {
+		model = nil
+	}
 	matches := make([]tian.Match, 0, len(cands))
 	for _, c := range cands {
 		cmp := compare(prof, c.prof, p)
