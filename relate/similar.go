@@ -115,9 +115,13 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 	return matches, nil
 }
 
-// SimilarText implements tian.Neighbours.
+// SimilarText implements tian.Neighbours: routing by history. It ranks
+// and scores with the fixed blend, not the pair model: the router weighs
+// each neighbour's units by its score, and the model's probability, near
+// 1 for every proposal on the same matter, flattens that vote (lead top-1
+// on 2024–2025 fell from 0.735 to 0.720 with it).
 func (s *Service) SimilarText(ctx context.Context, title, body string, k, before int, exclude string) ([]tian.Match, error) {
-	return s.Similar(ctx, tian.SimilarRequest{Title: title, Body: body, K: k, BeforeYear: before, Exclude: exclude})
+	return s.SimilarWith(ctx, tian.SimilarRequest{Title: title, Body: body, K: k, BeforeYear: before, Exclude: exclude}, SimilarOptions{Blend: true})
 }
 
 // candidates fetches up to n proposals sharing the profile's strongest
