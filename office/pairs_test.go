@@ -209,7 +209,8 @@ func TestTrainPairModelWithoutConfirmedYears(t *testing.T) {
 
 // A pair model in the data directory that this build cannot read fails
 // LoadModels (the start of the service) with EINVALID naming the
-// similarity model, and the relations engine keeps the model it had.
+// similarity model and its file, and the relations engine keeps the
+// model it had.
 func TestLoadModelsRefusesCorruptPairModel(t *testing.T) {
 	def, err := relate.DefaultPairModel()
 	if err != nil {
@@ -235,8 +236,9 @@ func TestLoadModelsRefusesCorruptPairModel(t *testing.T) {
 				t.Fatal(err)
 			}
 			err := o.LoadModels(context.Background())
-			if tian.ErrorCode(err) != tian.EINVALID || !strings.Contains(tian.ErrorMessage(err), "相似度模型") {
-				t.Errorf("LoadModels: %v; want EINVALID about the similarity model", err)
+			path := filepath.Join(office.ModelDir(dir), "pairs.json")
+			if msg := tian.ErrorMessage(err); tian.ErrorCode(err) != tian.EINVALID || !strings.Contains(msg, "相似度模型") || !strings.Contains(msg, path) {
+				t.Errorf("LoadModels: %v; want EINVALID about the similarity model in %s", err, path)
 			}
 			if rel.PairModel() != before {
 				t.Error("the corrupt model replaced the one in use")
