@@ -402,3 +402,37 @@ func TestDefaultPairModel(t *testing.T) {
 		t.Errorf("other weights keep the name %s", v)
 	}
 }
+
+// The Service names the similarity it groups with, and with it the
+// threshold and the grid a threshold is learnt on: the embedded model's
+// until another is set, none for the fixed blend.
+func TestServiceScaleFollowsTheModel(t *testing.T) {
+	seg := segmenter(t)
+	s := relate.New(newFakeEngine(seg), newMemStore(nil), seg)
+	def := defaultModel(t)
+	if s.Scale() != def.Version() || s.DefaultThreshold() != def.Threshold || !slices.Equal(s.ThresholdGrid(), relate.PairGrid()) {
+		t.Errorf("at the start: scale %q at %v; embedded %s at %v", s.Scale(), s.DefaultThreshold(), def.Version(), def.Threshold)
+	}
+	fitted, err := relate.FitPairModel(separable(400, 6), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fitted.Threshold = 0.45
+	s.SetPairModel(fitted)
+	if s.PairModel() != fitted || s.Scale() != fitted.Version() || s.DefaultThreshold() != 0.45 {
+		t.Errorf("a fitted model: scale %q at %v, want %s at 0.45", s.Scale(), s.DefaultThreshold(), fitted.Version())
+	}
+	ctx := context.Background()
+	tuned, err := s.TuneThreshold(ctx, nil, 0.45, nil, relate.GroupOptions{})
+	if err != nil || tuned.Scale != fitted.Version() || tuned.Threshold != 0.45 {
+		t.Errorf("tuning with no confirmed year: %+v, %v", tuned, err)
+	}
+	tuned, err = s.TuneThreshold(ctx, nil, 0.45, nil, relate.GroupOptions{Model: def})
+	if err != nil || tuned.Scale != def.Version() {
+		t.Errorf("tuning another model's threshold: %+v, %v", tuned, err)
+	}
+	s.SetPairModel(nil)
+	if s.PairModel() != nil || s.Scale() != "" || s.DefaultThreshold() != relate.DefaultThreshold || !slices.Equal(s.ThresholdGrid(), relate.ThresholdGrid()) {
+		t.Errorf("the fixed blend: scale %q at %v", s.Scale(), s.DefaultThreshold())
+	}
+}
