@@ -210,7 +210,7 @@ func TestTrainPairModelWithoutConfirmedYears(t *testing.T) {
 // A pair model in the data directory that this build cannot read fails
 // LoadModels (the start of the service) with EINVALID naming the
 // similarity model and its file, and the relations engine keeps the
-// model it had.
+// model it had; removed, the embedded model serves again.
 func TestLoadModelsRefusesCorruptPairModel(t *testing.T) {
 	def, err := relate.DefaultPairModel()
 	if err != nil {
@@ -220,6 +220,11 @@ func TestLoadModelsRefusesCorruptPairModel(t *testing.T) {
 	if err := def.Write(&good); err != nil {
 		t.Fatal(err)
 	}
+	o, _, rel, dir := emptyOffice(t) // one office: the other models load once
+	before := rel.PairModel()
+	if err := os.MkdirAll(office.ModelDir(dir), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ name, content string }{
 		{"Truncated", good.String()[:good.Len()/2]},
 		{"Empty", ""},
@@ -227,11 +232,6 @@ func TestLoadModelsRefusesCorruptPairModel(t *testing.T) {
 		{"ThresholdOutside", strings.Replace(good.String(), `"threshold": 0.`, `"threshold": 3.`, 1)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			o, _, rel, dir := emptyOffice(t)
-			before := rel.PairModel()
-			if err := os.MkdirAll(office.ModelDir(dir), 0o700); err != nil {
-				t.Fatal(err)
-			}
 			if err := os.WriteFile(filepath.Join(office.ModelDir(dir), "pairs.json"), []byte(c.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -244,5 +244,13 @@ func TestLoadModelsRefusesCorruptPairModel(t *testing.T) {
 				t.Error("the corrupt model replaced the one in use")
 			}
 		})
+	}
+	// the way out the message gives: without the file, the office starts
+	// on the embedded model
+	if err := os.Remove(filepath.Join(office.ModelDir(dir), "pairs.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.LoadModels(context.Background()); err != nil || o.Versions()["pairs"] != def.Version() {
+		t.Errorf("without the file: %v, serving %q", err, o.Versions()["pairs"])
 	}
 }
