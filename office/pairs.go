@@ -73,11 +73,16 @@ func (o *Office) loadPairs() error {
 }
 
 // DataPairModel reads the pair model training wrote into a data
-// directory; nil when there is none.
+// directory; nil when there is none. EINVALID names the file when it
+// cannot be used.
 func DataPairModel(dataDir string) (*relate.PairModel, error) {
-	m, err := relate.ReadPairModelFS(os.DirFS(ModelDir(dataDir)), filepath.Base(models.PairModel))
-	if errors.Is(err, fs.ErrNotExist) {
+	name := filepath.Base(models.PairModel)
+	m, err := relate.ReadPairModelFS(os.DirFS(ModelDir(dataDir)), name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
+	case tian.ErrorCode(err) == tian.EINVALID:
+		return nil, tian.Errorf(tian.EINVALID, "%s：%s（删除该文件即改用内置的相似度模型）", filepath.Join(ModelDir(dataDir), name), tian.ErrorMessage(err))
 	}
 	return m, err
 }

@@ -277,4 +277,18 @@ func TestGroupTuningRoundTrip(t *testing.T) {
 	if a := auditActions(t, db, 1); !strings.Contains(a[0], "groups.tune") || !strings.Contains(a[0], "0.13 → 0.15") {
 		t.Errorf("audit %q", a)
 	}
+	// the scale a threshold was learnt on is kept with it, and a later
+	// tuning on another scale replaces it (a threshold is only valid on
+	// its own model's scale); one of the fixed blend has none
+	for _, scale := range []string{"pairs-e641c62e", "pairs-0a1b2c3d", ""} {
+		want := tian.GroupTuning{Threshold: 0.6, Years: []int{2021, 2022, 2023}, F1: 0.64, Previous: 0.55, PreviousF1: 0.61,
+			At: "2026-12-07T06:00:00Z", Scale: scale}
+		if err := db.SaveGroupTuning(ctx, want, "staff:王芳"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.GroupTuning(ctx)
+		if err != nil || !reflect.DeepEqual(*got, want) {
+			t.Errorf("scale %q: tuning %+v, %v; want %+v", scale, got, err, want)
+		}
+	}
 }
