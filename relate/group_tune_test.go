@@ -17,13 +17,14 @@ func goldYears(t *testing.T, years ...int) []tian.YearGroups {
 }
 
 // The threshold learnt from the 2021–2022 gold (treated as confirmed)
-// groups 2023–2025, which it never saw, at least as well as the default
-// did; reported with -v.
+// groups 2023–2025, which it never saw, better than a threshold set too
+// loose (0.30) or too strict (0.95) on the pair model's scale; reported
+// with -v.
 func TestTuneThresholdOnConfirmedGold(t *testing.T) {
 	slowtest.Gate(t)
 	ctx := context.Background()
 	rel := demo(t).bleve.Relations()
-	tuning, err := rel.TuneThreshold(ctx, goldYears(t, 2021, 2022), relate.DefaultThreshold, nil, relate.GroupOptions{})
+	tuning, err := rel.TuneThreshold(ctx, goldYears(t, 2021, 2022), 0.3, nil, relate.GroupOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,31 +39,31 @@ func TestTuneThresholdOnConfirmedGold(t *testing.T) {
 	}
 	t.Logf("2023–2025 pairwise F1 (filed proposals): %.3f at %.2f (before), %.3f at %.2f (after)",
 		scores[0].F1, scores[0].Threshold, scores[1].F1, scores[1].Threshold)
-	if scores[1].F1 < scores[0].F1-0.01 {
-		t.Errorf("the learnt threshold groups unseen years worse: F1 %.3f, was %.3f", scores[1].F1, scores[0].F1)
+	if scores[1].F1 <= scores[0].F1 {
+		t.Errorf("the learnt threshold groups unseen years no better: F1 %.3f, was %.3f", scores[1].F1, scores[0].F1)
 	}
-	if scores[1].F1 < 0.5 {
+	if scores[1].F1 < 0.7 {
 		t.Errorf("F1 %.3f on unseen years", scores[1].F1)
 	}
 	// an office whose threshold was set too strict gets it back from its
 	// confirmed years, and groups the unseen years better
-	strict, err := rel.TuneThreshold(ctx, goldYears(t, 2021, 2022), 0.17, nil, relate.GroupOptions{})
+	strict, err := rel.TuneThreshold(ctx, goldYears(t, 2021, 2022), 0.95, nil, relate.GroupOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	scores, err = rel.ScoreThresholds(ctx, held, []float64{0.17, strict.Threshold}, relate.GroupOptions{})
+	scores, err = rel.ScoreThresholds(ctx, held, []float64{0.95, strict.Threshold}, relate.GroupOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("from 0.17: tuned %.2f; 2023–2025 F1 %.3f → %.3f", strict.Threshold, scores[0].F1, scores[1].F1)
-	if strict.Threshold >= 0.17 || scores[1].F1 <= scores[0].F1 {
-		t.Errorf("from 0.17 the tuning chose %.2f, 2023–2025 F1 %.3f → %.3f", strict.Threshold, scores[0].F1, scores[1].F1)
+	t.Logf("from 0.95: tuned %.2f; 2023–2025 F1 %.3f → %.3f", strict.Threshold, scores[0].F1, scores[1].F1)
+	if strict.Threshold >= 0.95 || scores[1].F1 <= scores[0].F1 {
+		t.Errorf("from 0.95 the tuning chose %.2f, 2023–2025 F1 %.3f → %.3f", strict.Threshold, scores[0].F1, scores[1].F1)
 	}
 }
 
-// Confirmed groups move the threshold: an office that confirms coarser
-// groups (related topics merged) gets a lower threshold, one that splits
-// them finer a higher one.
+// Confirmed groups move the threshold: an office that splits its groups
+// finer gets a higher threshold, one that confirms coarser groups
+// (related topics joined) never a higher one.
 func TestTuneThresholdFollowsTheOffice(t *testing.T) {
 	slowtest.Gate(t)
 	ctx := context.Background()
@@ -73,16 +74,18 @@ func TestTuneThresholdFollowsTheOffice(t *testing.T) {
 		coarse[i], fine[i] = tian.YearGroups{Year: y.Year}, tian.YearGroups{Year: y.Year}
 		for k := 0; k < len(y.Groups); k += 2 { // neighbours in the gold are of one category
 			g := tian.CuratedGroup{Members: append([]string(nil), y.Groups[k].Members...)}
-			if k+1 < len(y.Groups) {
+			if k+1 < len(y.Groups) && len(g.Members)+len(y.Groups[k+1].Members) <= 8 {
 				g.Members = append(g.Members, y.Groups[k+1].Members...)
+			} else if k+1 < len(y.Groups) {
+				coarse[i].Groups = append(coarse[i].Groups, tian.CuratedGroup{Members: y.Groups[k+1].Members})
 			}
 			coarse[i].Groups = append(coarse[i].Groups, g)
 		}
-		for _, g := range y.Groups {
-			fine[i].Groups = append(fine[i].Groups, tian.CuratedGroup{Members: g.Members[:2]})
+		for _, g := range y.Groups { // the three closest-numbered of each: a narrower concern
+			fine[i].Groups = append(fine[i].Groups, tian.CuratedGroup{Members: g.Members[:3]})
 		}
 	}
-	base, err := rel.TuneThreshold(ctx, gold, relate.DefaultThreshold, nil, relate.GroupOptions{})
+	base, err := rel.TuneThreshold(ctx, gold, rel.DefaultThreshold(), nil, relate.GroupOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,8 +98,11 @@ func TestTuneThresholdFollowsTheOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("threshold from gold %.2f, from coarser groups %.2f, from finer groups %.2f", base.Threshold, lo.Threshold, hi.Threshold)
-	if !(lo.Threshold < base.Threshold && hi.Threshold > base.Threshold) {
-		t.Errorf("threshold from gold %.2f, coarser %.2f, finer %.2f: want coarser < gold < finer", base.Threshold, lo.Threshold, hi.Threshold)
+	// two topics' groups joined share few candidate edges, so no
+	// threshold of the pair graph reproduces them: coarser groups keep
+	// the threshold (ties go to the one in use) or lower it
+	if !(lo.Threshold <= base.Threshold && hi.Threshold > base.Threshold) {
+		t.Errorf("threshold from gold %.2f, coarser %.2f, finer %.2f: want coarser ≤ gold < finer", base.Threshold, lo.Threshold, hi.Threshold)
 	}
 	none, err := rel.TuneThreshold(ctx, nil, 0.17, nil, relate.GroupOptions{})
 	if err != nil || none.Threshold != 0.17 {
