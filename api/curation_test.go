@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -159,7 +160,7 @@ func TestCurationSuggestion(t *testing.T) {
 	e := curation(t)
 	var v tian.CurationView
 	status, raw := e.call(t, tian.RoleStaff, "GET", "/api/v1/groups/2024", nil, &v)
-	if status != 200 || v.Source != tian.CurationSuggested || v.Version != 0 || !v.FiledOnly || v.Threshold != 0.13 || v.ThresholdOf != "default" {
+	if status != 200 || v.Source != tian.CurationSuggested || v.Version != 0 || !v.FiledOnly || v.Threshold != e.ix.Relations().DefaultThreshold() || v.ThresholdOf != "default" {
 		t.Fatalf("GET 2024: %d source %s version %d filed_only %v threshold %v (%s)", status, v.Source, v.Version, v.FiledOnly, v.Threshold, v.ThresholdOf)
 	}
 	if bytes.Contains(raw, []byte("null")) {
@@ -203,7 +204,7 @@ func TestCurationSuggestion(t *testing.T) {
 	var filed tian.CurationView
 	e.call(t, tian.RoleStaff, "GET", "/api/v1/groups/2024", nil, &filed)
 	var all tian.CurationView
-	e.call(t, tian.RoleStaff, "GET", "/api/v1/groups/2024?include=all&threshold=0.13", nil, &all)
+	e.call(t, tian.RoleStaff, "GET", fmt.Sprintf("/api/v1/groups/2024?include=all&threshold=%g", e.ix.Relations().DefaultThreshold()), nil, &all)
 	statuses := func(v *tian.CurationView) map[string]string {
 		out := map[string]string{}
 		for _, g := range v.Groups {
