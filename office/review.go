@@ -209,7 +209,7 @@ func (rv *Reviewer) recommend(ctx context.Context, req tian.ReviewRequest, out *
 	}
 	if target != nil {
 		out.Recommendation, out.MergeInto = tian.RecommendMerge, target
-		why := fmt.Sprintf("与同年已立案的提案 %s 相似度%.0f%%", target.Number, target.Score*100)
+		why := fmt.Sprintf("与同年已立案的提案 %s 的同组可能性 %.0f%%", target.Number, target.Score*100)
 		if target.Kind == tian.MatchNearDuplicate {
 			why = fmt.Sprintf("内容与同年较早立案的提案 %s 基本重复", target.Number)
 		}

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -113,7 +114,8 @@ func writeCurationAbout(f *excelize.File, name string, v *tian.CurationView) err
 		if !v.FiledOnly {
 			scope = "全部提案（含不予立案）"
 		}
-		rows = append(rows, [2]string{"分组范围", scope}, [2]string{"分组阈值", strconv.FormatFloat(v.Threshold, 'f', 2, 64)})
+		// as the page says it: the pair model's probability, not a similarity of the texts
+		rows = append(rows, [2]string{"分组范围", scope}, [2]string{"分组阈值", fmt.Sprintf("同组可能性 %.0f%%", v.Threshold*100)})
 	}
 	if err := f.SetColWidth(name, "A", "A", 12); err != nil {
 		return err

@@ -71,6 +71,30 @@ func TestWriteCuration(t *testing.T) {
 	}
 }
 
+// A suggestion's 说明 gives its scope and the threshold as the groups page
+// says it: the pair model's probability as a percentage.
+func TestWriteCurationSuggestion(t *testing.T) {
+	v := metroView()
+	v.Source, v.Confirmed, v.FiledOnly, v.Threshold = tian.CurationSuggested, false, true, 0.6
+	var buf bytes.Buffer
+	if err := sheet.WriteCuration(&buf, v); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	about, _ := f.GetRows("说明")
+	got := map[string]string{}
+	for _, r := range about {
+		got[r[0]] = r[1]
+	}
+	if got["状态"] != "系统建议（尚未保存）" || got["分组范围"] != "仅立案提案" || got["分组阈值"] != "同组可能性 60%" {
+		t.Errorf("说明 %v", got)
+	}
+}
+
 func TestCurationState(t *testing.T) {
 	for _, c := range []struct {
 		v    tian.CurationView

@@ -17,6 +17,12 @@ export const str = (x) => (x === null || x === undefined ? "" : String(x));
 export const fixed = (x, digits) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "—");
 // percent says a score in [0, 1] (a similarity, a probability) as a whole percentage: 0.26 → 26%.
 export const percent = (x) => (typeof x === "number" && Number.isFinite(x) ? Math.round(x * 100) + "%" : "—");
+// together says a pair model's score: not how alike two texts read but
+// the probability that staff would put the two proposals in one group
+// (two texts on the same topic may score 95%). togetherHint explains it
+// where the score is shown.
+export const together = (x) => "同组可能性 " + percent(x);
+export const togetherHint = "同组可能性：系统据以往并案和分组估计工作人员会把两件提案编入同一组的可能性，不是两件提案文字相同的比例。";
 
 // el builds an element: attrs may hold class, on<event> handlers and
 // attributes; children are nodes or text.

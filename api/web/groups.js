@@ -5,7 +5,7 @@
 // started from (a colleague's newer save is refused, not overwritten),
 // confirms the year, and links the Excel export.
 
-import { $, el, list, obj, str, api, showError, begin, finish, stale, mountHeader, proposalLink, confirmDialog, toast, when, percent, actorName } from "./common.js";
+import { $, el, list, obj, str, api, showError, begin, finish, stale, mountHeader, proposalLink, confirmDialog, toast, when, percent, together, togetherHint, actorName } from "./common.js";
 
 let units = []; // unit names, for the lead unit
 let view = {}; // the last answer of the server
@@ -143,6 +143,9 @@ function render() {
     ? year + "年共 " + work.groups.length + " 组、" + n + " 件提案可集中协商。"
     : counts[year] === 0 ? year + "年暂无提案，没有可分组的提案。"
     : year + "年没有可集中协商的同类提案。" + (view.source === "suggested" && !$("g-all").checked ? "（系统建议只包括立案提案）" : "");
+  // the percentages shown (threshold, each group's average) are the pair model's
+  $("g-hint").textContent = togetherHint;
+  $("g-hint").hidden = !work.groups.length || view.source !== "suggested" && !work.groups.some((g) => g.cohesion > 0);
   $("g-list").replaceChildren(...work.groups.map(groupBox));
   $("g-out").replaceChildren(...(work.out.length ? [outBox()] : []));
   $("g-dirty").textContent = dirty ? (view.confirmed ? "有未保存的修改；保存后需重新确认。" : "有未保存的修改。") : "";
@@ -158,7 +161,7 @@ function render() {
 
 function renderState() {
   const box = $("g-state");
-  const th = "分组阈值：相似度 " + percent(view.threshold) + ({ tuned: "（据已确认的分组学得）", request: "（本次指定）", default: "（默认）" }[str(view.threshold_source)] || "");
+  const th = "分组阈值：" + together(view.threshold) + ({ tuned: "（据已确认的分组学得）", request: "（本次指定）", default: "（默认）" }[str(view.threshold_source)] || "");
   if (view.source === "stored" && view.confirmed) {
     box.className = "state confirmed";
     box.replaceChildren(el("span", { class: "state-tag" }, "已确认"), actorName(view.confirmed_by) + " 于 " + when(view.confirmed_at) + " 确认（第" + str(view.version) + "版）");
@@ -191,7 +194,7 @@ function groupBox(g, gi) {
     el("input", { type: "checkbox", class: "g-pick", "aria-label": "选中第" + (gi + 1) + "组以合并", onchange: () => { $("g-merge").disabled = picked().length < 2; } }),
     el("strong", {}, "第" + (gi + 1) + "组"), name,
     el("label", {}, "牵头单位 ", leadSelect(g)),
-    el("small", {}, g.members.length + " 件" + (typeof g.cohesion === "number" && g.cohesion > 0 ? " · 组内相似度 " + percent(g.cohesion) : "") +
+    el("small", {}, g.members.length + " 件" + (typeof g.cohesion === "number" && g.cohesion > 0 ? " · 组内平均" + together(g.cohesion) : "") +
       (g.label.length ? " · 关键词：" + g.label.join("、") : "")),
     el("button", { class: "g-split", onclick: () => split(gi) }, "拆分所选"));
   return el("div", { class: "group" + (problems.length ? " invalid" : ""), "data-index": String(gi), "data-id": g.id },
@@ -209,14 +212,17 @@ function leadSelect(g) {
 const statusClass = { 立案: "status-filed", 不予立案: "status-rejected", 并案: "status-merged" };
 
 function membersTable(members, gi) {
+  const label = gi >= 0 ? work.groups[gi].label : [];
   const rows = members.map((m, mi) => {
     const status = str(m.status) || "未标注";
     const dups = list(m.near_duplicates).map(str);
     const title = m.missing ? el("span", { class: "missing" }, "（提案已删除）") : proposalLink(m.number, str(m.title));
+    // why it is in the group: the group's key phrases it holds
+    const why = list(m.reason).map(str).filter((r) => label.includes(r));
     return el("tr", { "data-number": str(m.number) },
       el("td", {}, el("input", { type: "checkbox", class: "g-pick-m", "aria-label": "选中 " + str(m.number) })),
       el("td", {}, proposalLink(m.number)),
-      el("td", { class: "title" }, title, ...dups.map((d) => el("div", {}, el("span", { class: "dup", title: "文本与本组提案 " + d + " 高度重复" }, "疑似重复 " + d)))),
+      el("td", { class: "title" }, title, why.length ? el("div", { class: "why" }, el("small", {}, "入组依据：" + why.join("、"))) : "", ...dups.map((d) => el("div", {}, el("span", { class: "dup", title: "文本与本组提案 " + d + " 高度重复" }, "疑似重复 " + d)))),
       el("td", { class: "who" }, str(m.proposer), m.proposer_type ? el("small", {}, "（" + str(m.proposer_type) + "）") : ""),
       el("td", { class: "nowrap" }, str(m.category)),
       el("td", { class: "status" }, el("span", { class: "nowrap badge " + (statusClass[status] || "status-none") }, status),

@@ -4,7 +4,7 @@
 // consultation, similar proposals of its year and earlier years' ones.
 // Printable: the print style hides the header and the buttons.
 
-import { $, el, list, obj, str, api, showError, begin, finish, mountHeader, proposalLink, when, percent } from "./common.js";
+import { $, el, list, obj, str, api, showError, begin, finish, mountHeader, proposalLink, when, together, togetherHint } from "./common.js";
 
 // the header resolves to who is signed in, with the grouping threshold:
 // a similar proposal below it is not listed (the measure that groups
@@ -165,7 +165,7 @@ async function group(p) {
     r = obj(await api("GET", path(p.number) + "/group"));
   } catch (e) {
     if (e.code === "not_found") {
-      box.replaceChildren(el("p", { class: "notice" }, "本案未编入并案组。"));
+      box.replaceChildren(el("p", { class: "notice" }, "本案未编入已保存的并案组。"));
       return true;
     }
     showError(box, e);
@@ -189,8 +189,9 @@ async function similar(p) {
     const r = obj(await api("GET", path(p.number) + "/similar?k=30"));
     const least = await threshold();
     const ms = list(r.matches).map(obj)
-      .filter((m) => m.number !== p.number && Number(m.year) === Number(p.year) && Number(m.score) >= least).slice(0, 10);
+      .filter((m) => m.number !== p.number && Number(m.year) === Number(p.year) && listed(m, least)).slice(0, 10);
     target.replaceChildren(...(ms.length ? ms.map((m) => matchItem(m, false)) : [el("li", { class: "none" }, "本年度没有发现类似提案。")]));
+    if (ms.length) explain();
     return true;
   } catch (e) {
     showError(target, e);
@@ -209,14 +210,20 @@ async function earlier(p) {
   try {
     const r = obj(await api("GET", path(p.number) + "/similar?k=5&before_year=" + encodeURIComponent(p.year)));
     const least = await threshold();
-    const ms = list(r.matches).map(obj).filter((m) => Number(m.year) < Number(p.year) && Number(m.score) >= least);
+    const ms = list(r.matches).map(obj).filter((m) => Number(m.year) < Number(p.year) && listed(m, least));
     target.replaceChildren(...(ms.length ? ms.map((m) => matchItem(m, true)) : [el("li", { class: "none" }, "以往年度没有发现类似提案。")]));
+    if (ms.length) explain();
     return true;
   } catch (e) {
     showError(target, e);
     return false;
   }
 }
+
+// listed says whether a match is shown: a near-duplicate always (a
+// resubmitted or copied text is what a reader must see, however the model
+// scores it), another from the threshold up.
+const listed = (m, least) => m.kind === "near_duplicate" || Number(m.score) >= least;
 
 // threshold is the least similarity listed: the server's grouping
 // threshold, or none when it is unknown.
@@ -225,10 +232,18 @@ async function threshold() {
   return Number.isFinite(t) && t > 0 ? t : 0;
 }
 
+// explain says, once above the lists, what the percentage beside each
+// proposal is: the probability staff would group the two, not how alike
+// the texts read.
+function explain() {
+  $("p-together").textContent = togetherHint;
+  $("p-together").hidden = false;
+}
+
 function matchItem(m, withReply) {
-  const kind = m.kind === "near_duplicate" ? "疑似重复，相似度 " : "相似度 ";
+  const kind = m.kind === "near_duplicate" ? "疑似重复（文字高度重复） · " : "";
   const terms = list(m.shared_terms).slice(0, 5).map(str).join("、");
-  const facts = [m.year ? str(m.year) + "年" : "", str(m.status), kind + percent(m.score), terms ? "共同词：" + terms : ""].filter(Boolean);
+  const facts = [m.year ? str(m.year) + "年" : "", str(m.status), kind + together(m.score), terms ? "共同词：" + terms : ""].filter(Boolean);
   const reply = withReply && m.reply ? el("div", { class: "reply" }, el("small", {}, "答复：" + str(m.reply))) : null;
   return el("li", { class: "match", "data-year": str(m.year) }, proposalLink(m.number, str(m.number) + " " + str(m.title)), el("small", {}, " · " + facts.join(" · ")), reply);
 }

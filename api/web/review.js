@@ -11,7 +11,7 @@
 
 import {
   $, el, list, obj, str, fixed, api, messageOf, showError, notice, begin, finish, stale, mountHeader, highlight,
-  proposalLink, confirmDialog, toast, percent as pct,
+  proposalLink, confirmDialog, toast, percent as pct, together, togetherHint,
 } from "./common.js";
 
 const who = mountHeader("review");
@@ -122,8 +122,10 @@ async function analyse() {
     renderVerdict(r);
     await renderCategory(cat, list(r.categories), title ? title + "\n" + body : body);
     renderUnits(obj(r.routing));
-    renderMatches($("r-similar"), r.similar, "同年没有相似的提案。");
-    renderMatches($("r-earlier"), r.earlier, "以往年度没有相似的提案。");
+    $("r-together").hidden = true; // until a list shows a score
+    const least = Number(obj(await who).group_threshold) || 0;
+    renderMatches($("r-similar"), r.similar, "同年没有相似的提案。", least);
+    renderMatches($("r-earlier"), r.earlier, "以往年度没有相似的提案。", least);
   } catch (e) {
     showError($("r-status"), e);
     finish("review", run, "error");
@@ -150,7 +152,7 @@ function renderVerdict(r) {
   const merge = obj(r.merge_into);
   if (rec === "建议并案" && merge.number) {
     parts.push(el("p", {}, "拟并入：", proposalLink(merge.number, str(merge.number) + " " + str(merge.title)),
-      "（" + str(merge.year) + "年，相似度 " + pct(merge.score) + "）"));
+      "（" + str(merge.year) + "年，" + together(merge.score) + "）"));
   }
   if (r.reason) parts.push(el("p", { class: "reason" }, (rec === "建议不予立案" ? "可能的理由：" : "理由：") + str(r.reason)));
   const filing = r.filing && typeof r.filing === "object" ? r.filing : null;
@@ -266,19 +268,23 @@ function unitBox(u, i, kind, suggested) {
 
 const statusText = (s) => str(s) || "状态未记录";
 
-// renderMatches lists similar proposals, each linked to its page.
-function renderMatches(target, matches, none) {
+// renderMatches lists similar proposals, each linked to its page; those
+// less likely to be grouped with the text than the grouping threshold
+// (least) are shown, paler, as such.
+function renderMatches(target, matches, none, least) {
   const ms = list(matches).map(obj).filter((m) => m.number);
   if (!ms.length) {
     target.replaceChildren(el("li", { class: "none" }, none));
     return;
   }
+  $("r-together").textContent = togetherHint;
+  $("r-together").hidden = false;
   target.replaceChildren(...ms.map((m) => {
-    const facts = [str(m.year) ? str(m.year) + "年" : "", m.kind === "near_duplicate" ? "疑似重复" : "相似",
-      "相似度 " + pct(m.score), statusText(m.status), m.lead_unit ? "主办：" + str(m.lead_unit) : ""];
+    const facts = [str(m.year) ? str(m.year) + "年" : "", m.kind === "near_duplicate" ? "疑似重复（文字高度重复）" : "",
+      together(m.score) + (Number(m.score) < least ? "（低于分组阈值 " + pct(least) + "）" : ""), statusText(m.status), m.lead_unit ? "主办：" + str(m.lead_unit) : ""];
     const shared = list(m.shared_terms).map(str).filter(Boolean);
     if (shared.length) facts.push("共同：" + shared.join("、"));
-    const li = el("li", { class: "match" + (m.kind === "near_duplicate" ? " dup" : "") },
+    const li = el("li", { class: "match" + (m.kind === "near_duplicate" ? " dup" : Number(m.score) < least ? " low" : "") },
       el("strong", {}, proposalLink(m.number, str(m.number) + " " + str(m.title))), " ", el("small", {}, facts.filter(Boolean).join(" · ")));
     if (m.reply) li.append(el("div", { class: "reply" }, el("small", {}, "答复：" + str(m.reply))));
     return li;

@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +55,7 @@ func TestBrowserGroups(t *testing.T) {
 	b.onPhone("the groups page", "groups-phone.png")
 
 	b.chooseYear("2024", "done")
-	b.checkSuggestion()
+	b.checkSuggestion(s)
 	ed := b.edit2024()
 	b.saveRefusals(s)
 	b.save2024(s, ed)
@@ -120,10 +122,66 @@ func (b *browser) members() (map[string]int, []string) {
 	return at, statuses
 }
 
+// checkScale: the suggestion's threshold is the pair model's, the one the
+// server gives every page (/api/v1/me), said as the probability it is
+// (同组可能性, not a similarity of the texts); the hint says what that
+// means; every group's average is shown the same way and is at least the
+// threshold the page says grouping joins at.
+func (b *browser) checkScale(s *service) {
+	b.t.Helper()
+	var me struct {
+		GroupThreshold float64 `json:"group_threshold"`
+	}
+	var v tian.CurationView
+	s.call(b.t, "GET", "/api/v1/me", nil, &me)
+	s.call(b.t, "GET", "/api/v1/groups/2024?source=suggestion", nil, &v)
+	if v.Threshold != me.GroupThreshold || v.ThresholdOf != "default" || v.Threshold < 0.5 || v.Threshold >= 1 {
+		b.t.Errorf("the suggestion groups at %v (%s), the pages' threshold is %v; want the pair model's, a probability of at least even odds",
+			v.Threshold, v.ThresholdOf, me.GroupThreshold)
+	}
+	want := fmt.Sprintf("分组阈值：同组可能性 %d%%（默认）", int(math.Round(v.Threshold*100)))
+	if st := b.eval(`document.getElementById("g-state").textContent`); !strings.Contains(st, "系统建议") || !strings.Contains(st, want) {
+		b.t.Errorf("state %q, want %q", st, want)
+	}
+	if hint := b.eval(`document.getElementById("g-hint").hidden ? "" : document.getElementById("g-hint").textContent`); !strings.Contains(hint, "编入同一组的可能性") || !strings.Contains(hint, "不是") {
+		b.t.Errorf("the page does not say what 同组可能性 is: %q", hint)
+	}
+	heads := b.eval(`Array.from(document.querySelectorAll("#g-list .group .head small")).map((e) => e.textContent).join("\n")`)
+	shown := regexp.MustCompile(`组内平均同组可能性 (\d{1,3})%`).FindAllStringSubmatch(heads, -1)
+	if len(shown) != len(v.Groups) || regexp.MustCompile(`0\.\d|相似度`).MatchString(heads) {
+		b.t.Errorf("the groups' facts read %q; want each group's 组内平均同组可能性 as a percentage, no raw score", short(heads))
+	}
+	least := int(math.Round(v.Threshold * 100))
+	for i, m := range shown {
+		if pc, _ := strconv.Atoi(m[1]); pc > 100 || pc < least {
+			b.t.Errorf("group %d averages %d%%, outside [%d%%, 100%%]", i+1, pc, least)
+		}
+	}
+}
+
+// checkReasons: in a suggestion, every member says why it is in its
+// group, with the group's key phrases it holds (a group keeps only the
+// members that hold one).
+func (b *browser) checkReasons(year string) {
+	b.t.Helper()
+	js := `Array.from(document.querySelectorAll("#g-list .group")).flatMap((g) => {
+  const head = g.querySelector(".head small").textContent;
+  const label = head.includes("关键词：") ? head.split("关键词：")[1].split("、") : [];
+  return Array.from(g.querySelectorAll("tbody tr")).map((tr) => {
+    const why = tr.querySelector(".why");
+    const held = why ? why.textContent.replace(/^入组依据：/, "").split("、") : [];
+    return held.length && held.every((p) => label.includes(p)) ? "" : tr.dataset.number + "（" + (why ? why.textContent : "无入组依据") + "；关键词 " + label.join("、") + "）";
+  });
+}).filter(Boolean).join("\n")`
+	if bad := b.eval(js); bad != "" {
+		b.t.Errorf("%s: members without a key phrase of their group as the reason: %s", year, short(bad))
+	}
+}
+
 // The suggestion has filed proposals only (the issue's 第三中学 and
 // 地铁2号线 proposals, 不予立案, are in no group), each member's status,
 // and near-duplicates flagged; with the option, 不予立案 ones come in.
-func (b *browser) checkSuggestion() {
+func (b *browser) checkSuggestion(s *service) {
 	b.t.Helper()
 	at, statuses := b.members()
 	if len(at) < 60 {
@@ -142,12 +200,8 @@ func (b *browser) checkSuggestion() {
 	if dups := b.eval(`document.querySelectorAll("#g-list .dup").length`); dups == "0" {
 		b.t.Error("no near-duplicate flagged in 2024")
 	}
-	if st := b.eval(`document.getElementById("g-state").textContent`); !strings.Contains(st, "系统建议") || !strings.Contains(st, "分组阈值：相似度 13%") {
-		b.t.Errorf("state %q", st)
-	}
-	if heads := b.eval(`Array.from(document.querySelectorAll("#g-list .group .head small")).map((e) => e.textContent).join("\n")`); !regexp.MustCompile(`组内相似度 \d{1,3}%`).MatchString(heads) || regexp.MustCompile(`0\.\d`).MatchString(heads) {
-		b.t.Errorf("the groups' facts read %q; want 组内相似度 as a percentage, no raw score", short(heads))
-	}
+	b.checkScale(s)
+	b.checkReasons("2024")
 	b.shot("groups-2024-suggested.png")
 	if state := b.submit("groups", change("#g-all", "on")); state != "done" {
 		b.t.Fatalf("include all: %s", state)
@@ -409,6 +463,10 @@ func (b *browser) everyYear() {
 		links := b.eval(`document.querySelectorAll('#g-list tbody tr td:nth-child(2) a[href^="/p/"]').length`)
 		if links != fmt.Sprint(len(statuses)) {
 			b.t.Errorf("%s: %s links for %d members", y, links, len(statuses))
+		}
+		if want == "done" {
+			b.checkReasons(y)
+			b.shot("groups-" + y + "-suggested.png")
 		}
 		if y == "2026" {
 			if sum := b.eval(`document.getElementById("g-summary").textContent`); !strings.Contains(sum, "2026年暂无提案") {

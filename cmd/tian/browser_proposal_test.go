@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,9 +67,16 @@ func TestBrowserProposal(t *testing.T) {
 	}
 	b, s := browserSetup(t, timeout)
 	client := api.NewClient(s.base, s.token)
+	var me struct {
+		GroupThreshold float64 `json:"group_threshold"`
+	}
+	if code := s.call(t, "GET", "/api/v1/me", nil, &me); code != 200 || me.GroupThreshold <= 0 {
+		t.Fatalf("/api/v1/me: HTTP %d, grouping threshold %v", code, me.GroupThreshold)
+	}
+	least := int(math.Round(me.GroupThreshold * 100))
 	start, bad := time.Now(), 0
 	for _, p := range sample {
-		if problems := b.proposalPage(client, p.Number, mergedInto[p.Number]); len(problems) > 0 {
+		if problems := b.proposalPage(client, p.Number, mergedInto[p.Number], least); len(problems) > 0 {
 			if bad++; bad <= 5 {
 				t.Errorf("/p/%s: %s", p.Number, strings.Join(problems, "; "))
 			}
@@ -82,9 +91,12 @@ func TestBrowserProposal(t *testing.T) {
 	b.do(chromedp.Navigate(b.base + "/p/" + special["host"]))
 	b.settle("proposal")
 	b.readsWell("a proposal's page", "admin")
-	// similarity as a reader says it (26%), not a raw score (0.26)
-	if facts := run(b, chromedp.Text(`#p-similar-box`)); !regexp.MustCompile(`相似度 \d{1,3}%`).MatchString(facts) || regexp.MustCompile(`相似度 0\.`).MatchString(facts) {
-		b.t.Errorf("similar proposals read %q; want 相似度 as a percentage", short(facts))
+	// the pair model's score as what it is, a probability that staff would
+	// group the two (95%), said once; not a similarity of the texts, not a
+	// raw score (0.95)
+	if facts := run(b, chromedp.Text(`#p-similar-box`)); !regexp.MustCompile(`同组可能性 \d{1,3}%`).MatchString(facts) ||
+		regexp.MustCompile(`可能性 0\.|相似度`).MatchString(facts) || !strings.Contains(facts, "编入同一组的可能性") {
+		b.t.Errorf("similar proposals read %q; want 同组可能性 as a percentage, and what it means", short(facts))
 	}
 	b.onPhone("a proposal's page", "proposal-phone.png")
 	b.pageErrors("a proposal's page on a phone")
@@ -99,20 +111,25 @@ func TestBrowserProposal(t *testing.T) {
 type proposalView struct {
 	State, Title, Meta, Status, Body, Reply, ReplyDate, Group, Merged string
 	Similar, Earlier                                                  []int // the years of the items
+	SimilarFacts, EarlierFacts                                        []string
 	Links                                                             []string
 }
 
 const readProposal = `(() => {
   const t = (id) => document.getElementById(id).textContent;
+  const facts = (id) => Array.from(document.querySelectorAll("#" + id + " li.match > small")).map((e) => e.textContent);
   const years = (id) => Array.from(document.querySelectorAll("#" + id + " li.match")).map((li) => parseInt(li.dataset.year, 10));
   return { State: document.getElementById("proposal").dataset.state || "", Title: t("p-title"), Meta: t("p-meta"),
     Status: t("p-state"), Body: t("p-body"), Reply: t("p-reply"), ReplyDate: t("p-reply-date"), Group: t("p-group"),
     Merged: t("p-merged"), Similar: years("p-similar"), Earlier: years("p-earlier"),
+    SimilarFacts: facts("p-similar"), EarlierFacts: facts("p-earlier"),
     Links: Array.from(document.querySelectorAll("#p-view a")).map((a) => a.getAttribute("href")) };
 })()`
 
 // proposalPage opens /p/{number} and compares it with the API.
-func (b *browser) proposalPage(client *api.Client, number string, merged []string) []string {
+// Similar proposals are listed at least least% likely to be grouped with
+// it (the pages' grouping threshold), near-duplicates first.
+func (b *browser) proposalPage(client *api.Client, number string, merged []string, least int) []string {
 	b.t.Helper()
 	b.do(chromedp.Navigate(b.base + "/p/" + number))
 	state := b.settle("proposal")
@@ -153,6 +170,20 @@ func (b *browser) proposalPage(client *api.Client, number string, merged []strin
 	}
 	for _, y := range v.Similar {
 		check(y == p.Year, "a similar proposal of %d listed as of the same year %d", y, p.Year)
+	}
+	dups := true // still among the near-duplicates listed first
+	for _, f := range slices.Concat(v.SimilarFacts, v.EarlierFacts) {
+		m := regexp.MustCompile(`同组可能性 (\d{1,3})%`).FindStringSubmatch(f)
+		pc := -1
+		if m != nil {
+			pc, _ = strconv.Atoi(m[1])
+		}
+		check(pc >= 0 && pc <= 100 && (pc >= least || strings.Contains(f, "疑似重复")), "a similar proposal reads %q, want 同组可能性 of %d%%–100%%, or a near-duplicate", f, least)
+	}
+	for _, f := range v.SimilarFacts {
+		dup := strings.Contains(f, "疑似重复")
+		check(dups || !dup, "a near-duplicate listed after a proposal only on the same topic: %q", v.SimilarFacts)
+		dups = dups && dup
 	}
 	for _, y := range v.Earlier {
 		check(y < p.Year, "a proposal of %d listed as earlier than %d", y, p.Year)

@@ -90,6 +90,9 @@ type reviewView struct {
 	UnitText  string
 	Similar   []string // linked numbers
 	Earlier   []string
+	Facts     []string // each similar then earlier proposal's facts
+	Hint      string   // what the percentages mean, when shown
+	Least     float64  // the pages' grouping threshold (/api/v1/me)
 	Cases     []string // numbers the units cite
 	Marks     int      // highlighted evidence in the text
 	Options   int      // categories to override to
@@ -109,6 +112,8 @@ const readReview = `(() => {
     Ranks: q(".unit .unit-head").map((e) => (e.querySelector(".rank") || {}).textContent + " " + ((e.querySelector(".strength") || {}).textContent || "")),
     UnitText: text("#r-lead, #r-co"),
     Similar: q("#r-similar li.match a").map(num), Earlier: q("#r-earlier li.match a").map(num), Cases: q(".unit .cases a").map(num),
+    Facts: q("#r-similar li.match > small, #r-earlier li.match > small").map((e) => e.textContent),
+    Hint: document.getElementById("r-together").hidden ? "" : document.getElementById("r-together").textContent,
     Marks: q("#r-text mark").length, Options: q("#r-override option").length, OutHidden: document.getElementById("r-out").hidden,
     Message: text("#r-status .error, #r-status .notice") };
 })()`
@@ -143,6 +148,7 @@ func (b *browser) reviewStored(client *api.Client, p *tian.Proposal) (reviewView
 func (b *browser) check(client *api.Client, req tian.ReviewRequest) (reviewView, *tian.Review, []string) {
 	b.t.Helper()
 	v := run(b, chromedp.Evaluate[reviewView](readReview))
+	v.Least = b.groupThreshold()
 	problems := b.takeErrors()
 	req.Title, req.Body = strings.TrimSpace(req.Title), strings.TrimSpace(req.Body)
 	if req.Title+req.Body == "" {
@@ -217,6 +223,7 @@ func compareReview(v reviewView, r *tian.Review) []string {
 	}
 	differ("similar of the year", v.Similar, numbers(r.Similar))
 	differ("earlier", v.Earlier, numbers(r.Earlier))
+	problems = append(problems, compareScores(v, r)...)
 	seen := map[string]bool{}
 	for _, u := range slices.Concat(v.Lead, v.Co) {
 		if seen[u] {
@@ -256,6 +263,48 @@ func compareReview(v reviewView, r *tian.Review) []string {
 		if m.Year != r.Year {
 			problems = append(problems, fmt.Sprintf("同年 holds %s of %d for a review of %d", m.Number, m.Year, r.Year))
 		}
+	}
+	return problems
+}
+
+// groupThreshold is the pages' grouping threshold, as the page reads it.
+func (b *browser) groupThreshold() float64 {
+	b.t.Helper()
+	return run(b, chromedp.Evaluate[float64](`fetch("/api/v1/me").then((r) => r.json()).then((me) => me.group_threshold)`, chromedp.EvalAwaitPromise))
+}
+
+// compareScores: each similar and earlier proposal shows the pair model's
+// score as the API gives it, said as what it is (同组可能性, the
+// probability staff would group the two; never 相似度), near-duplicates
+// marked, and the page says once what the percentage means.
+func compareScores(v reviewView, r *tian.Review) []string {
+	var problems []string
+	ms := slices.Concat(r.Similar, r.Earlier)
+	if len(v.Facts) != len(ms) {
+		return []string{fmt.Sprintf("%d similar and earlier proposals show facts, the API lists %d", len(v.Facts), len(ms))}
+	}
+	for i, m := range ms {
+		want := fmt.Sprintf("同组可能性 %d%%", int(math.Round(m.Score*100)))
+		if m.Score < v.Least {
+			want += fmt.Sprintf("（低于分组阈值 %d%%）", int(math.Round(v.Least*100)))
+		}
+		if !strings.Contains(v.Facts[i], want) || strings.Contains(v.Facts[i], "相似度") ||
+			strings.Contains(v.Facts[i], "疑似重复") != (m.Kind == tian.MatchNearDuplicate) {
+			problems = append(problems, fmt.Sprintf("%s (%s, %.3f) reads %q, want %s", m.Number, m.Kind, m.Score, v.Facts[i], want))
+		}
+	}
+	for _, list := range [][]tian.Match{r.Similar, r.Earlier} {
+		for i := 1; i < len(list); i++ {
+			if list[i].Kind == tian.MatchNearDuplicate && list[i-1].Kind != tian.MatchNearDuplicate {
+				problems = append(problems, fmt.Sprintf("near-duplicate %s listed after %s, only on the same topic", list[i].Number, list[i-1].Number))
+			}
+		}
+	}
+	if (len(ms) > 0) != strings.Contains(v.Hint, "编入同一组的可能性") {
+		problems = append(problems, fmt.Sprintf("%d proposals with a score, the page explains it as %q", len(ms), v.Hint))
+	}
+	if r.MergeInto != nil && !strings.Contains(v.Verdicts, fmt.Sprintf("同组可能性 %d%%", int(math.Round(r.MergeInto.Score*100)))) {
+		problems = append(problems, fmt.Sprintf("the merge target %s reads %q", r.MergeInto.Number, v.Verdicts))
 	}
 	return problems
 }
@@ -412,6 +461,7 @@ func (b *browser) openByAddress(client *api.Client) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	b.shot("review-by-address.png")
+	v.Least = b.groupThreshold()
 	r, err := client.Review(b.ctx, tian.ReviewRequest{Number: "20210205"})
 	if err != nil {
 		b.t.Fatal(err)
