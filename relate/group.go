@@ -534,9 +534,13 @@ func asWritten(t string, set []member, c []int) string {
 // similarity to the others, the cohesion (mean pairwise similarity) and
 // the most frequent lead unit.
 func describe(set []member, c []int, cs *corpusStats, p Params, model *PairModel) tian.Group {
-	ranked := groupPhrases(set, c, cs)
-	grp := tian.Group{Label: []string{}}
+	ranked := groupPhrases(set, c, cs, true)
 	label := chooseLabel(ranked, len(c))
+	if len(label) == 0 { // nothing nameable: what the members share
+		ranked = groupPhrases(set, c, cs, false)
+		label = chooseLabel(ranked, len(c))
+	}
+	grp := tian.Group{Label: []string{}}
 	for _, t := range label {
 		grp.Label = append(grp.Label, asWritten(t, set, c))
 	}
@@ -580,7 +584,7 @@ func sharePhrase(set []member, clusters [][]int, cs *corpusStats) [][]int {
 			out = append(out, c)
 			continue
 		}
-		label := chooseLabel(groupPhrases(set, c, cs), len(c))
+		label := chooseLabel(groupPhrases(set, c, cs, false), len(c))
 		var kept []int
 		for _, i := range c {
 			holds := false

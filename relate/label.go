@@ -28,19 +28,26 @@ type scoredPhrase struct {
 
 // groupPhrases ranks what the members of cluster c share: key phrases and
 // subject words held by at least two members, by the members' summed
-// weights times the share of members holding them.
-func groupPhrases(set []member, c []int, cs *corpusStats) []scoredPhrase {
+// weights times the share of members holding them. With named, only those
+// that may name a topic to a person (profile.names): the label and the
+// reasons; without, every phrase and non-generic word, which is what the
+// constraint that a group shares a phrase asks (sharePhrase), so that
+// how a label reads does not change which proposals are grouped.
+func groupPhrases(set []member, c []int, cs *corpusStats, named bool) []scoredPhrase {
 	sum := map[string]float64{}
 	holders := map[string]int{}
 	for _, i := range c {
 		seen := map[string]bool{}
 		for ph, w := range set[i].prof.phrases {
+			if named && !set[i].prof.names[ph] {
+				continue
+			}
 			sum[ph] += w
 			holders[ph]++
 			seen[ph] = true
 		}
 		for t, w := range set[i].prof.terms {
-			if seen[t] || utf8.RuneCountInString(t) < 2 || cs.isGeneric(t) || isNumeric(t) {
+			if seen[t] || named && !set[i].prof.names[t] || utf8.RuneCountInString(t) < 2 || cs.isGeneric(t) || isNumeric(t) {
 				continue
 			}
 			sum[t] += labelWord * w

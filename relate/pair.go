@@ -153,9 +153,12 @@ const (
 )
 
 // keyPhrases returns the key phrases of a text's content tokens with
-// their weights: the summed domain weights of their words.
-func keyPhrases(toks []tian.Token, cs *corpusStats, dw func(string) float64) map[string]float64 {
-	out := map[string]float64{}
+// their weights (the summed domain weights of their words), and which of
+// them may name a topic to a person (nameable: a phrase whose first word
+// is a noun or an adjective and whose last is a noun, as the dictionaries
+// tag them; 查获涉案银行卡 is a phrase, not a name).
+func keyPhrases(toks []tian.Token, cs *corpusStats, dw func(string) float64) (map[string]float64, map[string]bool) {
+	out, names := map[string]float64{}, map[string]bool{}
 	for i := range toks {
 		if cs.isGeneric(toks[i].Text) {
 			continue
@@ -181,13 +184,17 @@ func keyPhrases(toks []tian.Token, cs *corpusStats, dw func(string) float64) map
 				continue
 			}
 			out[b.String()] = max(out[b.String()], w)
+			if nounish(toks[j].Pos) && (nounish(toks[i].Pos) || toks[i].Pos == "a") {
+				names[b.String()] = true
+			}
 		}
 	}
-	return out
+	return out, names
 }
 
-// nounish reports whether a part-of-speech tag may end a term: a noun,
-// a verbal noun, or a word the dictionaries do not tag.
+// nounish reports whether a part-of-speech tag may end a term: a noun
+// (not a numeral or measure word: 一场, 一件), a verbal noun, or a word
+// the dictionaries do not tag.
 func nounish(pos string) bool {
 	return pos == "" || pos == "vn" || strings.HasPrefix(pos, "n")
 }

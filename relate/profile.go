@@ -60,6 +60,7 @@ type profile struct {
 
 	title, body map[string]float64 // domain-weighted, L2-normalised
 	phrases     map[string]float64 // key phrases, domain-weighted, L2-normalised
+	names       map[string]bool    // phrases and words that may name a topic (labels, reasons)
 	places      []string
 }
 
@@ -100,10 +101,19 @@ func newProfile(seg tian.Segmenter, title, body string, cs *corpusStats, p Param
 	dw := cs.domainWeight(p.DomainPower)
 	pr.title = weighTerms(titleToks, dw)
 	pr.body = weighTerms(bodyToks, dw)
-	pr.phrases = map[string]float64{}
+	pr.phrases, pr.names = map[string]float64{}, map[string]bool{}
 	for _, toks := range [][]tian.Token{titleToks, bodyToks} {
-		for ph, w := range keyPhrases(toks, cs, dw) {
+		phrases, names := keyPhrases(toks, cs, dw)
+		for ph, w := range phrases {
 			pr.phrases[ph] = max(pr.phrases[ph], w)
+		}
+		for ph := range names {
+			pr.names[ph] = true
+		}
+		for _, t := range toks { // subject words: nouns of two or more characters
+			if utf8.RuneCountInString(t.Text) >= 2 && (t.Pos != "" && nounish(t.Pos) || isAcronym(t)) && !cs.isGeneric(t.Text) {
+				pr.names[t.Text] = true
+			}
 		}
 		for _, t := range toks {
 			if isPlace(t) && !slices.Contains(pr.places, t.Text) {
@@ -113,6 +123,25 @@ func newProfile(seg tian.Segmenter, title, body string, cs *corpusStats, p Param
 	}
 	normalise(pr.phrases)
 	return pr
+}
+
+// isAcronym reports whether a token is a Latin abbreviation (AED, CT,
+// 5G), which the dictionaries leave untagged ("x").
+func isAcronym(t tian.Token) bool {
+	if t.Pos != "x" {
+		return false
+	}
+	letters := false
+	for _, r := range t.Text {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			letters = true
+		case r >= '0' && r <= '9':
+		default:
+			return false
+		}
+	}
+	return letters
 }
 
 // contentTokens are the exact-mode words of a text that carry meaning,
@@ -248,7 +277,7 @@ func sharedTerms(a, b *profile, n int) []string {
 	}
 	var both []tw
 	for t, w := range a.terms {
-		if v, ok := b.terms[t]; ok && isLabelTerm(t) {
+		if v, ok := b.terms[t]; ok && isLabelTerm(t) && (a.names == nil || a.names[t]) {
 			both = append(both, tw{t, w * v})
 		}
 	}
