@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -206,20 +207,25 @@ func safeCells(values []string) []string {
 	return values
 }
 
+// percent writes a share in [0,1] as a whole percentage: 0.962 → 96%.
+func percent(x float64) string { return strconv.Itoa(int(math.Round(x*100))) + "%" }
+
 // WriteGroupsXLSX writes groups for joint consultation as a workbook for
 // the staff meeting: one row per member, the group's label, cohesion and
-// usual lead unit on its first row.
+// usual lead unit on its first row. Cohesion and scores are the pair
+// model's probability that staff would put two proposals together,
+// written as percentages (同组可能性), as the pages show them.
 func WriteGroupsXLSX(w io.Writer, groups []tian.Group) error {
-	header := []string{"组号", "议题", "凝聚度", "常见主办单位", "提案号", "标题", "入组理由（共有关键词）", "与组内平均相似度"}
+	header := []string{"组号", "议题", "组内平均同组可能性", "常见主办单位", "提案号", "标题", "入组依据（共有关键词）", "与组内其他提案的平均同组可能性"}
 	return writeWorkbook(w, "并案分组", header, []float64{8, 24, 10, 24, 12, 50, 30, 10}, func(add func([]string) error) error {
 		for gi, g := range groups {
 			for mi, m := range g.Members {
 				label, cohesion, lead := "", "", ""
 				if mi == 0 {
-					label, cohesion, lead = strings.Join(g.Label, "、"), strconv.FormatFloat(g.Cohesion, 'f', 3, 64), g.LeadUnit
+					label, cohesion, lead = strings.Join(g.Label, "、"), percent(g.Cohesion), g.LeadUnit
 				}
 				if err := add([]string{strconv.Itoa(gi + 1), label, cohesion, lead, m.Number, m.Title,
-					strings.Join(m.Reason, "、"), strconv.FormatFloat(m.Score, 'f', 3, 64)}); err != nil {
+					strings.Join(m.Reason, "、"), percent(m.Score)}); err != nil {
 					return err
 				}
 			}

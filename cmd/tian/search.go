@@ -210,7 +210,7 @@ func (c *groupCmd) command() *cobra.Command {
 	f.StringVar(&c.req.Session, "session", "", "该届次的提案")
 	f.StringSliceVar(&c.numbers, "numbers", nil, "这些提案（提案号，以逗号分隔）")
 	f.BoolVar(&c.req.FiledOnly, "filed-only", false, "不含未立案（不予立案）的提案")
-	f.Float64Var(&c.req.Threshold, "threshold", 0, "组间平均相似度低于此值即停止合并（越高，组越紧；默认：相似度模型据已确认分组学到的阈值）")
+	f.Float64Var(&c.req.Threshold, "threshold", 0, "组间平均同组可能性低于此值即停止合并，0–1（越高，组越紧；默认：相似度模型据已确认分组学到的阈值）")
 	f.IntVar(&c.opt.MaxSize, "max-size", 8, "超过此件数的组再拆分")
 	f.StringVar(&c.format, "format", "table", "table、json 或 xlsx")
 	f.StringVarP(&c.out, "out", "o", "-", "输出文件（- 表示标准输出）")
@@ -241,7 +241,7 @@ func (c *groupCmd) run(cmd *cobra.Command, _ []string) error {
 			return sheet.WriteGroupsXLSX(w, groups)
 		}
 		for i, g := range groups {
-			fmt.Fprintf(w, "第%d组  %s  （%d件，凝聚度%.2f，常见主办：%s）\n", i+1, strings.Join(g.Label, "、"), len(g.Members), g.Cohesion, g.LeadUnit)
+			fmt.Fprintf(w, "第%d组  %s  （%d件，组内平均同组可能性%.0f%%，常见主办：%s）\n", i+1, strings.Join(g.Label, "、"), len(g.Members), g.Cohesion*100, g.LeadUnit)
 			for _, m := range g.Members {
 				fmt.Fprintf(w, "  %s  %s  [%s]\n", m.Number, m.Title, strings.Join(m.Reason, "、"))
 			}
