@@ -222,7 +222,7 @@ func TestGroupsAgainstGold(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, gr := range groups {
-		if len(gr.Members) < 3 || len(gr.Members) > 8 || len(gr.Label) < 1 || len(gr.Label) > 3 ||
+		if len(gr.Members) < 3 || len(gr.Members) > 8 || len(gr.Label) < 1 || len(gr.Label) > 5 ||
 			gr.Cohesion <= 0 || gr.Cohesion > 1 {
 			t.Errorf("group %v: %d members, cohesion %.3f", gr.Label, len(gr.Members), gr.Cohesion)
 		}

@@ -534,12 +534,13 @@ func asWritten(t string, set []member, c []int) string {
 // similarity to the others, the cohesion (mean pairwise similarity) and
 // the most frequent lead unit.
 func describe(set []member, c []int, cs *corpusStats, p Params, model *PairModel) tian.Group {
-	ranked := groupPhrases(set, c, cs, true)
+	ranked, shared := groupPhrases(set, c, cs, true), groupPhrases(set, c, cs, false)
 	label := chooseLabel(ranked, len(c))
 	if len(label) == 0 { // nothing nameable: what the members share
-		ranked = groupPhrases(set, c, cs, false)
+		ranked = shared
 		label = chooseLabel(ranked, len(c))
 	}
+	label = coverLabel(set, c, label, ranked, shared)
 	grp := tian.Group{Label: []string{}}
 	for _, t := range label {
 		grp.Label = append(grp.Label, asWritten(t, set, c))

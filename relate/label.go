@@ -1,6 +1,7 @@
 package relate
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -96,16 +97,45 @@ func overlapsAny(t string, chosen []string) bool {
 	return false
 }
 
+// maxCover bounds a label grown to cover every member (coverLabel).
+const maxCover = 5
+
+// coverLabel adds to label, for each member holding none of it, the
+// strongest phrase of ranked (then of fallback) it shares with another
+// member, so that every member's reason names a phrase of its group's
+// label; the label grows to at most maxCover phrases.
+func coverLabel(set []member, c []int, label []string, ranked, fallback []scoredPhrase) []string {
+	for _, i := range c {
+		if len(label) >= maxCover {
+			break
+		}
+		if slices.ContainsFunc(label, set[i].holds) {
+			continue
+		}
+		for _, list := range [][]scoredPhrase{ranked, fallback} {
+			k := slices.IndexFunc(list, func(sp scoredPhrase) bool { return set[i].holds(sp.text) && !overlapsAny(sp.text, label) })
+			if k >= 0 {
+				label = append(label, list[k].text)
+				break
+			}
+		}
+	}
+	return label
+}
+
+// holds reports whether a member's text has a phrase or word.
+func (m member) holds(t string) bool {
+	if _, ok := m.prof.phrases[t]; ok {
+		return true
+	}
+	_, ok := m.prof.terms[t]
+	return ok
+}
+
 // memberReason is what member i shares with its group: the label phrases
 // it holds, then its strongest other shared phrases.
 func memberReason(m member, label []string, ranked []scoredPhrase) []string {
-	holds := func(t string) bool {
-		if _, ok := m.prof.phrases[t]; ok {
-			return true
-		}
-		_, ok := m.prof.terms[t]
-		return ok
-	}
+	holds := m.holds
 	var out []string
 	for _, t := range label {
 		if holds(t) {
