@@ -26,20 +26,27 @@ func SublinearTF(tf float64) float64 { return 1 + math.Log(tf) }
 // to unit length, in place; an empty or all-zero vector stays as it is.
 // It returns counts.
 func TFIDF(counts map[string]float64, idf func(term string) float64) map[string]float64 {
-	var norm float64
 	for t, c := range counts {
-		w := SublinearTF(c) * idf(t)
-		counts[t] = w
+		counts[t] = SublinearTF(c) * idf(t)
+	}
+	return UnitLength(counts)
+}
+
+// UnitLength scales a term vector to unit length, in place; an empty or
+// all-zero vector stays as it is. It returns v.
+func UnitLength(v map[string]float64) map[string]float64 {
+	var norm float64
+	for _, w := range v {
 		norm += w * w
 	}
 	if norm == 0 {
-		return counts
+		return v
 	}
 	norm = math.Sqrt(norm)
-	for t := range counts {
-		counts[t] /= norm
+	for t := range v {
+		v[t] /= norm
 	}
-	return counts
+	return v
 }
 
 // Cosine is the cosine of two unit-length term vectors (their dot

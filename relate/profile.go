@@ -110,18 +110,17 @@ func newProfile(seg tian.Segmenter, title, body string, cs *corpusStats, p Param
 		for ph := range names {
 			pr.names[ph] = true
 		}
-		for _, t := range toks { // subject words: nouns of two or more characters
+		for _, t := range toks {
+			// subject words: nouns of two or more characters
 			if utf8.RuneCountInString(t.Text) >= 2 && (t.Pos != "" && nounish(t.Pos) || isAcronym(t)) && !cs.isGeneric(t.Text) {
 				pr.names[t.Text] = true
 			}
-		}
-		for _, t := range toks {
 			if isPlace(t) && !slices.Contains(pr.places, t.Text) {
 				pr.places = append(pr.places, t.Text)
 			}
 		}
 	}
-	normalise(pr.phrases)
+	tian.UnitLength(pr.phrases)
 	return pr
 }
 
@@ -167,20 +166,6 @@ func weighTerms(toks []tian.Token, dw func(string) float64) map[string]float64 {
 		tf[t.Text]++
 	}
 	return tian.TFIDF(tf, dw)
-}
-
-func normalise(v map[string]float64) {
-	var n float64
-	for _, w := range v {
-		n += w * w
-	}
-	if n == 0 {
-		return
-	}
-	n = math.Sqrt(n)
-	for k := range v {
-		v[k] /= n
-	}
 }
 
 // keywordTerms are the words that carry meaning: exact-mode words,
@@ -277,7 +262,7 @@ func sharedTerms(a, b *profile, n int) []string {
 	}
 	var both []tw
 	for t, w := range a.terms {
-		if v, ok := b.terms[t]; ok && isLabelTerm(t) && (a.names == nil || a.names[t]) {
+		if v, ok := b.terms[t]; ok && isLabelTerm(t) && a.names[t] {
 			both = append(both, tw{t, w * v})
 		}
 	}
