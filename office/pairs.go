@@ -50,7 +50,7 @@ func (o *Office) trainPairs(ctx context.Context, dir string, extra []tian.YearGr
 	} else if err != nil {
 		return nil, err
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, filepath.Base(models.PairModel)), 0o600, func(f *os.File) error { return m.Write(f) }); err != nil {
+	if err := saveModel(filepath.Join(dir, filepath.Base(models.PairModel)), m); err != nil {
 		return nil, err
 	}
 	say(fmt.Sprintf("相似度模型 %s：%s；分组阈值 %.2f，至少 %d 件成组，用时 %s", m.Version(), m.TrainedOn, m.Threshold, m.MinSize,

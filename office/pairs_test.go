@@ -217,7 +217,7 @@ func TestLoadModelsRefusesCorruptPairModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	var good strings.Builder
-	if err := def.Write(&good); err != nil {
+	if _, err := def.WriteTo(&good); err != nil {
 		t.Fatal(err)
 	}
 	o, _, rel, dir := emptyOffice(t) // one office: the other models load once

@@ -124,7 +124,7 @@ func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt Gro
 	}
 	var out []tian.Group
 	for _, c := range clusters {
-		if len(c) >= max(2, opt.MinSize) {
+		if len(c) >= 2 {
 			out = append(out, describe(set, c, cs, p, model))
 		}
 	}
@@ -139,7 +139,8 @@ func (s *Service) GroupsWith(ctx context.Context, req tian.GroupRequest, opt Gro
 
 // cluster groups the members of set over their graph g at threshold
 // with opt's linkage, re-splitting groups over opt.MaxSize, then keeps in
-// each group the members sharing its label (unless opt.Unlabelled).
+// each group the members sharing its label (unless opt.Unlabelled), and
+// leaves groups under opt.MinSize apart.
 func cluster(set []member, g graph, cs *corpusStats, threshold float64, opt GroupOptions) ([][]int, error) {
 	n := len(set)
 	var clusters [][]int
@@ -161,7 +162,20 @@ func cluster(set []member, g graph, cs *corpusStats, threshold float64, opt Grou
 	if !opt.Unlabelled {
 		clusters = sharePhrase(set, clusters, cs)
 	}
-	return clusters, nil
+	if opt.MinSize <= 2 {
+		return clusters, nil
+	}
+	var out [][]int
+	for _, c := range clusters { // too small to be a group: its members stay alone
+		if len(c) >= opt.MinSize {
+			out = append(out, c)
+			continue
+		}
+		for _, x := range c {
+			out = append(out, []int{x})
+		}
+	}
+	return out, nil
 }
 
 // member is a proposal of the set with its profile.
@@ -546,22 +560,24 @@ func describe(set []member, c []int, cs *corpusStats, p Params, model *PairModel
 		grp.Label = append(grp.Label, asWritten(t, set, c))
 	}
 	units := map[string]int{}
-	var pairs, total float64
-	for _, i := range c {
-		var sum float64
-		for _, j := range c {
-			if i != j {
-				sum += pairScore(set[i], set[j], p, model)
-			}
+	sums := make([]float64, len(c)) // each member's summed similarity to the others
+	var total float64
+	for a := range c {
+		for b := a + 1; b < len(c); b++ { // the pair score is symmetric: once a pair
+			w := pairScore(set[c[a]], set[c[b]], p, model)
+			sums[a] += w
+			sums[b] += w
+			total += 2 * w
 		}
-		total += sum
-		pairs += float64(len(c) - 1)
+	}
+	pairs := float64(len(c) * (len(c) - 1))
+	for a, i := range c {
 		reason := memberReason(set[i], label, ranked)
 		for k, t := range reason {
 			reason[k] = asWritten(t, set, c)
 		}
 		grp.Members = append(grp.Members, tian.GroupMember{Number: set[i].p.Number, Title: set[i].p.Title,
-			Reason: reason, Score: round3(sum / float64(len(c)-1))})
+			Reason: reason, Score: round3(sums[a] / float64(len(c)-1))})
 		if set[i].p.LeadUnit != "" {
 			units[set[i].p.LeadUnit]++
 		}
@@ -588,13 +604,7 @@ func sharePhrase(set []member, clusters [][]int, cs *corpusStats) [][]int {
 		label := chooseLabel(groupPhrases(set, c, cs, false), len(c))
 		var kept []int
 		for _, i := range c {
-			holds := false
-			for _, t := range label {
-				_, p := set[i].prof.phrases[t]
-				_, w := set[i].prof.terms[t]
-				holds = holds || p || w
-			}
-			if holds {
+			if slices.ContainsFunc(label, set[i].holds) {
 				kept = append(kept, i)
 			} else {
 				out = append(out, []int{i})

@@ -74,7 +74,7 @@ func (s *Service) ScoreThresholds(ctx context.Context, confirmed []tian.YearGrou
 			}
 			var pred [][]string
 			for _, c := range clusters {
-				if len(c) >= max(2, opt.MinSize) {
+				if len(c) >= 2 {
 					m := make([]string, len(c))
 					for i, x := range c {
 						m[i] = y.items[x]
@@ -164,6 +164,18 @@ func (s *Service) PairSamples(ctx context.Context, confirmed []tian.YearGroups, 
 		}
 	}
 	return out, nil
+}
+
+// BestThreshold returns the score of highest F1, the first of equals
+// (scores is not empty).
+func BestThreshold(scores []ThresholdScore) ThresholdScore {
+	best := scores[0]
+	for _, sc := range scores[1:] {
+		if sc.F1 > best.F1 {
+			best = sc
+		}
+	}
+	return best
 }
 
 // TuneThreshold learns the grouping threshold from the confirmed years:

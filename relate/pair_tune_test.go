@@ -44,12 +44,7 @@ func TestTunePairModel(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				best := sc[0]
-				for _, s := range sc {
-					if s.F1 > best.F1 {
-						best = s
-					}
-				}
+				best := relate.BestThreshold(sc)
 				held, err := rel.ScoreThresholds(ctx, test, []float64{best.Threshold}, opt)
 				if err != nil {
 					t.Fatal(err)
@@ -140,12 +135,7 @@ func TestCompareClusteringAcrossYears(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			best := sc[0]
-			for _, s := range sc {
-				if s.F1 > best.F1 {
-					best = s
-				}
-			}
+			best := relate.BestThreshold(sc)
 			held, err := rel.ScoreThresholds(ctx, test, []float64{best.Threshold}, opt)
 			if err != nil {
 				t.Fatal(err)
@@ -187,12 +177,7 @@ func TestCompareClustering(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		best := sc[0]
-		for _, s := range sc {
-			if s.F1 > best.F1 {
-				best = s
-			}
-		}
+		best := relate.BestThreshold(sc)
 		fmt.Printf("%s min %d max %d strong %.2f unlabelled %v: threshold %.2f F1 %.3f\n", opt.Linkage, opt.MinSize, opt.MaxSize, opt.Strong, opt.Unlabelled, best.Threshold, best.F1)
 	}
 }

@@ -1,6 +1,7 @@
 package relate
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -146,12 +147,7 @@ func (s *Service) TrainPairModel(ctx context.Context, confirmed []tian.YearGroup
 	if err != nil {
 		return nil, err
 	}
-	best := scores[0]
-	for _, sc := range scores {
-		if sc.F1 > best.F1 {
-			best = sc
-		}
-	}
+	best := BestThreshold(scores)
 	m.Threshold = best.Threshold
 	slices.Sort(years)
 	m.TrainedOn = fmt.Sprintf("已确认的分组：%s年（%d 对提案，同组 %d 对；分组 F1 %.3f）", strings.Join(years, "、"), m.Pairs, m.Positives, best.F1)
@@ -161,11 +157,16 @@ func (s *Service) TrainPairModel(ctx context.Context, confirmed []tian.YearGroup
 // pairL2 is the penalty of the fit, chosen on the 2021–2022 gold.
 const pairL2 = 1
 
-// Write stores the model as JSON.
-func (m *PairModel) Write(w io.Writer) error {
-	enc := json.NewEncoder(w)
+// WriteTo stores the model as JSON (io.WriterTo, as the other models).
+func (m *PairModel) WriteTo(w io.Writer) (int64, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(m)
+	if err := enc.Encode(m); err != nil {
+		return 0, err
+	}
+	n, err := w.Write(buf.Bytes())
+	return int64(n), err
 }
 
 // PairSample is one judged pair: its features and whether the office put

@@ -45,7 +45,7 @@ func feature(t *testing.T, m *relate.PairModel, name string) int {
 func modelJSON(t *testing.T, edit func(map[string]any)) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := defaultModel(t).Write(&buf); err != nil {
+	if _, err := defaultModel(t).WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
 	var obj map[string]any
@@ -118,7 +118,7 @@ func TestPairModelWriteReadRoundTrip(t *testing.T) {
 	fitted.Threshold, fitted.MinSize, fitted.TrainedOn = 0.55, 3, "已确认的分组：2021、2022年"
 	for name, m := range map[string]*relate.PairModel{"embedded": defaultModel(t), "fitted": fitted} {
 		var buf bytes.Buffer
-		if err := m.Write(&buf); err != nil {
+		if _, err := m.WriteTo(&buf); err != nil {
 			t.Fatal(err)
 		}
 		got, err := relate.ReadPairModel(&buf)

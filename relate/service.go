@@ -30,7 +30,6 @@ type Service struct {
 func (s *Service) SetPairModel(m *PairModel) {
 	s.mu.Lock()
 	s.model, s.modelSet = m, true
-	s.profiles = nil
 	s.mu.Unlock()
 }
 
