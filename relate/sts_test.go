@@ -1,6 +1,7 @@
 package relate_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,15 +11,16 @@ import (
 )
 
 // TestSTSSpearman measures the similarity score against human judgements:
-// Spearman correlation on the STS-B test split and SOHU dd and dc. The
-// model was fitted on STS-B train (TestTuneTextModel); the test sets are
-// touched once, for the figure. Issue 13 asks for 0.67, 0.74 and 0.58;
-// the peers (../shared/data/README.md, measured again by
-// scripts/peers_sts.py) are the TF-IDF cosine of characters 1–2 on STS-B
-// (0.655) and of jieba words on SOHU (dd 0.706, dc 0.550). The test fails
-// below the peer, except on SOHU dd, a known miss: the model fitted on
-// STS-B scores 0.704 there (the fixed blend before it 0.722), so dd is
-// held at 0.70 until a model for short texts of SOHU's kind is found.
+// Spearman correlation on the STS-B test split (judged by meaning) and
+// SOHU dd and dc (judged by topic or event, ByTopic). The meaning model was
+// fitted on STS-B train (TestTuneTextModel), the topic mix chosen on the
+// even lines of SOHU (TestTuneTopicWeight); the test sets are touched
+// once, for the figure. Issue 13 asks for 0.67, 0.74 and 0.58; the peers
+// (../shared/data/README.md, measured again by scripts/peers_sts.py) are
+// the TF-IDF cosines of characters 1–2 (STS-B 0.655, dd 0.721) and of
+// jieba words (dc 0.550). The test fails below issue 13's figure, except
+// on SOHU dd, a known miss (0.726, see topicWordWeight), held at the
+// character peer.
 func TestSTSSpearman(t *testing.T) {
 	slowtest.Gate(t)
 	dir := shareddata.Path(t, "sts-zh")
@@ -26,19 +28,19 @@ func TestSTSSpearman(t *testing.T) {
 	sets := []struct {
 		name   string
 		pairs  []relate.Pair
-		peer   float64 // the strongest TF-IDF cosine peer (../shared/data/README.md)
+		peer   float64 // the strongest TF-IDF cosine peer (scripts/peers_sts.py)
 		floor  float64 // what the test requires
 		target float64 // issue 13's acceptance
 	}{
-		{"STS-B test", mustRead(t, relate.ReadSTSB, filepath.Join(dir, "STS-B", "STS-B.test.data")), 0.655, 0.655, 0.67},
-		{"SOHU dd", mustRead(t, relate.ReadSOHU, filepath.Join(dir, "SOHU", "dd-test.jsonl")), 0.706, 0.70, 0.74},
-		{"SOHU dc", mustRead(t, relate.ReadSOHU, filepath.Join(dir, "SOHU", "dc-test.jsonl")), 0.550, 0.550, 0.58},
+		{"STS-B test", mustRead(t, relate.ReadSTSB, filepath.Join(dir, "STS-B", "STS-B.test.data")), 0.655, 0.67, 0.67},
+		{"SOHU dd", mustRead(t, relate.ReadSOHU, filepath.Join(dir, "SOHU", "dd-test.jsonl")), 0.721, 0.721, 0.74},
+		{"SOHU dc", mustRead(t, relate.ReadSOHU, filepath.Join(dir, "SOHU", "dc-test.jsonl")), 0.550, 0.58, 0.58},
 	}
 	for _, set := range sets {
 		rho := relate.SpearmanOn(seg, set.pairs, relate.DefaultParams())
 		t.Logf("%s: Spearman %.3f over %d pairs (TF-IDF cosine peer %.3f, target %.2f)", set.name, rho, len(set.pairs), set.peer, set.target)
 		if rho < set.floor {
-			t.Errorf("%s: Spearman %.3f is below %.3f (TF-IDF cosine peer %.3f)", set.name, rho, set.floor, set.peer)
+			t.Errorf("%s: Spearman %.3f is below %.3f (TF-IDF cosine peer %.3f, target %.2f)", set.name, rho, set.floor, set.peer, set.target)
 		}
 	}
 }
@@ -79,6 +81,41 @@ func TestScorer(t *testing.T) {
 	cross, _ := dc.Score(docs[0], docs[3])
 	if own <= cross {
 		t.Errorf("a title scores %.3f against its own body and %.3f against another's: want its own higher", own, cross)
+	}
+}
+
+// TestScorerByTopic scores news headlines by topic: two reports of one
+// event worded apart score above two reports of different events that
+// share the words of a genre, and the topic score stays in [0,1]. Read as
+// SOHU, a pair is judged by topic; read as STS-B, by meaning.
+func TestScorerByTopic(t *testing.T) {
+	seg := segmenter(t)
+	texts := []string{
+		"男篮世界杯：中国队加时惜败安哥拉，遗憾无缘直通奥运",
+		"加时赛憾负安哥拉，中国男篮失去直通巴黎奥运会资格",
+		"女排联赛：天津队三比零横扫上海队，提前锁定联赛冠军",
+		"暴雨致老城区多处积水，市政部门连夜排涝",
+	}
+	sc := relate.NewScorer(seg, texts, relate.DefaultParams())
+	same, _ := sc.ScoreBy(texts[0], texts[1], relate.ByTopic)
+	genre, _ := sc.ScoreBy(texts[0], texts[2], relate.ByTopic)
+	none, _ := sc.ScoreBy(texts[0], texts[3], relate.ByTopic)
+	if !(same > genre && genre >= none) || same > 1 || none < 0 {
+		t.Errorf("by topic: one event %.3f, one genre %.3f, unrelated %.3f: want them in that order, in [0,1]", same, genre, none)
+	}
+	dir := t.TempDir()
+	sohu, sts := filepath.Join(dir, "dd.jsonl"), filepath.Join(dir, "sts.data")
+	if err := os.WriteFile(sohu, []byte(`{"sentence1": "`+texts[0]+`", "sentence2": "`+texts[1]+`", "label": 5}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(sts, []byte(texts[0]+"\t"+texts[1]+"\t4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if p := mustRead(t, relate.ReadSOHU, sohu); len(p) != 1 || p[0].By != relate.ByTopic {
+		t.Errorf("ReadSOHU: %+v, want one pair judged by topic", p)
+	}
+	if p := mustRead(t, relate.ReadSTSB, sts); len(p) != 1 || p[0].By != relate.ByMeaning || p[0].Score != 4 {
+		t.Errorf("ReadSTSB: %+v, want one pair judged by meaning, score 4", p)
 	}
 }
 
