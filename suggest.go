@@ -27,7 +27,9 @@ type Suggestion struct {
 
 // UnitSuggestion is an undertaking unit suggested for a text, with what a
 // person reads to judge it: its rank, a strength word and the evidence in
-// words. Score is the model's raw number, for the curious, not for display.
+// words. Probability is the model's estimate that the unit takes the role
+// it is suggested for (leads, or co-handles); for a co-handler it is
+// calibrated on held-out years, and Likelihood says it in a word.
 type UnitSuggestion struct {
 	Unit string `json:"unit"`
 	Rank int    `json:"rank"` // 1-based, within its list (lead candidates or co-handlers)
@@ -37,8 +39,12 @@ type UnitSuggestion struct {
 	Reasons  []string   `json:"reasons"` // the evidence in words, e.g. 以往同类提案3件由该单位主办
 	Cases    []UnitCase `json:"cases"`   // past proposals like the text that the unit handled
 	Duties   []string   `json:"duties"`  // the unit's duties the text matched
-	Score    float64    `json:"score"`
-	Features []string   `json:"features,omitempty"` // how the score was made, for the curious
+	// Probability is in [0, 1]; Likelihood is CoLikely or CoPossible for a
+	// co-handler, empty for a lead candidate.
+	Probability float64  `json:"probability"`
+	Likelihood  string   `json:"likelihood,omitempty"`
+	Score       float64  `json:"score"`              // the same as Probability, for older clients
+	Features    []string `json:"features,omitempty"` // how the score was made, for the curious
 }
 
 // UnitCase is a past proposal like the text that a unit handled, as lead
@@ -55,6 +61,13 @@ const (
 	StrengthHigh   = "较强"
 	StrengthMedium = "一般"
 	StrengthLow    = "较弱"
+)
+
+// Likelihood words of a suggested co-handler: CoLikely when it is more
+// likely than not to co-handle, CoPossible otherwise.
+const (
+	CoLikely   = "较可能"
+	CoPossible = "可能"
 )
 
 // Routing is the suggested lead unit and co-handling units. A unit

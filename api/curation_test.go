@@ -36,6 +36,7 @@ type curationEnv struct {
 	ix  *index.Index
 	rel office.GroupRelater
 	cur *office.Curation
+	seg *segment.Segmenter
 }
 
 var curationOnce = sync.OnceValues(buildCurationEnv)
@@ -65,7 +66,7 @@ func buildCurationEnv() (*curationEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &curationEnv{env: env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}, db: db, ix: ix, rel: ix.Relations(), cur: cur}
+	e := &curationEnv{env: env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}, db: db, ix: ix, rel: ix.Relations(), cur: cur, seg: seg}
 	parts := api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: e.svc, Models: e.svc, Import: e.svc,
 		Export: e.svc, Stats: e.store, Health: e.svc, Curate: cur}
 	e.srv = httptest.NewServer(api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultConfig()).Handler())

@@ -24,7 +24,7 @@ func TestPagesByRole(t *testing.T) {
 	}{
 		{tian.RoleMember, "/search", []string{"search", "stats"}, "/review"},
 		{tian.RoleReviewer, "/review", []string{"review", "search", "stats"}, "/groups"},
-		{tian.RoleStaff, "/review", []string{"review", "search", "groups", "import", "stats"}, ""},
+		{tian.RoleStaff, "/review", []string{"review", "search", "groups", "import", "words", "stats"}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.role.String(), func(t *testing.T) {

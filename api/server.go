@@ -29,9 +29,10 @@ type Parts struct {
 	Import  tian.Importer
 	Export  tian.Exporter
 	Stats   tian.Reporter
-	Health  tian.Health  // index lag, disk space
-	Imports tian.Imports // import previews, batches and their undo
-	Curate  tian.Curator // curated groups (并案); nil: not offered
+	Health  tian.Health     // index lag, disk space
+	Imports tian.Imports    // import previews, batches and their undo
+	Curate  tian.Curator    // curated groups (并案); nil: not offered
+	Words   tian.Vocabulary // the committee's dictionary; nil: not offered
 }
 
 // Config holds the service's limits.

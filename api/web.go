@@ -46,6 +46,7 @@ var pages = []page{
 	{"search", "检索", tian.RoleMember},
 	{"groups", "并案", tian.RoleStaff},
 	{"import", "导入", tian.RoleStaff},
+	{"words", "词表", tian.RoleStaff},
 	{"stats", "统计", tian.RoleMember},
 }
 

@@ -33,7 +33,7 @@ func TestClassifyCorpusByYear(t *testing.T) {
 			test = append(test, docs[i])
 		}
 	}
-	m, err := classify.Train(seg(t), train, classify.DefaultTrainConfig())
+	m, err := classify.Train(seg(t), train, classify.DefaultCategoryConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +84,11 @@ func TestClassifyCorpusByYear(t *testing.T) {
 // An ambiguous text is flagged uncertain rather than guessed with
 // confidence.
 func TestClassifyUncertain(t *testing.T) {
-	_, docs := corpusDocs(t)
-	m, err := classify.Train(seg(t), docs, classify.DefaultTrainConfig())
+	d, err := defaults() // trained on the whole corpus with the default settings
 	if err != nil {
 		t.Fatal(err)
 	}
+	m := d.category
 	s, err := m.Classify(context.Background(), "关于进一步加强相关工作的提案", "建议有关部门高度重视，进一步加强工作。", 2)
 	if err != nil {
 		t.Fatal(err)
@@ -103,12 +103,26 @@ func TestClassifyUncertain(t *testing.T) {
 
 func TestTrainDeterministicAndSaveLoad(t *testing.T) {
 	_, docs := corpusDocs(t)
-	docs = docs[:400]
-	a, err := classify.Train(seg(t), docs, classify.DefaultTrainConfig())
+	docs = docs[:200]
+	cfg := classify.DefaultCategoryConfig() // its selection, on a smaller grid
+	cfg.Select.Features, cfg.Select.C = cfg.Select.Features[1:], cfg.Select.C[:1]
+	a, err := classify.Train(seg(t), docs, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := classify.Train(seg(t), docs, classify.DefaultTrainConfig())
+	if want := len(cfg.Select.Features) * len(cfg.Select.Members) * len(cfg.Select.NB); len(a.Candidates) != want {
+		t.Errorf("compared %d settings, want %d: %+v", len(a.Candidates), want, a.Candidates)
+	}
+	best := a.Candidates[0]
+	for _, c := range a.Candidates {
+		if c.MacroF1 > best.MacroF1 {
+			best = c
+		}
+	}
+	if a.Config.C != best.C || a.Config.NB != best.NB || len(a.Config.Members) != len(best.Members) || a.Config.Features.MinDF != best.Features.MinDF {
+		t.Errorf("trained with %+v, but the best cross-validated setting was %+v", a.Config, best)
+	}
+	b, _ := classify.Train(seg(t), docs, cfg)
 	var ba, bb bytes.Buffer
 	a.WriteTo(&ba)
 	b.WriteTo(&bb)

@@ -19,17 +19,20 @@ type ClassScore struct {
 
 // Report is the quality and speed of a model on labelled documents.
 type Report struct {
-	N             int          `json:"n"`
-	Accuracy      float64      `json:"accuracy"`
-	MacroF1       float64      `json:"macro_f1"`
-	PerClass      []ClassScore `json:"per_class"`
-	Labels        []string     `json:"labels"`
-	Confusion     [][]int      `json:"confusion"` // [gold][predicted]
-	ECE           float64      `json:"ece"`
-	Coverage      float64      `json:"coverage"`  // share not flagged uncertain
-	Precision     float64      `json:"precision"` // accuracy of those
-	TrainSeconds  float64      `json:"train_seconds"`
-	DocsPerSecond float64      `json:"docs_per_second"` // end to end: normalise, segment, predict
+	N         int          `json:"n"`
+	Accuracy  float64      `json:"accuracy"`
+	MacroF1   float64      `json:"macro_f1"`
+	PerClass  []ClassScore `json:"per_class"`
+	Labels    []string     `json:"labels"`
+	Confusion [][]int      `json:"confusion"` // [gold][predicted]
+	ECE       float64      `json:"ece"`
+	Coverage  float64      `json:"coverage"`  // share not flagged uncertain
+	Precision float64      `json:"precision"` // accuracy of those
+	// Chosen describes the settings each trained model ended with: one
+	// for Evaluate, one per fold for CrossValidate.
+	Chosen        []string `json:"chosen,omitempty"`
+	TrainSeconds  float64  `json:"train_seconds"`
+	DocsPerSecond float64  `json:"docs_per_second"` // end to end: normalise, segment, predict
 }
 
 // Evaluate predicts every document and scores the predictions.
@@ -42,6 +45,7 @@ func Evaluate(m *Model, docs []Doc) Report {
 	took := time.Since(start)
 	r := score(m.Labels, docs, probs, m.Threshold)
 	r.DocsPerSecond = float64(len(docs)) / took.Seconds()
+	r.Chosen = []string{m.Config.describe()}
 	return r
 }
 
@@ -56,6 +60,7 @@ func CrossValidate(seg tian.Segmenter, docs []Doc, cfg TrainConfig, k int) (Repo
 	probs := make([][]float64, len(docs))
 	thresholds := make([]float64, len(docs))
 	var trainTime, predictTime time.Duration
+	var chosen []string
 	for f := range k {
 		var train []Doc
 		for i, d := range docs {
@@ -69,6 +74,7 @@ func CrossValidate(seg tian.Segmenter, docs []Doc, cfg TrainConfig, k int) (Repo
 			return Report{}, err
 		}
 		trainTime += time.Since(t0)
+		chosen = append(chosen, m.Config.describe())
 		pos := map[string]int{}
 		for i, l := range m.Labels {
 			pos[l] = i
@@ -92,6 +98,7 @@ func CrossValidate(seg tian.Segmenter, docs []Doc, cfg TrainConfig, k int) (Repo
 	r := score(labels, docs, probs, 0)
 	r.Coverage, r.Precision = coverageAt(probs, ys, thresholds)
 	r.TrainSeconds = trainTime.Seconds() / float64(k)
+	r.Chosen = chosen
 	r.DocsPerSecond = float64(len(docs)) / predictTime.Seconds()
 	return r, nil
 }

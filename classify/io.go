@@ -17,11 +17,21 @@ import (
 
 // The saved form: gzip of a header line naming the kind and format
 // version, a JSON line with everything but the weights, then the weights
-// and biases as little-endian float32. Equal models give equal bytes.
+// and biases as little-endian float32, member after member. Equal models
+// give equal bytes. Format 1 has one member, format 2 an ensemble.
 const (
-	categoryMagic = "tian-category-model"
-	formatVersion = 1
+	categoryMagic  = "tian-category-model"
+	formatVersion  = 1
+	ensembleFormat = 2
 )
+
+// format is the version of m's saved form.
+func (m *Model) format() int {
+	if len(m.lins) > 1 {
+		return ensembleFormat
+	}
+	return formatVersion
+}
 
 type modelHeader struct {
 	Model *Model    `json:"model"`
@@ -35,11 +45,13 @@ type modelHeader struct {
 // in memory and one loaded from disk answer the same, and computes the
 // version from the saved bytes.
 func (m *Model) seal() error {
-	for i, w := range m.lin.w {
-		m.lin.w[i] = float64(float32(w))
-	}
-	for i, b := range m.lin.b {
-		m.lin.b[i] = float64(float32(b))
+	for _, lin := range m.lins {
+		for i, w := range lin.w {
+			lin.w[i] = float64(float32(w))
+		}
+		for i, b := range lin.b {
+			lin.b[i] = float64(float32(b))
+		}
 	}
 	var buf bytes.Buffer
 	if err := m.write(&buf); err != nil {
@@ -66,18 +78,20 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 
 func (m *Model) write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%s %d\n", categoryMagic, formatVersion)
-	h := modelHeader{Model: m, K: m.lin.k, D: m.lin.d, Terms: m.vocab.terms, IDF: m.vocab.idf}
+	fmt.Fprintf(bw, "%s %d\n", categoryMagic, m.format())
+	h := modelHeader{Model: m, K: m.lins[0].k, D: m.lins[0].d, Terms: m.vocab.terms, IDF: m.vocab.idf}
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(h); err != nil {
 		return err
 	}
 	var b [4]byte
-	for _, xs := range [][]float64{m.lin.w, m.lin.b} {
-		for _, x := range xs {
-			binary.LittleEndian.PutUint32(b[:], math.Float32bits(float32(x)))
-			bw.Write(b[:])
+	for _, lin := range m.lins {
+		for _, xs := range [][]float64{lin.w, lin.b} {
+			for _, x := range xs {
+				binary.LittleEndian.PutUint32(b[:], math.Float32bits(float32(x)))
+				bw.Write(b[:])
+			}
 		}
 	}
 	return bw.Flush()
@@ -100,8 +114,8 @@ func ReadModel(r io.Reader, seg tian.Segmenter) (*Model, error) {
 	if _, err2 := fmt.Sscanf(line, "%s %d", &kind, &version); err != nil || err2 != nil || kind != categoryMagic {
 		return nil, bad("不是 tian 的类别模型")
 	}
-	if version != formatVersion {
-		return nil, bad("模型格式为第 %d 版，本程序读取第 %d 版：请用 tian train 重新训练", version, formatVersion)
+	if version < formatVersion || version > ensembleFormat {
+		return nil, bad("模型格式为第 %d 版，本程序读取第 %d 至 %d 版：请用 tian train 重新训练", version, formatVersion, ensembleFormat)
 	}
 	js, err := br.ReadBytes('\n')
 	if err != nil {
@@ -115,17 +129,24 @@ func ReadModel(r io.Reader, seg tian.Segmenter) (*Model, error) {
 		return nil, bad("模型文件头前后不一致")
 	}
 	m := h.Model
-	m.lin = &linear{k: h.K, d: h.D, w: make([]float64, h.K*h.D), b: make([]float64, h.K)}
-	var b [4]byte
-	for _, xs := range [][]float64{m.lin.w, m.lin.b} {
-		for i := range xs {
-			if _, err := io.ReadFull(br, b[:]); err != nil {
-				return nil, bad("模型权重不完整")
-			}
-			xs[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[:])))
-		}
+	n := len(members(m.Config))
+	if n > 1 && len(m.MemberTemperatures) != n || (n > 1) != (version == ensembleFormat) {
+		return nil, bad("模型文件头前后不一致")
 	}
-	m.vocab = &vocab{terms: h.Terms, idf: h.IDF, index: make(map[string]int32, len(h.Terms))}
+	var b [4]byte
+	for range n {
+		lin := &linear{k: h.K, d: h.D, w: make([]float64, h.K*h.D), b: make([]float64, h.K)}
+		for _, xs := range [][]float64{lin.w, lin.b} {
+			for i := range xs {
+				if _, err := io.ReadFull(br, b[:]); err != nil {
+					return nil, bad("模型权重不完整")
+				}
+				xs[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[:])))
+			}
+		}
+		m.lins = append(m.lins, lin)
+	}
+	m.vocab = &vocab{terms: h.Terms, idf: h.IDF, index: make(map[string]int32, len(h.Terms)), byView: m.Config.Features.ByView}
 	for i, t := range h.Terms {
 		m.vocab.index[t] = int32(i)
 	}

@@ -21,10 +21,24 @@ type Doc struct {
 // TrainConfig controls training.
 type TrainConfig struct {
 	Features FeatureConfig `json:"features"`
-	Epochs   int           `json:"epochs"`
-	Rate     float64       `json:"rate"`
-	L2       float64       `json:"l2"`
-	Seed     uint64        `json:"seed"`
+	// Loss is "svm" for one linear SVM per class (squared hinge, cost C,
+	// NB-weighted features with NB), "bayes" for multinomial naive Bayes,
+	// anything else for multinomial logistic regression trained by SGD
+	// (Rate, L2).
+	Loss   string  `json:"loss,omitempty"`
+	C      float64 `json:"c,omitempty"`
+	NB     bool    `json:"nb,omitempty"`
+	Epochs int     `json:"epochs"` // SGD passes
+	Rate   float64 `json:"rate"`
+	L2     float64 `json:"l2"`
+	Seed   uint64  `json:"seed"`
+	// Select, when set, chooses Features, C and NB among its candidates
+	// by cross-validation inside the training documents, before anything
+	// else is fitted.
+	Select *Selection `json:"select,omitempty"`
+	// Members, when set, make the model an ensemble: the mean of their
+	// calibrated probabilities.
+	Members []Member `json:"members,omitempty"`
 	// HoldOut is the share of each class kept aside to calibrate the
 	// probabilities and choose the uncertainty threshold, before the
 	// final model is fitted on everything.
@@ -34,24 +48,51 @@ type TrainConfig struct {
 	TargetPrecision float64 `json:"target_precision"`
 }
 
-// DefaultTrainConfig are the settings the default model is trained with.
+// DefaultTrainConfig are logistic regression's settings, over words and
+// character n-grams; the router's per-unit text model starts from them.
 func DefaultTrainConfig() TrainConfig {
 	return TrainConfig{Features: DefaultFeatures(), Epochs: 12, Rate: 0.1, L2: 1e-6, Seed: 1, HoldOut: 0.2, TargetPrecision: 0.95}
+}
+
+// DefaultCategoryConfig are the settings the category model is trained
+// with: a linear SVM over words, word pairs and character 1–3-grams,
+// averaged with complement naive Bayes or with logistic regression (a
+// single SVM's probabilities are overconfident on texts unlike its
+// training documents, such as a short text with no subject); the
+// partner, the smallest document frequency of a feature, the SVM's cost
+// and NB weighting are chosen by 3-fold cross-validation inside the
+// training documents (tune_test.go prints the comparison on THUCNews).
+func DefaultCategoryConfig() TrainConfig {
+	cfg := DefaultTrainConfig()
+	all := FeatureConfig{Words: true, WordPairs: true, CharNGrams: []int{1, 2, 3}, Digits: true, TitleWeight: 2, MinDF: 1, MaxFeatures: 400_000, ByView: true}
+	common := all
+	common.MinDF = 2
+	bayes := []Member{{"", "svm"}, {"", "bayes"}}
+	logistic := []Member{{"", "svm"}, {"", "logistic"}}
+	cfg.Features, cfg.Loss, cfg.C, cfg.Members = all, "svm", 1, bayes
+	cfg.Select = &Selection{Folds: 3, Features: []FeatureConfig{all, common},
+		Members: [][]Member{bayes, logistic}, C: []float64{0.3, 1, 3}, NB: []bool{false, true}}
+	return cfg
 }
 
 // Model is a trained category model. Use it through Classify; it is
 // immutable and safe for concurrent use once its segmenter is set.
 type Model struct {
-	Labels      []string     `json:"labels"`
-	Config      TrainConfig  `json:"config"`
-	Temperature float64      `json:"temperature"`
-	Threshold   float64      `json:"threshold"`
-	Calibration *Calibration `json:"calibration,omitempty"`
-	Trained     int          `json:"trained"` // documents in the final fit
-	version     string
-	vocab       *vocab
-	lin         *linear
-	ex          extractor
+	Labels      []string    `json:"labels"`
+	Config      TrainConfig `json:"config"`
+	Temperature float64     `json:"temperature"`
+	// MemberTemperatures calibrate each member of an ensemble before
+	// their probabilities are averaged; Temperature then applies to the
+	// average.
+	MemberTemperatures []float64    `json:"member_temperatures,omitempty"`
+	Threshold          float64      `json:"threshold"`
+	Calibration        *Calibration `json:"calibration,omitempty"`
+	Trained            int          `json:"trained"`              // documents in the final fit
+	Candidates         []Candidate  `json:"candidates,omitempty"` // what Config.Select compared
+	version            string
+	vocab              *vocab
+	lins               []*linear // one per member
+	ex                 extractor
 }
 
 // Calibration records what the held-out part showed.
@@ -75,12 +116,19 @@ func Train(seg tian.Segmenter, docs []Doc, cfg TrainConfig) (*Model, error) {
 	if len(labels) < 2 {
 		return nil, tian.Errorf(tian.EINVALID, "训练至少需要两个类别，现有 %d 个", len(labels))
 	}
+	var tried []Candidate
+	if cfg.Select != nil {
+		var err error
+		if cfg, tried, err = selectConfig(seg, docs, ys, len(labels), cfg); err != nil {
+			return nil, err
+		}
+	}
 	ex := extractor{seg: seg, cfg: cfg.Features}
 	counts := make([]map[string]float64, len(docs))
 	for i, d := range docs {
 		counts[i] = ex.counts(d.Title, d.Body)
 	}
-	m := &Model{Labels: labels, Config: cfg, Temperature: 1, Threshold: 0.5, ex: ex}
+	m := &Model{Labels: labels, Config: cfg, Temperature: 1, Threshold: 0.5, Candidates: tried, ex: ex}
 	train, held := stratifiedSplit(ys, len(labels), cfg.HoldOut, cfg.Seed)
 	if len(held) >= 2*len(labels) {
 		cal, err := m.calibrate(counts, ys, train, held)
@@ -94,7 +142,7 @@ func Train(seg tian.Segmenter, docs []Doc, cfg TrainConfig) (*Model, error) {
 	for i := range docs {
 		xs[i] = m.vocab.vector(counts[i])
 	}
-	m.lin = trainLinear(xs, ys, len(labels), len(m.vocab.terms), m.sgd())
+	m.lins = fitMembers(m.vocab, xs, ys, len(labels), cfg)
 	m.Trained = len(docs)
 	if err := m.seal(); err != nil {
 		return nil, err
@@ -102,8 +150,15 @@ func Train(seg tian.Segmenter, docs []Doc, cfg TrainConfig) (*Model, error) {
 	return m, nil
 }
 
-func (m *Model) sgd() sgdConfig {
-	return sgdConfig{epochs: m.Config.Epochs, rate: m.Config.Rate, l2: m.Config.L2, seed: m.Config.Seed}
+// fitLinear fits the learner cfg names.
+func fitLinear(xs []sparse, ys []int, k, d int, cfg TrainConfig) *linear {
+	if cfg.Loss == "bayes" {
+		return trainBayes(xs, ys, k, d)
+	}
+	if cfg.Loss == "svm" {
+		return trainSVM(xs, ys, k, d, svmConfig{c: cfg.C, nb: cfg.NB, seed: cfg.Seed})
+	}
+	return trainLinear(xs, ys, k, d, sgdConfig{epochs: cfg.Epochs, rate: cfg.Rate, l2: cfg.L2, seed: cfg.Seed})
 }
 
 // calibrate fits a model on the train part, then on the held-out part
@@ -119,13 +174,26 @@ func (m *Model) calibrate(counts []map[string]float64, ys []int, train, held []i
 	for i, n := range train {
 		xs[i], tys[i] = v.vector(counts[n]), ys[n]
 	}
-	lin := trainLinear(xs, tys, len(m.Labels), len(v.terms), m.sgd())
-	logits := make([][]float64, len(held))
+	e := ensemble{v: v, mems: members(m.Config), lins: fitMembers(v, xs, tys, len(m.Labels), m.Config)}
+	hx := make([]sparse, len(held))
 	gold := make([]int, len(held))
+	byMember := make([][][]float64, len(e.lins))
+	for j := range e.lins {
+		byMember[j] = make([][]float64, len(held))
+	}
 	for i, n := range held {
+		hx[i], gold[i] = v.vector(counts[n]), ys[n]
+		for j := range e.lins {
+			byMember[j][i] = make([]float64, len(m.Labels))
+			e.memberScores(j, hx[i], byMember[j][i])
+		}
+	}
+	e.temps = fitTemperatures(byMember, gold)
+	m.MemberTemperatures = e.temps
+	logits := make([][]float64, len(held))
+	for i := range held {
 		logits[i] = make([]float64, len(m.Labels))
-		lin.scores(v.vector(counts[n]), logits[i])
-		gold[i] = ys[n]
+		e.scores(hx[i], logits[i])
 	}
 	cal := &Calibration{HeldOut: len(held), ECERaw: ece(probsAt(logits, 1), gold)}
 	m.Temperature = fitTemperature(logits, gold)
@@ -145,7 +213,7 @@ func (m *Model) calibrate(counts []map[string]float64, ys []int, train, held []i
 // Probabilities returns the calibrated probability of each label.
 func (m *Model) Probabilities(title, body string) []float64 {
 	z := make([]float64, len(m.Labels))
-	m.lin.scores(m.vocab.vector(m.ex.counts(title, body)), z)
+	m.ensemble().scores(m.vocab.vector(m.ex.counts(title, body)), z)
 	softmaxInPlace(z, m.Temperature)
 	return z
 }
@@ -164,7 +232,7 @@ func (m *Model) Classify(_ context.Context, title, body string, k int) (*tian.Su
 	counts := m.ex.counts(title, body)
 	x := m.vocab.vector(counts)
 	z := make([]float64, len(m.Labels))
-	m.lin.scores(x, z)
+	m.ensemble().scores(x, z)
 	softmaxInPlace(z, m.Temperature)
 	order := make([]int, len(z))
 	for i := range order {
@@ -180,26 +248,31 @@ func (m *Model) Classify(_ context.Context, title, body string, k int) (*tian.Su
 	return s, nil
 }
 
+// ensemble is the model's members with their temperatures.
+func (m *Model) ensemble() ensemble {
+	return ensemble{v: m.vocab, mems: members(m.Config), lins: m.lins, temps: m.MemberTemperatures}
+}
+
 // evidence returns the words that pushed the text most towards label c:
 // each word feature's value times how much more its weight favours c than
-// the average label. Title and body occurrences are located in the text
+// the average label (summed over the members that see words, each over
+// its temperature). Title and body occurrences are located in the text
 // given as title + "\n" + body.
 func (m *Model) evidence(x sparse, c int, title, body string) []tian.Evidence {
-	d, k := m.lin.d, m.lin.k
 	contrib := map[string]float64{}
-	for i, f := range x.idx {
-		term := m.vocab.terms[f]
-		if !strings.HasPrefix(term, "w:") {
+	for j, mem := range members(m.Config) {
+		if mem.View == "chars" {
 			continue
 		}
-		var mean float64
-		for cc := range k {
-			mean += m.lin.w[cc*d+int(f)]
+		t := 1.0
+		if len(m.MemberTemperatures) > j {
+			t = m.MemberTemperatures[j]
 		}
-		mean /= float64(k)
-		if v := float64(x.val[i]) * (m.lin.w[c*d+int(f)] - mean); v > 0 {
-			contrib[term[2:]] += v
-		}
+		m.lins[j].favour(m.vocab.only(x, mem.View), c, func(f int32, v float64) {
+			if term := m.vocab.terms[f]; strings.HasPrefix(term, "w:") {
+				contrib[term[2:]] += v / t
+			}
+		})
 	}
 	out := []tian.Evidence{} // never nil: the API serialises it as a list
 	for t, w := range contrib {

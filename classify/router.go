@@ -9,76 +9,73 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/sajari/regression"
-
 	"tian"
-)
-
-// Routing features of a (proposal, unit) pair. They are few and measure
-// different things, as a least-squares fit needs.
-const (
-	fSimLead = iota // share of the similar past proposals' weight this unit led
-	fSimCo          // share it co-handled
-	fText           // the per-unit text model's probability that it leads
-	fCatLead        // how often it led proposals of the category
-	fDuty           // cosine of the text with the unit's duties
-	nFeatures
-)
-
-var featureNames = [nFeatures]string{"similar_lead", "similar_co", "text", "category_lead", "duties"}
-
-// The lead score uses these features, the co-handling score those. How
-// often a unit co-handled the category was a co-handling feature too, but
-// it made frequent co-handlers (市财政局) pass everywhere: without it
-// co-handling F1 on the 2023 validation year rose from 0.22 to 0.29.
-var (
-	leadFeatures = []int{fSimLead, fText, fCatLead, fDuty}
-	coFeatures   = []int{fSimCo, fSimLead, fText, fDuty}
 )
 
 // RouterConfig controls routing training.
 type RouterConfig struct {
-	Neighbours int    `json:"neighbours"` // similar past proposals consulted
-	MaxRows    int    `json:"max_rows"`   // proposal–unit pairs the regression sees (it holds an n×n matrix)
-	Negatives  int    `json:"negatives"`  // hard negatives per proposal
-	MaxCoUnits int    `json:"max_co_units"`
-	Seed       uint64 `json:"seed"`
-	Text       TrainConfig
+	Neighbours int `json:"neighbours"` // similar past proposals consulted
+	MaxCoUnits int `json:"max_co_units"`
+	// Folds is how many parts the training proposals are cut into for the
+	// text features: each part's come from what the other parts taught.
+	Folds int     `json:"folds"`
+	L2    float64 `json:"l2"` // penalty of both fits, on standardised features
+	Text  TrainConfig
 }
 
 // DefaultRouterConfig are the settings of the default router.
 func DefaultRouterConfig() RouterConfig {
 	text := DefaultTrainConfig()
 	// the per-unit text model: words only, a capped vocabulary, no
-	// calibration (the regression weighs it): small and quick to train
+	// calibration (the lead model weighs it): small and quick to train
 	text.Features = FeatureConfig{Words: true, TitleWeight: 2, MinDF: 2, MaxFeatures: 8000}
 	text.Epochs, text.HoldOut = 8, 0
-	return RouterConfig{Neighbours: 10, MaxRows: 3000, Negatives: 5, MaxCoUnits: 3, Seed: 1, Text: text}
+	return RouterConfig{Neighbours: 10, MaxCoUnits: 3, Folds: 5, L2: 1, Text: text}
 }
 
 // Router suggests the lead and co-handling units of a text.
 type Router struct {
-	Config      RouterConfig                  `json:"config"`
-	Units       []string                      `json:"units"`
-	Lead        []float64                     `json:"lead_coefficients"` // intercept first
-	Co          []float64                     `json:"co_coefficients"`
-	CoThreshold float64                       `json:"co_threshold"`
-	CatLead     map[string]map[string]float64 `json:"category_lead"`
+	Config RouterConfig `json:"config"`
+	Units  []string     `json:"units"`
+	// Lead weighs the lead features (a softmax over units: no
+	// intercept); Co weighs the co-handling features, intercept first.
+	Lead        []float64 `json:"lead_coefficients"`
+	Co          []float64 `json:"co_coefficients"`
+	CoThreshold float64   `json:"co_threshold"` // co-handling probability from which a unit is suggested
+	// CoCalibration maps the co-handling score z to its probability
+	// σ(a·z + b), [a, b], fitted on CalibratedOn (0: none).
+	CoCalibration []float64 `json:"co_calibration"`
+	// LeadTemperature divides the lead model's scores for the
+	// probabilities shown (the ranking does not change), fitted on
+	// CalibratedOn too.
+	LeadTemperature float64 `json:"lead_temperature"`
+	CalibratedOn    int     `json:"calibrated_on"`
+	History         history `json:"history"`
+	// CoWords and LeadWords are each unit's profiles of the words of the
+	// proposals it co-handled and led; WordIDF their IDF over the
+	// training proposals.
+	CoWords     map[string]map[string]float64 `json:"co_words"`
+	LeadWords   map[string]map[string]float64 `json:"lead_words"`
+	WordIDF     map[string]float64            `json:"word_idf"`
 	Trained     int                           `json:"trained"`
-	Rows        int                           `json:"rows"`
+	Rows        int                           `json:"rows"` // proposal–unit pairs the fits saw
 	TextVersion string                        `json:"text_model"`
 
-	version string
-	text    *Model // lead unit from text alone
-	seg     tian.Segmenter
-	duties  map[string]map[string]float64 // unit → normalised duty word vector
-	dutyIDF map[string]float64
-	aliases map[string]string // any name → current name
+	version   string
+	text      *Model // lead unit from text alone
+	seg       tian.Segmenter
+	duties    map[string]map[string]float64 // unit → normalised duty word vector
+	dutyIDF   map[string]float64
+	aliases   map[string]string   // any name → current name
+	nameParts map[string][]string // unit → the short forms a text names it by
+	// training only: each training proposal's word counts, and the IDF
+	// of every word
+	wordDocs []map[string]float64
+	allIDF   map[string]float64
 }
 
 // Version identifies the router.
@@ -95,10 +92,24 @@ type routed struct {
 }
 
 // TrainRouter learns routing from the filed proposals of history. nb finds
-// similar past proposals (only of earlier years than each proposal, so
-// that no proposal votes for itself); units carry the duties.
+// similar past proposals: for a training proposal, those of the other
+// training years (never its own year, never a later year than the
+// training data), as a new proposal sees several years of history; units
+// carry the duties.
+//
+// The lead model is a softmax over the units (a conditional logit) fitted
+// by maximum likelihood; the co-handling model is a logistic regression
+// over (proposal, unit) pairs, so that its score is the probability that
+// the unit co-handles, calibrated on the last training year (calibrate).
+// Every feature of a training proposal comes from what did not see it:
+// the text model and the word profiles are cross-fitted (each fold's come
+// from the other folds), and its own routing is left out of the category
+// shares and the lead → co-handler counts.
 func TrainRouter(ctx context.Context, seg tian.Segmenter, ps []*tian.Proposal, units []tian.Unit, nb tian.Neighbours, cfg RouterConfig) (*Router, error) {
-	r := &Router{Config: cfg, seg: seg}
+	if cfg.Folds < 2 {
+		return nil, tian.Errorf(tian.EINVALID, "承办单位推荐的交叉拟合折数至少为 2，收到 %d", cfg.Folds)
+	}
+	r := &Router{Config: cfg, seg: seg, CoCalibration: []float64{1, 0}, LeadTemperature: 1}
 	r.setUnits(units)
 	var rs []routed
 	for _, p := range ps {
@@ -109,100 +120,226 @@ func TrainRouter(ctx context.Context, seg tian.Segmenter, ps []*tian.Proposal, u
 	if len(rs) < 20 {
 		return nil, tian.Errorf(tian.EINVALID, "训练承办单位推荐至少需要 20 件已立案且有主办单位的提案，现有 %d 件", len(rs))
 	}
-	r.Units = r.unitNames(rs)
-	r.CatLead = priors(rs)
-	// The text feature of a training proposal comes from a model that did
-	// not see it (two folds, each predicting the other).
-	textProb, err := r.crossFitText(rs, cfg)
-	if err != nil {
+	if err := r.fit(ctx, rs, nb); err != nil {
 		return nil, err
 	}
-	if r.text, err = Train(seg, unitDocs(rs), cfg.Text); err != nil {
+	if err := r.calibrate(ctx, rs, units, nb); err != nil {
 		return nil, err
 	}
-	r.TextVersion = r.text.Version()
-	rng := rand.New(rand.NewPCG(cfg.Seed, 5))
-	order := rng.Perm(len(rs))
-	perProposal := 1 + 1 + cfg.Negatives + 2
-	if n := cfg.MaxRows / perProposal; len(order) > n {
-		order = order[:n]
-	}
-	var leadX, coX [][]float64
-	var leadY, coY []float64
-	var coCands [][]candidateScore
-	for _, i := range order {
-		x := rs[i]
-		feats, _, err := r.features(ctx, nb, x.p.Title, x.p.Body, x.p.Category, x.p.Year, "", textProb[i])
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range r.sampleUnits(x, feats, rng, cfg.Negatives) {
-			f := feats[u]
-			leadX, leadY = append(leadX, pick(f, leadFeatures)), append(leadY, b2f(r.Units[u] == x.lead))
-			coX, coY = append(coX, pick(f, coFeatures)), append(coY, b2f(slices.Contains(x.co, r.Units[u])))
-		}
-		coCands = append(coCands, r.coCandidates(feats, x))
-	}
-	r.Rows = len(leadY)
-	if r.Lead, err = fit(leadX, leadY, leadFeatures); err != nil {
-		return nil, err
-	}
-	if r.Co, err = fit(coX, coY, coFeatures); err != nil {
-		return nil, err
-	}
-	r.CoThreshold = chooseCoThreshold(coCands, r.Co, cfg.MaxCoUnits)
-	r.Trained = len(rs)
 	return r, r.seal()
 }
 
-// candidateScore is a unit's co-handling features for threshold choice.
-type candidateScore struct {
-	f    []float64
-	gold bool
-	lead bool
-}
-
-func (r *Router) coCandidates(feats [][]float64, x routed) []candidateScore {
-	out := make([]candidateScore, len(r.Units))
-	for u := range r.Units {
-		out[u] = candidateScore{f: pick(feats[u], coFeatures), gold: slices.Contains(x.co, r.Units[u]), lead: r.Units[u] == x.lead}
+// fit learns everything but the calibration from the training proposals.
+func (r *Router) fit(ctx context.Context, rs []routed, nb tian.Neighbours) error {
+	upTo := 0
+	for _, x := range rs {
+		upTo = max(upTo, x.p.Year)
 	}
-	return out
+	r.Units = r.unitNames(rs)
+	r.History = learnHistory(rs)
+	textProb, err := r.crossFitText(rs)
+	if err != nil {
+		return err
+	}
+	if r.text, err = Train(r.seg, unitDocs(rs), r.Config.Text); err != nil {
+		return err
+	}
+	r.TextVersion = r.text.Version()
+	r.learnWords(rs)
+	folds := r.Config.Folds
+	leadFolds := make([]map[string]map[string]float64, folds)
+	coFolds := make([]map[string]map[string]float64, folds)
+	for k := range coFolds {
+		leadFolds[k], coFolds[k] = r.foldWords(rs, k)
+	}
+	feats := make([][][]float64, len(rs))
+	for i, x := range rs {
+		q := query{nb: nb, title: x.p.Title, body: x.p.Body, category: x.p.Category, exclude: x.p.Number, skipYear: x.p.Year, upTo: upTo}
+		if feats[i], _, err = r.features(ctx, q, textProb[i]); err != nil {
+			return err
+		}
+		r.leaveOut(feats[i], x)
+		words := r.wordVector(x.p.Title, x.p.Body)
+		for u, name := range r.Units {
+			feats[i][u][fLeadWords] = tian.Cosine(words, leadFolds[i%folds][name])
+			feats[i][u][fCoWords] = tian.Cosine(words, coFolds[i%folds][name])
+		}
+	}
+	r.fitLead(rs, feats)
+	r.fitCo(rs, feats)
+	r.Trained, r.Rows = len(rs), len(rs)*len(r.Units)
+	return nil
 }
 
-// chooseCoThreshold picks the co-handling score above which units are
-// suggested, maximising F1 of the co-handling units of the sample.
-func chooseCoThreshold(cands [][]candidateScore, coef []float64, most int) float64 {
-	best, bestF1 := 1.0, -1.0
+// calibrate sets the co-handling probabilities' scale and the threshold
+// on the last training year, as a router meets a new year: a router
+// trained on the years before it (at least two) routes that year's proposals (each
+// consulting earlier years only), Platt scaling maps its co-handling
+// scores to the share that co-handled, and the threshold maximises F1 on
+// the scaled probabilities. The fits of models on fewer years carry over
+// to the model on all of them: the scaling corrects what cross-fitting
+// cannot (the training proposals' features come from the years around
+// them, a new proposal's from the years before). With fewer than two
+// earlier years, the scale stays 1 and the threshold is chosen on the
+// training proposals.
+func (r *Router) calibrate(ctx context.Context, rs []routed, units []tian.Unit, nb tian.Neighbours) error {
+	last := 0
+	for _, x := range rs {
+		last = max(last, x.p.Year)
+	}
+	var earlier, held []routed
+	years := map[int]bool{}
+	for _, x := range rs {
+		if x.p.Year < last {
+			earlier, years[x.p.Year] = append(earlier, x), true
+		} else {
+			held = append(held, x)
+		}
+	}
+	// the router trained for calibration needs two years, so that its
+	// proposals have neighbours in another year
+	if len(years) < 2 || len(earlier) < 20 || len(held) < 20 {
+		return nil
+	}
+	inner := &Router{Config: r.Config, seg: r.seg, CoCalibration: []float64{1, 0}, LeadTemperature: 1}
+	inner.setUnits(units)
+	if err := inner.fit(ctx, earlier, nb); err != nil {
+		return err
+	}
+	h, err := inner.heldOut(ctx, held, nb, last)
+	if err != nil {
+		return err
+	}
+	var zs []float64
+	var ys []int
+	for i, z := range h.co {
+		for u := range z {
+			if u != h.first[i] {
+				zs, ys = append(zs, z[u]), append(ys, b2i(h.gold[i][u]))
+			}
+		}
+	}
+	a, b := fitPlatt(zs, ys)
+	probs := make([][]float64, len(h.co))
+	for i, z := range h.co {
+		probs[i] = make([]float64, len(z))
+		for u := range z {
+			if u != h.first[i] {
+				probs[i][u] = sigmoid(a*z[u] + b)
+			}
+		}
+	}
+	r.CoCalibration = roundAll([]float64{a, b})
+	r.LeadTemperature = round4(fitTemperature(h.lead, h.leadGold))
+	r.CoThreshold, r.CalibratedOn = chooseCoThreshold(probs, h.gold, r.Config.MaxCoUnits), last
+	return nil
+}
+
+// scored are a router's scores of held-out proposals: per proposal its
+// first lead candidate, every unit's co-handling score (before
+// calibration) and whether it co-handled; and the lead scores of those
+// whose lead the router knows, with the lead's index.
+type scored struct {
+	first    []int
+	co       [][]float64
+	gold     [][]bool
+	lead     [][]float64
+	leadGold []int
+}
+
+// heldOut scores proposals of the year before, each consulting the
+// years before it only, as a new proposal does.
+func (r *Router) heldOut(ctx context.Context, held []routed, nb tian.Neighbours, before int) (scored, error) {
+	var h scored
+	pos := r.unitIndex()
+	for _, x := range held {
+		sc, err := r.score(ctx, query{nb: nb, title: x.p.Title, body: x.p.Body, category: x.p.Category, before: before})
+		if err != nil {
+			return h, err
+		}
+		if g, ok := pos[x.lead]; ok {
+			h.lead, h.leadGold = append(h.lead, r.leadLogits(sc.feats)), append(h.leadGold, g)
+		}
+		z, gold := make([]float64, len(r.Units)), make([]bool, len(r.Units))
+		for u, f := range sc.feats {
+			z[u], gold[u] = r.coLogit(f), containsString(x.co, r.Units[u])
+		}
+		h.first, h.co, h.gold = append(h.first, topK(sc.lead, 1)[0]), append(h.co, z), append(h.gold, gold)
+	}
+	return h, nil
+}
+
+// fitLead fits the lead softmax on every training proposal.
+func (r *Router) fitLead(rs []routed, feats [][][]float64) {
+	pos := r.unitIndex()
+	cs := make([]choice, len(rs))
+	for i, x := range rs {
+		cs[i] = choice{x: make([][]float64, len(r.Units)), gold: pos[x.lead]}
+		for u, f := range feats[i] {
+			cs[i].x[u] = pick(f, leadFeatures)
+		}
+	}
+	r.Lead = roundAll(fitSoftmax(cs, r.Config.L2))
+}
+
+// fitCo fits the co-handling model on every (proposal, unit) pair but the
+// lead model's choice, then the threshold that maximises co-handling F1 on
+// those pairs.
+func (r *Router) fitCo(rs []routed, feats [][][]float64) {
+	var rows []example
+	first := make([]int, len(rs))
+	for i, x := range rs {
+		lead := r.leadProbs(feats[i])
+		r.addLeadFeatures(feats[i], lead, &rs[i])
+		first[i] = topK(lead, 1)[0]
+		for u, f := range feats[i] {
+			if u != first[i] {
+				rows = append(rows, example{x: pick(f, coFeatures), y: containsString(x.co, r.Units[u])})
+			}
+		}
+	}
+	r.Co = roundAll(fitLogistic(rows, r.Config.L2))
+	probs := make([][]float64, len(rs))
+	gold := make([][]bool, len(rs))
+	for i, x := range rs {
+		probs[i], gold[i] = make([]float64, len(r.Units)), make([]bool, len(r.Units))
+		for u, f := range feats[i] {
+			gold[i][u] = containsString(x.co, r.Units[u])
+			if u != first[i] {
+				probs[i][u] = r.coProb(f)
+			}
+		}
+	}
+	r.CoThreshold = chooseCoThreshold(probs, gold, r.Config.MaxCoUnits)
+}
+
+func roundAll(w []float64) []float64 {
+	for i := range w {
+		w[i] = math.Round(w[i]*1e6) / 1e6
+	}
+	return w
+}
+
+// chooseCoThreshold picks the co-handling probability from which units
+// are suggested (at most most a proposal), maximising F1 over proposals
+// whose units' probabilities and truth are given (the first lead
+// candidate's probability is zero: a co-handler taken for the lead is
+// missed, as in evaluation).
+func chooseCoThreshold(probs [][]float64, gold [][]bool, most int) float64 {
+	best, bestF1 := 0.5, -1.0
 	for t := 0.05; t <= 0.8; t += 0.01 {
 		var tp, fp, fn float64
-		for _, cs := range cands {
-			type us struct {
-				s    float64
-				gold bool
-			}
-			var picked []us
-			for _, c := range cs {
-				if c.lead {
-					continue
-				}
-				if c.gold {
-					fn++
-				}
-				if s := predict(coef, c.f); s >= t {
-					picked = append(picked, us{s, c.gold})
-				}
-			}
-			sort.Slice(picked, func(i, j int) bool { return picked[i].s > picked[j].s })
-			if len(picked) > most {
-				picked = picked[:most]
-			}
-			for _, p := range picked {
-				if p.gold {
+		for i, ps := range probs {
+			picked := coPicks(ps, t, most, -1)
+			for u, g := range gold[i] {
+				in := slices.Contains(picked, u)
+				switch {
+				case in && g:
 					tp++
-					fn--
-				} else {
+				case in:
 					fp++
+				case g:
+					fn++
 				}
 			}
 		}
@@ -213,33 +350,19 @@ func chooseCoThreshold(cands [][]candidateScore, coef []float64, most int) float
 	return math.Round(best*100) / 100
 }
 
-// fit runs least squares with github.com/sajari/regression and returns
-// the intercept and coefficients.
-func fit(xs [][]float64, ys []float64, feats []int) ([]float64, error) {
-	var r regression.Regression
-	r.SetObserved("handled")
-	for i, f := range feats {
-		r.SetVar(i, featureNames[f])
+// coPicks are the units whose probability is at least t, best first, at
+// most most of them, never skip.
+func coPicks(probs []float64, t float64, most, skip int) []int {
+	var out []int
+	for _, u := range topK(probs, len(probs)) {
+		if len(out) == most || probs[u] < t {
+			break
+		}
+		if u != skip {
+			out = append(out, u)
+		}
 	}
-	for i := range xs {
-		r.Train(regression.DataPoint(ys[i], xs[i]))
-	}
-	if err := r.Run(); err != nil {
-		return nil, tian.Errorf(tian.EINVALID, "承办单位推荐模型训练失败：%v", err)
-	}
-	out := make([]float64, len(feats)+1)
-	for i := range out {
-		out[i] = math.Round(r.Coeff(i)*1e6) / 1e6
-	}
-	return out, nil
-}
-
-func predict(coef, f []float64) float64 {
-	s := coef[0]
-	for i, x := range f {
-		s += coef[i+1] * x
-	}
-	return s
+	return out
 }
 
 func pick(f []float64, idx []int) []float64 {
@@ -257,54 +380,23 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// sampleUnits are the units a training proposal contributes rows for: its
-// own, the hardest wrong ones by the text and similarity features, and
-// two at random.
-func (r *Router) sampleUnits(x routed, feats [][]float64, rng *rand.Rand, negatives int) []int {
-	own := map[string]bool{x.lead: true}
-	for _, c := range x.co {
-		own[c] = true
-	}
-	var out, others []int
-	for u, name := range r.Units {
-		if own[name] {
-			out = append(out, u)
-		} else {
-			others = append(others, u)
-		}
-	}
-	sort.SliceStable(others, func(i, j int) bool {
-		a, b := feats[others[i]], feats[others[j]]
-		return a[fText]+a[fSimLead]+a[fDuty] > b[fText]+b[fSimLead]+b[fDuty]
-	})
-	n := min(negatives, len(others))
-	out = append(out, others[:n]...)
-	rest := others[n:]
-	for range 2 {
-		if len(rest) > 0 {
-			out = append(out, rest[rng.IntN(len(rest))])
-		}
-	}
-	return out
-}
-
 // crossFitText returns, for each training proposal, the text model's unit
-// probabilities from a model trained on the other half.
-func (r *Router) crossFitText(rs []routed, cfg RouterConfig) ([]map[string]float64, error) {
+// probabilities from a model trained on the other folds.
+func (r *Router) crossFitText(rs []routed) ([]map[string]float64, error) {
 	out := make([]map[string]float64, len(rs))
-	for fold := range 2 {
+	for k := range r.Config.Folds {
 		var train []routed
 		for i, x := range rs {
-			if i%2 != fold {
+			if i%r.Config.Folds != k {
 				train = append(train, x)
 			}
 		}
-		m, err := Train(r.seg, unitDocs(train), cfg.Text)
+		m, err := Train(r.seg, unitDocs(train), r.Config.Text)
 		if err != nil {
 			return nil, err
 		}
 		for i, x := range rs {
-			if i%2 == fold {
+			if i%r.Config.Folds == k {
 				out[i] = labelProbs(m, x.p.Title, x.p.Body)
 			}
 		}
@@ -327,71 +419,6 @@ func unitDocs(rs []routed) []Doc {
 		docs[i] = Doc{Title: x.p.Title, Body: x.p.Body, Label: x.lead}
 	}
 	return docs
-}
-
-// priors are P(unit leads | category).
-func priors(rs []routed) map[string]map[string]float64 {
-	lead := map[string]map[string]float64{}
-	n := map[string]float64{}
-	for _, x := range rs {
-		c := x.p.Category
-		if lead[c] == nil {
-			lead[c] = map[string]float64{}
-		}
-		n[c]++
-		lead[c][x.lead]++
-	}
-	for c := range lead {
-		for u := range lead[c] {
-			lead[c][u] = math.Round(lead[c][u]/n[c]*1e4) / 1e4
-		}
-	}
-	return lead
-}
-
-// features computes every unit's features for a text, and returns the
-// similar past proposals it consulted: the evidence of the suggestions.
-func (r *Router) features(ctx context.Context, nb tian.Neighbours, title, body, category string, before int, exclude string, textProb map[string]float64) ([][]float64, []tian.Match, error) {
-	feats := make([][]float64, len(r.Units))
-	for u := range feats {
-		feats[u] = make([]float64, nFeatures)
-	}
-	pos := r.unitIndex()
-	var ms []tian.Match
-	if nb != nil {
-		var err error
-		if ms, err = nb.SimilarText(ctx, title, body, r.Config.Neighbours, before, exclude); err != nil {
-			return nil, nil, err
-		}
-		var total float64
-		for _, m := range ms {
-			if m.LeadUnit == "" {
-				continue
-			}
-			total += m.Score
-			if u, ok := pos[r.canonical(m.LeadUnit)]; ok {
-				feats[u][fSimLead] += m.Score
-			}
-			for _, c := range r.canonicalAll(m.CoUnits) {
-				if u, ok := pos[c]; ok {
-					feats[u][fSimCo] += m.Score
-				}
-			}
-		}
-		if total > 0 {
-			for u := range feats {
-				feats[u][fSimLead] /= total
-				feats[u][fSimCo] /= total
-			}
-		}
-	}
-	words := r.dutyVector(title + "\n" + body)
-	for u, name := range r.Units {
-		feats[u][fText] = textProb[name]
-		feats[u][fCatLead] = r.CatLead[category][name]
-		feats[u][fDuty] = tian.Cosine(words, r.duties[name])
-	}
-	return feats, ms, nil
 }
 
 func (r *Router) unitIndex() map[string]int {
@@ -426,11 +453,12 @@ func (r *Router) unitNames(rs []routed) []string {
 // setUnits keeps the catalogue: aliases map to current names, and each
 // unit's name, aliases and duties make its duty vector.
 func (r *Router) setUnits(units []tian.Unit) {
-	r.aliases = map[string]string{}
+	r.aliases, r.nameParts = map[string]string{}, map[string][]string{}
 	docs := map[string][]string{}
 	df := map[string]int{}
 	for _, u := range units {
 		r.aliases[u.Name] = u.Name
+		r.nameParts[u.Name] = unitNameParts(u)
 		for _, a := range u.Aliases {
 			r.aliases[a] = u.Name
 		}
@@ -522,37 +550,55 @@ func (r *Router) Route(ctx context.Context, nb tian.Neighbours, req tian.RouteRe
 	if k <= 0 {
 		k = 3
 	}
-	feats, similar, err := r.features(ctx, nb, title, body, category, req.BeforeYear, req.Exclude, labelProbs(r.text, title, body))
+	q := query{nb: nb, title: title, body: body, category: category, before: req.BeforeYear, exclude: req.Exclude}
+	sc, err := r.score(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	ev := evidence{similar: similar, text: dutySet(r.seg, title+"\n"+body), category: category}
-	lead, co := r.choose(feats, k)
+	ev := evidence{similar: sc.similar, text: dutySet(r.seg, title+"\n"+body), category: category}
+	lead, co := r.choose(sc, k)
 	// never nil lists: the API serialises them, and pages iterate them
 	out := &tian.Routing{Lead: []tian.UnitSuggestion{}, Co: []tian.UnitSuggestion{}, Model: r.version}
 	for i, u := range lead {
-		out.Lead = append(out.Lead, r.suggestion(u, i+1, feats[u], ev, true))
+		out.Lead = append(out.Lead, r.suggestion(u, i+1, sc, ev, true))
 	}
 	for i, u := range co {
-		out.Co = append(out.Co, r.suggestion(u, i+1, feats[u], ev, false))
+		out.Co = append(out.Co, r.suggestion(u, i+1, sc, ev, false))
 	}
 	return out, nil
 }
 
-// choose picks the lead candidates and the co-handlers, no unit in both:
-// the best lead first, the co-handlers above the threshold (at most
-// MaxCoUnits), then the next lead candidates that are not co-handlers.
-func (r *Router) choose(feats [][]float64, k int) (lead, co []int) {
-	ranked := r.rank(feats, r.Lead, leadFeatures)
-	lead = []int{ranked[0]}
-	for _, u := range r.rank(feats, r.Co, coFeatures) {
-		if len(co) == r.Config.MaxCoUnits || predict(r.Co, pick(feats[u], coFeatures)) < r.CoThreshold {
-			break
-		}
-		if u != ranked[0] {
-			co = append(co, u)
-		}
+// scores are a text's features and each unit's probabilities of leading
+// (as the co-handling model reads them, and calibrated, as shown) and of
+// co-handling, with the similar past proposals consulted.
+type scores struct {
+	feats           [][]float64
+	lead, shown, co []float64
+	similar         []tian.Match
+}
+
+func (r *Router) score(ctx context.Context, q query) (scores, error) {
+	feats, similar, err := r.features(ctx, q, labelProbs(r.text, q.title, q.body))
+	if err != nil {
+		return scores{}, err
 	}
+	z := r.leadLogits(feats)
+	sc := scores{feats: feats, lead: softmaxAt(z, 1), shown: softmaxAt(z, r.LeadTemperature), co: make([]float64, len(feats)), similar: similar}
+	r.addLeadFeatures(feats, sc.lead, nil)
+	for u, f := range feats {
+		sc.co[u] = r.coProb(f)
+	}
+	return sc, nil
+}
+
+// choose picks the lead candidates and the co-handlers, no unit in both:
+// the likeliest lead first, the co-handlers at or above the threshold (at
+// most MaxCoUnits), then the next lead candidates that are not
+// co-handlers.
+func (r *Router) choose(sc scores, k int) (lead, co []int) {
+	ranked := topK(sc.lead, len(sc.lead))
+	lead = ranked[:1]
+	co = coPicks(sc.co, r.CoThreshold, r.Config.MaxCoUnits, ranked[0])
 	for _, u := range ranked[1:] {
 		if len(lead) == k {
 			break
@@ -564,16 +610,6 @@ func (r *Router) choose(feats [][]float64, k int) (lead, co []int) {
 	return lead, co
 }
 
-func (r *Router) rank(feats [][]float64, coef []float64, idx []int) []int {
-	order := make([]int, len(r.Units))
-	score := make([]float64, len(r.Units))
-	for u := range order {
-		order[u], score[u] = u, predict(coef, pick(feats[u], idx))
-	}
-	sort.SliceStable(order, func(a, b int) bool { return score[order[a]] > score[order[b]] })
-	return order
-}
-
 // evidence is what a routing's suggestions cite: the similar past
 // proposals consulted, the text's duty words and its category.
 type evidence struct {
@@ -582,16 +618,25 @@ type evidence struct {
 	category string
 }
 
-// Strength bands of the raw scores. The scores estimate how likely the
-// unit is to lead (or co-handle) a proposal like the text; the bands were
-// read off the 2024–2025 routings of a router trained on 2021–2023, each
-// proposal routed as a review routes it (TestRouterByYear): the first lead
-// candidate was right 88% of the time at 较强, 72% at 一般 and 51% at 较弱;
-// a co-handler 45%, 29% and 18%.
+// Strength bands of the probabilities. On the 2023 validation year (a
+// router trained on 2021–2022) the first lead candidate was right 84% of
+// the time at 较强 (P ≥ 0.8), 65% at 一般 and 44% at 较弱; a suggested
+// co-handler about 60%, 35% and 23%.
 const (
 	leadHigh, leadMedium = 0.8, 0.45
-	coHigh, coMedium     = 0.45, 0.3
+	coHigh, coMedium     = 0.5, 0.3
 )
+
+// coLikelyAt is the co-handling probability from which a co-handler is
+// CoLikely: more likely than not.
+const coLikelyAt = 0.5
+
+func coBand(p float64) string {
+	if p >= coLikelyAt {
+		return tian.CoLikely
+	}
+	return tian.CoPossible
+}
 
 func strength(score, high, medium float64) string {
 	switch {
@@ -606,15 +651,18 @@ func strength(score, high, medium float64) string {
 // suggestion builds one unit's suggestion with its evidence: the similar
 // past proposals it handled, the duties the text matched, how often it
 // led the category, all said in words.
-func (r *Router) suggestion(u, rank int, f []float64, ev evidence, lead bool) tian.UnitSuggestion {
-	name := r.Units[u]
-	coef, idx, high, medium := r.Lead, leadFeatures, leadHigh, leadMedium
+func (r *Router) suggestion(u, rank int, sc scores, ev evidence, lead bool) tian.UnitSuggestion {
+	name, f := r.Units[u], sc.feats[u]
+	p, coef, idx, high, medium := sc.shown[u], r.Lead, leadFeatures, leadHigh, leadMedium
 	if !lead {
-		coef, idx, high, medium = r.Co, coFeatures, coHigh, coMedium
+		p, coef, idx, high, medium = sc.co[u], r.Co[1:], coFeatures, coHigh, coMedium
 	}
-	score := predict(coef, pick(f, idx))
-	s := tian.UnitSuggestion{Unit: name, Rank: rank, Strength: strength(score, high, medium), Score: math.Round(score*1000) / 1000,
+	p = math.Round(p*1000) / 1000 // the words say what the number shown says
+	s := tian.UnitSuggestion{Unit: name, Rank: rank, Strength: strength(p, high, medium), Probability: p, Score: p,
 		Reasons: []string{}, Cases: []tian.UnitCase{}, Duties: []string{}, Features: []string{}}
+	if !lead {
+		s.Likelihood = coBand(p)
+	}
 	var led, coHandled int
 	for _, m := range ev.similar {
 		role := ""
@@ -633,9 +681,9 @@ func (r *Router) suggestion(u, rank int, f []float64, ev evidence, lead bool) ti
 		}
 	}
 	sort.Strings(s.Duties)
-	s.Reasons = reasons(led, coHandled, s.Duties, ev.category, r.CatLead[ev.category][name])
+	s.Reasons = reasons(led, coHandled, s.Duties, ev.category, r.History.CatLead[ev.category][name])
 	for i, j := range idx {
-		if v := coef[i+1] * f[j]; math.Abs(v) >= 0.01 {
+		if v := coef[i] * f[j]; math.Abs(v) >= 0.01 {
 			s.Features = append(s.Features, fmt.Sprintf("%s %.2f", featureNames[j], v))
 		}
 	}
@@ -710,7 +758,7 @@ func ReadRouter(router io.Reader, text *Model, units []tian.Unit, seg tian.Segme
 		return nil, tian.Errorf(tian.EINVALID, "承办单位推荐模型格式为第 %d 版，本程序读取第 %d 版：请用 tian train 重新训练", saved.Format, formatVersion)
 	}
 	r := saved.Router
-	if len(r.Lead) != len(leadFeatures)+1 || len(r.Co) != len(coFeatures)+1 || len(r.Units) == 0 {
+	if len(r.Lead) != len(leadFeatures) || len(r.Co) != len(coFeatures)+1 || len(r.CoCalibration) != 2 || r.LeadTemperature <= 0 || len(r.Units) == 0 {
 		return nil, tian.Errorf(tian.EINVALID, "承办单位推荐模型已损坏")
 	}
 	if text == nil || text.Version() != r.TextVersion {
@@ -719,60 +767,4 @@ func ReadRouter(router io.Reader, text *Model, units []tian.Unit, seg tian.Segme
 	r.text, r.seg = text, seg
 	r.setUnits(units)
 	return r, r.seal()
-}
-
-// RouteEval is the quality of routing on labelled proposals.
-type RouteEval struct {
-	N          int     `json:"n"`
-	Top1       float64 `json:"top1"`
-	Top3       float64 `json:"top3"`
-	CoRecall   float64 `json:"co_recall"`
-	CoPrecison float64 `json:"co_precision"`
-}
-
-// EvaluateRouter routes each filed proposal (looking only at earlier
-// years' history) and compares with its real routing.
-func EvaluateRouter(ctx context.Context, r *Router, nb tian.Neighbours, ps []*tian.Proposal) (RouteEval, error) {
-	var ev RouteEval
-	var coGold, coHit, coPicked int
-	for _, p := range ps {
-		if p.Status != tian.StatusFiled || p.LeadUnit == "" {
-			continue
-		}
-		feats, _, err := r.features(ctx, nb, p.Title, p.Body, p.Category, p.Year, "", labelProbs(r.text, p.Title, p.Body))
-		if err != nil {
-			return ev, err
-		}
-		lead := r.rank(feats, r.Lead, leadFeatures)
-		gold := r.canonical(p.LeadUnit)
-		ev.N++
-		for i := 0; i < 3 && i < len(lead); i++ {
-			if r.Units[lead[i]] == gold {
-				if i == 0 {
-					ev.Top1++
-				}
-				ev.Top3++
-			}
-		}
-		co := r.canonicalAll(p.CoUnits)
-		coGold += len(co)
-		_, picked := r.choose(feats, 1)
-		coPicked += len(picked)
-		for _, u := range picked {
-			if slices.Contains(co, r.Units[u]) {
-				coHit++
-			}
-		}
-	}
-	if ev.N > 0 {
-		ev.Top1 /= float64(ev.N)
-		ev.Top3 /= float64(ev.N)
-	}
-	if coGold > 0 {
-		ev.CoRecall = float64(coHit) / float64(coGold)
-	}
-	if coPicked > 0 {
-		ev.CoPrecison = float64(coHit) / float64(coPicked)
-	}
-	return ev, nil
 }

@@ -86,6 +86,7 @@ func behind(t *testing.T, ix *index.Index) int64 {
 // batch as applied, and the next search panicked: assignment to entry in
 // nil map, zapx inverted_text_cache.go.)
 func TestCatchUpOnFullDisk(t *testing.T) {
+	slowtest.Gate(t) // a second index of the corpus on a filled tmpfs: the full-disk gate
 	ctx := context.Background()
 	mnt, db, ix := onSmallDisk(t)
 	before, _ := ix.LastChange()

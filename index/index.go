@@ -252,26 +252,19 @@ func (ix *Index) apply(ctx context.Context, changes []tian.Change) error {
 		}
 	}
 	batch.SetInternal(seqKey, []byte(strconv.FormatInt(changes[len(changes)-1].Seq, 10)))
-	persisted := make(chan error, 1)
-	batch.SetPersistedCallback(func(err error) { persisted <- err })
-	_, failed := ix.guard.persisting()
-	if err := ix.bleve.Batch(batch); err != nil {
-		return indexError("index.apply", err)
-	}
-	return ix.waitPersisted(ctx, persisted, failed)
+	return ix.write(ctx, "index.apply", batch)
 }
 
 // persistNew writes a new index's mapping to disk, with no change applied.
 func (ix *Index) persistNew(ctx context.Context) error {
 	batch := ix.bleve.NewBatch()
 	batch.SetInternal(seqKey, []byte("0"))
-	persisted := make(chan error, 1)
-	batch.SetPersistedCallback(func(err error) { persisted <- err })
-	_, failed := ix.guard.persisting()
-	if err := ix.bleve.Batch(batch); err != nil {
-		return indexError("index.Open", err)
+	// what it indexes is analysed with the committee's words in force
+	if c, ok := ix.seg.(interface{ Committee() ([]string, string) }); ok {
+		_, version := c.Committee()
+		batch.SetInternal(vocabularyKey, []byte(version))
 	}
-	return ix.waitPersisted(ctx, persisted, failed)
+	return ix.write(ctx, "index.Open", batch)
 }
 
 // waitPersisted waits until bleve has written the batch to disk, failed

@@ -141,6 +141,7 @@ func TestSearchBadRequests(t *testing.T) {
 // Every gold near-duplicate pair of the years tuning never saw is found
 // and flagged, and few other pairs are.
 func TestSimilarFindsNearDuplicates(t *testing.T) {
+	slowtest.Gate(t) // a corpus-wide evaluation: three years, every proposal against its candidates
 	f := demo(t)
 	g := readGoldIndex(t)
 	ev, err := f.ix.Relations().EvalDuplicates(context.Background(), g, []int{2023, 2024, 2025}, relate.DefaultParams())

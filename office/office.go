@@ -30,6 +30,7 @@ type Store interface {
 	tian.Store
 	tian.BatchStore
 	tian.OtherStats
+	tian.WordStore
 	// Feedbacks returns every reviewer's verdict, oldest first.
 	Feedbacks(ctx context.Context) ([]tian.Feedback, error)
 	// ImportCategories and ImportUnits load catalogues (the demo's).
@@ -50,6 +51,11 @@ type Index interface {
 	Behind(ctx context.Context) (int64, error)
 	// PersistError is non-nil while the index cannot write to disk.
 	PersistError() error
+	// Vocabulary is the version of the committee's words the index was
+	// last analysed with; Reanalyse indexes everything again with the
+	// segmenter in force and records version.
+	Vocabulary() (string, error)
+	Reanalyse(ctx context.Context, version string, progress func(done, total int)) error
 }
 
 // Config is what an Office is made of; cmd fills it.
@@ -92,6 +98,7 @@ type Office struct {
 	modelsMu sync.Mutex // loading and training, one at a time
 	// indexErr is why the last catch-up failed, "" once one succeeds.
 	indexErr atomic.Pointer[string]
+	vocab    vocabState
 }
 
 var (
@@ -108,6 +115,7 @@ var (
 // once with LoadModels.
 func New(cfg Config) *Office {
 	o := &Office{dataDir: cfg.DataDir, store: cfg.Store, index: cfg.Index, pairs: cfg.Pairs, seg: cfg.Segmenter, minFree: cfg.MinFree, log: cfg.Log}
+	o.vocab.wake = make(chan struct{}, 1)
 	if o.log == nil {
 		o.log = io.Discard
 	}

@@ -25,6 +25,7 @@ var shared struct {
 	o    *office.Office
 	db   *sqlite.DB
 	ix   *index.Index
+	seg  *segment.Segmenter
 	dir  string
 	err  error
 }
@@ -67,7 +68,7 @@ func open() (*office.Office, *sqlite.DB, string, error) {
 	if err != nil {
 		return nil, nil, dir, err
 	}
-	shared.ix = ix
+	shared.ix, shared.seg = ix, seg
 	return office.New(office.Config{DataDir: dir, Store: db, Index: ix, Segmenter: seg}), db, dir, nil
 }
 
@@ -143,6 +144,11 @@ func TestBackupAndRestoreFiles(t *testing.T) {
 		defer b.Close()
 		return b.Counts(ctx)
 	}
+	// the committee's dictionary is in the database, so in the backup
+	if _, err := db.DecideWords(ctx, []tian.Word{{Word: "推进城", Status: tian.WordRejected}}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.ForgetWord(ctx, "推进城", "test") })
 	res, err := o.Backup(ctx, dir, count, func() {
 		// written to the live store after the copy: not in the backup
 		db.AddFeedback(ctx, tian.Feedback{Number: "20210103", Kind: "category", Chosen: "社会建设", Actor: "test"})
@@ -154,8 +160,8 @@ func TestBackupAndRestoreFiles(t *testing.T) {
 	var manifest struct{ Counts map[string]int }
 	json.Unmarshal(b, &manifest)
 	n, _ := db.CountProposals(ctx)
-	if manifest.Counts["proposals"] != n || manifest.Counts["feedback"] != 0 || res.Counts["proposals"] != n {
-		t.Errorf("MANIFEST counts %v, want %d proposals and no feedback", manifest.Counts, n)
+	if manifest.Counts["proposals"] != n || manifest.Counts["feedback"] != 0 || res.Counts["proposals"] != n || manifest.Counts["words"] != 1 {
+		t.Errorf("MANIFEST counts %v, want %d proposals, no feedback and 1 word", manifest.Counts, n)
 	}
 	to := filepath.Join(t.TempDir(), "恢复")
 	if err := office.RestoreFiles(dir, to); err != nil {

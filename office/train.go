@@ -66,7 +66,7 @@ func (o *Office) TrainInto(ctx context.Context, dir string, opt TrainOptions) (*
 	say(res.Feedback)
 	if opt.Category {
 		t0 := time.Now()
-		cm, err := classify.Train(o.seg, classify.WithFeedback(ps, fbs), classify.DefaultTrainConfig())
+		cm, err := classify.Train(o.seg, classify.WithFeedback(ps, fbs), classify.DefaultCategoryConfig())
 		if err != nil {
 			return nil, err
 		}

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runs tian and its classical peers on the same data in one run and prints
-# three markdown tables:
+# four markdown tables:
 #   1. categories: tian's model and the peers of scripts/peers.py;
 #   2. grouping on the gold of 2023–2025 (testdata/gold.json), tian and the
 #      TF-IDF average-linkage peer of scripts/peers_groups.py (its threshold
 #      tuned on 2021–2022), over all proposals of a year and over filed ones
 #      only (status other than 不予立案); figures are means over the years;
 #   3. similarity, Spearman on STS-B test and SOHU dd/dc: tian and the
-#      TF-IDF peers of scripts/peers_sts.py.
-# tian's grouping is measured on the demo corpus loaded into a fresh
+#      TF-IDF peers of scripts/peers_sts.py;
+#   4. routing on the corpus time split (test 2024–2025): tian and the
+#      TF-IDF linear peer of scripts/peers_route.py.
+# tian's grouping and routing are measured on the demo corpus loaded into a fresh
 # temporary data directory, removed at exit.
 # Needs ../shared/data (third-party data; TIAN_SHARED_DATA overrides) and
 # Debian's python3-sklearn, python3-jieba, python3-openpyxl and fasttext,
@@ -25,7 +27,7 @@ echo "| set | model | macro-F1 | accuracy | docs/s end to end |"
 echo "|---|---|---|---|---|"
 /tmp/tian-peers eval classify --json --train "$data/thucnews-titles/dev.txt" --test "$data/thucnews-titles/test.txt" \
 	--classes "$data/thucnews-titles/class.txt" |
-	/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print("| thucnews-titles | tian (words + characters 1–3, logistic regression) | %.3f | %.3f | %.0f |" % (r["macro_f1"], r["accuracy"], r["docs_per_second"]))'
+	/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print("| thucnews-titles | tian (words, word pairs, characters 1–3; SVM, naive Bayes, settings by inner CV) | %.3f | %.3f | %.0f |" % (r["macro_f1"], r["accuracy"], r["docs_per_second"]))'
 /tmp/tian-peers eval classify --json --folds 5 --train "$data/teddycup2020c/sample/附件2.xlsx" --text 留言主题,留言详情 --label 一级分类 |
 	/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print("| teddycup2020c sample (5-fold) | tian | %.3f | %.3f | |" % (r["macro_f1"], r["accuracy"]))'
 /usr/bin/python3 scripts/peers.py "$data" |
@@ -95,4 +97,23 @@ with open(os.path.join(d, "sts-peer.jsonl")) as f:
         peers.setdefault(r["peer"], {})[r["dataset"]] = r["spearman"]
 for peer, by_set in peers.items():
     print("| | %s | %s |" % (peer, " | ".join(fmt(by_set.get(s)) for s in sets)))
+PY
+
+# Routing: lead and co-handling units on the corpus time split (training
+# years before 2024, test 2024–2025, filed proposals with a lead unit).
+echo
+echo "| routing 2024–2025 | model | proposals | lead top-1 | lead top-3 | co-handling F1 | precision | recall |"
+echo "|---|---|---|---|---|---|---|---|"
+/tmp/tian-peers --data "$dir" eval route --json >"$dir/route-tian.json"
+/usr/bin/python3 scripts/peers_route.py testdata/proposals.jsonl >"$dir/route-peer.json"
+/usr/bin/python3 - "$dir" <<'PY'
+import json, os, sys
+
+d = sys.argv[1]
+t = json.load(open(os.path.join(d, "route-tian.json")))
+p, r = t["co_precision"], t["co_recall"]
+f1 = 2 * p * r / (p + r) if p + r else 0
+print("| | tian | %d | %.3f | %.3f | %.3f | %.3f | %.3f |" % (t["n"], t["top1"], t["top3"], f1, p, r))
+q = json.load(open(os.path.join(d, "route-peer.json")))
+print("| | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f |" % (q["peer"], q["n"], q["top1"], q["top3"], q["co_f1"], q["co_precision"], q["co_recall"]))
 PY

@@ -1,8 +1,13 @@
 package segment
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,6 +30,9 @@ type Config struct {
 	// (for measuring what it changes).
 	NoBase   bool
 	NoDomain bool
+	// Committee are the committee's accepted words (tian.Word), cut whole;
+	// SetCommitteeWords replaces them while serving.
+	Committee []string
 }
 
 // DefaultConfig returns the embedded default: domain dictionary, stop
@@ -33,13 +41,27 @@ func DefaultConfig() Config {
 	return Config{Models: models.FS()}
 }
 
-// Segmenter is the gse-backed tian.Segmenter. It is immutable once built
-// and safe for concurrent use.
+// Segmenter is the gse-backed tian.Segmenter, safe for concurrent use.
+// Its dictionaries are fixed when built, except the committee's own words
+// (SetCommitteeWords), which swap in a rebuilt dictionary atomically: a
+// cut in flight finishes on the dictionary it started with.
 type Segmenter struct {
-	gse     *gse.Segmenter
-	conv    *converter
-	stop    map[string]bool
-	entries int // entries in the merged dictionary
+	conv  *converter
+	stop  map[string]bool
+	user  []*Dictionary // deployment dictionaries, highest precedence first
+	dicts []*Dictionary // after the committee's words: the domain dictionary
+	base  bool
+
+	mu  sync.Mutex // one rebuild at a time
+	cur atomic.Pointer[dictionary]
+}
+
+// dictionary is one merged dictionary and the committee words in it.
+type dictionary struct {
+	gse       *gse.Segmenter
+	entries   int
+	committee []string // sorted
+	version   string
 }
 
 var _ tian.Segmenter = (*Segmenter)(nil)
@@ -55,23 +77,86 @@ func New(cfg Config) (*Segmenter, error) {
 	if cfg.Models == nil {
 		cfg.Models = models.FS()
 	}
-	dicts := cfg.User
+	s := &Segmenter{conv: conv, user: cfg.User, base: !cfg.NoBase}
 	if !cfg.NoDomain {
 		domain, err := openDictionary(cfg.Models, models.DomainDict)
 		if err != nil {
 			return nil, err
 		}
-		dicts = append(append([]*Dictionary(nil), dicts...), domain)
+		s.dicts = []*Dictionary{domain}
 	}
-	stop, err := openWordList(cfg.Models, models.StopWords)
+	if s.stop, err = openWordList(cfg.Models, models.StopWords); err != nil {
+		return nil, err
+	}
+	d, err := s.build(cfg.Committee)
 	if err != nil {
 		return nil, err
 	}
-	g, err := loadGse(dicts, !cfg.NoBase, conv)
+	s.cur.Store(d)
+	return s, nil
+}
+
+// build merges the dictionaries with the committee's words, which come
+// after the deployment's files (a file may still remove a word) and before
+// the domain dictionary and zh_s.
+func (s *Segmenter) build(committee []string) (*dictionary, error) {
+	words := slices.Clone(committee)
+	slices.Sort(words)
+	words = slices.Compact(words)
+	dicts := slices.Clone(s.user)
+	if len(words) > 0 {
+		d := &Dictionary{Name: "委员会词表"}
+		for _, w := range words {
+			d.Entries = append(d.Entries, Entry{Word: w, Freq: DefaultFreq})
+		}
+		dicts = append(dicts, d)
+	}
+	g, err := loadGse(append(dicts, s.dicts...), s.base, s.conv)
 	if err != nil {
 		return nil, err
 	}
-	return &Segmenter{gse: g, conv: conv, stop: stop, entries: g.Dict.NumTokens()}, nil
+	return &dictionary{gse: g, entries: g.Dict.NumTokens(), committee: words, version: CommitteeVersion(words)}, nil
+}
+
+// SetCommitteeWords rebuilds the merged dictionary with words as the
+// committee's own (replacing those set before) and swaps it in. It takes
+// as long as New; nothing changes when the words are the ones in force.
+func (s *Segmenter) SetCommitteeWords(words []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if CommitteeVersion(words) == s.cur.Load().version {
+		return nil
+	}
+	d, err := s.build(words)
+	if err != nil {
+		return err
+	}
+	s.cur.Store(d)
+	return nil
+}
+
+// CommitteeVersion names a set of committee words: "" for none, else a
+// short hash of the sorted, distinct words. The index records the version
+// it was analysed with.
+func CommitteeVersion(words []string) string {
+	words = slices.Clone(words)
+	slices.Sort(words)
+	words = slices.Compact(words)
+	if len(words) == 0 {
+		return ""
+	}
+	h := sha256.New()
+	for _, w := range words {
+		h.Write([]byte(w))
+		h.Write([]byte{0})
+	}
+	return fmt.Sprintf("%d-%x", len(words), h.Sum(nil)[:4])
+}
+
+// Committee returns the committee words in force and their version.
+func (s *Segmenter) Committee() (words []string, version string) {
+	d := s.cur.Load()
+	return slices.Clone(d.committee), d.version
 }
 
 // loadGse loads the dictionaries into one gse segmenter. gse keeps the
@@ -104,7 +189,7 @@ func loadGse(dicts []*Dictionary, base bool, conv *converter) (*gse.Segmenter, e
 }
 
 // Words returns the number of entries in the merged dictionary.
-func (s *Segmenter) Words() int { return s.entries }
+func (s *Segmenter) Words() int { return s.cur.Load().entries }
 
 // Normalize returns text as it is cut.
 func (s *Segmenter) Normalize(text string) string {
@@ -158,7 +243,7 @@ func (w word) pos() string {
 // in digits, or in two or more Chinese numerals, directly followed by 年,
 // 月 or 日 becomes one word, as the PKU and MSR conventions have it.
 func (s *Segmenter) words(text string) []word {
-	segs := s.gse.ModeSegment([]byte(text), false)
+	segs := s.cur.Load().gse.ModeSegment([]byte(text), false)
 	out := make([]word, 0, len(segs))
 	for i := 0; i < len(segs); i++ {
 		j, digits, runes := i, false, 0
@@ -261,4 +346,17 @@ func openWordList(fsys fs.FS, name string) (map[string]bool, error) {
 	}
 	defer f.Close()
 	return parseWordList(f)
+}
+
+// Known reports whether word, normalised as text is, is an entry of the
+// merged dictionary in force. A prefix of an entry is not a word: gse's
+// Find reports a trie node without an entry as found with frequency 0, so
+// the frequency decides.
+func (s *Segmenter) Known(word string) bool {
+	w := normalize(word, s.conv).s
+	if w == "" {
+		return false
+	}
+	freq, _, ok := s.cur.Load().gse.Find(w)
+	return ok && freq > 0
 }

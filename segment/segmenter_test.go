@@ -244,3 +244,23 @@ func TestParseDictionaryErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestKnown(t *testing.T) {
+	s := defaultSegmenter(t)
+	tests := []struct {
+		word string
+		want bool
+	}{
+		{"专精特新", true},  // domain
+		{"专精特", false},  // a prefix of a domain entry is no word
+		{"經濟", true},    // zh_s, after t2s
+		{"首发经济", false}, // in neither dictionary
+		{"并案办理", false}, // removed by frequency 0
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := s.Known(tt.word); got != tt.want {
+			t.Errorf("Known(%q) = %v, want %v", tt.word, got, tt.want)
+		}
+	}
+}

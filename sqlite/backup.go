@@ -43,7 +43,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 // does not have yet is left out.
 func (db *DB) Counts(ctx context.Context) (map[string]int, error) {
 	out := map[string]int{}
-	for _, table := range []string{"proposals", "categories", "units", "unit_aliases", "routings", "feedback", "audit", "tokens", "sessions", "changes"} {
+	for _, table := range []string{"proposals", "categories", "units", "unit_aliases", "routings", "feedback", "audit", "tokens", "sessions", "changes", "words"} {
 		var exists int
 		if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, table).Scan(&exists); err != nil {
 			return nil, internal("sqlite.Counts", err)

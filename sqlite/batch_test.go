@@ -269,16 +269,16 @@ func TestMigrationMarksStoredMessages(t *testing.T) {
 	mustImport(t, db, append(demoRecords(t, "20210001", "20210103"), messages()...), tian.ImportOptions{File: "old"})
 	db.Close()
 	// take the database back to before the migration: no batches, no mark
-	// (and before the statistics index, the written numbers and the
-	// tuning's scale that follow it)
+	// (and before the statistics index, the written numbers, the
+	// tuning's scale and the committee's words that follow it)
 	raw, err := sql.Open("sqlite", filepath.Join(dir, sqlite.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var version int
 	raw.QueryRow(`PRAGMA user_version`).Scan(&version)
-	for _, q := range []string{`ALTER TABLE group_tuning DROP COLUMN scale`, `ALTER TABLE proposals DROP COLUMN written_number`, `DROP INDEX proposals_stats`, `DROP TABLE batch_items`,
-		`DROP TABLE batches`, `ALTER TABLE proposals DROP COLUMN not_proposal`, fmt.Sprintf(`PRAGMA user_version = %d`, version-4)} {
+	for _, q := range []string{`DROP TABLE words`, `ALTER TABLE group_tuning DROP COLUMN scale`, `ALTER TABLE proposals DROP COLUMN written_number`, `DROP INDEX proposals_stats`, `DROP TABLE batch_items`,
+		`DROP TABLE batches`, `ALTER TABLE proposals DROP COLUMN not_proposal`, fmt.Sprintf(`PRAGMA user_version = %d`, version-5)} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(q, err)
 		}

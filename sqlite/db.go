@@ -322,6 +322,15 @@ var migrations = []string{
 	// the similarity a tuned grouping threshold was learnt on
 	// (tian.GroupTuning.Scale): a threshold is only valid on its scale
 	`ALTER TABLE group_tuning ADD COLUMN scale TEXT NOT NULL DEFAULT '';`,
+	// the committee's own dictionary (tian.Word): accepted words are cut
+	// whole, rejected ones are not suggested again
+	`CREATE TABLE words (
+		word TEXT PRIMARY KEY,
+		status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+		note TEXT NOT NULL DEFAULT '',
+		decided_by TEXT NOT NULL,
+		decided_at TEXT NOT NULL
+	);`,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

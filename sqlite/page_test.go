@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"tian"
@@ -13,26 +16,73 @@ import (
 )
 
 // demoDB is a store holding the whole demo corpus, with two categories
-// that have codes of their own.
+// that have codes of their own: a copy of one made once for the package
+// (importing 1,570 proposals takes seconds under -race; copying a file
+// does not), so that each test may change its own.
 func demoDB(t *testing.T) *sqlite.DB {
 	t.Helper()
-	db := openDB(t)
-	cats := []tian.Category{{Code: "social", Name: "社会建设"}, {Code: "economic", Name: "经济建设"}}
-	if err := db.ImportCategories(context.Background(), cats, "test"); err != nil {
+	template, err := demoTemplate()
+	if err != nil {
 		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join(template, sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, sqlite.FileName), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := openAt(t, dir)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// demoTemplate builds the demo store once, closed (so its file holds
+// everything), in a folder removed when the package's tests end.
+var demoTemplate = sync.OnceValues(func() (string, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "tian-sqlite-demo-")
+	if err != nil {
+		return "", err
+	}
+	templateDirs = append(templateDirs, dir)
+	db, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	cats := []tian.Category{{Code: "social", Name: "社会建设"}, {Code: "economic", Name: "经济建设"}}
+	if err := db.ImportCategories(ctx, cats, "test"); err != nil {
+		return "", err
 	}
 	all, err := readDemo()
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	recs := make([]tian.Record, len(all))
 	for i, p := range all {
 		recs[i] = rec(i+2, *p)
 	}
-	if rep := mustImport(t, db, recs, tian.ImportOptions{NewUnits: true, Actor: "test"}); rep.Rejected != 0 {
-		t.Fatalf("demo import rejected %d rows: %v", rep.Rejected, rep.Errors)
+	rep, err := db.ImportProposals(ctx, recs, tian.ImportOptions{NewUnits: true, Actor: "test"})
+	if err != nil {
+		return "", err
 	}
-	return db
+	if rep.Rejected != 0 {
+		return "", fmt.Errorf("demo import rejected %d rows: %v", rep.Rejected, rep.Errors)
+	}
+	return dir, db.Close()
+})
+
+// templateDirs are removed by TestMain.
+var templateDirs []string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range templateDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
 }
 
 // ListProposals gives what Proposals gives, sliced, for every filter,

@@ -57,11 +57,14 @@ const codeText = {
   rate_limited: "请求过于频繁，请稍后再试",
 };
 
+// An APIError's message is the whole sentence for a page's error line;
+// detail is the server's own message alone, for a note beside an input.
 export class APIError extends Error {
-  constructor(message, code, status) {
+  constructor(message, code, status, detail) {
     super(message);
     this.code = code || "";
     this.status = status || 0;
+    this.detail = detail || message;
   }
 }
 
@@ -113,7 +116,7 @@ function errorOf(res, data) {
   const msg = str(data.message).trim();
   if (msg && msg !== text) text += "：" + msg;
   if (data.request_id) text += "（请求编号 " + str(data.request_id) + "）";
-  return new APIError(text, code, res.status);
+  return new APIError(text, code, res.status, msg);
 }
 
 // messageOf says what went wrong: the API's errors in their own words,

@@ -230,7 +230,9 @@ async function override(best, chosen) {
 }
 
 // renderUnits shows the lead candidates and the co-handlers, each unit
-// once, with its rank, strength and the evidence in words.
+// once, with its rank, strength and the evidence in words; a co-handler
+// also with how likely it is to co-handle (the server's word and the
+// probability).
 function renderUnits(routing) {
   const lead = list(routing.lead).map(obj).filter((u) => u.unit);
   const co = list(routing.co).map(obj).filter((u) => u.unit);
@@ -254,6 +256,9 @@ function unitBox(u, i, kind, suggested) {
     el("div", { class: "unit-head" }, el("span", { class: "rank" }, "第" + rank + "位"), " ",
       el("strong", {}, str(u.unit)), " ", el("small", {}, role),
       strength ? el("span", { class: "strength s-" + ({ 较强: "high", 一般: "medium", 较弱: "low" }[strength] || "low") }, "依据" + strength) : null));
+  if (kind === "co_unit" && u.likelihood) {
+    box.append(el("div", { class: "likelihood" + (u.likelihood === "较可能" ? " likely" : "") }, str(u.likelihood) + "协办（可能性 " + pct(u.probability) + "）"));
+  }
   const reasons = list(u.reasons).map(str).filter(Boolean);
   if (reasons.length) box.append(el("ul", { class: "reasons" }, ...reasons.map((r) => el("li", {}, r))));
   const cases = list(u.cases).map(obj).filter((c) => c.number);

@@ -132,6 +132,7 @@ func TestTrainFromStoreReportsFeedback(t *testing.T) {
 // has, never reaches the model: training keeps only verdicts whose chosen
 // category or unit the catalogue has.
 func TestTrainIgnoresFeedbackOutsideTheCatalogue(t *testing.T) {
+	slowtest.Gate(t) // retraining every model
 	ctx := context.Background()
 	m, _ := smallStore(t, 120)
 	m.seg = sharedSegmenter(t, m)

@@ -87,6 +87,7 @@ type reviewView struct {
 	Uncertain bool
 	Lead, Co  []string // unit names in order
 	Ranks     []string // each unit's rank and strength as shown
+	Likely    []string // each co-handler's likelihood as shown
 	UnitText  string
 	Similar   []string // linked numbers
 	Earlier   []string
@@ -110,7 +111,7 @@ const readReview = `(() => {
     Cats: text("#r-cats .bar"), Bars: q("#r-cats .bar").length, Uncertain: !document.getElementById("r-uncertain").hidden,
     Lead: q("#r-lead .unit strong").map((e) => e.textContent), Co: q("#r-co .unit strong").map((e) => e.textContent),
     Ranks: q(".unit .unit-head").map((e) => (e.querySelector(".rank") || {}).textContent + " " + ((e.querySelector(".strength") || {}).textContent || "")),
-    UnitText: text("#r-lead, #r-co"),
+    UnitText: text("#r-lead, #r-co"), Likely: q("#r-co .unit").map((e) => (e.querySelector(".likelihood") || {}).textContent || ""),
     Similar: q("#r-similar li.match a").map(num), Earlier: q("#r-earlier li.match a").map(num), Cases: q(".unit .cases a").map(num),
     Facts: q("#r-similar li.match > small, #r-earlier li.match > small").map((e) => e.textContent),
     Hint: document.getElementById("r-together").hidden ? "" : document.getElementById("r-together").textContent,
@@ -236,6 +237,7 @@ func compareReview(v reviewView, r *tian.Review) []string {
 			problems = append(problems, fmt.Sprintf("a unit shows %q, want a rank and a strength", rank))
 		}
 	}
+	problems = append(problems, compareLikelihood(v, r)...)
 	if strings.Contains(v.UnitText, "得分") {
 		problems = append(problems, "units show raw scores")
 	}
@@ -277,6 +279,22 @@ func (b *browser) groupThreshold() float64 {
 // score as the API gives it, said as what it is (同组可能性, the
 // probability staff would group the two; never 相似度), near-duplicates
 // marked, and the page says once what the percentage means.
+// compareLikelihood checks that each co-handler shows the API's
+// likelihood word and probability.
+func compareLikelihood(v reviewView, r *tian.Review) []string {
+	if len(v.Likely) != len(r.Routing.Co) {
+		return []string{fmt.Sprintf("%d co-handlers show a likelihood, the API suggests %d", len(v.Likely), len(r.Routing.Co))}
+	}
+	var problems []string
+	for i, u := range r.Routing.Co {
+		want := fmt.Sprintf("%s协办（可能性 %d%%）", u.Likelihood, int(math.Round(u.Probability*100)))
+		if u.Likelihood == "" || v.Likely[i] != want {
+			problems = append(problems, fmt.Sprintf("co-handler %s reads %q, want %q", u.Unit, v.Likely[i], want))
+		}
+	}
+	return problems
+}
+
 func compareScores(v reviewView, r *tian.Review) []string {
 	var problems []string
 	ms := slices.Concat(r.Similar, r.Earlier)
@@ -362,7 +380,7 @@ func (b *browser) feedback() {
 func (b *browser) sweep(client *api.Client, ps []*tian.Proposal) {
 	b.t.Helper()
 	start := time.Now()
-	bad, merges, unsure, earlier := 0, 0, 0, 0
+	bad, merges, unsure, earlier, likely := 0, 0, 0, 0, 0
 	for _, p := range ps {
 		v, r, problems := b.reviewStored(client, p)
 		if r != nil {
@@ -373,6 +391,7 @@ func (b *browser) sweep(client *api.Client, ps []*tian.Proposal) {
 				unsure++
 			}
 			earlier += len(v.Earlier)
+			likely += len(v.Likely)
 		}
 		if len(problems) == 0 {
 			continue
@@ -381,13 +400,13 @@ func (b *browser) sweep(client *api.Client, ps []*tian.Proposal) {
 			b.t.Errorf("review of %s %s: %s", p.Number, p.Title, strings.Join(problems, "; "))
 		}
 	}
-	b.t.Logf("review sweep: %d stored proposals in %s, %d with problems; %d 建议并案, %d 不确定, %d earlier proposals shown",
-		len(ps), time.Since(start).Round(time.Millisecond), bad, merges, unsure, earlier)
+	b.t.Logf("review sweep: %d stored proposals in %s, %d with problems; %d 建议并案, %d 不确定, %d earlier proposals shown, %d co-handlers with their likelihood",
+		len(ps), time.Since(start).Round(time.Millisecond), bad, merges, unsure, earlier, likely)
 	if bad > 0 {
 		b.t.Errorf("review sweep: %d of %d proposals with problems", bad, len(ps))
 	}
-	if earlier == 0 {
-		b.t.Error("review sweep: no earlier proposal shown for any proposal")
+	if earlier == 0 || likely == 0 {
+		b.t.Errorf("review sweep: %d earlier proposals and %d co-handlers with a likelihood shown over all proposals", earlier, likely)
 	}
 }
 

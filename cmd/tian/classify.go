@@ -240,7 +240,7 @@ func (c *routeCmd) run(cmd *cobra.Command, args []string) error {
 		printUnitEvidence(w, u)
 	}
 	for _, u := range rt.Co {
-		fmt.Fprintf(w, "协办%d     %-16s 依据%s\n", u.Rank, u.Unit, u.Strength)
+		fmt.Fprintf(w, "协办%d     %-16s %s协办（可能性 %.0f%%） 依据%s\n", u.Rank, u.Unit, u.Likelihood, 100*u.Probability, u.Strength)
 		printUnitEvidence(w, u)
 	}
 	return nil

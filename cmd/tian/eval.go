@@ -69,11 +69,11 @@ func (c *evalCmd) command() *cobra.Command {
 	f.BoolVar(&c.json, "json", false, "输出 JSON")
 	route := &cobra.Command{
 		Use:   "route",
-		Short: "承办单位推荐质量：用数据库中较早年度训练、较晚年度测试（主办 top-1 和 top-3、协办召回率）",
+		Short: "承办单位推荐质量：用数据库中较早年度训练、较晚年度测试（主办 top-1 和 top-3，协办 F1 和概率校准）",
 		Args:  noArgs,
 		RunE:  c.runRoute,
 	}
-	route.Flags().IntSliceVar(&c.routeYears, "test-years", []int{2024, 2025}, "测试的年度；更早的年度用于训练")
+	route.Flags().IntSliceVar(&c.routeYears, "test-years", []int{2024, 2025}, "测试的年度；更早的年度用于训练（开发时用 --test-years 2023）")
 	route.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
 	sim := &cobra.Command{
 		Use:     "similarity",
@@ -94,7 +94,7 @@ func (c *evalCmd) command() *cobra.Command {
 	}
 	filing.Flags().IntSliceVar(&c.years, "test-years", nil, "测试的年度（默认：最后一年）；更早的年度用于训练")
 	filing.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
-	cmd.AddCommand(groups, cls, route, sim, filing)
+	cmd.AddCommand(groups, cls, route, sim, filing, (&evalWordsCmd{m: c.m}).command())
 	return cmd
 }
 
@@ -151,14 +151,14 @@ func (c *evalCmd) runClassify(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 		t0 := time.Now()
-		m, err := classify.Train(seg, train, classify.DefaultTrainConfig())
+		m, err := classify.Train(seg, train, classify.DefaultCategoryConfig())
 		if err != nil {
 			return err
 		}
 		took := time.Since(t0)
 		r = classify.Evaluate(m, test)
 		r.TrainSeconds = took.Seconds()
-	} else if r, err = classify.CrossValidate(seg, train, classify.DefaultTrainConfig(), c.folds); err != nil {
+	} else if r, err = classify.CrossValidate(seg, train, classify.DefaultCategoryConfig(), c.folds); err != nil {
 		return err
 	}
 	if c.json {
@@ -167,7 +167,11 @@ func (c *evalCmd) runClassify(cmd *cobra.Command, _ []string) error {
 	w := c.m.Stdout
 	fmt.Fprintf(w, "documents %d  accuracy %.3f  macro-F1 %.3f  calibration error (ECE) %.3f\n", r.N, r.Accuracy, r.MacroF1, r.ECE)
 	fmt.Fprintf(w, "confident (not flagged uncertain) %.1f%%, of which right %.1f%%\n", r.Coverage*100, r.Precision*100)
-	fmt.Fprintf(w, "training %.2f s  prediction %.0f documents/s (normalise, segment, predict)\n\n", r.TrainSeconds, r.DocsPerSecond)
+	fmt.Fprintf(w, "training %.2f s  prediction %.0f documents/s (normalise, segment, predict)\n", r.TrainSeconds, r.DocsPerSecond)
+	for _, c := range r.Chosen {
+		fmt.Fprintf(w, "chosen by cross-validation on the training data: %s\n", c)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "label\tprecision\trecall\tF1\tsupport")
 	for _, p := range r.PerClass {
 		fmt.Fprintf(w, "%s\t%.3f\t%.3f\t%.3f\t%d\n", p.Label, p.Precision, p.Recall, p.F1, p.Support)
@@ -205,22 +209,17 @@ func (c *evalCmd) runRoute(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	testYear := map[int]bool{}
-	for _, y := range c.routeYears {
-		testYear[y] = true
+	train, test, err := splitByTestYears(ps, c.routeYears)
+	if err != nil {
+		return err
 	}
-	var train, test []*tian.Proposal
-	for _, p := range ps {
-		if testYear[p.Year] {
-			test = append(test, p)
-		} else {
-			train = append(train, p)
-		}
-	}
+	t0 := time.Now()
 	r, err := classify.TrainRouter(ctx, seg, train, units, ix, classify.DefaultRouterConfig())
 	if err != nil {
 		return err
 	}
+	took := time.Since(t0)
+	t1 := time.Now()
 	ev, err := classify.EvaluateRouter(ctx, r, ix, test)
 	if err != nil {
 		return err
@@ -228,9 +227,27 @@ func (c *evalCmd) runRoute(cmd *cobra.Command, _ []string) error {
 	if c.json {
 		return printJSON(c.m.Stdout, ev)
 	}
-	fmt.Fprintf(c.m.Stdout, "routing %d proposals: lead top-1 %.3f, top-3 %.3f; co-handling recall %.3f, precision %.3f\n",
-		ev.N, ev.Top1, ev.Top3, ev.CoRecall, ev.CoPrecison)
+	printRouteEval(c.m.Stdout, r, ev, yearSpan(train), yearSpan(test), took, time.Since(t1))
 	return nil
+}
+
+func printRouteEval(w io.Writer, r *classify.Router, ev classify.RouteEval, trained, tested string, train, route time.Duration) {
+	fmt.Fprintf(w, "routing: trained on %s (%d proposals, %s), tested on %s: %d proposals (%.1f ms each)\n",
+		trained, r.Trained, train.Round(time.Millisecond), tested, ev.N, route.Seconds()*1000/float64(max(ev.N, 1)))
+	fmt.Fprintf(w, "lead top-1 %.3f, top-3 %.3f; first candidate's probability ECE %.3f\n", ev.Top1, ev.Top3, ev.LeadECE)
+	fmt.Fprintf(w, "co-handling F1 %.3f: recall %.3f, precision %.3f (%d suggested at P ≥ %.2f, %d real); ECE %.4f\n",
+		ev.CoF1, ev.CoRecall, ev.CoPrecison, ev.CoSuggested, r.CoThreshold, ev.CoGold, ev.CoECE)
+	for _, b := range ev.Shown {
+		fmt.Fprintf(w, "  co-handlers shown as %s: %d, mean P %.3f, right %.3f\n", b.Band, b.N, b.MeanProb, b.Observed)
+	}
+	for _, b := range ev.LeadShown {
+		fmt.Fprintf(w, "  first lead candidates shown as 依据%s: %d, mean P %.3f, right %.3f\n", b.Band, b.N, b.MeanProb, b.Observed)
+	}
+	fmt.Fprintln(w, "\nreliability\tlead: n\tmean P\tright\tco-handling: n\tmean P\tco-handled")
+	for i, b := range ev.CoReliability {
+		l := ev.LeadReliability[i]
+		fmt.Fprintf(w, "[%.1f, %.1f)\t%d\t%.3f\t%.3f\t%d\t%.3f\t%.3f\n", b.Lo, b.Hi, l.N, l.MeanProb, l.Observed, b.N, b.MeanProb, b.Observed)
+	}
 }
 
 func (c *evalCmd) runGroups(cmd *cobra.Command, _ []string) error {

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -224,6 +225,7 @@ func (m *Main) command() *cobra.Command {
 		(&statsCmd{m: m}).command(),
 		(&demoCmd{m: m}).command(),
 		(&unitsCmd{m: m}).command(),
+		(&wordsCmd{m: m}).command(),
 		(&searchCmd{m: m}).command(),
 		(&similarCmd{m: m}).command(),
 		(&groupCmd{m: m}).command(),
@@ -244,7 +246,8 @@ func (m *Main) command() *cobra.Command {
 }
 
 // Segmenter loads the segmenter once per process: the embedded domain
-// dictionary and zh_s, plus the --user-dict files.
+// dictionary and zh_s, plus the --user-dict files and the committee's
+// accepted words.
 func (m *Main) Segmenter() (*segment.Segmenter, error) {
 	if m.seg != nil {
 		return m.seg, nil
@@ -257,12 +260,36 @@ func (m *Main) Segmenter() (*segment.Segmenter, error) {
 		}
 		cfg.User = append(cfg.User, d)
 	}
+	words, err := m.committeeWords()
+	if err != nil {
+		return nil, err
+	}
+	cfg.Committee = words
 	s, err := segment.New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	m.seg = s
 	return s, nil
+}
+
+// committeeWords are the accepted words of the data directory's
+// committee dictionary; none when the directory holds no database yet
+// (a command that only cuts text does not create one).
+func (m *Main) committeeWords() ([]string, error) {
+	if _, err := os.Stat(filepath.Join(m.DataDir, sqlite.FileName)); err != nil {
+		return nil, nil
+	}
+	ctx := context.Background()
+	db, err := m.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := db.Words(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tian.AcceptedWords(ws), nil
 }
 
 // defaultActor is the operating-system user, prefixed cli: so that the

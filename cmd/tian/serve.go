@@ -120,6 +120,9 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	ready := api.NewServer(parts, logger, cfg).Handler()
 	handler.Store(&ready)
 	go o.KeepIndexCaughtUp(ctx, logger, 5*time.Second)
+	// the committee's words: in force at once (after a crash during a
+	// re-analysis, the index is analysed again), then after each decision
+	go o.KeepVocabulary(ctx, logger, 10*time.Second)
 	if c.m.listening != nil {
 		c.m.listening(base)
 	}
@@ -144,7 +147,7 @@ func officeParts(db *sqlite.DB, ix *index.Index, o *office.Office) (api.Parts, e
 	if err != nil {
 		return api.Parts{}, err
 	}
-	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Review: rv, Models: o, Import: o, Export: o, Stats: o, Health: o, Imports: o}, nil
+	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Review: rv, Models: o, Import: o, Export: o, Stats: o, Health: o, Imports: o, Words: o}, nil
 }
 
 func (c *serveCmd) baseURL(addr net.Addr) string {

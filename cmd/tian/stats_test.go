@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tian/internal/shareddata"
+	"tian/internal/slowtest"
 )
 
 // `tian stats --xlsx` writes the workbook of the report it prints; a year
@@ -103,6 +104,7 @@ func TestStatsServedIsTheCommandsReport(t *testing.T) {
 // year of them claims a filing rate, and all years take the rate over
 // the proposals with a result only.
 func TestStatsAfterImportingMessages(t *testing.T) {
+	slowtest.Gate(t) // a real file (third-party data) imported beside the demo
 	file := shareddata.Path(t, "teddycup2020c/sample/附件2.xlsx")
 	dir := freshDemoDir(t)
 	runIn(t, dir, "import", file) // one duplicate row is refused: an error status, the rest committed

@@ -1,0 +1,99 @@
+package classify_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"strings"
+	"testing"
+
+	"tian"
+	"tian/classify"
+	"tian/internal/slowtest"
+)
+
+// Each learner the selection chooses among, alone and averaged, learns the
+// corpus's categories: trained on 2021–2022, tested on 2023.
+func TestLearnersOnCorpus(t *testing.T) {
+	slowtest.Gate(t) // every learner trained on the corpus
+	ps, docs := corpusDocs(t)
+	var train, test []classify.Doc
+	for i, p := range ps {
+		switch p.Year {
+		case 2021, 2022:
+			train = append(train, docs[i])
+		case 2023:
+			test = append(test, docs[i])
+		}
+	}
+	svm := classify.Member{Loss: "svm"}
+	for name, members := range map[string][]classify.Member{
+		"svm":         {svm},
+		"naive Bayes": {{Loss: "bayes"}},
+		"svm + bayes": {svm, {Loss: "bayes"}},
+	} {
+		cfg := classify.DefaultCategoryConfig()
+		cfg.Select, cfg.Members, cfg.HoldOut, cfg.Features.MinDF = nil, members, 0, 2
+		if len(members) > 1 {
+			cfg.HoldOut = 0.2 // the members' temperatures come from the held-out part
+		}
+		m, err := classify.Train(seg(t), train, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := classify.Evaluate(m, test)
+		t.Logf("%s: macro-F1 %.3f, accuracy %.3f", name, r.MacroF1, r.Accuracy)
+		if r.MacroF1 < 0.7 {
+			t.Errorf("%s: macro-F1 %.3f on 2023", name, r.MacroF1)
+		}
+		if len(members) > 1 && len(m.MemberTemperatures) != len(members) {
+			t.Errorf("%s: member temperatures %v", name, m.MemberTemperatures)
+		}
+	}
+}
+
+// An ensemble saves and loads to the same answers; a file whose format
+// does not match its members is refused.
+func TestEnsembleSaveLoad(t *testing.T) {
+	_, docs := corpusDocs(t)
+	cfg := classify.DefaultCategoryConfig()
+	cfg.Select, cfg.Features.MinDF = nil, 2
+	m, err := classify.Train(seg(t), docs[:150], cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := classify.ReadModel(bytes.NewReader(buf.Bytes()), seg(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded.Version() != m.Version() {
+		t.Errorf("version %s after loading, %s before", loaded.Version(), m.Version())
+	}
+	title, body := "关于加快发展社区嵌入式养老服务的提案", "城东区近四成社区没有养老服务站点，建议利用闲置用房建设嵌入式养老服务设施。"
+	a, b := m.Probabilities(title, body), loaded.Probabilities(title, body)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("probabilities differ after loading: %v vs %v", a, b)
+		}
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	head, rest, _ := strings.Cut(string(plain), "\n")
+	if head != "tian-category-model 2" {
+		t.Fatalf("an ensemble's header is %q", head)
+	}
+	var forged bytes.Buffer
+	zw := gzip.NewWriter(&forged)
+	io.WriteString(zw, "tian-category-model 1\n"+rest)
+	zw.Close()
+	if _, err := classify.ReadModel(&forged, seg(t)); tian.ErrorCode(err) != tian.EINVALID {
+		t.Errorf("an ensemble labelled format 1: err = %v", err)
+	}
+}
