@@ -2,16 +2,28 @@ package office
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"tian"
+	"tian/models"
 	"tian/segment"
 	"tian/vocab"
 )
+
+// domainTerms returns the entries of the embedded domain dictionary.
+var domainTerms = sync.OnceValue(func() []string {
+	dict, err := fs.ReadFile(models.FS(), models.DomainDict)
+	if err != nil {
+		return nil
+	}
+	return vocab.Entries(dict)
+})
 
 var _ tian.Vocabulary = (*Office)(nil)
 
@@ -70,6 +82,9 @@ func (o *Office) SuggestWords(ctx context.Context, req tian.WordSuggestRequest) 
 	known := func(w string) bool { return skip[w] || o.seg.Known(w) }
 	opt := vocab.DefaultOptions()
 	opt.Limit, opt.Examples = req.Limit, wordExamples
+	// the domain dictionary and the committee's accepted words teach
+	// discovery what the committee's terms look like
+	opt.Lexicon = slices.Concat(domainTerms(), tian.AcceptedWords(decided))
 	cands, err := vocab.Discover(ctx, texts, known, opt)
 	if err != nil {
 		return nil, err

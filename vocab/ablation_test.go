@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,10 +21,10 @@ import (
 )
 
 // The ablation's floors. Recall is a regression floor just under the
-// measured 0.309: the issue asks 0.6, which this ablation does not reach
+// measured 0.345: the issue asks 0.6, which this ablation does not reach
 // (see the package documentation for why). Precision is the issue's 0.7.
 const (
-	minRecall300   = 0.30
+	minRecall300   = 0.34
 	minPrecision   = 0.7
 	maxUnjudged    = 3
 	judgedFile     = "vocab_judged.tsv"
@@ -38,7 +39,75 @@ const (
 // (precision, from the judged list in testdata).
 func TestAblation(t *testing.T) {
 	slowtest.Gate(t)
-	texts := corpusTexts(t)
+	cands := runAblation(t, corpusTexts(t))
+	if r := vocab.RecallAt(cands.list, cands.target, 300); r < minRecall300 {
+		t.Errorf("recall@300 = %.3f, want at least %.2f", r, minRecall300)
+	}
+	checkPrecision(t, cands.list)
+	p300, _ := vocab.PrecisionAt(cands.list, readJudged(t), judgedDepth)
+	t.Logf("precision@%d %.3f", judgedDepth, p300)
+}
+
+// TestAblationDev is the development protocol: the same ablation on the
+// 2021–2022 proposals only, the years on which the score and filters are
+// tuned. It reports; the floors are TestAblation's. With TIAN_VOCAB_DIAG=1
+// it lists what became of each target outside the top 300.
+func TestAblationDev(t *testing.T) {
+	slowtest.Gate(t)
+	ps, err := tian.ReadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, p := range ps {
+		if p.Year <= 2022 {
+			texts = append(texts, p.Text())
+		}
+	}
+	ab := runAblation(t, texts)
+	p, _ := vocab.PrecisionAt(ab.list, readJudged(t), precisionDepth)
+	t.Logf("precision@%d against the full corpus's judged list %.3f", precisionDepth, p)
+	if os.Getenv("TIAN_VOCAB_DIAG") == "" {
+		return
+	}
+	rank := make(map[string]int)
+	for i, c := range ab.list {
+		rank[c.Word] = i + 1
+	}
+	var words []string
+	for w := range ab.target {
+		words = append(words, w)
+	}
+	slices.Sort(words)
+	fate := vocab.Fate(texts, ab.seg.Known, words)
+	stat := vocab.Stat(texts, ab.seg.Known, words)
+	for _, w := range words {
+		if r := rank[w]; r == 0 || r > 300 {
+			s := stat[w]
+			t.Logf("MISS %s\trank %d\t%s\tf=%.0f d=%.0f coh=%.2f L=%.2f R=%.2f score=%.2f", w, r, fate[w], s[0], s[1], s[2], s[3], s[4], s[5])
+		} else {
+			t.Logf("HIT %s\trank %d", w, r)
+		}
+	}
+	for i, c := range ab.list[:min(300, len(ab.list))] {
+		if !ab.target[c.Word] {
+			t.Logf("OTHER %d %s f=%d coh=%.2f L=%.2f R=%.2f score=%.2f", i+1, c.Word, c.Freq, c.Cohesion, c.LeftEntropy, c.RightEntropy, c.Score)
+		}
+	}
+}
+
+// ablationRun is discovery after an ablation: the candidates, the removed
+// terms to find again, and the ablated segmenter.
+type ablationRun struct {
+	list   []vocab.Candidate
+	target map[string]bool
+	seg    *segment.Segmenter
+}
+
+// runAblation ablates the domain dictionary for texts, discovers words in
+// them and logs the recall.
+func runAblation(t *testing.T, texts []string) ablationRun {
+	t.Helper()
 	ab := ablate(t, texts)
 	seg := segmenterWith(t, ab.models)
 	target, stillKnown := make(map[string]bool), 0
@@ -50,7 +119,8 @@ func TestAblation(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	cands, err := vocab.Discover(context.Background(), texts, seg.Known, vocab.Options{Limit: 100000})
+	opt := vocab.Options{Limit: 100000, Lexicon: ab.kept}
+	cands, err := vocab.Discover(context.Background(), texts, seg.Known, opt)
 	elapsed := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
@@ -60,12 +130,7 @@ func TestAblation(t *testing.T) {
 		len(texts), len(ab.removed), stillKnown, len(target), len(cands), elapsed.Round(time.Millisecond))
 	t.Logf("recall@100 %.3f  recall@300 %.3f  recall@1000 %.3f  recall over all candidates %.3f",
 		recall(100), recall(300), recall(1000), recall(len(cands)))
-	if r := recall(300); r < minRecall300 {
-		t.Errorf("recall@300 = %.3f, want at least %.2f", r, minRecall300)
-	}
-	checkPrecision(t, cands)
-	p300, _ := vocab.PrecisionAt(cands, readJudged(t), judgedDepth)
-	t.Logf("precision@%d %.3f", judgedDepth, p300)
+	return ablationRun{list: cands, target: target, seg: seg}
 }
 
 // checkPrecision scores the candidates against the judged list; a
@@ -128,6 +193,7 @@ func corpusTexts(tb testing.TB) []string {
 type ablation struct {
 	models  fs.FS
 	removed []string
+	kept    []string // the entries of the ablated domain dictionary
 }
 
 // ablate removes from the domain dictionary the terms that occur as a word
@@ -158,6 +224,7 @@ func ablate(tb testing.TB, texts []string) ablation {
 			models.StopWords:  {Data: stop},
 		},
 		removed: removed,
+		kept:    vocab.Entries(kept),
 	}
 }
 

@@ -16,6 +16,10 @@ type Options struct {
 	MinFreq        int // occurrences a candidate needs
 	Limit          int // candidates returned
 	Examples       int // contexts per candidate
+	// Lexicon is the domain's terms (a committee's dictionary). When set,
+	// a candidate that begins or ends with a character that often begins
+	// or ends a term is raised (see edgePrior).
+	Lexicon []string
 }
 
 // DefaultOptions returns the defaults: 2–8 runes, at least 3 occurrences,
@@ -60,6 +64,12 @@ func Discover(ctx context.Context, texts []string, known func(string) bool, opt 
 		return nil, err
 	}
 	cands := st.candidates()
+	if len(opt.Lexicon) > 0 {
+		p := newEdgePrior(opt.Lexicon)
+		for _, g := range cands {
+			g.score *= p.weight(g.runes)
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

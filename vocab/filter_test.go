@@ -55,3 +55,16 @@ func TestResidualIDF(t *testing.T) {
 		t.Errorf("residualIDF(10, 1, 600) = %.3f, want above 3 bits", r)
 	}
 }
+
+func TestEdgePrior(t *testing.T) {
+	p := newEdgePrior([]string{"民革市委会", "民盟市委会", "人社部门", "住建部门", "老旧小区改造", "提案", "市"})
+	if w := p.weight([]rune("农工党市委会")); w <= 1 {
+		t.Errorf("weight(农工党市委会) = %.2f, want above 1: its tail 会 ends two terms", w)
+	}
+	if a, b := p.weight([]rune("民进市委会")), p.weight([]rune("农工党市委会")); a <= b {
+		t.Errorf("weight(民进市委会) = %.2f, want above weight(农工党市委会) = %.2f: 民 also begins two terms", a, b)
+	}
+	if w := p.weight([]rune("不知道")); w != 1 {
+		t.Errorf("weight(不知道) = %.2f, want 1: no term begins with 不 or ends with 道", w)
+	}
+}

@@ -32,6 +32,20 @@ func Ablate(dict []byte, occurrences func(word string) int, min int) (kept []byt
 	return out.Bytes(), removed
 }
 
+// Entries returns the words of a dictionary in gse's plain format, except
+// those of frequency 0 (words the dictionary removes).
+func Entries(dict []byte) []string {
+	var out []string
+	sc := bufio.NewScanner(bytes.NewReader(dict))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) > 0 && !strings.HasPrefix(f[0], "#") && (len(f) < 2 || f[1] != "0") {
+			out = append(out, f[0])
+		}
+	}
+	return out
+}
+
 // RecallAt is the share of targets among the first depth candidates.
 func RecallAt(cands []Candidate, targets map[string]bool, depth int) float64 {
 	if len(targets) == 0 {

@@ -125,7 +125,7 @@ func (c *evalWordsCmd) run(cmd *cobra.Command, _ []string) error {
 	}
 	ev.Targets = len(targets)
 	start := time.Now()
-	cands, err := vocab.Discover(ctx, texts, ablated.Known, vocab.Options{Limit: 100000})
+	cands, err := vocab.Discover(ctx, texts, ablated.Known, vocab.Options{Limit: 100000, Lexicon: vocab.Entries(kept)})
 	if err != nil {
 		return err
 	}
