@@ -26,8 +26,11 @@ type Report struct {
 	Labels    []string     `json:"labels"`
 	Confusion [][]int      `json:"confusion"` // [gold][predicted]
 	ECE       float64      `json:"ece"`
-	Coverage  float64      `json:"coverage"`  // share not flagged uncertain
-	Precision float64      `json:"precision"` // accuracy of those
+	// Reliability is the ten bins of the top probability ECE is
+	// computed over (Observed: the share right).
+	Reliability []ReliabilityBin `json:"reliability"`
+	Coverage    float64          `json:"coverage"`  // share not flagged uncertain
+	Precision   float64          `json:"precision"` // accuracy of those
 	// Chosen describes the settings each trained model ended with: one
 	// for Evaluate, one per fold for CrossValidate.
 	Chosen        []string `json:"chosen,omitempty"`
@@ -176,7 +179,7 @@ func score(labels []string, docs []Doc, probs [][]float64, threshold float64) Re
 		r.PerClass = append(r.PerClass, cs)
 		r.MacroF1 += cs.F1 / float64(k)
 	}
-	r.ECE = ece(probs, gold)
+	r.Reliability, r.ECE = topReliability(probs, gold)
 	if threshold > 0 {
 		th := make([]float64, len(docs))
 		for i := range th {

@@ -7,9 +7,11 @@ import (
 	"tian"
 )
 
-// ReliabilityBin is one bin of a reliability table: the texts whose
-// probability of not filing is in [Lo, Hi), their mean probability and
-// the share of them not filed.
+// ReliabilityBin is one bin of a reliability table: the predictions
+// whose probability is in [Lo, Hi), their mean probability and the share
+// of them that came true (for filing advice, the probability of not
+// filing and the share not filed; for a category, the top probability
+// and the share right).
 type ReliabilityBin struct {
 	Lo       float64 `json:"lo"`
 	Hi       float64 `json:"hi"`

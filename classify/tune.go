@@ -29,15 +29,17 @@ type Candidate struct {
 }
 
 // selectConfig returns cfg with the candidate of the best cross-validated
-// macro-F1 (the first listed on a tie), and every candidate's score. Text
-// is segmented once: title and body features are kept apart and combined
-// at each candidate's title weight. Each member is fitted once per fold
-// and setting, and an ensemble's members are calibrated on their
-// out-of-fold logits before they are averaged.
-func selectConfig(seg tian.Segmenter, docs []Doc, ys []int, k int, cfg TrainConfig) (TrainConfig, []Candidate, error) {
+// macro-F1 (the first listed on a tie), every candidate's score, and the
+// chosen candidate's out-of-fold logits by member (member, document,
+// class), on which Train calibrates. Text is segmented once: title and
+// body features are kept apart and combined at each candidate's title
+// weight. Each member is fitted once per fold and setting, and an
+// ensemble's members are calibrated on their out-of-fold logits before
+// they are averaged.
+func selectConfig(seg tian.Segmenter, docs []Doc, ys []int, k int, cfg TrainConfig) (TrainConfig, []Candidate, [][][]float64, error) {
 	s := cfg.Select
 	if s.Folds < 2 || len(s.Features) == 0 || len(s.C) == 0 || len(s.NB) == 0 {
-		return cfg, nil, tian.Errorf(tian.EINVALID, "参数选择需要至少两折和至少一组候选设置")
+		return cfg, nil, nil, tian.Errorf(tian.EINVALID, "参数选择需要至少两折和至少一组候选设置")
 	}
 	sets := s.Members
 	if len(sets) == 0 {
@@ -52,6 +54,7 @@ func selectConfig(seg tian.Segmenter, docs []Doc, ys []int, k int, cfg TrainConf
 	}
 	folds := stratifiedFolds(ys, k, s.Folds, cfg.Seed)
 	var out []Candidate
+	var oof [][][]float64
 	best := -1
 	for _, fc := range s.Features {
 		cv := crossFit{counts: weighTitles(titles, bodies, fc.TitleWeight), ys: ys, k: k, folds: folds, nfolds: s.Folds, fc: fc, logits: map[string][][]float64{}}
@@ -60,9 +63,10 @@ func selectConfig(seg tian.Segmenter, docs []Doc, ys []int, k int, cfg TrainConf
 				for _, nb := range s.NB {
 					t := cfg
 					t.Features, t.Members, t.C, t.NB, t.Select = fc, set, c, nb, nil
-					out = append(out, Candidate{Features: fc, Members: set, C: c, NB: nb, MacroF1: round4(cv.score(t))})
+					f1, logits := cv.score(t)
+					out = append(out, Candidate{Features: fc, Members: set, C: c, NB: nb, MacroF1: round4(f1)})
 					if best < 0 || out[len(out)-1].MacroF1 > out[best].MacroF1 {
-						best = len(out) - 1
+						best, oof = len(out)-1, logits
 					}
 				}
 			}
@@ -70,7 +74,7 @@ func selectConfig(seg tian.Segmenter, docs []Doc, ys []int, k int, cfg TrainConf
 	}
 	b := out[best]
 	cfg.Features, cfg.Members, cfg.C, cfg.NB = b.Features, b.Members, b.C, b.NB
-	return cfg, out, nil
+	return cfg, out, oof, nil
 }
 
 // crossFit holds the out-of-fold logits of the members fitted so far over
@@ -88,8 +92,8 @@ type crossFit struct {
 }
 
 // score is the macro-F1 of cfg's model predicting each fold from the
-// others.
-func (cv *crossFit) score(cfg TrainConfig) float64 {
+// others, and its members' out-of-fold logits.
+func (cv *crossFit) score(cfg TrainConfig) (float64, [][][]float64) {
 	ms := members(cfg)
 	byMember := make([][][]float64, len(ms))
 	for j, mem := range ms {
@@ -110,7 +114,7 @@ func (cv *crossFit) score(cfg TrainConfig) float64 {
 		combine(each, temps, z)
 		pred[i] = argmax(z)
 	}
-	return macroF1(cv.ys, pred, cv.k)
+	return macroF1(cv.ys, pred, cv.k), byMember
 }
 
 // memberLogits fits mem under cfg on each fold's complement and returns

@@ -27,6 +27,7 @@ type evalCmd struct {
 	filed                         bool
 	json                          bool
 	train                         string
+	sts                           string // eval similarity's directory
 	test                          string
 	text                          []string
 	label                         string
@@ -82,7 +83,7 @@ func (c *evalCmd) command() *cobra.Command {
 		Args:    noArgs,
 		RunE:    c.runSimilarity,
 	}
-	sim.Flags().StringVar(&c.train, "sts", "../shared/data/sts-zh", "含 STS-B/STS-B.test.data 和 SOHU/dd-test.jsonl、dc-test.jsonl 的目录")
+	sim.Flags().StringVar(&c.sts, "sts", "../shared/data/sts-zh", "含 STS-B/STS-B.test.data 和 SOHU/dd-test.jsonl、dc-test.jsonl 的目录")
 	sim.Flags().BoolVar(&c.json, "json", false, "输出 JSON")
 	filing := &cobra.Command{
 		Use:   "filing",
@@ -175,6 +176,12 @@ func (c *evalCmd) runClassify(cmd *cobra.Command, _ []string) error {
 	fmt.Fprintln(w, "label\tprecision\trecall\tF1\tsupport")
 	for _, p := range r.PerClass {
 		fmt.Fprintf(w, "%s\t%.3f\t%.3f\t%.3f\t%d\n", p.Label, p.Precision, p.Recall, p.F1, p.Support)
+	}
+	fmt.Fprintln(w, "\nreliability (top probability)\tn\tmean P\tright")
+	for _, b := range r.Reliability {
+		if b.N > 0 {
+			fmt.Fprintf(w, "[%.1f, %.1f)\t%d\t%.3f\t%.3f\n", b.Lo, b.Hi, b.N, b.MeanProb, b.Observed)
+		}
 	}
 	fmt.Fprintln(w, "\nconfusion (rows: true, columns: predicted, in the order above)")
 	for i, row := range r.Confusion {
@@ -302,9 +309,9 @@ func (c *evalCmd) runSimilarity(cmd *cobra.Command, _ []string) error {
 		name, path string
 		read       func(string) ([]relate.Pair, error)
 	}{
-		{"STS-B test", filepath.Join(c.train, "STS-B", "STS-B.test.data"), relate.ReadSTSB},
-		{"SOHU dd", filepath.Join(c.train, "SOHU", "dd-test.jsonl"), relate.ReadSOHU},
-		{"SOHU dc", filepath.Join(c.train, "SOHU", "dc-test.jsonl"), relate.ReadSOHU},
+		{"STS-B test", filepath.Join(c.sts, "STS-B", "STS-B.test.data"), relate.ReadSTSB},
+		{"SOHU dd", filepath.Join(c.sts, "SOHU", "dd-test.jsonl"), relate.ReadSOHU},
+		{"SOHU dc", filepath.Join(c.sts, "SOHU", "dc-test.jsonl"), relate.ReadSOHU},
 	}
 	out := map[string]float64{}
 	for _, s := range sets {
