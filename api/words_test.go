@@ -55,23 +55,13 @@ func wordsEnv(t *testing.T) *env {
 		e.tokens[r] = sec
 	}
 	// one segmenter analyses for a process (index.Open sets it): give the
-	// curation tests theirs back by opening an index over an empty store
+	// curation tests theirs back
 	t.Cleanup(func() {
 		ce, err := curationOnce()
 		if err != nil {
 			t.Fatal(err)
 		}
-		empty := t.TempDir()
-		edb, err := sqlite.Open(ctx, empty)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer edb.Close()
-		eix, err := index.Open(ctx, empty, edb, ce.seg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		eix.Close()
+		index.AnalyseWith(ce.seg)
 	})
 	return e
 }

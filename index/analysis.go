@@ -31,9 +31,10 @@ var analysisSegmenter atomic.Pointer[segmenterBox]
 
 type segmenterBox struct{ s tian.Segmenter }
 
-// useSegmenter sets the segmenter every index of the process analyses
-// with. Open calls it.
-func useSegmenter(s tian.Segmenter) { analysisSegmenter.Store(&segmenterBox{s}) }
+// AnalyseWith sets the segmenter every index of the process analyses
+// with. Open calls it; a program (or test) that opens indexes with
+// different segmenters calls it to give an open index its own back.
+func AnalyseWith(s tian.Segmenter) { analysisSegmenter.Store(&segmenterBox{s}) }
 
 // tokenizer adapts tian's segmenter to bleve.
 type tokenizer struct{ opt tian.CutOptions }

@@ -67,7 +67,7 @@ func Open(ctx context.Context, dataDir string, store tian.ProposalReader, seg ti
 
 // OpenWith is Open with options.
 func OpenWith(ctx context.Context, dataDir string, store tian.ProposalReader, seg tian.Segmenter, opt Options) (*Index, error) {
-	useSegmenter(seg)
+	AnalyseWith(seg)
 	path := filepath.Join(dataDir, DirName)
 	b, err := bleve.OpenUsing(path, runtimeConfig())
 	created := false

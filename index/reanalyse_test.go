@@ -54,7 +54,7 @@ func TestReanalyseAfterCommitteeWords(t *testing.T) {
 	defer ix.Close()
 	// the process's analysis segmenter is this one now: give the fixture
 	// its own back
-	t.Cleanup(func() { analyseWith(t, demo(t).seg) })
+	t.Cleanup(func() { index.AnalyseWith(demo(t).seg) })
 	if v, err := ix.Vocabulary(); err != nil || v != "" {
 		t.Fatalf("a new index's vocabulary = %q, %v", v, err)
 	}
@@ -125,22 +125,4 @@ func TestReanalyseStoppedRecordsNothing(t *testing.T) {
 	if v, _ := f.ix.Vocabulary(); v != "" {
 		t.Errorf("a stopped run recorded the vocabulary %q", v)
 	}
-}
-
-// analyseWith makes seg the process's analysis segmenter again (one
-// segmenter serves a process, and Open sets it), by opening an index over
-// an empty store.
-func analyseWith(t *testing.T, seg *segment.Segmenter) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ix, err := index.Open(ctx, dir, db, seg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
 }

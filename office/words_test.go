@@ -56,18 +56,7 @@ func vocabOffice(t *testing.T) (*office.Office, *index.Index) {
 	}
 	t.Cleanup(func() {
 		ix.Close()
-		// an index over an empty store gives the analysis back
-		empty := t.TempDir()
-		edb, err := sqlite.Open(ctx, empty)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer edb.Close()
-		eix, err := index.Open(ctx, empty, edb, shared.seg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		eix.Close()
+		index.AnalyseWith(shared.seg) // the other tests' analysis
 	})
 	return office.New(office.Config{DataDir: dir, Store: db, Index: ix, Segmenter: seg}), ix
 }

@@ -12,6 +12,9 @@ import (
 
 	"tian"
 	"tian/segment"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // runMain runs the CLI with args and stdin and returns what it printed.
@@ -133,5 +136,32 @@ func TestVersion(t *testing.T) {
 	out, _, err := runMain(t, "", "version")
 	if err != nil || !strings.HasPrefix(out, "tian "+tian.Version) {
 		t.Errorf("tian version = %q, %v", out, err)
+	}
+}
+
+// Every flag of every command starts at its own default. Two commands
+// that bind flags to one field leave it at the default of the last one
+// defined: `tian eval classify` without --train once read STS-B's
+// directory as its training file instead of the database, because `eval
+// similarity`'s --sts shared its field.
+func TestFlagsStartAtTheirDefaults(t *testing.T) {
+	m := NewMain()
+	defer m.Close()
+	var walk func(c *cobra.Command)
+	checked := 0
+	walk = func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			checked++
+			if got := f.Value.String(); got != f.DefValue {
+				t.Errorf("%s --%s starts at %q, its default is %q: another flag writes its field", c.CommandPath(), f.Name, got, f.DefValue)
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(m.command())
+	if checked < 50 {
+		t.Fatalf("checked only %d flags: the command tree was not walked", checked)
 	}
 }
