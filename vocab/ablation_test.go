@@ -3,19 +3,16 @@ package vocab_test
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"tian"
 	"tian/internal/slowtest"
-	"tian/models"
 	"tian/segment"
 	"tian/vocab"
 )
@@ -108,29 +105,22 @@ type ablationRun struct {
 // them and logs the recall.
 func runAblation(t *testing.T, texts []string) ablationRun {
 	t.Helper()
-	ab := ablate(t, texts)
-	seg := segmenterWith(t, ab.models)
-	target, stillKnown := make(map[string]bool), 0
-	for _, w := range ab.removed {
-		if seg.Known(w) {
-			stillKnown++ // zh_s holds it: no longer new, so not counted
-		} else {
-			target[seg.Normalize(w)] = true
-		}
+	ab, err := vocab.Ablate(defaultSegmenter(t), texts, 3)
+	if err != nil {
+		t.Fatal(err)
 	}
 	start := time.Now()
-	opt := vocab.Options{Limit: 100000, Lexicon: ab.kept}
-	cands, err := vocab.Discover(context.Background(), texts, seg.Known, opt)
+	cands, err := ab.Discover(context.Background(), texts, vocab.Options{Limit: 100000})
 	elapsed := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recall := func(depth int) float64 { return vocab.RecallAt(cands, target, depth) }
+	recall := func(depth int) float64 { return vocab.RecallAt(cands, ab.Targets, depth) }
 	t.Logf("%d proposals; %d domain terms removed, %d of them still known through zh_s, %d targets; %d candidates in %v",
-		len(texts), len(ab.removed), stillKnown, len(target), len(cands), elapsed.Round(time.Millisecond))
+		len(texts), len(ab.Removed), ab.StillKnown, len(ab.Targets), len(cands), elapsed.Round(time.Millisecond))
 	t.Logf("recall@100 %.3f  recall@300 %.3f  recall@1000 %.3f  recall over all candidates %.3f",
 		recall(100), recall(300), recall(1000), recall(len(cands)))
-	return ablationRun{list: cands, target: target, seg: seg}
+	return ablationRun{list: cands, target: ab.Targets, seg: ab.Segmenter}
 }
 
 // checkPrecision scores the candidates against the judged list; a
@@ -186,57 +176,6 @@ func corpusTexts(tb testing.TB) []string {
 		out[i] = p.Text()
 	}
 	return out
-}
-
-// ablation is the domain dictionary without the terms that occur often in
-// a corpus, and those terms.
-type ablation struct {
-	models  fs.FS
-	removed []string
-	kept    []string // the entries of the ablated domain dictionary
-}
-
-// ablate removes from the domain dictionary the terms that occur as a word
-// at least three times in texts: the full default segmenter cuts them out
-// as tokens three times or more. A term seen only inside a longer term
-// (特新 inside 专精特新) does not occur as a word and stays.
-func ablate(tb testing.TB, texts []string) ablation {
-	tb.Helper()
-	dict, err := fs.ReadFile(models.FS(), models.DomainDict)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	stop, err := fs.ReadFile(models.FS(), models.StopWords)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	full := defaultSegmenter(tb)
-	tokens := make(map[string]int)
-	for _, t := range texts {
-		for _, tok := range full.Cut(t, tian.CutOptions{}) {
-			tokens[tok.Text]++
-		}
-	}
-	kept, removed := vocab.Ablate(dict, func(w string) int { return tokens[full.Normalize(w)] }, 3)
-	return ablation{
-		models: fstest.MapFS{
-			models.DomainDict: {Data: kept},
-			models.StopWords:  {Data: stop},
-		},
-		removed: removed,
-		kept:    vocab.Entries(kept),
-	}
-}
-
-func segmenterWith(tb testing.TB, m fs.FS) *segment.Segmenter {
-	tb.Helper()
-	cfg := segment.DefaultConfig()
-	cfg.Models = m
-	s, err := segment.New(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
 }
 
 // The default segmenter takes most of a second to load; the tests share it.

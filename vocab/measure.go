@@ -10,14 +10,12 @@ import (
 	"tian"
 )
 
-// Ablate removes from a dictionary in gse's plain format (`word [freq
-// [pos]]` a line, # comments) the words that occur at least min times,
-// as occurrences counts them (the tokens of a segmenter that holds the
-// dictionary), and returns the rest of the dictionary and the removed
-// words. A removed word is a word discovery should find again: this is how
-// discovery is measured (an ablation). Entries of frequency 0 (words the
-// dictionary removes) stay.
-func Ablate(dict []byte, occurrences func(word string) int, min int) (kept []byte, removed []string) {
+// removeFrequent removes from a dictionary in gse's plain format (`word
+// [freq [pos]]` a line, # comments) the words that occur at least min
+// times, as occurrences counts them (the tokens of a segmenter that holds
+// the dictionary), and returns the rest of the dictionary and the removed
+// words. Entries of frequency 0 (words the dictionary removes) stay.
+func removeFrequent(dict []byte, occurrences func(word string) int, min int) (kept []byte, removed []string) {
 	var out bytes.Buffer
 	sc := bufio.NewScanner(bytes.NewReader(dict))
 	for sc.Scan() {

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io/fs"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"tian"
-	"tian/models"
 	"tian/segment"
 	"tian/vocab"
 )
@@ -95,43 +92,19 @@ func (c *evalWordsCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	tokens := make(map[string]int)
-	for _, t := range texts {
-		for _, tok := range full.Cut(t, tian.CutOptions{}) {
-			tokens[tok.Text]++
-		}
-	}
-	domain, err := fs.ReadFile(models.FS(), models.DomainDict)
+	ab, err := vocab.Ablate(full, texts, c.min)
 	if err != nil {
 		return err
 	}
-	kept, removed := vocab.Ablate(domain, func(w string) int { return tokens[full.Normalize(w)] }, c.min)
-	dict, err := segment.ParseDictionary("领域词典（去掉常见词后）", bytes.NewReader(kept))
-	if err != nil {
-		return err
-	}
-	ablated, err := segment.New(segment.Config{NoDomain: true, User: []*segment.Dictionary{dict}})
-	if err != nil {
-		return err
-	}
-	ev := wordsEval{Proposals: len(ps), Removed: len(removed)}
-	targets := make(map[string]bool)
-	for _, w := range removed {
-		if ablated.Known(w) {
-			ev.StillKnown++
-		} else {
-			targets[ablated.Normalize(w)] = true
-		}
-	}
-	ev.Targets = len(targets)
+	ev := wordsEval{Proposals: len(ps), Removed: len(ab.Removed), StillKnown: ab.StillKnown, Targets: len(ab.Targets)}
 	start := time.Now()
-	cands, err := vocab.Discover(ctx, texts, ablated.Known, vocab.Options{Limit: 100000, Lexicon: vocab.Entries(kept)})
+	cands, err := ab.Discover(ctx, texts, vocab.Options{Limit: 100000})
 	if err != nil {
 		return err
 	}
 	ev.Seconds = time.Since(start).Seconds()
 	ev.Candidates = len(cands)
-	ev.Recall100, ev.Recall300, ev.Recall1000 = vocab.RecallAt(cands, targets, 100), vocab.RecallAt(cands, targets, 300), vocab.RecallAt(cands, targets, 1000)
+	ev.Recall100, ev.Recall300, ev.Recall1000 = vocab.RecallAt(cands, ab.Targets, 100), vocab.RecallAt(cands, ab.Targets, 300), vocab.RecallAt(cands, ab.Targets, 1000)
 	if judged != nil {
 		p100, unjudged := vocab.PrecisionAt(cands, judged, 100)
 		p300, _ := vocab.PrecisionAt(cands, judged, 300)
