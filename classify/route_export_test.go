@@ -2,6 +2,7 @@ package classify
 
 import (
 	"context"
+	"slices"
 
 	"tian"
 )
@@ -14,4 +15,21 @@ func EvaluateHeldOutYear(ctx context.Context, r *Router, nb tian.Neighbours, ps 
 	return r.evaluate(ctx, ps, func(p *tian.Proposal) query {
 		return query{nb: nb, title: p.Title, body: p.Body, category: p.Category, exclude: p.Number, skipYear: p.Year, upTo: upTo}
 	})
+}
+
+// DropRouteFeatures leaves the named features out of both routing models
+// (for tuning); it returns a function that puts them back.
+func DropRouteFeatures(names ...string) func() {
+	lead, co := leadFeatures, coFeatures
+	keep := func(idx []int) []int {
+		var out []int
+		for _, j := range idx {
+			if !slices.Contains(names, featureNames[j]) {
+				out = append(out, j)
+			}
+		}
+		return out
+	}
+	leadFeatures, coFeatures = keep(lead), keep(co)
+	return func() { leadFeatures, coFeatures = lead, co }
 }

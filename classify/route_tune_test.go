@@ -3,6 +3,8 @@ package classify_test
 import (
 	"context"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"tian"
@@ -20,6 +22,9 @@ func TestTuneRouting(t *testing.T) {
 	}
 	ctx := context.Background()
 	ix, ps, units := history(t)
+	if drop := os.Getenv("TIAN_ROUTE_DROP"); drop != "" {
+		defer classify.DropRouteFeatures(strings.Split(drop, ",")...)()
+	}
 	var n, top1, top3, hit, suggested, gold float64
 	for _, held := range []int{2021, 2022, 2023} {
 		var train, test []*tian.Proposal
@@ -31,7 +36,14 @@ func TestTuneRouting(t *testing.T) {
 				train = append(train, p)
 			}
 		}
-		r, err := classify.TrainRouter(ctx, seg(t), train, units, ix, classify.DefaultRouterConfig())
+		cfg := classify.DefaultRouterConfig()
+		if n, err := strconv.Atoi(os.Getenv("TIAN_ROUTE_NEIGHBOURS")); err == nil {
+			cfg.Neighbours = n
+		}
+		if n, err := strconv.Atoi(os.Getenv("TIAN_ROUTE_MAXCO")); err == nil {
+			cfg.MaxCoUnits = n
+		}
+		r, err := classify.TrainRouter(ctx, seg(t), train, units, ix, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
