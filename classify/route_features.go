@@ -30,18 +30,21 @@ const (
 	fAgency             // the text names it as an agency: 住建部门, 由教育局牵头, 会同住建、自然资源等部门
 	fLeadCue            // it is named as the agency that leads: 由住建部门牵头, 建议教育局会同…
 	fCoCue              // it is named as one that assists: 会同住建部门, 配合…
+	fPlaceTitle         // the unit governs a place (a district, county or zone) the title names
+	fPlaceBody          // … the body names
+	fTitleWords         // cosine of the title alone with the words of proposals it led
 	nFeatures
 )
 
 var featureNames = [nFeatures]string{"similar_lead", "similar_co", "text", "log_text", "category_lead", "category_co",
-	"duties", "named_in_title", "named_in_body", "co_words", "lead_words", "lead_prior", "co_prior", "lead_prob", "co_given_lead", "named_as_agency", "named_to_lead", "named_to_assist"}
+	"duties", "named_in_title", "named_in_body", "co_words", "lead_words", "lead_prior", "co_prior", "lead_prob", "co_given_lead", "named_as_agency", "named_to_lead", "named_to_assist", "place_in_title", "place_in_body", "title_lead_words"}
 
 // The lead model ranks units by these features, the co-handling model
 // scores each unit by those (fLeadProb and fCoGivenLead come from the lead
 // model's answer).
 var (
-	leadFeatures = []int{fSimLead, fLogText, fCatLead, fDuty, fNameTitle, fNameBody, fLeadWords, fLeadPrior, fAgency, fLeadCue, fCoCue, fSimCo, fCoWords}
-	coFeatures   = []int{fSimCo, fSimLead, fText, fCatCo, fDuty, fNameTitle, fNameBody, fCoWords, fCoPrior, fLeadProb, fCoGivenLead, fAgency, fLeadCue, fCoCue}
+	leadFeatures = []int{fSimLead, fLogText, fCatLead, fDuty, fNameTitle, fNameBody, fLeadWords, fLeadPrior, fAgency, fLeadCue, fCoCue, fSimCo, fCoWords, fPlaceTitle, fPlaceBody, fTitleWords}
+	coFeatures   = []int{fSimCo, fSimLead, fText, fCatCo, fDuty, fNameTitle, fNameBody, fCoWords, fCoPrior, fLeadProb, fCoGivenLead, fAgency, fLeadCue, fCoCue, fPlaceTitle, fPlaceBody}
 )
 
 // history is what routing learnt from past routings beyond the text
@@ -216,6 +219,7 @@ func (r *Router) features(ctx context.Context, q query, textProb map[string]floa
 	}
 	r.voteNeighbours(feats, ms)
 	words, duty := r.wordVector(q.title, q.body), r.dutyVector(q.title+"\n"+q.body)
+	title := r.wordVector(q.title, "")
 	for u, name := range r.Units {
 		f := feats[u]
 		f[fText] = textProb[name]
@@ -227,8 +231,12 @@ func (r *Router) features(ctx context.Context, q query, textProb map[string]floa
 		f[fDuty] = tian.Cosine(duty, r.duties[name])
 		f[fCoWords] = tian.Cosine(words, r.CoWords[name])
 		f[fLeadWords] = tian.Cosine(words, r.LeadWords[name])
+		f[fTitleWords] = tian.Cosine(title, r.LeadWords[name])
 		f[fNameTitle] = names(r.nameParts[name], q.title)
 		f[fNameBody] = names(r.nameParts[name], q.body)
+		if r.places[name] {
+			f[fPlaceTitle], f[fPlaceBody] = f[fNameTitle], f[fNameBody]
+		}
 		f[fAgency], f[fLeadCue], f[fCoCue] = namedAgency(r.nameParts[name], q.title+"。"+q.body)
 	}
 	return feats, ms, nil
@@ -260,6 +268,7 @@ func (r *Router) voteNeighbours(feats [][]float64, ms []tian.Match) {
 			feats[u][fSimCo] /= total
 		}
 	}
+
 }
 
 // leadProbs are the lead model's probabilities over the units.

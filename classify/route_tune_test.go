@@ -2,6 +2,8 @@ package classify_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -43,9 +45,29 @@ func TestTuneRouting(t *testing.T) {
 		if n, err := strconv.Atoi(os.Getenv("TIAN_ROUTE_MAXCO")); err == nil {
 			cfg.MaxCoUnits = n
 		}
+		if n, err := strconv.Atoi(os.Getenv("TIAN_ROUTE_FOLDS")); err == nil {
+			cfg.Folds = n
+		}
+		if l2, err := strconv.ParseFloat(os.Getenv("TIAN_ROUTE_L2"), 64); err == nil {
+			cfg.L2 = l2
+		}
+		if loss := os.Getenv("TIAN_ROUTE_TEXT_LOSS"); loss != "" {
+			cfg.Text.Loss = loss
+		}
+		if n, err := strconv.Atoi(os.Getenv("TIAN_ROUTE_TEXT_EPOCHS")); err == nil {
+			cfg.Text.Epochs = n
+		}
 		r, err := classify.TrainRouter(ctx, seg(t), train, units, ix, cfg)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if dump := os.Getenv("TIAN_ROUTE_DUMP"); dump != "" {
+			hs, err := classify.HeldOutCoScores(ctx, r, ix, test, 2023)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(map[string]any{"threshold": r.CoThreshold, "held": hs})
+			os.WriteFile(fmt.Sprintf("%s-%d.json", dump, held), b, 0o644)
 		}
 		ev, err := classify.EvaluateHeldOutYear(ctx, r, ix, test, 2023)
 		if err != nil {
