@@ -625,9 +625,9 @@ type evidence struct {
 }
 
 // Strength bands of the probabilities. On the 2023 validation year (a
-// router trained on 2021–2022) the first lead candidate was right 84% of
-// the time at 较强 (P ≥ 0.8), 65% at 一般 and 44% at 较弱; a suggested
-// co-handler about 60%, 35% and 23%.
+// router trained on 2021–2022) the first lead candidate was right 85% of
+// the time at 较强 (P ≥ 0.8), 65% at 一般 and 50% at 较弱; a suggested
+// co-handler 44% of the time at P ≥ 0.5 and 26% below.
 const (
 	leadHigh, leadMedium = 0.8, 0.45
 	coHigh, coMedium     = 0.5, 0.3
