@@ -27,18 +27,24 @@ const (
 	fCoPrior            // how often it co-handled at all
 	fLeadProb           // the lead model's probability that it leads (co-handling only)
 	fCoGivenLead        // how often it co-handled for the likely leads (co-handling only)
+	fAgency             // the text names it as an agency: 住建部门, 由教育局牵头, 会同住建、自然资源等部门
+	fLeadCue            // it is named as the agency that leads: 由住建部门牵头, 建议教育局会同…
+	fCoCue              // it is named as one that assists: 会同住建部门, 配合…
+	fPlaceTitle         // the unit governs a place (a district, county or zone) the title names
+	fPlaceBody          // … the body names
+	fTitleWords         // cosine of the title alone with the words of proposals it led
 	nFeatures
 )
 
 var featureNames = [nFeatures]string{"similar_lead", "similar_co", "text", "log_text", "category_lead", "category_co",
-	"duties", "named_in_title", "named_in_body", "co_words", "lead_words", "lead_prior", "co_prior", "lead_prob", "co_given_lead"}
+	"duties", "named_in_title", "named_in_body", "co_words", "lead_words", "lead_prior", "co_prior", "lead_prob", "co_given_lead", "named_as_agency", "named_to_lead", "named_to_assist", "place_in_title", "place_in_body", "title_lead_words"}
 
 // The lead model ranks units by these features, the co-handling model
 // scores each unit by those (fLeadProb and fCoGivenLead come from the lead
 // model's answer).
 var (
-	leadFeatures = []int{fSimLead, fLogText, fCatLead, fDuty, fNameTitle, fNameBody, fLeadWords, fLeadPrior}
-	coFeatures   = []int{fSimCo, fSimLead, fText, fCatCo, fDuty, fNameTitle, fNameBody, fCoWords, fCoPrior, fLeadProb, fCoGivenLead}
+	leadFeatures = []int{fSimLead, fLogText, fCatLead, fDuty, fNameTitle, fNameBody, fLeadWords, fLeadPrior, fAgency, fLeadCue, fCoCue, fSimCo, fCoWords, fPlaceTitle, fPlaceBody, fTitleWords}
+	coFeatures   = []int{fSimCo, fSimLead, fText, fCatCo, fDuty, fNameTitle, fNameBody, fCoWords, fCoPrior, fLeadProb, fCoGivenLead, fAgency, fLeadCue, fCoCue, fPlaceTitle, fPlaceBody}
 )
 
 // history is what routing learnt from past routings beyond the text
@@ -150,6 +156,46 @@ func unitNameParts(u tian.Unit) []string {
 	return out
 }
 
+// agencyAfter follows a short form that names an agency: a unit word
+// (住建部门, 教育局), or a list of such forms that ends in one (住建、自然资源等部门).
+var agencyAfter = regexp.MustCompile(`^(?:(?:[、和及与]\p{Han}{1,8}?){0,4}等?(?:部门|单位)|局|委|办|中心|支队|公司|政府|管委会|系统|执法)`)
+
+// leadAfter and leadBefore surround an agency the text asks to lead
+// (住建部门牵头, 由教育局…, 建议民政部门…), coBefore precedes one asked to assist.
+var (
+	leadAfter  = regexp.MustCompile(`^[^，。；]{0,8}?(?:牵头|会同|负责|统筹)`)
+	leadBefore = regexp.MustCompile(`(?:由|建议)$`)
+	coBefore   = regexp.MustCompile(`(?:会同|配合|协同|联合|协调)$`)
+)
+
+// namedAgency says whether text names one of parts as an agency (1 or
+// 0), as the one to lead and as one to assist.
+func namedAgency(parts []string, text string) (agency, lead, co float64) {
+	for _, p := range parts {
+		for at := 0; ; {
+			i := strings.Index(text[at:], p)
+			if i < 0 {
+				break
+			}
+			start, end := at+i, at+i+len(p)
+			at = end
+			rest := text[end:]
+			if !agencyAfter.MatchString(rest) {
+				continue
+			}
+			agency = 1
+			before := text[max(0, start-12):start] // four characters
+			if leadAfter.MatchString(rest) || leadBefore.MatchString(before) {
+				lead = 1
+			}
+			if coBefore.MatchString(before) {
+				co = 1
+			}
+		}
+	}
+	return agency, lead, co
+}
+
 func names(parts []string, text string) float64 {
 	for _, p := range parts {
 		if strings.Contains(text, p) {
@@ -173,6 +219,7 @@ func (r *Router) features(ctx context.Context, q query, textProb map[string]floa
 	}
 	r.voteNeighbours(feats, ms)
 	words, duty := r.wordVector(q.title, q.body), r.dutyVector(q.title+"\n"+q.body)
+	title := r.wordVector(q.title, "")
 	for u, name := range r.Units {
 		f := feats[u]
 		f[fText] = textProb[name]
@@ -184,8 +231,13 @@ func (r *Router) features(ctx context.Context, q query, textProb map[string]floa
 		f[fDuty] = tian.Cosine(duty, r.duties[name])
 		f[fCoWords] = tian.Cosine(words, r.CoWords[name])
 		f[fLeadWords] = tian.Cosine(words, r.LeadWords[name])
+		f[fTitleWords] = tian.Cosine(title, r.LeadWords[name])
 		f[fNameTitle] = names(r.nameParts[name], q.title)
 		f[fNameBody] = names(r.nameParts[name], q.body)
+		if r.places[name] {
+			f[fPlaceTitle], f[fPlaceBody] = f[fNameTitle], f[fNameBody]
+		}
+		f[fAgency], f[fLeadCue], f[fCoCue] = namedAgency(r.nameParts[name], q.title+"。"+q.body)
 	}
 	return feats, ms, nil
 }
@@ -216,6 +268,7 @@ func (r *Router) voteNeighbours(feats [][]float64, ms []tian.Match) {
 			feats[u][fSimCo] /= total
 		}
 	}
+
 }
 
 // leadProbs are the lead model's probabilities over the units.

@@ -2,7 +2,11 @@ package classify_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"tian"
@@ -20,6 +24,9 @@ func TestTuneRouting(t *testing.T) {
 	}
 	ctx := context.Background()
 	ix, ps, units := history(t)
+	if drop := os.Getenv("TIAN_ROUTE_DROP"); drop != "" {
+		defer classify.DropRouteFeatures(strings.Split(drop, ",")...)()
+	}
 	var n, top1, top3, hit, suggested, gold float64
 	for _, held := range []int{2021, 2022, 2023} {
 		var train, test []*tian.Proposal
@@ -31,9 +38,36 @@ func TestTuneRouting(t *testing.T) {
 				train = append(train, p)
 			}
 		}
-		r, err := classify.TrainRouter(ctx, seg(t), train, units, ix, classify.DefaultRouterConfig())
+		cfg := classify.DefaultRouterConfig()
+		if n, err := strconv.Atoi(os.Getenv("TIAN_ROUTE_NEIGHBOURS")); err == nil {
+			cfg.Neighbours = n
+		}
+		if n, err := strconv.Atoi(os.Getenv("TIAN_ROUTE_MAXCO")); err == nil {
+			cfg.MaxCoUnits = n
+		}
+		if n, err := strconv.Atoi(os.Getenv("TIAN_ROUTE_FOLDS")); err == nil {
+			cfg.Folds = n
+		}
+		if l2, err := strconv.ParseFloat(os.Getenv("TIAN_ROUTE_L2"), 64); err == nil {
+			cfg.L2 = l2
+		}
+		if loss := os.Getenv("TIAN_ROUTE_TEXT_LOSS"); loss != "" {
+			cfg.Text.Loss = loss
+		}
+		if n, err := strconv.Atoi(os.Getenv("TIAN_ROUTE_TEXT_EPOCHS")); err == nil {
+			cfg.Text.Epochs = n
+		}
+		r, err := classify.TrainRouter(ctx, seg(t), train, units, ix, cfg)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if dump := os.Getenv("TIAN_ROUTE_DUMP"); dump != "" {
+			hs, err := classify.HeldOutCoScores(ctx, r, ix, test, 2023)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(map[string]any{"threshold": r.CoThreshold, "held": hs})
+			os.WriteFile(fmt.Sprintf("%s-%d.json", dump, held), b, 0o644)
 		}
 		ev, err := classify.EvaluateHeldOutYear(ctx, r, ix, test, 2023)
 		if err != nil {

@@ -72,6 +72,7 @@ type Router struct {
 	dutyIDF   map[string]float64
 	aliases   map[string]string   // any name → current name
 	nameParts map[string][]string // unit → the short forms a text names it by
+	places    map[string]bool     // the units that govern a place: districts, counties, zones
 	// training only: each training proposal's word counts, and the IDF
 	// of every word
 	wordDocs []map[string]float64
@@ -159,9 +160,10 @@ func (r *Router) fit(ctx context.Context, rs []routed, nb tian.Neighbours) error
 			return err
 		}
 		r.leaveOut(feats[i], x)
-		words := r.wordVector(x.p.Title, x.p.Body)
+		words, title := r.wordVector(x.p.Title, x.p.Body), r.wordVector(x.p.Title, "")
 		for u, name := range r.Units {
 			feats[i][u][fLeadWords] = tian.Cosine(words, leadFolds[i%folds][name])
+			feats[i][u][fTitleWords] = tian.Cosine(title, leadFolds[i%folds][name])
 			feats[i][u][fCoWords] = tian.Cosine(words, coFolds[i%folds][name])
 		}
 	}
@@ -453,12 +455,13 @@ func (r *Router) unitNames(rs []routed) []string {
 // setUnits keeps the catalogue: aliases map to current names, and each
 // unit's name, aliases and duties make its duty vector.
 func (r *Router) setUnits(units []tian.Unit) {
-	r.aliases, r.nameParts = map[string]string{}, map[string][]string{}
+	r.aliases, r.nameParts, r.places = map[string]string{}, map[string][]string{}, map[string]bool{}
 	docs := map[string][]string{}
 	df := map[string]int{}
 	for _, u := range units {
 		r.aliases[u.Name] = u.Name
 		r.nameParts[u.Name] = unitNameParts(u)
+		r.places[u.Name] = placeKinds[u.Kind]
 		for _, a := range u.Aliases {
 			r.aliases[a] = u.Name
 		}
@@ -513,6 +516,9 @@ func dutyWords(seg tian.Segmenter, text string) []string {
 	}
 	return out
 }
+
+// placeKinds are the kinds of the units that govern a place.
+var placeKinds = map[string]bool{"区县政府": true, "开发区": true}
 
 var genericUnitWords = map[string]bool{"人民政府": true, "政府": true, "委员会": true, "管理": true, "服务": true,
 	"工作": true, "建设": true, "问题": true, "事项": true, "具体": true, "辖区": true, "城中": true}
@@ -619,9 +625,9 @@ type evidence struct {
 }
 
 // Strength bands of the probabilities. On the 2023 validation year (a
-// router trained on 2021–2022) the first lead candidate was right 84% of
-// the time at 较强 (P ≥ 0.8), 65% at 一般 and 44% at 较弱; a suggested
-// co-handler about 60%, 35% and 23%.
+// router trained on 2021–2022) the first lead candidate was right 85% of
+// the time at 较强 (P ≥ 0.8), 65% at 一般 and 50% at 较弱; a suggested
+// co-handler 44% of the time at P ≥ 0.5 and 26% below.
 const (
 	leadHigh, leadMedium = 0.8, 0.45
 	coHigh, coMedium     = 0.5, 0.3
