@@ -103,9 +103,11 @@ type Model struct {
 	ex          extractor
 }
 
-// Calibration records what the held-out part showed.
+// Calibration records what predictions of documents the fitted models
+// never saw showed: the selection's out-of-fold predictions of every
+// training document, or without a selection a held-out part.
 type Calibration struct {
-	HeldOut   int     `json:"held_out"`
+	HeldOut   int     `json:"held_out"` // documents predicted
 	Accuracy  float64 `json:"accuracy"`
 	Coverage  float64 `json:"coverage"`  // share of held-out suggestions at or above the threshold
 	Precision float64 `json:"precision"` // their accuracy

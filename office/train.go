@@ -77,8 +77,8 @@ func (o *Office) TrainInto(ctx context.Context, dir string, opt TrainOptions) (*
 		if cm.Calibration != nil {
 			cal = *cm.Calibration
 		}
-		say(fmt.Sprintf("类别模型 %s：%d 件，%d 类，用时 %s；留出集准确率 %.3f，低于 %.2f 为不确定",
-			cm.Version(), cm.Trained, len(cm.Labels), time.Since(t0).Round(time.Millisecond), cal.Accuracy, cm.Threshold))
+		say(fmt.Sprintf("类别模型 %s：%d 件，%d 类，用时 %s；%d 件未参与拟合的预测（交叉验证）准确率 %.3f，概率低于 %.2f 为不确定",
+			cm.Version(), cm.Trained, len(cm.Labels), time.Since(t0).Round(time.Millisecond), cal.HeldOut, cal.Accuracy, cm.Threshold))
 		res.Category = cm
 	}
 	if opt.Filing {
