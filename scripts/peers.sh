@@ -27,7 +27,7 @@ echo "| set | model | macro-F1 | accuracy | docs/s end to end |"
 echo "|---|---|---|---|---|"
 /tmp/tian-peers eval classify --json --train "$data/thucnews-titles/dev.txt" --test "$data/thucnews-titles/test.txt" \
 	--classes "$data/thucnews-titles/class.txt" |
-	/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print("| thucnews-titles | tian (words, word pairs, characters 1–3; SVM, naive Bayes, settings by inner CV) | %.3f | %.3f | %.0f |" % (r["macro_f1"], r["accuracy"], r["docs_per_second"]))'
+	/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print("| thucnews-titles | tian (words, word pairs, characters 1–3; SVM with naive Bayes and/or logistic, settings by inner CV) | %.3f | %.3f | %.0f |" % (r["macro_f1"], r["accuracy"], r["docs_per_second"]))'
 /tmp/tian-peers eval classify --json --folds 5 --train "$data/teddycup2020c/sample/附件2.xlsx" --text 留言主题,留言详情 --label 一级分类 |
 	/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print("| teddycup2020c sample (5-fold) | tian | %.3f | %.3f | |" % (r["macro_f1"], r["accuracy"]))'
 /usr/bin/python3 scripts/peers.py "$data" |
