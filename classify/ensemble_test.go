@@ -96,4 +96,16 @@ func TestEnsembleSaveLoad(t *testing.T) {
 	if _, err := classify.ReadModel(&forged, seg(t)); tian.ErrorCode(err) != tian.EINVALID {
 		t.Errorf("an ensemble labelled format 1: err = %v", err)
 	}
+	if !strings.Contains(rest, `"top":[`) {
+		t.Fatalf("the model has no recalibration of its top probability: %.300s", rest)
+	}
+	for _, bad := range []string{`"top":[-1,0],"y":[`, `"top":[-1,`, `"top":[1e999,`, `"top":[0.5],"x":[`} {
+		forged.Reset()
+		zw = gzip.NewWriter(&forged)
+		io.WriteString(zw, head+"\n"+strings.Replace(rest, `"top":[`, bad, 1))
+		zw.Close()
+		if _, err := classify.ReadModel(&forged, seg(t)); tian.ErrorCode(err) != tian.EINVALID {
+			t.Errorf("a top recalibration forged as %s: err = %v", bad, err)
+		}
+	}
 }

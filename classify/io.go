@@ -133,6 +133,9 @@ func ReadModel(r io.Reader, seg tian.Segmenter) (*Model, error) {
 	if n > 1 && len(m.MemberTemperatures) != n || (n > 1) != (version == ensembleFormat) {
 		return nil, bad("模型文件头前后不一致")
 	}
+	if len(m.Top) != 0 && (len(m.Top) != 2 || !(m.Top[0] >= 0) || math.IsInf(m.Top[0], 0) || math.IsNaN(m.Top[1]) || math.IsInf(m.Top[1], 0)) {
+		return nil, bad("模型的概率校准参数无效：%v", m.Top)
+	}
 	var b [4]byte
 	for range n {
 		lin := &linear{k: h.K, d: h.D, w: make([]float64, h.K*h.D), b: make([]float64, h.K)}

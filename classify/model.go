@@ -88,11 +88,13 @@ type Model struct {
 	// their probabilities are averaged; Temperature then applies to the
 	// average.
 	MemberTemperatures []float64 `json:"member_temperatures,omitempty"`
-	// Smoothing mixes the tempered probabilities with the uniform
-	// distribution, (1−s)·p + s/k: a temperature alone cannot make an
+	// Top recalibrates the top probability after the temperature:
+	// σ(a·logit(p) + b) for Top = [a, b], the other labels sharing the
+	// rest in their proportions. A temperature alone cannot make an
 	// ensemble that is too sure at the top and too unsure below right at
-	// both ends.
-	Smoothing   float64      `json:"smoothing,omitempty"`
+	// both ends; nil leaves the probabilities as the temperature makes
+	// them.
+	Top         []float64    `json:"top,omitempty"`
 	Threshold   float64      `json:"threshold"`
 	Calibration *Calibration `json:"calibration,omitempty"`
 	Trained     int          `json:"trained"`              // documents in the final fit
@@ -224,10 +226,11 @@ func (m *Model) calibrate(byMember [][][]float64, gold []int) *Calibration {
 		combine(each, e.temps, logits[i])
 	}
 	cal := &Calibration{HeldOut: len(gold), ECERaw: ece(probsAt(logits, 1), gold)}
-	m.Temperature, m.Smoothing = fitScaling(logits, gold)
+	m.Temperature = fitTemperature(logits, gold)
 	probs := probsAt(logits, m.Temperature)
+	m.Top = fitTop(probs, gold)
 	for _, p := range probs {
-		smooth(p, m.Smoothing)
+		recalibrateTop(p, m.Top)
 	}
 	cal.ECE = ece(probs, gold)
 	m.Threshold, cal.Coverage, cal.Precision = chooseThreshold(probs, gold, m.Config.TargetPrecision)
@@ -246,7 +249,7 @@ func (m *Model) Probabilities(title, body string) []float64 {
 	z := make([]float64, len(m.Labels))
 	m.ensemble().scores(m.vocab.vector(m.ex.counts(title, body)), z)
 	softmaxInPlace(z, m.Temperature)
-	smooth(z, m.Smoothing)
+	recalibrateTop(z, m.Top)
 	return z
 }
 
@@ -266,7 +269,7 @@ func (m *Model) Classify(_ context.Context, title, body string, k int) (*tian.Su
 	z := make([]float64, len(m.Labels))
 	m.ensemble().scores(x, z)
 	softmaxInPlace(z, m.Temperature)
-	smooth(z, m.Smoothing)
+	recalibrateTop(z, m.Top)
 	order := make([]int, len(z))
 	for i := range order {
 		order[i] = i
@@ -389,49 +392,71 @@ func probsAt(logits [][]float64, t float64) [][]float64 {
 	return out
 }
 
-// fitScaling chooses the temperature and the smoothing of held-out
-// logits by least negative log-likelihood: the smoothing on a grid of
-// steps of 0.01 up to 0.2, the temperature by fitTemperature at each.
-func fitScaling(logits [][]float64, gold []int) (t, s float64) {
-	best := math.Inf(1)
-	for i := range 21 {
-		si := float64(i) / 100
-		ti := fitTemperatureSmoothed(logits, gold, si)
-		var nll float64
-		for n, p := range probsAt(logits, ti) {
-			smooth(p, si)
-			nll -= math.Log(math.Max(p[gold[n]], 1e-12))
-		}
-		if nll < best-1e-9 {
-			best, t, s = nll, ti, si
+// fitTop fits the recalibration of the top probability (Platt scaling
+// of its log-odds) on held-out probabilities and their labels; [a, b]
+// rounded to four places.
+func fitTop(probs [][]float64, gold []int) []float64 {
+	zs, ys := make([]float64, len(probs)), make([]int, len(probs))
+	for i, p := range probs {
+		c := argmax(p)
+		zs[i] = logit(p[c])
+		if c == gold[i] {
+			ys[i] = 1
 		}
 	}
-	return t, s
+	a, b := fitPlatt(zs, ys)
+	if a < 0 { // confidence that says nothing: the share right for all
+		right := 0
+		for _, y := range ys {
+			right += y
+		}
+		a, b = 0, logit((float64(right)+1)/(float64(len(ys))+2))
+	}
+	return []float64{round4(a), round4(b)}
 }
 
-// smooth mixes p with the uniform distribution: (1−s)·p + s/k.
-func smooth(p []float64, s float64) {
-	if s == 0 {
+// recalibrateTop replaces the top probability of p by σ(a·logit(p)+b)
+// for top = [a, b] and scales the others to share the rest; the top label
+// stays on top. A nil top leaves p as it is.
+func recalibrateTop(p []float64, top []float64) {
+	if len(top) != 2 || len(p) < 2 {
 		return
 	}
-	for c := range p {
-		p[c] = (1-s)*p[c] + s/float64(len(p))
+	c := argmax(p)
+	rest, second := 1-p[c], 0.0
+	for j, v := range p {
+		if j != c {
+			second = max(second, v)
+		}
 	}
+	q := sigmoid(top[0]*logit(p[c]) + top[1])
+	if rest > 0 {
+		q = max(q, second/(rest+second)) // the others must not overtake it
+	}
+	for j := range p {
+		switch {
+		case j == c:
+		case rest > 0:
+			p[j] *= (1 - q) / rest
+		default:
+			p[j] = (1 - q) / float64(len(p)-1)
+		}
+	}
+	p[c] = q
+}
+
+// logit is log(p/(1−p)), with p kept inside (1e-9, 1−1e-9).
+func logit(p float64) float64 {
+	p = min(max(p, 1e-9), 1-1e-9)
+	return math.Log(p / (1 - p))
 }
 
 // fitTemperature minimises the held-out negative log-likelihood over the
 // temperature by golden-section search on [0.05, 20] (log scale).
 func fitTemperature(logits [][]float64, gold []int) float64 {
-	return fitTemperatureSmoothed(logits, gold, 0)
-}
-
-// fitTemperatureSmoothed is fitTemperature for probabilities smoothed by
-// s.
-func fitTemperatureSmoothed(logits [][]float64, gold []int, smoothing float64) float64 {
 	nll := func(logT float64) float64 {
 		var s float64
 		for i, p := range probsAt(logits, math.Exp(logT)) {
-			smooth(p, smoothing)
 			s -= math.Log(math.Max(p[gold[i]], 1e-12))
 		}
 		return s
