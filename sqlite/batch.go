@@ -2,15 +2,14 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
 // An import is a batch (tian.Batch): the importer writes its row when it
@@ -47,7 +46,7 @@ func (im *importer) batchItem(ctx context.Context, old, p *tian.Proposal, catID 
 		return err
 	}
 	_, err = im.tx.ExecContext(ctx, `INSERT INTO batch_items (batch_id, number, action, before, after_hash) VALUES (?, ?, ?, ?, ?)`,
-		im.batch, p.Number, action, before, hashOf(written))
+		im.batch, p.Number, action, before, storecore.HashOf(written))
 	return err
 }
 
@@ -83,19 +82,12 @@ func (im *importer) finishBatch(ctx context.Context) error {
 		return nil
 	}
 	r := im.rep
-	cats, _ := json.Marshal(orNone(r.NewCategories))
-	units, _ := json.Marshal(orNone(r.NewUnits))
+	cats, _ := json.Marshal(storecore.OrNone(r.NewCategories))
+	units, _ := json.Marshal(storecore.OrNone(r.NewUnits))
 	_, err := im.tx.ExecContext(ctx, `UPDATE batches SET rows = ?, added = ?, updated = ?, unchanged = ?, rejected = ?,
 		not_proposals = ?, new_categories = ?, new_units = ? WHERE id = ?`,
 		r.Rows, r.Inserted, r.Updated, r.Unchanged, r.Rejected, r.NotProposals, string(cats), string(units), im.batch)
 	return err
-}
-
-func orNone(xs []string) []string {
-	if xs == nil {
-		return []string{}
-	}
-	return xs
 }
 
 // currentHash is the hash of a proposal as stored now ("" if there is
@@ -108,15 +100,7 @@ func currentHash(ctx context.Context, tx *sql.Tx, number string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	return hashOf(p), nil
-}
-
-// hashOf hashes the JSON of a proposal, so that a field added to
-// tian.Proposal later (empty, omitted) leaves old hashes valid.
-func hashOf(p *tian.Proposal) string {
-	b, _ := json.Marshal(p) // a Proposal always marshals
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return storecore.HashOf(p), nil
 }
 
 const batchColumns = `id, file, actor, at, rows, added, updated, unchanged, rejected, not_proposals,
@@ -136,7 +120,7 @@ func scanBatch(sc interface{ Scan(...any) error }) (tian.Batch, error) {
 	if err := json.Unmarshal([]byte(units), &b.NewUnits); err != nil {
 		return b, err
 	}
-	b.NewCategories, b.NewUnits = orNone(b.NewCategories), orNone(b.NewUnits)
+	b.NewCategories, b.NewUnits = storecore.OrNone(b.NewCategories), storecore.OrNone(b.NewUnits)
 	return b, nil
 }
 
@@ -442,12 +426,12 @@ func restore(ctx context.Context, tx *sql.Tx, now string, e batchEntry, units *u
 	}
 	var unitIDs []int64
 	for _, name := range p.Units() {
-		uid, _, found := units.resolve(name)
+		uid, _, found := units.Resolve(name)
 		if !found {
 			if err := tx.QueryRowContext(ctx, `INSERT INTO units (name) VALUES (?) RETURNING id`, name).Scan(&uid); err != nil {
 				return err
 			}
-			units.add(uid, name)
+			units.Add(uid, name)
 		}
 		unitIDs = append(unitIDs, uid)
 	}

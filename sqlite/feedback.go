@@ -4,15 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
-	"unicode/utf8"
 
 	"tian"
+	"tian/internal/storecore"
 )
-
-// maxFeedbackLabel caps the short fields of feedback (suggested, model
-// version): a label, not a text.
-const maxFeedbackLabel = 200
 
 // AddFeedback stores a verdict and audits it. Only a verdict the models
 // can learn from is kept: kind is category, lead_unit or co_unit and
@@ -21,7 +16,7 @@ const maxFeedbackLabel = 200
 // unit (by name or alias), and is stored as its current name (EINVALID);
 // the text is at most tian.MaxBodyRunes characters (ETOOLARGE).
 func (db *DB) AddFeedback(ctx context.Context, f tian.Feedback) (int64, error) {
-	if err := checkFeedback(&f); err != nil {
+	if err := storecore.CheckFeedback(&f); err != nil {
 		return 0, err
 	}
 	var id int64
@@ -35,11 +30,7 @@ func (db *DB) AddFeedback(ctx context.Context, f tian.Feedback) (int64, error) {
 		if err != nil {
 			return internal("sqlite.AddFeedback", err)
 		}
-		verdict := "accepted " + f.Chosen
-		if !f.Accepted {
-			verdict = "overrode " + f.Suggested + " with " + f.Chosen
-		}
-		if err := db.audit(ctx, tx, f.Actor, "feedback."+f.Kind, f.Number, verdict); err != nil {
+		if err := db.audit(ctx, tx, f.Actor, "feedback."+f.Kind, f.Number, storecore.FeedbackVerdict(f)); err != nil {
 			return internal("sqlite.AddFeedback", err)
 		}
 		return nil
@@ -48,28 +39,6 @@ func (db *DB) AddFeedback(ctx context.Context, f tian.Feedback) (int64, error) {
 		return 0, err
 	}
 	return id, nil
-}
-
-// checkFeedback checks what needs no database.
-func checkFeedback(f *tian.Feedback) error {
-	switch f.Kind {
-	case "category", "lead_unit", "co_unit":
-	default:
-		return tian.Errorf(tian.EINVALID, "反馈类型“%s”无效：应为 category（类别）、lead_unit（主办单位）或 co_unit（协办单位）", f.Kind)
-	}
-	f.Number, f.Chosen = strings.TrimSpace(f.Number), strings.TrimSpace(f.Chosen)
-	if f.Chosen == "" {
-		return tian.Errorf(tian.EINVALID, "反馈缺少审查确定的值（chosen）")
-	}
-	if n := utf8.RuneCountInString(f.Text); n > tian.MaxBodyRunes {
-		return tian.Errorf(tian.ETOOLARGE, "反馈文本有%d个字符，超过上限%d", n, tian.MaxBodyRunes)
-	}
-	for _, v := range []string{f.Suggested, f.ModelVersion} {
-		if n := utf8.RuneCountInString(v); n > maxFeedbackLabel {
-			return tian.Errorf(tian.ETOOLARGE, "反馈字段有%d个字符，超过上限%d", n, maxFeedbackLabel)
-		}
-	}
-	return nil
 }
 
 // resolveFeedback checks the proposal and the chosen value against the
@@ -94,9 +63,9 @@ func resolveFeedback(ctx context.Context, tx *sql.Tx, f *tian.Feedback) error {
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows) && f.Kind == "category":
-		return tian.Errorf(tian.EINVALID, "类别“%s”不存在：反馈只能选择已有的类别", f.Chosen)
+		return storecore.UnknownCategory(f.Chosen)
 	case errors.Is(err, sql.ErrNoRows):
-		return tian.Errorf(tian.EINVALID, "承办单位“%s”不存在：反馈只能选择单位表中的单位或其别名", f.Chosen)
+		return storecore.UnknownUnit(f.Chosen)
 	case err != nil:
 		return internal("sqlite.AddFeedback", err)
 	}

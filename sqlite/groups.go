@@ -152,11 +152,7 @@ func checkStored(ctx context.Context, tx *sql.Tx, year int, groups []tian.Curate
 	if err != nil {
 		return internal("sqlite.SaveYearGroups", err)
 	}
-	units := make(map[string]string, len(cat.lookup))
-	for name, id := range cat.lookup {
-		units[name] = cat.byID[id].Name
-	}
-	return tian.CheckGroups(year, groups, found, units)
+	return tian.CheckGroups(year, groups, found, cat.Names())
 }
 
 // proposalYears reads the number and year of the proposals that exist

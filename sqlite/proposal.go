@@ -5,11 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"reflect"
-	"slices"
 	"strings"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
 // ImportProposals upserts records by number in one transaction: a record
@@ -93,7 +92,7 @@ func (db *DB) newImporter(ctx context.Context, tx *sql.Tx, rep *tian.ImportRepor
 	if err != nil {
 		return nil, err
 	}
-	return &importer{db: db, tx: tx, rep: rep, opt: opt, units: units, createAll: len(units.byID) == 0,
+	return &importer{db: db, tx: tx, rep: rep, opt: opt, units: units, createAll: units.Len() == 0,
 		categories: cats, rowOf: map[string]int{}}, nil
 }
 
@@ -120,7 +119,7 @@ func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Rec
 	}
 	p := rec.Proposal
 	if old != nil {
-		p = mergeFields(*old, p, rec.Fields, im.opt.ClearAbsent)
+		p = storecore.MergeFields(*old, p, rec.Fields, im.opt.ClearAbsent)
 	}
 	errsBefore := len(im.rep.Errors)
 	for _, fp := range p.Check() {
@@ -161,27 +160,6 @@ func (im *importer) record(ctx context.Context, rec *tian.Record, all []tian.Rec
 	return im.upsert(ctx, old, oldID, &p, catID, unitIDs)
 }
 
-// mergeFields is what an update of stored by in leaves: the fields in
-// names (JSON names) come from in, the others keep their stored values,
-// or are emptied when clear is set. nil names means in is whole.
-func mergeFields(stored, in tian.Proposal, names []string, clear bool) tian.Proposal {
-	if names == nil {
-		return in
-	}
-	out := stored
-	if clear {
-		out = tian.Proposal{}
-	}
-	dst, src := reflect.ValueOf(&out).Elem(), reflect.ValueOf(in)
-	for i := 0; i < src.NumField(); i++ {
-		name, _, _ := strings.Cut(src.Type().Field(i).Tag.Get("json"), ",")
-		if name == "number" || slices.Contains(names, name) {
-			dst.Field(i).Set(src.Field(i))
-		}
-	}
-	return out
-}
-
 // category resolves a name or code, creating the category when new.
 func (im *importer) category(ctx context.Context, name string) (sql.NullInt64, error) {
 	name = strings.TrimSpace(name)
@@ -201,42 +179,10 @@ func (im *importer) category(ctx context.Context, name string) (sql.NullInt64, e
 	return sql.NullInt64{Int64: id, Valid: true}, nil
 }
 
-// resolveUnits maps the lead and co-handling units to the catalogue,
-// rewriting aliases to current names in p, and returns the current names
-// of the units to route to, lead first. A unit the catalogue lacks but may
-// learn (an empty catalogue, or NewUnits) is kept by name for createUnits;
-// any other unknown unit is reported and makes ok false.
+// resolveUnits maps the lead and co-handling units to the catalogue
+// (storecore.UnitCatalog.ResolveUnits), reporting unknown units on row.
 func (im *importer) resolveUnits(row int, p *tian.Proposal) (names []string, ok bool) {
-	ok = true
-	resolve := func(field, name string) string {
-		if _, u, found := im.units.resolve(name); found {
-			name = u.Name
-		} else if !im.createAll && !im.opt.NewUnits {
-			msg := fmt.Sprintf("未知单位“%s”", name)
-			if near := im.units.closest(name, 3); len(near) > 0 {
-				msg += "，最接近的已知单位：" + strings.Join(near, "、")
-			}
-			im.fail(row, field, msg+"（可在单位表中增加别名，或用 --new-units 新建）")
-			ok = false
-			return name
-		}
-		if !slices.Contains(names, name) {
-			names = append(names, name)
-		}
-		return name
-	}
-	if p.LeadUnit != "" {
-		p.LeadUnit = resolve("lead_unit", p.LeadUnit)
-	}
-	co := p.CoUnits[:0:0]
-	for _, name := range p.CoUnits {
-		canonical := resolve("co_units", name)
-		if canonical != p.LeadUnit && !slices.Contains(co, canonical) {
-			co = append(co, canonical)
-		}
-	}
-	p.CoUnits = co
-	return names, ok
+	return im.units.ResolveUnits(p, im.createAll || im.opt.NewUnits, func(field, msg string) { im.fail(row, field, msg) })
 }
 
 // createUnits returns the ids of units by name, creating those the
@@ -244,12 +190,12 @@ func (im *importer) resolveUnits(row int, p *tian.Proposal) (names []string, ok 
 func (im *importer) createUnits(ctx context.Context, names []string) ([]int64, error) {
 	ids := make([]int64, 0, len(names))
 	for _, name := range names {
-		id, _, found := im.units.resolve(name)
+		id, _, found := im.units.Resolve(name)
 		if !found {
 			if err := im.tx.QueryRowContext(ctx, `INSERT INTO units (name) VALUES (?) RETURNING id`, name).Scan(&id); err != nil {
 				return nil, err
 			}
-			im.units.add(id, name)
+			im.units.Add(id, name)
 			im.rep.NewUnits = append(im.rep.NewUnits, name)
 		}
 		ids = append(ids, id)
@@ -296,7 +242,7 @@ func (im *importer) upsert(ctx context.Context, old *tian.Proposal, oldID int64,
 	case old == nil:
 		im.rep.Inserted++
 		im.outcome("inserted")
-	case sameProposal(old, p):
+	case storecore.SameProposal(old, p):
 		im.rep.Unchanged++
 		im.outcome("unchanged")
 		return nil
@@ -355,18 +301,6 @@ func writeRoutings(ctx context.Context, tx *sql.Tx, proposalID int64, unitIDs []
 func logChange(ctx context.Context, tx *sql.Tx, now, number, op string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO changes (number, op, at) VALUES (?, ?, ?)`, number, op, now)
 	return err
-}
-
-// sameProposal compares two proposals as stored (nil and empty lists equal).
-func sameProposal(a, b *tian.Proposal) bool {
-	x, y := *a, *b
-	if len(x.CoUnits) == 0 {
-		x.CoUnits = nil
-	}
-	if len(y.CoUnits) == 0 {
-		y.CoUnits = nil
-	}
-	return reflect.DeepEqual(x, y)
 }
 
 func loadCategoryIDs(ctx context.Context, q querier) (map[string]int64, error) {

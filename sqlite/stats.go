@@ -1,14 +1,12 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
-	"slices"
-	"sort"
 	"strings"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
 // filed is the condition of a filed proposal: merged ones are handled
@@ -55,12 +53,7 @@ func (db *DB) StatsIncluding(ctx context.Context, year int, other bool) (*tian.S
 			return nil, internal("sqlite.Stats", err)
 		}
 	}
-	// lists are [] in JSON, never null, also for a year with no proposals
-	for _, l := range []*[]tian.Count{&s.Categories, &s.LeadUnits, &s.Topics, &s.Reasons} {
-		if *l == nil {
-			*l = []tian.Count{}
-		}
-	}
+	storecore.EmptyLists(s)
 	return s, nil
 }
 
@@ -81,15 +74,6 @@ func scope(year int, other bool) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// tallyRow is one group of proposals alike in year, proposer type,
-// sector, category and status.
-type tallyRow struct {
-	year                         int
-	proposerType, sector, status string
-	category                     sql.NullInt64
-	n                            int
-}
-
 // tally computes a year's figures but reasons, lead units, replies,
 // topics and years in one pass over the index proposals_stats, which
 // holds every column it groups by.
@@ -105,18 +89,20 @@ func (db *DB) tally(ctx context.Context, year int, other bool) (*tian.Stats, err
 		return nil, err
 	}
 	defer rows.Close()
-	t := newTallies(year)
+	t := storecore.NewTallies(year)
 	for rows.Next() {
-		var r tallyRow
-		if err := rows.Scan(&r.year, &r.proposerType, &r.sector, &r.category, &r.status, &r.n); err != nil {
+		var r storecore.TallyRow
+		var category sql.NullInt64
+		if err := rows.Scan(&r.Year, &r.ProposerType, &r.Sector, &category, &r.Status, &r.N); err != nil {
 			return nil, err
 		}
-		t.add(r)
+		r.Category = category.Int64
+		t.Add(r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return t.stats(names), nil
+	return t.Stats(names), nil
 }
 
 // categoryNames maps category ids to names.
@@ -138,131 +124,6 @@ func categoryNames(ctx context.Context, q querier) (map[int64]string, error) {
 	return names, rows.Err()
 }
 
-// tallies folds tally rows into the statistics.
-type tallies struct {
-	s          *tian.Stats
-	categories map[int64]int // filed by category id; 0: none
-	sectors    map[string]*tian.Tally
-	types      map[string]*tian.Tally
-}
-
-func newTallies(year int) *tallies {
-	return &tallies{s: &tian.Stats{Year: year, Statuses: map[tian.Status]int{}}, categories: map[int64]int{},
-		sectors: map[string]*tian.Tally{}, types: map[string]*tian.Tally{}}
-}
-
-func (t *tallies) add(r tallyRow) {
-	s, isFiled := t.s, r.status == string(tian.StatusFiled) || r.status == string(tian.StatusMerged)
-	s.Received += r.n
-	s.Statuses[tian.Status(r.status)] += r.n
-	if r.year != 0 && (s.FromYear == 0 || r.year < s.FromYear) {
-		s.FromYear = r.year
-	}
-	s.ToYear = max(s.ToYear, r.year)
-	switch r.status {
-	case string(tian.StatusUnknown):
-		s.Unrecorded += r.n
-	case string(tian.StatusRejected):
-		s.Rejected += r.n
-	case string(tian.StatusMerged):
-		s.Merged += r.n
-	}
-	if isFiled {
-		s.Filed += r.n
-		t.categories[r.category.Int64] += r.n
-		switch tian.ProposerType(r.proposerType) {
-		case tian.ProposerMember:
-			s.Members += r.n
-		case tian.ProposerCollective:
-			s.Collective += r.n
-		}
-	}
-	reviewed := r.status != string(tian.StatusUnknown)
-	countPart(t.types, cmp.Or(r.proposerType, tian.NoProposerType), r.n, reviewed, isFiled)
-	switch {
-	case r.sector != "":
-		countPart(t.sectors, r.sector, r.n, reviewed, isFiled)
-	case r.proposerType != string(tian.ProposerCollective):
-		countPart(t.sectors, tian.NoSector, r.n, reviewed, isFiled)
-	}
-}
-
-// countPart adds n proposals to the part named name.
-func countPart(m map[string]*tian.Tally, name string, n int, reviewed, filed bool) {
-	p := m[name]
-	if p == nil {
-		p = &tian.Tally{Name: name}
-		m[name] = p
-	}
-	p.Received += n
-	if reviewed {
-		p.Reviewed += n
-	}
-	if filed {
-		p.Filed += n
-	}
-}
-
-// stats finishes the figures: rates, shares and the order of the lists.
-func (t *tallies) stats(names map[int64]string) *tian.Stats {
-	s := t.s
-	s.Reviewed = s.Received - s.Unrecorded
-	s.FilingRate = tian.Percent(s.Filed, s.Reviewed)
-	ids := make([]int64, 0, len(t.categories))
-	for id := range t.categories {
-		ids = append(ids, id)
-	}
-	// the catalogue's order, uncategorised (id 0) last
-	slices.SortFunc(ids, func(a, b int64) int {
-		if (a == 0) != (b == 0) {
-			return cmp.Compare(b, a)
-		}
-		return cmp.Compare(a, b)
-	})
-	s.Categories = []tian.Count{}
-	for _, id := range ids {
-		name := names[id]
-		if id == 0 || name == "" {
-			name = tian.Uncategorised
-		}
-		s.Categories = append(s.Categories, tian.Count{Name: name, Count: t.categories[id], Share: tian.Percent(t.categories[id], s.Filed)})
-	}
-	s.Sectors = finishParts(t.sectors, s.Received, func(a, b tian.Tally) int {
-		return cmp.Or(cmp.Compare(b.Received, a.Received), cmp.Compare(a.Name, b.Name))
-	})
-	// 委员, 集体, then 未标注提案人类型
-	s.ProposerTypes = finishParts(t.types, s.Received, func(a, b tian.Tally) int { return cmp.Compare(rank(a.Name), rank(b.Name)) })
-	for st, n := range s.Statuses {
-		if n == 0 {
-			delete(s.Statuses, st)
-		}
-	}
-	return s
-}
-
-// rank orders proposer types: 委员, 集体, then 未标注提案人类型.
-func rank(name string) int {
-	switch tian.ProposerType(name) {
-	case tian.ProposerMember:
-		return 0
-	case tian.ProposerCollective:
-		return 1
-	}
-	return 2
-}
-
-// finishParts lists the tallies in order with their rates and shares of
-// received.
-func finishParts(m map[string]*tian.Tally, received int, order func(a, b tian.Tally) int) []tian.Tally {
-	out := make([]tian.Tally, 0, len(m))
-	for _, t := range m {
-		t.FilingRate, t.Share = tian.Percent(t.Filed, t.Reviewed), tian.Percent(t.Received, received)
-		out = append(out, *t)
-	}
-	slices.SortFunc(out, order)
-	return out
-}
-
 // reasons counts the 不予立案 proposals by their reason's lead clause.
 func (db *DB) reasons(ctx context.Context, year int, other bool, rejected int) ([]tian.Count, error) {
 	if rejected == 0 {
@@ -274,16 +135,7 @@ func (db *DB) reasons(ctx context.Context, year int, other bool, rejected int) (
 	if err != nil {
 		return nil, err
 	}
-	byLead := map[string]int{}
-	for _, c := range byReason {
-		byLead[tian.ReasonLead(c.Name)] += c.Count
-	}
-	out := make([]tian.Count, 0, len(byLead))
-	for name, n := range byLead {
-		out = append(out, tian.Count{Name: name, Count: n, Share: tian.Percent(n, rejected)})
-	}
-	sortByCount(out)
-	return out, nil
+	return storecore.Reasons(byReason, rejected), nil
 }
 
 // leadUnits counts the filed proposals by lead unit, and those with a
@@ -309,7 +161,7 @@ func (db *DB) leadUnits(ctx context.Context, year int, other bool, filedCount in
 			units = append(units, tian.Count{Name: name.String, Count: n, Share: tian.Percent(n, filedCount)})
 		}
 	}
-	sortByCount(units)
+	storecore.SortByCount(units)
 	return units, replied, rows.Err()
 }
 
@@ -361,17 +213,7 @@ func counts(ctx context.Context, q querier, query string, args []any, whole int,
 		out = append(out, c)
 	}
 	if byCount {
-		sortByCount(out)
+		storecore.SortByCount(out)
 	}
 	return out, rows.Err()
-}
-
-// sortByCount sorts by count, descending, ties by name.
-func sortByCount(cs []tian.Count) {
-	sort.SliceStable(cs, func(i, j int) bool {
-		if cs[i].Count != cs[j].Count {
-			return cs[i].Count > cs[j].Count
-		}
-		return cs[i].Name < cs[j].Name
-	})
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 	"strings"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
 // ImportUnits adds or updates units by name, with their aliases. An alias
@@ -107,7 +107,7 @@ func (db *DB) Units(ctx context.Context) ([]tian.Unit, error) {
 	if err != nil {
 		return nil, internal("sqlite.Units", err)
 	}
-	return cat.units(), nil
+	return cat.Units(), nil
 }
 
 // ImportCategories adds or updates categories by code.
@@ -154,25 +154,22 @@ type querier interface {
 }
 
 // unitCatalog resolves unit names and aliases to units.
-type unitCatalog struct {
-	byID   map[int64]*tian.Unit
-	lookup map[string]int64 // names and aliases
-}
+type unitCatalog = storecore.UnitCatalog
 
 func loadUnits(ctx context.Context, q querier) (*unitCatalog, error) {
-	c := &unitCatalog{byID: map[int64]*tian.Unit{}, lookup: map[string]int64{}}
+	c := storecore.NewUnitCatalog()
 	rows, err := q.QueryContext(ctx, `SELECT id, name, kind, duties FROM units`)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		u := &tian.Unit{}
+		var u tian.Unit
 		var id int64
 		if err := rows.Scan(&id, &u.Name, &u.Kind, &u.Duties); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		c.byID[id], c.lookup[u.Name] = u, id
+		c.AddUnit(id, u)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -189,104 +186,7 @@ func loadUnits(ctx context.Context, q querier) (*unitCatalog, error) {
 		if err := rows.Scan(&alias, &id); err != nil {
 			return nil, err
 		}
-		if u := c.byID[id]; u != nil {
-			u.Aliases = append(u.Aliases, alias)
-			if _, isName := c.lookup[alias]; !isName {
-				c.lookup[alias] = id
-			}
-		}
+		c.AddAlias(alias, id)
 	}
 	return c, rows.Err()
-}
-
-// resolve returns the unit a name or alias stands for.
-func (c *unitCatalog) resolve(name string) (int64, *tian.Unit, bool) {
-	id, ok := c.lookup[strings.TrimSpace(name)]
-	if !ok {
-		return 0, nil, false
-	}
-	return id, c.byID[id], true
-}
-
-func (c *unitCatalog) add(id int64, name string) {
-	c.byID[id] = &tian.Unit{Name: name}
-	c.lookup[name] = id
-}
-
-func (c *unitCatalog) units() []tian.Unit {
-	out := make([]tian.Unit, 0, len(c.byID))
-	for _, u := range c.byID {
-		out = append(out, *u)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// closest returns up to n known names (units and aliases) most like name,
-// by the overlap of their character bigrams (Dice coefficient), for the
-// "did you mean" of an unknown unit. Hand-written: the catalogue is small
-// (under a few hundred names) and the measure is a few lines.
-func (c *unitCatalog) closest(name string, n int) []string {
-	type scored struct {
-		name  string
-		score float64
-	}
-	var cands []scored
-	target := bigrams(name)
-	for known, id := range c.lookup {
-		s := dice(target, bigrams(known))
-		if s >= 0.25 {
-			canonical := c.byID[id].Name
-			label := canonical
-			if known != canonical {
-				label = known + "（即" + canonical + "）"
-			}
-			cands = append(cands, scored{label, s})
-		}
-	}
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].score != cands[j].score {
-			return cands[i].score > cands[j].score
-		}
-		return cands[i].name < cands[j].name
-	})
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range cands {
-		if len(out) == n {
-			break
-		}
-		if !seen[s.name] {
-			seen[s.name] = true
-			out = append(out, s.name)
-		}
-	}
-	return out
-}
-
-func bigrams(s string) map[string]int {
-	r := []rune(s)
-	m := make(map[string]int, len(r))
-	for i := 0; i+1 < len(r); i++ {
-		m[string(r[i:i+2])]++
-	}
-	if len(r) == 1 {
-		m[s]++
-	}
-	return m
-}
-
-func dice(a, b map[string]int) float64 {
-	var inter, na, nb int
-	for k, v := range a {
-		na += v
-		inter += min(v, b[k])
-	}
-	for _, v := range b {
-		nb += v
-	}
-	if na+nb == 0 {
-		return 0
-	}
-	return 2 * float64(inter) / float64(na+nb)
 }
