@@ -2,11 +2,13 @@ package classify
 
 import (
 	"math"
+
+	"tian/internal/newton"
 )
 
-// The router's two fits, written here because the one regression library
-// the module uses (sajari/regression) does least squares only and holds an
-// n×n matrix: the lead model is a softmax over the units of each proposal
+// The router's two fits, by internal/newton (the one regression library
+// the module uses, sajari/regression, does least squares only and holds an
+// n×n matrix): the lead model is a softmax over the units of each proposal
 // (a conditional logit), the co-handling model a logistic regression over
 // (proposal, unit) rows. Both have a handful of features, so Newton's
 // method with the full d×d Hessian converges in a few steps over tens of
@@ -80,7 +82,7 @@ func fitSoftmax(cs []choice, l2 float64) []float64 {
 		}
 	}
 	d := len(sc.mean)
-	w := newton(d, l2, func(w, g []float64, h [][]float64) (ll float64) {
+	w, _ := newton.Maximize(newton.Ridge(d, l2), func(w, g []float64, h [][]float64) (ll float64) {
 		for _, c := range z {
 			p := softmaxOf(c.x, w)
 			mu := make([]float64, d)
@@ -143,7 +145,7 @@ func fitLogistic(rows []example, l2 float64) []float64 {
 		z[i] = append([]float64{1}, sc.apply(r.x)...)
 	}
 	d := len(sc.mean) + 1
-	w := newton(d, l2, func(w, g []float64, h [][]float64) (ll float64) {
+	w, _ := newton.Maximize(newton.Ridge(d, l2, 0), func(w, g []float64, h [][]float64) (ll float64) {
 		for i, x := range z {
 			p := sigmoid(dot(w, x))
 			if rows[i].y {
@@ -158,11 +160,8 @@ func fitLogistic(rows []example, l2 float64) []float64 {
 				}
 			}
 		}
-		// the intercept is not penalised: take back what newton adds
-		g[0] += l2 * w[0]
-		h[0][0] -= l2
-		return ll + l2/2*w[0]*w[0]
-	})
+		return ll
+	}) // the intercept is not penalised
 	out := make([]float64, d)
 	out[0] = w[0]
 	for j := 1; j < d; j++ {
@@ -170,89 +169,6 @@ func fitLogistic(rows []example, l2 float64) []float64 {
 		out[0] -= out[j] * sc.mean[j-1]
 	}
 	return out
-}
-
-// newton runs Newton's method on a concave log-likelihood: eval adds the
-// gradient and the negated Hessian at w into g and h and returns the
-// log-likelihood; the L2 penalty is added here. A step that lowers the
-// penalised likelihood is halved until it does not (far from the optimum
-// a softmax's Newton step overshoots).
-func newton(d int, l2 float64, eval func(w, g []float64, h [][]float64) float64) []float64 {
-	at := func(w []float64) (float64, []float64, [][]float64) {
-		g := make([]float64, d)
-		h := make([][]float64, d)
-		for j := range h {
-			h[j] = make([]float64, d)
-		}
-		ll := eval(w, g, h)
-		for j := range d {
-			ll -= l2 / 2 * w[j] * w[j]
-			g[j] -= l2 * w[j]
-			h[j][j] += l2 + 1e-9
-		}
-		return ll, g, h
-	}
-	w := make([]float64, d)
-	ll, g, h := at(w)
-	for range 100 {
-		step, ok := solveLinear(h, g)
-		if !ok {
-			break
-		}
-		next, nll, ng, nh := w, ll, g, h
-		for range 30 {
-			next = make([]float64, d)
-			for j := range d {
-				next[j] = w[j] + step[j]
-			}
-			if nll, ng, nh = at(next); nll >= ll-1e-9 {
-				break
-			}
-			for j := range step {
-				step[j] /= 2
-			}
-		}
-		done := nll-ll < 1e-9*(1+math.Abs(ll))
-		w, ll, g, h = next, nll, ng, nh
-		if done {
-			break
-		}
-	}
-	return w
-}
-
-// solveLinear solves a·x = b by Gaussian elimination with partial
-// pivoting; a and b are overwritten.
-func solveLinear(a [][]float64, b []float64) ([]float64, bool) {
-	n := len(b)
-	for c := range n {
-		p := c
-		for r := c + 1; r < n; r++ {
-			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
-				p = r
-			}
-		}
-		if math.Abs(a[p][c]) < 1e-12 {
-			return nil, false
-		}
-		a[c], a[p], b[c], b[p] = a[p], a[c], b[p], b[c]
-		for r := c + 1; r < n; r++ {
-			f := a[r][c] / a[c][c]
-			for k := c; k < n; k++ {
-				a[r][k] -= f * a[c][k]
-			}
-			b[r] -= f * b[c]
-		}
-	}
-	x := make([]float64, n)
-	for r := n - 1; r >= 0; r-- {
-		s := b[r]
-		for k := r + 1; k < n; k++ {
-			s -= a[r][k] * x[k]
-		}
-		x[r] = s / a[r][r]
-	}
-	return x, true
 }
 
 func dot(w, x []float64) float64 {

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"tian"
+	"tian/internal/newton"
 	"tian/models"
 )
 
@@ -271,21 +272,23 @@ func FitPairModel(samples []PairSample, l2 float64) (*PairModel, error) {
 }
 
 // newtonFit fits the logistic model on the standardised features that are
-// active (the others count 0), by Newton's method with an L2 penalty.
+// active (the others count 0), by Newton's method with an L2 penalty on
+// all but the bias (last).
 func newtonFit(samples []PairSample, mean, sd [nFeatures]float64, active [nFeatures]bool, wPos, l2 float64) ([]float64, bool) {
-	const d = nFeatures + 1 // bias last
-	beta := make([]float64, d)
-	for iter := 0; iter < 50; iter++ {
-		var grad [d]float64
-		var hess [d][d]float64
-		for _, s := range samples {
-			x := s.x()
-			for i := range nFeatures {
-				x[i] = (x[i] - mean[i]) / sd[i]
-				if !active[i] {
-					x[i] = 0
-				}
+	const d = nFeatures + 1
+	xs := make([][d]float64, len(samples))
+	for n, s := range samples {
+		xs[n] = s.x()
+		for i := range nFeatures {
+			xs[n][i] = (xs[n][i] - mean[i]) / sd[i]
+			if !active[i] {
+				xs[n][i] = 0
 			}
+		}
+	}
+	return newton.Maximize(newton.Ridge(d, l2, nFeatures), func(beta, grad []float64, hess [][]float64) (ll float64) {
+		for n, s := range samples {
+			x := xs[n]
 			z := 0.0
 			for i := range d {
 				z += beta[i] * x[i]
@@ -295,6 +298,7 @@ func newtonFit(samples []PairSample, mean, sd [nFeatures]float64, active [nFeatu
 			if s.Same {
 				y, w = 1, wPos
 			}
+			ll += w * (y*math.Log(max(p, 1e-300)) + (1-y)*math.Log(max(1-p, 1e-300)))
 			for i := range d {
 				grad[i] += w * (y - p) * x[i]
 				for j := range d {
@@ -302,24 +306,8 @@ func newtonFit(samples []PairSample, mean, sd [nFeatures]float64, active [nFeatu
 				}
 			}
 		}
-		for i := range nFeatures { // the bias is not penalised
-			grad[i] -= l2 * beta[i]
-			hess[i][i] += l2
-		}
-		step, ok := solve(hess, grad)
-		if !ok {
-			return nil, false
-		}
-		var change float64
-		for i := range d {
-			beta[i] += step[i]
-			change = max(change, math.Abs(step[i]))
-		}
-		if change < 1e-8 {
-			break
-		}
-	}
-	return beta, true
+		return ll
+	})
 }
 
 func (s PairSample) x() [nFeatures + 1]float64 {
@@ -327,38 +315,4 @@ func (s PairSample) x() [nFeatures + 1]float64 {
 	copy(x[:], s.X[:])
 	x[nFeatures] = 1
 	return x
-}
-
-// solve solves a·x = b by Gaussian elimination with partial pivoting.
-func solve(a [nFeatures + 1][nFeatures + 1]float64, b [nFeatures + 1]float64) ([]float64, bool) {
-	const d = nFeatures + 1
-	for c := range d {
-		p := c
-		for r := c + 1; r < d; r++ {
-			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
-				p = r
-			}
-		}
-		if math.Abs(a[p][c]) < 1e-12 {
-			return nil, false
-		}
-		a[c], a[p] = a[p], a[c]
-		b[c], b[p] = b[p], b[c]
-		for r := c + 1; r < d; r++ {
-			f := a[r][c] / a[c][c]
-			for k := c; k < d; k++ {
-				a[r][k] -= f * a[c][k]
-			}
-			b[r] -= f * b[c]
-		}
-	}
-	x := make([]float64, d)
-	for r := d - 1; r >= 0; r-- {
-		s := b[r]
-		for k := r + 1; k < d; k++ {
-			s -= a[r][k] * x[k]
-		}
-		x[r] = s / a[r][r]
-	}
-	return x, true
 }
