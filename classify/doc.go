@@ -21,7 +21,7 @@
 // proposals each unit led and co-handled, category shares and the match
 // with the unit's duties: the lead unit by a softmax over the units, each
 // co-handler by a logistic regression whose probability is calibrated on
-// the last training year (route_fit.go has the Newton fits).
+// the last training year (route_fit.go has the fits, by internal/newton).
 //
 // The filing model (FilingModel, a tian.Filer) is logistic regression on
 // the same kind of features plus text shapes (length, numbered measures,
