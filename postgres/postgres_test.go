@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -115,5 +116,41 @@ func TestOpenRefusesBadURL(t *testing.T) {
 	_, err := postgres.Open(context.Background(), "postgres://tian@127.0.0.1:notaport/x")
 	if tian.ErrorCode(err) != tian.EINVALID {
 		t.Errorf("bad URL: %v, want EINVALID", err)
+	}
+}
+
+// Tokens and sessions live in the database: a browser signed in through
+// one replica is signed in on another, and a token revoked on one is
+// refused by both at once.
+func TestTokensAndSessionsOnEveryReplica(t *testing.T) {
+	ctx := context.Background()
+	a := openDB(t)
+	b, err := postgres.Open(ctx, a.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	secret, tok, err := a.CreateToken(ctx, "王科长", tian.RoleStaff, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.Authenticate(ctx, secret); err != nil || got.ID != tok.ID {
+		t.Fatalf("replica B authenticates %+v, %v; want 王科长's token", got, err)
+	}
+	session, err := a.CreateSession(ctx, tok.ID, 8*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.SessionToken(ctx, session); err != nil || got.Name != "王科长" {
+		t.Fatalf("replica B reads the session as %+v, %v", got, err)
+	}
+	if err := b.RevokeToken(ctx, tok.ID, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Authenticate(ctx, secret); tian.ErrorCode(err) != tian.EUNAUTH {
+		t.Errorf("replica A after revocation on B: %v, want EUNAUTH", err)
+	}
+	if _, err := a.SessionToken(ctx, session); tian.ErrorCode(err) != tian.EUNAUTH {
+		t.Errorf("replica A's session after revocation on B: %v, want EUNAUTH", err)
 	}
 }

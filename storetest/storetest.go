@@ -55,6 +55,8 @@ func Run(t *testing.T, open Open) {
 		{"UnitRenameMovesRoutings", testUnitRename},
 		{"EmptyStore", testEmptyStore},
 		{"DemoCorpus", testDemo},
+		{"Tokens", testTokens},
+		{"Sessions", testSessions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
