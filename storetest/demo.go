@@ -159,6 +159,32 @@ func testDemo(t *testing.T, open Open) {
 			}
 		}
 	})
+	// last: it empties the store. Every proposal reads back as the batch
+	// recorded it, so the corpus undoes at once, after a partial update
+	// (a reply) is undone first.
+	t.Run("UndoesRightAfterImport", func(t *testing.T) {
+		bs := need[tian.BatchStore](t, s, "import batches")
+		part := tian.Record{Row: 2, Fields: []string{"number", "reply"}, Proposal: tian.Proposal{Number: recs[0].Proposal.Number, Reply: "已办结，详见市政府网站答复公开栏目。"}}
+		reply := mustImport(t, s, []tian.Record{part}, tian.ImportOptions{File: "答复.csv"})
+		if reply.Updated != 1 {
+			t.Fatalf("reply import %+v", reply)
+		}
+		if _, err := bs.UndoBatch(ctx, reply.Batch, "test"); err != nil {
+			t.Fatalf("undo of a partial update: %v", err)
+		}
+		undo, err := bs.UndoBatch(ctx, rep.Batch, "test")
+		if err != nil {
+			t.Fatalf("undo of the demo corpus right after importing it: %.300v", err)
+		}
+		if len(undo.Removed) != len(recs) || len(undo.Restored) != 0 || count(t, s) != 0 {
+			t.Errorf("undo removed %d, restored %d, left %d; want the %d imported removed", len(undo.Removed), len(undo.Restored), count(t, s), len(recs))
+		}
+		units, _ := s.Units(ctx)
+		cs, _ := s.Categories(ctx)
+		if len(units) != 0 || !reflect.DeepEqual(cs, cats) {
+			t.Errorf("after the undo: %d units, categories %+v; want none learnt from the corpus left, the loaded catalogue kept", len(units), cs)
+		}
+	})
 }
 
 func numbers(ps []*tian.Proposal) string {

@@ -57,6 +57,8 @@ func Run(t *testing.T, open Open) {
 		{"DemoCorpus", testDemo},
 		{"Tokens", testTokens},
 		{"Sessions", testSessions},
+		{"UndoBatchesInOrder", testUndoBatchesInOrder},
+		{"UndoRefused", testUndoRefused},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
