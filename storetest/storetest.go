@@ -59,6 +59,7 @@ func Run(t *testing.T, open Open) {
 		{"Sessions", testSessions},
 		{"UndoBatchesInOrder", testUndoBatchesInOrder},
 		{"UndoRefused", testUndoRefused},
+		{"Words", testWords},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
