@@ -60,6 +60,12 @@ func Run(t *testing.T, open Open) {
 		{"UndoBatchesInOrder", testUndoBatchesInOrder},
 		{"UndoRefused", testUndoRefused},
 		{"Words", testWords},
+		{"GroupsSave", testGroupsSave},
+		{"GroupsKeepAndAssignIDs", testGroupsIDs},
+		{"GroupsRefuseStaleVersion", testGroupsStale},
+		{"GroupsValidate", testGroupsValidate},
+		{"GroupsConfirm", testGroupsConfirm},
+		{"GroupTuning", testGroupTuning},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

@@ -26,4 +26,6 @@ func CheckDecisions(words []tian.Word, actor, at string) ([]tian.Word, error) {
 }
 
 // NoWord is what forgetting a word without a decision hears.
-func NoWord(word string) error { return tian.Errorf(tian.ENOTFOUND, "委员会词表中没有“%s”", word) }
+func NoWord(word string) error {
+	return tian.Errorf(tian.ENOTFOUND, "委员会词表中没有“%s”", word)
+}
