@@ -66,6 +66,7 @@ func Run(t *testing.T, open Open) {
 		{"GroupsValidate", testGroupsValidate},
 		{"GroupsConfirm", testGroupsConfirm},
 		{"GroupTuning", testGroupTuning},
+		{"OtherStats", testOtherStats},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
