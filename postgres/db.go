@@ -11,10 +11,13 @@
 // replica reading the log after its last sequence number never misses a
 // change committed late with a smaller one. Reads never wait for it.
 //
-// Not yet here (see the package's tests for what is): import batches'
-// listing and undo (tian.BatchStore; batches are recorded), tokens and
-// sessions, curated groups, the committee's words, other statistics,
-// backup.
+// It implements everything office.Store composes (tian.Store, import
+// batches with undo, statistics of other records, the committee's words,
+// catalogue loads, feedback, and Backup through pg_dump), tokens and
+// sessions (tian.TokenStore: any replica accepts them) and curated groups
+// (tian.GroupStore). Unlike sqlite's, its lists are [] when empty, never
+// nil. Not yet here: Counts and Check (sqlite's restore verification),
+// and the wiring into cmd/tian.
 package postgres
 
 import (

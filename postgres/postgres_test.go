@@ -4,8 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +156,62 @@ func TestTokensAndSessionsOnEveryReplica(t *testing.T) {
 	}
 	if _, err := a.SessionToken(ctx, session); tian.ErrorCode(err) != tian.EUNAUTH {
 		t.Errorf("replica A's session after revocation on B: %v, want EUNAUTH", err)
+	}
+}
+
+// A backup is pg_dump's: pg_restore reads it back with the proposals'
+// rows and the tables of this store's schema only.
+func TestBackupIsPgDump(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	if _, err := exec.LookPath("pg_restore"); err != nil {
+		t.Skip("no pg_restore on PATH")
+	}
+	p := tian.Proposal{Number: "20240157", Year: 2024, Title: "关于加快发展社区嵌入式养老服务的提案",
+		Body: "城东区近四成社区没有养老服务站点。", Proposer: "民盟市委会", ProposerType: tian.ProposerCollective, Status: tian.StatusFiled}
+	if _, err := db.ImportProposals(ctx, []tian.Record{{Row: 2, Proposal: p}}, tian.ImportOptions{File: "养老.xlsx", Actor: "staff"}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "tian.dump")
+	if err := db.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	script, err := exec.Command("pg_restore", "--file=-", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(db.URL())
+	schema := u.Query().Get("search_path")
+	for _, want := range []string{"CREATE TABLE " + schema + ".proposals", "CREATE TABLE " + schema + ".sessions", p.Title, "民盟市委会"} {
+		if !strings.Contains(string(script), want) {
+			t.Errorf("the restored script lacks %q", want)
+		}
+	}
+	if strings.Contains(string(script), "CREATE SCHEMA public") || strings.Count(string(script), "CREATE SCHEMA ") > 1 {
+		t.Error("the backup holds more than the store's schema")
+	}
+}
+
+// Lists of an empty store are [] in JSON, not null (sqlite's Proposals,
+// Changes, Categories and Feedbacks give nil, which the API wraps).
+func TestEmptyListsAreEmpty(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	ps, err1 := db.Proposals(ctx, tian.ProposalFilter{Year: 2024})
+	cs, err2 := db.Changes(ctx, 0, 100)
+	cats, err3 := db.Categories(ctx)
+	fs, err4 := db.Feedbacks(ctx)
+	toks, err5 := db.Tokens(ctx)
+	words, err6 := db.Words(ctx)
+	conf, err7 := db.ConfirmedYearGroups(ctx)
+	for i, err := range []error{err1, err2, err3, err4, err5, err6, err7} {
+		if err != nil {
+			t.Fatalf("list %d: %v", i+1, err)
+		}
+	}
+	for i, v := range []any{ps, cs, cats, fs, toks, words, conf} {
+		if b, _ := json.Marshal(v); string(b) != "[]" {
+			t.Errorf("list %d of an empty store is %s, want []", i+1, b)
+		}
 	}
 }

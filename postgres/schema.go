@@ -114,7 +114,7 @@ var migrations = []string{
 	CREATE INDEX batch_items_number ON batch_items(number, batch_id);`,
 	// tokens and browser sessions (only hashes of their secrets), curated
 	// groups with their versioned years and the grouping tuning, and the
-	// committee's words: sqlite's migrations 2, 3, 5, 10 and 11 in one
+	// committee's words, as sqlite keeps them (sqlite/db.go), in one step
 	`CREATE TABLE tokens (
 		id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 		name       text NOT NULL,

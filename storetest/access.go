@@ -9,20 +9,9 @@ import (
 	"tian"
 )
 
-// need is s as the interface T of a part of the store the suite checks,
-// or skips the test naming what the engine lacks.
-func need[T any](t *testing.T, s Store, what string) T {
-	t.Helper()
-	x, ok := s.(T)
-	if !ok {
-		t.Skipf("%T keeps no %s yet", s, what)
-	}
-	return x
-}
-
 func testTokens(t *testing.T, open Open) {
 	ctx := context.Background()
-	ts := need[tian.TokenStore](t, open(t), "tokens")
+	ts := open(t)
 	secret, tok, err := ts.CreateToken(ctx, "王科长", tian.RoleStaff, "admin:李主任")
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +68,7 @@ func testTokens(t *testing.T, open Open) {
 
 func testSessions(t *testing.T, open Open) {
 	ctx := context.Background()
-	ts := need[tian.TokenStore](t, open(t), "sessions")
+	ts := open(t)
 	apiSecret, tok, err := ts.CreateToken(ctx, "王科长", tian.RoleStaff, "admin")
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,6 @@ func wantConflict(t *testing.T, err error, parts ...string) {
 func testUndoBatchesInOrder(t *testing.T, open Open) {
 	ctx := context.Background()
 	s := open(t)
-	bs := need[tian.BatchStore](t, s, "import batches")
 	seedUnits(t, s)
 	first := mustImport(t, s, []tian.Record{rec(2, eldercare()), rec(3, dataSharing())}, tian.ImportOptions{File: "2024提案.xlsx", Actor: "staff:王芳"})
 	if !first.Committed || first.Batch == 0 || first.Inserted != 2 {
@@ -50,7 +49,7 @@ func testUndoBatchesInOrder(t *testing.T, open Open) {
 		t.Fatalf("second import %+v", second)
 	}
 
-	page, err := bs.Batches(ctx, 0, 10)
+	page, err := s.Batches(ctx, 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,22 +64,22 @@ func testUndoBatchesInOrder(t *testing.T, open Open) {
 	if page.Batches[1].NewCategories == nil || page.Batches[1].NewUnits == nil {
 		t.Errorf("first batch %+v: want [] for no new categories or units", page.Batches[1])
 	}
-	if p, err := bs.Batches(ctx, 1, 1); err != nil || p.Total != 2 || len(p.Batches) != 1 || p.Batches[0].ID != first.Batch {
+	if p, err := s.Batches(ctx, 1, 1); err != nil || p.Total != 2 || len(p.Batches) != 1 || p.Batches[0].ID != first.Batch {
 		t.Errorf("second page of one: %+v, %v", p, err)
 	}
 	for _, ol := range [][2]int{{-1, 10}, {0, 0}, {0, 501}} {
-		_, err := bs.Batches(ctx, ol[0], ol[1])
+		_, err := s.Batches(ctx, ol[0], ol[1])
 		wantCode(t, fmt.Sprintf("batches at offset %d, limit %d", ol[0], ol[1]), err, tian.EINVALID)
 	}
 
-	_, err = bs.UndoBatch(ctx, first.Batch, "staff:王芳")
+	_, err = s.UndoBatch(ctx, first.Batch, "staff:王芳")
 	wantConflict(t, err, "20240157", fmt.Sprintf("第%d批导入“2024答复.xlsx”", second.Batch), "请先撤销")
 	if got := stored(t, s, "20240157"); got.Reply != changed.Reply {
 		t.Fatalf("a refused undo changed 20240157: %+v", got)
 	}
 
 	seq := len(changes(t, s))
-	undo, err := bs.UndoBatch(ctx, second.Batch, "staff:王芳")
+	undo, err := s.UndoBatch(ctx, second.Batch, "staff:王芳")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,21 +106,21 @@ func testUndoBatchesInOrder(t *testing.T, open Open) {
 			t.Error("the unit the undone batch created is still in the catalogue")
 		}
 	}
-	if got, err := bs.Batch(ctx, second.Batch); err != nil || got.UndoneBy != "staff:王芳" || got.UndoneAt != undo.Batch.UndoneAt {
+	if got, err := s.Batch(ctx, second.Batch); err != nil || got.UndoneBy != "staff:王芳" || got.UndoneAt != undo.Batch.UndoneAt {
 		t.Errorf("batch after undo %+v, %v", got, err)
 	}
-	_, err = bs.UndoBatch(ctx, second.Batch, "staff:王芳")
+	_, err = s.UndoBatch(ctx, second.Batch, "staff:王芳")
 	wantConflict(t, err, "已于", "由staff:王芳撤销")
 
-	if _, err := bs.UndoBatch(ctx, first.Batch, "staff:王芳"); err != nil {
+	if _, err := s.UndoBatch(ctx, first.Batch, "staff:王芳"); err != nil {
 		t.Fatalf("undo the first once the second is undone: %v", err)
 	}
 	if n := count(t, s); n != 0 {
 		t.Errorf("%d proposals left after undoing every batch", n)
 	}
-	_, err = bs.UndoBatch(ctx, 999, "staff")
+	_, err = s.UndoBatch(ctx, 999, "staff")
 	wantCode(t, "undo of no batch", err, tian.ENOTFOUND)
-	_, err = bs.Batch(ctx, 999)
+	_, err = s.Batch(ctx, 999)
 	wantCode(t, "no batch", err, tian.ENOTFOUND)
 }
 
@@ -131,7 +130,6 @@ func testUndoBatchesInOrder(t *testing.T, open Open) {
 func testUndoRefused(t *testing.T, open Open) {
 	ctx := context.Background()
 	s := open(t)
-	bs := need[tian.BatchStore](t, s, "import batches")
 	seedUnits(t, s)
 	b := mustImport(t, s, []tian.Record{rec(2, eldercare()), rec(3, dataSharing())}, tian.ImportOptions{File: "2024.csv", Actor: "staff"})
 	edited := stored(t, s, "20240157")
@@ -142,9 +140,9 @@ func testUndoRefused(t *testing.T, open Open) {
 	if err := s.DeleteProposal(ctx, "20210612", "staff"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := bs.UndoBatch(ctx, b.Batch, "staff")
+	_, err := s.UndoBatch(ctx, b.Batch, "staff")
 	wantConflict(t, err, "20240157（此后被修改）", "20210612（此后被删除）", "未执行")
-	if page, _ := bs.Batches(ctx, 0, 10); page.Total != 1 {
+	if page, _ := s.Batches(ctx, 0, 10); page.Total != 1 {
 		t.Errorf("%d batches, want the import only", page.Total)
 	}
 	if got := stored(t, s, "20240157"); got.Title != edited.Title {
@@ -156,6 +154,6 @@ func testUndoRefused(t *testing.T, open Open) {
 	joined.Number, joined.Title, joined.Proposer = "20240204", "关于加快老城区雨污分流改造的提案", "李华"
 	joined.ProposerType, joined.Status, joined.MergedInto = tian.ProposerMember, tian.StatusMerged, "20240203"
 	mustImport(t, s, []tian.Record{rec(2, joined)}, tian.ImportOptions{File: "并案.xlsx"})
-	_, err = bs.UndoBatch(ctx, lead.Batch, "staff")
+	_, err = s.UndoBatch(ctx, lead.Batch, "staff")
 	wantConflict(t, err, "20240204并入20240203")
 }

@@ -163,16 +163,15 @@ func testDemo(t *testing.T, open Open) {
 	// recorded it, so the corpus undoes at once, after a partial update
 	// (a reply) is undone first.
 	t.Run("UndoesRightAfterImport", func(t *testing.T) {
-		bs := need[tian.BatchStore](t, s, "import batches")
 		part := tian.Record{Row: 2, Fields: []string{"number", "reply"}, Proposal: tian.Proposal{Number: recs[0].Proposal.Number, Reply: "已办结，详见市政府网站答复公开栏目。"}}
 		reply := mustImport(t, s, []tian.Record{part}, tian.ImportOptions{File: "答复.csv"})
 		if reply.Updated != 1 {
 			t.Fatalf("reply import %+v", reply)
 		}
-		if _, err := bs.UndoBatch(ctx, reply.Batch, "test"); err != nil {
+		if _, err := s.UndoBatch(ctx, reply.Batch, "test"); err != nil {
 			t.Fatalf("undo of a partial update: %v", err)
 		}
-		undo, err := bs.UndoBatch(ctx, rep.Batch, "test")
+		undo, err := s.UndoBatch(ctx, rep.Batch, "test")
 		if err != nil {
 			t.Fatalf("undo of the demo corpus right after importing it: %.300v", err)
 		}

@@ -21,10 +21,9 @@ func metroAndNoise() []tian.CuratedGroup {
 
 // curationStore is a store with the demo proposals the tests group: the
 // metro and noise ones of 2024, one not grouped, one of 2023.
-func curationStore(t *testing.T, open Open) (Store, tian.GroupStore) {
+func curationStore(t *testing.T, open Open) Store {
 	t.Helper()
 	s := open(t)
-	gs := need[tian.GroupStore](t, s, "curated groups")
 	all, _ := demoCorpus(t)
 	var recs []tian.Record
 	for _, r := range all {
@@ -35,14 +34,14 @@ func curationStore(t *testing.T, open Open) (Store, tian.GroupStore) {
 	if rep := mustImport(t, s, recs, tian.ImportOptions{NewUnits: true, Actor: "test"}); rep.Rejected != 0 {
 		t.Fatalf("import rejected %d rows: %v", rep.Rejected, rep.Errors)
 	}
-	return s, gs
+	return s
 }
 
 // A save stores the year as a draft with IDs and a version, and
 // reads back as saved; GroupOf finds a member's group.
 func testGroupsSave(t *testing.T, open Open) {
 	ctx := context.Background()
-	_, db := curationStore(t, open)
+	db := curationStore(t, open)
 	if _, err := db.YearGroups(ctx, 2024); tian.ErrorCode(err) != tian.ENOTFOUND {
 		t.Fatalf("before any save: err = %v, want not_found", err)
 	}
@@ -78,7 +77,7 @@ func testGroupsSave(t *testing.T, open Open) {
 // theirs; a group left out is gone with its members.
 func testGroupsIDs(t *testing.T, open Open) {
 	ctx := context.Background()
-	_, db := curationStore(t, open)
+	db := curationStore(t, open)
 	y, err := db.SaveYearGroups(ctx, 2024, metroAndNoise(), 0, "staff")
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +105,7 @@ func testGroupsIDs(t *testing.T, open Open) {
 // Saves against a stale version are refused and change nothing.
 func testGroupsStale(t *testing.T, open Open) {
 	ctx := context.Background()
-	_, db := curationStore(t, open)
+	db := curationStore(t, open)
 	if _, err := db.SaveYearGroups(ctx, 2024, metroAndNoise(), 0, "staff:甲"); err != nil {
 		t.Fatal(err)
 	}
@@ -127,9 +126,9 @@ func testGroupsStale(t *testing.T, open Open) {
 // the message names the group and the proposal.
 func testGroupsValidate(t *testing.T, open Open) {
 	ctx := context.Background()
-	s, db := curationStore(t, open)
+	db := curationStore(t, open)
 	seedAlias := []tian.Unit{{Name: "市交通运输局", Kind: "政府部门", Aliases: []string{"市交通局"}}}
-	if err := s.ImportUnits(ctx, seedAlias, "test"); err != nil {
+	if err := db.ImportUnits(ctx, seedAlias, "test"); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -198,7 +197,7 @@ func testGroupsValidate(t *testing.T, open Open) {
 // listed as training signal; saving again makes it a draft.
 func testGroupsConfirm(t *testing.T, open Open) {
 	ctx := context.Background()
-	_, db := curationStore(t, open)
+	db := curationStore(t, open)
 	if _, err := db.ConfirmYearGroups(ctx, 2024, 0, "staff"); tian.ErrorCode(err) != tian.ENOTFOUND {
 		t.Fatalf("confirming nothing: %v", err)
 	}
@@ -238,7 +237,7 @@ func testGroupsConfirm(t *testing.T, open Open) {
 
 func testGroupTuning(t *testing.T, open Open) {
 	ctx := context.Background()
-	db := need[tian.GroupStore](t, open(t), "grouping tuning")
+	db := open(t)
 	if _, err := db.GroupTuning(ctx); tian.ErrorCode(err) != tian.ENOTFOUND {
 		t.Fatalf("no tuning yet: %v", err)
 	}

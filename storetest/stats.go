@@ -16,7 +16,6 @@ import (
 func testOtherStats(t *testing.T, open Open) {
 	ctx := context.Background()
 	s := open(t)
-	os := need[tian.OtherStats](t, s, "statistics of other records")
 	seedUnits(t, s)
 	mustImport(t, s, []tian.Record{rec(2, eldercare()), rec(3, dataSharing())}, tian.ImportOptions{Actor: "test"})
 	messages := []tian.Record{
@@ -35,7 +34,7 @@ func testOtherStats(t *testing.T, open Open) {
 	if st.Received != 0 || st.Other != 2 || st.Report() != "2012年尚无提案记录。另有网上留言等非提案记录2件，未计入统计。" {
 		t.Errorf("2012 without the messages: received %d, other %d, report %q", st.Received, st.Other, st.Report())
 	}
-	st, err = os.StatsIncluding(ctx, 2012, true)
+	st, err = s.StatsIncluding(ctx, 2012, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +45,7 @@ func testOtherStats(t *testing.T, open Open) {
 	if st.Received != 1 || st.Filed != 1 || st.Other != 1 || !strings.HasSuffix(st.Report(), "另有网上留言等非提案记录1件，未计入统计。") {
 		t.Errorf("2024: received %d, filed %d, other %d, report %q", st.Received, st.Filed, st.Other, st.Report())
 	}
-	st, _ = os.StatsIncluding(ctx, 2024, true)
+	st, _ = s.StatsIncluding(ctx, 2024, true)
 	if st.Received != 2 || st.Filed != 1 || st.Unrecorded != 1 || st.Other != 0 {
 		t.Errorf("2024 with the message: received %d, filed %d, unrecorded %d, other %d", st.Received, st.Filed, st.Unrecorded, st.Other)
 	}
@@ -54,7 +53,7 @@ func testOtherStats(t *testing.T, open Open) {
 	if want := []tian.YearCount{{Year: 2021, Received: 1}, {Year: 2024, Received: 1}}; st.Other != 3 || !reflect.DeepEqual(st.Years, want) {
 		t.Errorf("all years: other %d, years %+v; want the 3 messages left out, years %+v", st.Other, st.Years, want)
 	}
-	st, _ = os.StatsIncluding(ctx, 0, true)
+	st, _ = s.StatsIncluding(ctx, 0, true)
 	if want := []tian.YearCount{{Year: 2012, Received: 2}, {Year: 2021, Received: 1}, {Year: 2024, Received: 2}}; st.Received != 5 || st.Other != 0 || !reflect.DeepEqual(st.Years, want) {
 		t.Errorf("all years with the messages: received %d, other %d, years %+v; want %+v", st.Received, st.Other, st.Years, want)
 	}

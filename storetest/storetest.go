@@ -22,10 +22,18 @@ import (
 	"tian"
 )
 
-// Store is what the suite asks of an engine: the service's tian.Store and
-// the catalogue loads and feedback listing of the office's store.
+// Store is what the suite asks of an engine: what the office composes
+// (office.Store: the service's tian.Store, import batches, statistics of
+// other records, the committee's words, the catalogue loads, feedback
+// and backup), tokens and sessions, and curated groups.
 type Store interface {
 	tian.Store
+	tian.BatchStore
+	tian.OtherStats
+	tian.WordStore
+	tian.TokenStore
+	tian.GroupStore
+	Backuper
 	ImportUnits(ctx context.Context, us []tian.Unit, actor string) error
 	ImportCategories(ctx context.Context, cs []tian.Category, actor string) error
 	Feedbacks(ctx context.Context) ([]tian.Feedback, error)
@@ -67,6 +75,7 @@ func Run(t *testing.T, open Open) {
 		{"GroupsConfirm", testGroupsConfirm},
 		{"GroupTuning", testGroupTuning},
 		{"OtherStats", testOtherStats},
+		{"Backup", testBackup},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
