@@ -31,6 +31,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
 // DB is the store. It is safe for concurrent use.
@@ -187,14 +188,7 @@ func (db *DB) audit(ctx context.Context, tx pgx.Tx, actor, action, target, detai
 }
 
 // AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	ID     int64  `json:"id"`
-	At     string `json:"at"`
-	Actor  string `json:"actor"`
-	Action string `json:"action"`
-	Target string `json:"target"`
-	Detail string `json:"detail"`
-}
+type AuditEntry = storecore.AuditEntry
 
 // AuditLog returns the newest entries first, at most limit.
 func (db *DB) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {

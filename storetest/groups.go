@@ -266,3 +266,22 @@ func testGroupTuning(t *testing.T, open Open) {
 		}
 	}
 }
+
+// Saves and confirmations are audited with the year, the version and the
+// groups' size.
+func testGroupsAudited(t *testing.T, open Open) {
+	ctx := context.Background()
+	db := curationStore(t, open)
+	metro := []tian.CuratedGroup{{Name: "地铁站点接驳", Members: []string{"20240203", "20240211", "20240219"}}}
+	y, err := db.SaveYearGroups(ctx, 2024, metro, 0, "staff:王芳")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ConfirmYearGroups(ctx, 2024, y.Version, "staff:李强"); err != nil {
+		t.Fatal(err)
+	}
+	got := auditLines(t, db, 2)
+	if want := []string{"staff:李强 groups.confirm 2024 第2版：1组", "staff:王芳 groups.save 2024 第1版：1组，3件提案"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("audit %q, want %q", got, want)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
 // Store is what the suite asks of an engine: what the office composes
@@ -37,6 +38,8 @@ type Store interface {
 	ImportUnits(ctx context.Context, us []tian.Unit, actor string) error
 	ImportCategories(ctx context.Context, cs []tian.Category, actor string) error
 	Feedbacks(ctx context.Context) ([]tian.Feedback, error)
+	// AuditLog returns the newest entries first, at most limit.
+	AuditLog(ctx context.Context, limit int) ([]storecore.AuditEntry, error)
 }
 
 // Open gives an empty store for one test and closes it when the test
@@ -73,9 +76,11 @@ func Run(t *testing.T, open Open) {
 		{"GroupsRefuseStaleVersion", testGroupsStale},
 		{"GroupsValidate", testGroupsValidate},
 		{"GroupsConfirm", testGroupsConfirm},
+		{"GroupsAudited", testGroupsAudited},
 		{"GroupTuning", testGroupTuning},
 		{"OtherStats", testOtherStats},
 		{"Backup", testBackup},
+		{"Audit", testAudit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
