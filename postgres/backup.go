@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"tian"
 )
 
@@ -91,4 +93,28 @@ func libpqURL(raw string) (conn, password string, err error) {
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), password, nil
+}
+
+// countedTables are the tables Counts counts: sqlite.DB.Counts's, so that
+// a store copied from one engine to the other compares table by table.
+var countedTables = []string{"proposals", "categories", "units", "unit_aliases", "routings", "feedback", "audit", "tokens", "sessions", "changes", "words"}
+
+// Counts returns the number of rows of each table, read in one snapshot,
+// for comparing a copied store with its original.
+func (db *DB) Counts(ctx context.Context) (map[string]int, error) {
+	out := make(map[string]int, len(countedTables))
+	err := db.snapshot(ctx, "postgres.Counts", func(tx pgx.Tx) error {
+		for _, table := range countedTables {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{table}.Sanitize()).Scan(&n); err != nil {
+				return err
+			}
+			out[table] = n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

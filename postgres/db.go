@@ -16,8 +16,9 @@
 // catalogue loads, feedback, and Backup through pg_dump), tokens and
 // sessions (tian.TokenStore: any replica accepts them) and curated groups
 // (tian.GroupStore). Unlike sqlite's, its lists are [] when empty, never
-// nil. Not yet here: Counts and Check (sqlite's restore verification),
-// and the wiring into cmd/tian.
+// nil. Counts counts sqlite's tables, for comparing a copied store. Not
+// yet here: Check (sqlite's integrity check of a restored file), and the
+// wiring into cmd/tian and the office.
 package postgres
 
 import (

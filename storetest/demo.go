@@ -159,6 +159,23 @@ func testDemo(t *testing.T, open Open) {
 			}
 		}
 	})
+	t.Run("Counts", func(t *testing.T) {
+		n, err := s.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		units, _ := s.Units(ctx)
+		cs, _ := s.Categories(ctx)
+		routings := 0
+		for _, p := range want {
+			routings += len(p.Units())
+		}
+		if n["proposals"] != len(want) || n["changes"] != len(want) || n["routings"] != routings || n["units"] != len(units) ||
+			n["categories"] != len(cs) || n["audit"] != 2 || n["feedback"] != 0 || n["tokens"] != 0 || n["words"] != 0 {
+			t.Errorf("counts %v; want %d proposals and changes, %d routings, %d units, %d categories, 2 audit lines",
+				n, len(want), routings, len(units), len(cs))
+		}
+	})
 	// last: it empties the store. Every proposal reads back as the batch
 	// recorded it, so the corpus undoes at once, after a partial update
 	// (a reply) is undone first.

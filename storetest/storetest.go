@@ -38,6 +38,8 @@ type Store interface {
 	ImportUnits(ctx context.Context, us []tian.Unit, actor string) error
 	ImportCategories(ctx context.Context, cs []tian.Category, actor string) error
 	Feedbacks(ctx context.Context) ([]tian.Feedback, error)
+	// Counts returns the number of rows of each table.
+	Counts(ctx context.Context) (map[string]int, error)
 	// AuditLog returns the newest entries first, at most limit.
 	AuditLog(ctx context.Context, limit int) ([]storecore.AuditEntry, error)
 }
