@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -123,17 +124,24 @@ func TestOpenRefusesBadURL(t *testing.T) {
 	}
 }
 
+// twoReplicas is two stores on one schema, as two tian processes would
+// open it; both are closed when the test ends.
+func twoReplicas(t *testing.T) (a, b *postgres.DB) {
+	a = openDB(t)
+	b, err := postgres.Open(context.Background(), a.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return a, b
+}
+
 // Tokens and sessions live in the database: a browser signed in through
 // one replica is signed in on another, and a token revoked on one is
 // refused by both at once.
 func TestTokensAndSessionsOnEveryReplica(t *testing.T) {
 	ctx := context.Background()
-	a := openDB(t)
-	b, err := postgres.Open(ctx, a.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := twoReplicas(t)
 	secret, tok, err := a.CreateToken(ctx, "王科长", tian.RoleStaff, "admin")
 	if err != nil {
 		t.Fatal(err)
@@ -212,6 +220,43 @@ func TestEmptyListsAreEmpty(t *testing.T) {
 	for i, v := range []any{ps, cs, cats, fs, toks, words, conf} {
 		if b, _ := json.Marshal(v); string(b) != "[]" {
 			t.Errorf("list %d of an empty store is %s, want []", i+1, b)
+		}
+	}
+}
+
+// Two replicas saving the same year's groups at the same version: one
+// save lands, the other is refused as stale, whatever the timing.
+func TestConcurrentGroupSavesOnTwoReplicas(t *testing.T) {
+	ctx := context.Background()
+	a, b := twoReplicas(t)
+	var recs []tian.Record
+	for i, title := range []string{"关于优化地铁站点公交接驳的提案", "关于加强地铁站口非机动车停放管理的提案", "关于延长地铁末班车运营时间的提案"} {
+		recs = append(recs, tian.Record{Row: i + 2, Proposal: tian.Proposal{Number: fmt.Sprintf("2024020%d", i+3), Year: 2024, Title: title,
+			Body: "地铁开通后站点周边接驳不便，建议统筹优化。", Proposer: "李华", ProposerType: tian.ProposerMember, Status: tian.StatusFiled}})
+	}
+	if _, err := a.ImportProposals(ctx, recs, tian.ImportOptions{File: "地铁.xlsx", Actor: "staff"}); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 5 {
+		v := 0
+		if y, err := a.YearGroups(ctx, 2024); err == nil {
+			v = y.Version
+		}
+		errs := make(chan error, 2)
+		for i, db := range []*postgres.DB{a, b} {
+			go func() {
+				g := []tian.CuratedGroup{{Name: fmt.Sprintf("地铁接驳（第%d轮，副本%d）", round, i), Members: []string{"20240203", "20240204", "20240205"}}}
+				_, err := db.SaveYearGroups(ctx, 2024, g, v, fmt.Sprintf("staff:%d", i))
+				errs <- err
+			}()
+		}
+		e1, e2 := <-errs, <-errs
+		if (e1 == nil) == (e2 == nil) || tian.ErrorCode(e1)+tian.ErrorCode(e2) != tian.ECONFLICT {
+			t.Fatalf("round %d: %v and %v; want one save and one ECONFLICT", round, e1, e2)
+		}
+		y, err := b.YearGroups(ctx, 2024)
+		if err != nil || y.Version != v+1 || len(y.Groups) != 1 {
+			t.Fatalf("round %d: year %+v, %v; want version %d with the one save", round, y, err, v+1)
 		}
 	}
 }
