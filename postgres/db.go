@@ -11,10 +11,14 @@
 // replica reading the log after its last sequence number never misses a
 // change committed late with a smaller one. Reads never wait for it.
 //
-// Not yet here (see the package's tests for what is): import batches'
-// listing and undo (tian.BatchStore; batches are recorded), tokens and
-// sessions, curated groups, the committee's words, other statistics,
-// backup.
+// It implements everything office.Store composes (tian.Store, import
+// batches with undo, statistics of other records, the committee's words,
+// catalogue loads, feedback, and Backup through pg_dump), tokens and
+// sessions (tian.TokenStore: any replica accepts them) and curated groups
+// (tian.GroupStore). Unlike sqlite's, its lists are [] when empty, never
+// nil. Counts counts sqlite's tables, for comparing a copied store. Not
+// yet here: Check (sqlite's integrity check of a restored file), and the
+// wiring into cmd/tian and the office.
 package postgres
 
 import (
@@ -28,6 +32,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
 // DB is the store. It is safe for concurrent use.
@@ -184,14 +189,7 @@ func (db *DB) audit(ctx context.Context, tx pgx.Tx, actor, action, target, detai
 }
 
 // AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	ID     int64  `json:"id"`
-	At     string `json:"at"`
-	Actor  string `json:"actor"`
-	Action string `json:"action"`
-	Target string `json:"target"`
-	Detail string `json:"detail"`
-}
+type AuditEntry = storecore.AuditEntry
 
 // AuditLog returns the newest entries first, at most limit.
 func (db *DB) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {

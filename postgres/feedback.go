@@ -67,7 +67,7 @@ func (db *DB) Feedbacks(ctx context.Context) ([]tian.Feedback, error) {
 	if err != nil {
 		return nil, classify("postgres.Feedbacks", err)
 	}
-	var out []tian.Feedback
+	out := []tian.Feedback{}
 	var f tian.Feedback
 	var at time.Time
 	if _, err := pgx.ForEachRow(rows, []any{&f.ID, &f.Number, &f.Kind, &f.Suggested, &f.Chosen, &f.Accepted, &f.Text,

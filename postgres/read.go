@@ -239,7 +239,7 @@ func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]tian.Chang
 	if err != nil {
 		return nil, classify("postgres.Changes", err)
 	}
-	var out []tian.Change
+	out := []tian.Change{}
 	var c tian.Change
 	if _, err := pgx.ForEachRow(rows, []any{&c.Seq, &c.Number, &c.Op}, func() error {
 		out = append(out, c)

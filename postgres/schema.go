@@ -112,4 +112,66 @@ var migrations = []string{
 		PRIMARY KEY (batch_id, number)
 	);
 	CREATE INDEX batch_items_number ON batch_items(number, batch_id);`,
+	// tokens and browser sessions (only hashes of their secrets), curated
+	// groups with their versioned years and the grouping tuning, and the
+	// committee's words, as sqlite keeps them (sqlite/db.go), in one step
+	`CREATE TABLE tokens (
+		id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		name       text NOT NULL,
+		role       text NOT NULL CHECK (role IN ('member', 'reviewer', 'staff', 'admin')),
+		hash       text NOT NULL UNIQUE,
+		created_at timestamptz NOT NULL,
+		created_by text NOT NULL,
+		revoked_at timestamptz,
+		last_used  timestamptz
+	);
+	CREATE TABLE sessions (
+		hash       text PRIMARY KEY,
+		token_id   bigint NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+		created_at timestamptz NOT NULL,
+		expires_at timestamptz NOT NULL
+	);
+	CREATE INDEX sessions_token ON sessions(token_id);
+	CREATE INDEX sessions_expires ON sessions(expires_at);
+	CREATE TABLE group_years (
+		year         integer PRIMARY KEY,
+		version      integer NOT NULL CHECK (version > 0),
+		saved_at     timestamptz NOT NULL,
+		saved_by     text NOT NULL,
+		confirmed_at timestamptz,
+		confirmed_by text NOT NULL DEFAULT ''
+	);
+	CREATE TABLE curated_groups (
+		year      integer NOT NULL REFERENCES group_years(year) ON DELETE CASCADE,
+		id        text NOT NULL CHECK (id <> ''),
+		ord       integer NOT NULL,
+		name      text NOT NULL CHECK (name <> ''),
+		lead_unit text NOT NULL DEFAULT '',
+		PRIMARY KEY (year, id)
+	);
+	CREATE TABLE curated_members (
+		number   text PRIMARY KEY,
+		year     integer NOT NULL,
+		group_id text NOT NULL,
+		ord      integer NOT NULL,
+		FOREIGN KEY (year, group_id) REFERENCES curated_groups(year, id) ON DELETE CASCADE
+	);
+	CREATE INDEX curated_members_group ON curated_members(year, group_id, ord);
+	CREATE TABLE group_tuning (
+		id          integer PRIMARY KEY CHECK (id = 1),
+		threshold   double precision NOT NULL,
+		years       integer[] NOT NULL,
+		f1          double precision NOT NULL,
+		previous    double precision NOT NULL,
+		previous_f1 double precision NOT NULL,
+		at          text NOT NULL,
+		scale       text NOT NULL DEFAULT ''
+	);
+	CREATE TABLE words (
+		word       text COLLATE "C" PRIMARY KEY,
+		status     text NOT NULL CHECK (status IN ('accepted', 'rejected')),
+		note       text NOT NULL DEFAULT '',
+		decided_by text NOT NULL,
+		decided_at timestamptz NOT NULL
+	);`,
 }

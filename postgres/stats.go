@@ -16,24 +16,33 @@ import (
 // proposals, as sqlite.DB.Stats does; the figures are folded by package
 // storecore from grouped counts. All queries read one snapshot.
 func (db *DB) Stats(ctx context.Context, year int) (*tian.Stats, error) {
+	return db.StatsIncluding(ctx, year, false)
+}
+
+var _ tian.OtherStats = (*DB)(nil)
+
+// StatsIncluding is Stats counting, with other, the records that are not
+// proposals too (tian.Proposal.NotProposal), which Stats leaves out and
+// counts as Other.
+func (db *DB) StatsIncluding(ctx context.Context, year int, other bool) (*tian.Stats, error) {
 	const op = "postgres.Stats"
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, classify(op, err)
 	}
 	defer tx.Rollback(ctx)
-	s, err := tally(ctx, tx, year)
+	s, err := tally(ctx, tx, year, other)
 	if err != nil {
 		return nil, classify(op, err)
 	}
 	var prev *tian.Stats
 	if year != 0 && s.Received > 0 {
-		if prev, err = tally(ctx, tx, year-1); err != nil {
+		if prev, err = tally(ctx, tx, year-1, other); err != nil {
 			return nil, classify(op, err)
 		}
 	}
 	s.Compare(prev)
-	if err := others(ctx, tx, year, s); err != nil {
+	if err := others(ctx, tx, year, other, s); err != nil {
 		return nil, classify(op, err)
 	}
 	storecore.EmptyLists(s)
@@ -41,17 +50,22 @@ func (db *DB) Stats(ctx context.Context, year int) (*tian.Stats, error) {
 }
 
 // scope is the condition on proposals p that every figure counts: the
-// year's (all for 0), proposals only.
-func scope(year int) (string, []any) {
-	if year == 0 {
-		return "NOT p.not_proposal", nil
+// year's (all for 0), and, with other, the records that are not
+// proposals too.
+func scope(year int, other bool) (string, []any) {
+	conds, args := []string{"true"}, []any{}
+	if !other {
+		conds = append(conds, "NOT p.not_proposal")
 	}
-	return "NOT p.not_proposal AND p.year = $1", []any{year}
+	if year != 0 {
+		conds, args = append(conds, "p.year = $1"), append(args, year)
+	}
+	return strings.Join(conds, " AND "), args
 }
 
 // tally computes the headline, status, proposer, sector and category
 // figures in one grouped pass.
-func tally(ctx context.Context, tx pgx.Tx, year int) (*tian.Stats, error) {
+func tally(ctx context.Context, tx pgx.Tx, year int, other bool) (*tian.Stats, error) {
 	rows, err := tx.Query(ctx, `SELECT id, name FROM categories`)
 	if err != nil {
 		return nil, err
@@ -62,7 +76,7 @@ func tally(ctx context.Context, tx pgx.Tx, year int) (*tian.Stats, error) {
 	if _, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error { names[id] = name; return nil }); err != nil {
 		return nil, err
 	}
-	cond, args := scope(year)
+	cond, args := scope(year, other)
 	rows, err = tx.Query(ctx, `SELECT p.year, p.proposer_type, p.sector, coalesce(p.category_id, 0), p.status, count(*)
 		FROM proposals p WHERE `+cond+` GROUP BY 1, 2, 3, 4, 5`, args...)
 	if err != nil {
@@ -80,9 +94,10 @@ func tally(ctx context.Context, tx pgx.Tx, year int) (*tian.Stats, error) {
 }
 
 // others fills in the reasons of 不予立案, the lead units and replies of
-// the filed, the years, and the records that are not proposals.
-func others(ctx context.Context, tx pgx.Tx, year int, s *tian.Stats) error {
-	cond, args := scope(year)
+// the filed, the years, and (without other) the records that are not
+// proposals.
+func others(ctx context.Context, tx pgx.Tx, year int, other bool, s *tian.Stats) error {
+	cond, args := scope(year, other)
 	counts := func(query string) ([]tian.Count, error) {
 		rows, err := tx.Query(ctx, query, args...)
 		if err != nil {
@@ -118,7 +133,8 @@ func others(ctx context.Context, tx pgx.Tx, year int, s *tian.Stats) error {
 		return err
 	}
 	storecore.SortByCount(s.LeadUnits)
-	rows, err = tx.Query(ctx, `SELECT p.year, count(*) FROM proposals p WHERE NOT p.not_proposal AND p.year <> 0
+	allYears, _ := scope(0, other)
+	rows, err = tx.Query(ctx, `SELECT p.year, count(*) FROM proposals p WHERE `+allYears+` AND p.year <> 0
 		GROUP BY 1 ORDER BY 1`)
 	if err != nil {
 		return err
@@ -128,11 +144,14 @@ func others(ctx context.Context, tx pgx.Tx, year int, s *tian.Stats) error {
 	if _, err := pgx.ForEachRow(rows, []any{&y.Year, &y.Received}, func() error { s.Years = append(s.Years, y); return nil }); err != nil {
 		return err
 	}
+	if other {
+		return nil
+	}
 	otherCond := "p.not_proposal"
 	if year != 0 {
 		otherCond += " AND p.year = " + strconv.Itoa(year)
 	}
-	return tx.QueryRow(ctx, `SELECT count(*) FROM proposals p WHERE `+strings.TrimSpace(otherCond)).Scan(&s.Other)
+	return tx.QueryRow(ctx, `SELECT count(*) FROM proposals p WHERE `+otherCond).Scan(&s.Other)
 }
 
 var _ tian.Store = (*DB)(nil)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"tian"
 	"tian/internal/storecore"
@@ -204,7 +203,7 @@ func (db *DB) UndoBatch(ctx context.Context, id int64, actor string) (*tian.Undo
 			return err
 		}
 		if b.UndoneAt != "" {
-			return tian.Errorf(tian.ECONFLICT, "第%d批导入“%s”已于%s由%s撤销", b.ID, b.File, b.UndoneAt, b.UndoneBy)
+			return storecore.AlreadyUndone(b)
 		}
 		entries, err := batchEntries(ctx, tx, id)
 		if err != nil {
@@ -225,8 +224,7 @@ func (db *DB) UndoBatch(ctx context.Context, id int64, actor string) (*tian.Undo
 		}
 		b.UndoneAt, b.UndoneBy = now, actor
 		rep.Batch = b
-		detail := fmt.Sprintf("file %s, removed %d, restored %d", b.File, len(rep.Removed), len(rep.Restored))
-		return db.audit(ctx, tx, actor, "imports.undo", fmt.Sprint(id), detail)
+		return db.audit(ctx, tx, actor, "imports.undo", fmt.Sprint(id), storecore.UndoDetail(rep))
 	})
 	if err != nil {
 		return nil, err
@@ -234,17 +232,11 @@ func (db *DB) UndoBatch(ctx context.Context, id int64, actor string) (*tian.Undo
 	return rep, nil
 }
 
-// undoConflict is a proposal of a batch that changed after it.
-type undoConflict struct {
-	number, why string
-	later       []string // later batches that wrote it
-}
-
 // checkUndo refuses (ECONFLICT) an undo that would lose a later change:
 // a proposal of the batch that is no longer as the batch left it, or a
 // proposal outside the batch merged into one the batch added.
 func checkUndo(ctx context.Context, tx *sql.Tx, b tian.Batch, entries []batchEntry) error {
-	var conflicts []undoConflict
+	var conflicts []storecore.UndoConflict
 	laterIDs := map[string]bool{}
 	var laterOrder []string
 	for _, e := range entries {
@@ -255,14 +247,14 @@ func checkUndo(ctx context.Context, tx *sql.Tx, b tian.Batch, entries []batchEnt
 		if hash == e.afterHash {
 			continue
 		}
-		c := undoConflict{number: e.number, why: "此后被修改"}
+		c := storecore.UndoConflict{Number: e.number, Why: "此后被修改"}
 		if hash == "" {
-			c.why = "此后被删除"
+			c.Why = "此后被删除"
 		}
-		if c.later, err = laterBatches(ctx, tx, b.ID, e.number); err != nil {
+		if c.Later, err = laterBatches(ctx, tx, b.ID, e.number); err != nil {
 			return internal("sqlite.UndoBatch", err)
 		}
-		for _, l := range c.later {
+		for _, l := range c.Later {
 			if !laterIDs[l] {
 				laterIDs[l] = true
 				laterOrder = append(laterOrder, l)
@@ -277,53 +269,7 @@ func checkUndo(ctx context.Context, tx *sql.Tx, b tian.Batch, entries []batchEnt
 	if len(conflicts) == 0 && len(merged) == 0 {
 		return nil
 	}
-	return tian.Errorf(tian.ECONFLICT, "%s", undoConflictMessage(b, conflicts, laterOrder, merged))
-}
-
-func undoConflictMessage(b tian.Batch, conflicts []undoConflict, later []string, merged []string) string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "无法撤销第%d批导入“%s”", b.ID, b.File)
-	if len(conflicts) > 0 {
-		fmt.Fprintf(&sb, "：其中%d件提案在这批导入之后又有改动：", len(conflicts))
-		for i, c := range conflicts {
-			if i == 10 {
-				fmt.Fprintf(&sb, "……等%d件", len(conflicts))
-				break
-			}
-			if i > 0 {
-				sb.WriteString("、")
-			}
-			sb.WriteString(c.number + "（")
-			if len(c.later) > 0 {
-				sb.WriteString("此后被" + strings.Join(c.later, "、") + "更新")
-			} else {
-				sb.WriteString(c.why)
-			}
-			sb.WriteString("）")
-		}
-	}
-	if len(merged) > 0 {
-		if len(conflicts) > 0 {
-			sb.WriteString("；")
-		} else {
-			sb.WriteString("：")
-		}
-		fmt.Fprintf(&sb, "这批导入新增的提案有其他提案并入（%s）", strings.Join(firstN(merged, 10), "、"))
-	}
-	if len(later) > 0 {
-		sb.WriteString("。请先撤销" + strings.Join(later, "、") + "，再撤销这一批")
-	} else {
-		sb.WriteString("。撤销会丢失这些改动，未执行")
-	}
-	sb.WriteString("。")
-	return sb.String()
-}
-
-func firstN(xs []string, n int) []string {
-	if len(xs) > n {
-		return append(xs[:n:n], "……")
-	}
-	return xs
+	return tian.Errorf(tian.ECONFLICT, "%s", storecore.UndoConflictMessage(b, conflicts, laterOrder, merged))
 }
 
 // laterBatches names the batches after id, not undone, that wrote number,

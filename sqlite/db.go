@@ -22,6 +22,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
 // FileName is the database file inside the data directory.
@@ -407,14 +408,7 @@ func (db *DB) audit(ctx context.Context, tx *sql.Tx, actor, action, target, deta
 }
 
 // AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	ID     int64  `json:"id"`
-	At     string `json:"at"`
-	Actor  string `json:"actor"`
-	Action string `json:"action"`
-	Target string `json:"target"`
-	Detail string `json:"detail"`
-}
+type AuditEntry = storecore.AuditEntry
 
 // AuditLog returns the newest entries first, at most limit.
 func (db *DB) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
 var _ tian.GroupStore = (*DB)(nil)
@@ -30,7 +30,7 @@ func readYearGroups(ctx context.Context, tx *sql.Tx, year int) (*tian.YearGroups
 	err := tx.QueryRowContext(ctx, `SELECT version, saved_at, saved_by, confirmed_at, confirmed_by FROM group_years WHERE year = ?`, year).
 		Scan(&y.Version, &y.SavedAt, &y.SavedBy, &y.ConfirmedAt, &y.ConfirmedBy)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tian.Errorf(tian.ENOTFOUND, "%d年的并案分组尚未保存", year)
+		return nil, storecore.GroupsNotSaved(year)
 	}
 	if err != nil {
 		return nil, internal("sqlite.YearGroups", err)
@@ -85,15 +85,11 @@ func storedVersion(ctx context.Context, tx *sql.Tx, year int) (int, error) {
 	return v, err
 }
 
-func staleVersion(year, stored, expected int) error {
-	return tian.Errorf(tian.ECONFLICT, "%d年的并案分组已被修改（现为第%d版，您的页面基于第%d版）：请重新载入后再改", year, stored, expected)
-}
-
 // SaveYearGroups replaces the year's groups as a draft, in one
 // transaction: the version check, the rules (tian.CheckGroups against
 // the proposals and units as stored), the groups and the audit line.
 func (db *DB) SaveYearGroups(ctx context.Context, year int, groups []tian.CuratedGroup, expected int, actor string) (*tian.YearGroups, error) {
-	groups = cloneGroups(groups)
+	groups = storecore.CloneGroups(groups)
 	var out *tian.YearGroups
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := storedVersion(ctx, tx, year)
@@ -101,7 +97,7 @@ func (db *DB) SaveYearGroups(ctx context.Context, year int, groups []tian.Curate
 			return internal("sqlite.SaveYearGroups", err)
 		}
 		if v != expected {
-			return staleVersion(year, v, expected)
+			return storecore.StaleGroups(year, v, expected)
 		}
 		if err := checkStored(ctx, tx, year, groups); err != nil {
 			return err
@@ -112,12 +108,7 @@ func (db *DB) SaveYearGroups(ctx context.Context, year int, groups []tian.Curate
 		if err := db.writeYear(ctx, tx, year, v+1, groups, actor); err != nil {
 			return internal("sqlite.SaveYearGroups", err)
 		}
-		members := 0
-		for _, g := range groups {
-			members += len(g.Members)
-		}
-		detail := fmt.Sprintf("第%d版：%d组，%d件提案", v+1, len(groups), members)
-		if err := db.audit(ctx, tx, actor, "groups.save", strconv.Itoa(year), detail); err != nil {
+		if err := db.audit(ctx, tx, actor, "groups.save", strconv.Itoa(year), storecore.SaveDetail(v+1, groups)); err != nil {
 			return internal("sqlite.SaveYearGroups", err)
 		}
 		out, err = readYearGroups(ctx, tx, year)
@@ -126,25 +117,10 @@ func (db *DB) SaveYearGroups(ctx context.Context, year int, groups []tian.Curate
 	return out, err
 }
 
-func cloneGroups(groups []tian.CuratedGroup) []tian.CuratedGroup {
-	out := make([]tian.CuratedGroup, len(groups))
-	for i, g := range groups {
-		g.Members = append([]string(nil), g.Members...)
-		out[i] = g
-	}
-	return out
-}
-
 // checkStored runs tian.CheckGroups against the members' proposals and
 // the unit catalogue as stored.
 func checkStored(ctx context.Context, tx *sql.Tx, year int, groups []tian.CuratedGroup) error {
-	var numbers []string
-	for _, g := range groups {
-		for _, n := range g.Members {
-			numbers = append(numbers, strings.TrimSpace(n))
-		}
-	}
-	found, err := proposalYears(ctx, tx, numbers)
+	found, err := proposalYears(ctx, tx, storecore.GroupMembers(groups))
 	if err != nil {
 		return internal("sqlite.SaveYearGroups", err)
 	}
@@ -186,42 +162,26 @@ func proposalYears(ctx context.Context, tx *sql.Tx, numbers []string) (map[strin
 	return out, nil
 }
 
-// assignIDs gives each new group the next free ID of the year, "2024-7",
-// never one a group of the year had before.
+// assignIDs gives each new group the next free ID of the year
+// (storecore.AssignIDs).
 func assignIDs(ctx context.Context, tx *sql.Tx, year int, groups []tian.CuratedGroup) error {
-	next := 0
-	seen := func(id string) {
-		if n, ok := strings.CutPrefix(id, strconv.Itoa(year)+"-"); ok {
-			if k, err := strconv.Atoi(n); err == nil && k > next {
-				next = k
-			}
-		}
-	}
-	for _, g := range groups {
-		seen(g.ID)
-	}
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM curated_groups WHERE year = ?`, year)
 	if err != nil {
 		return err
 	}
+	defer rows.Close()
+	var stored []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
 			return err
 		}
-		seen(id)
+		stored = append(stored, id)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for i := range groups {
-		if groups[i].ID == "" {
-			next++
-			groups[i].ID = fmt.Sprintf("%d-%d", year, next)
-		}
-	}
+	storecore.AssignIDs(year, groups, stored)
 	return nil
 }
 
@@ -263,10 +223,10 @@ func (db *DB) ConfirmYearGroups(ctx context.Context, year, expected int, actor s
 			return internal("sqlite.ConfirmYearGroups", err)
 		}
 		if v == 0 {
-			return tian.Errorf(tian.ENOTFOUND, "%d年的并案分组尚未保存，无法确认：请先保存", year)
+			return storecore.GroupsNotConfirmable(year)
 		}
 		if v != expected {
-			return staleVersion(year, v, expected)
+			return storecore.StaleGroups(year, v, expected)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE group_years SET version = ?, confirmed_at = ?, confirmed_by = ? WHERE year = ?`,
 			v+1, db.now(), actor, year); err != nil {
@@ -275,8 +235,7 @@ func (db *DB) ConfirmYearGroups(ctx context.Context, year, expected int, actor s
 		if out, err = readYearGroups(ctx, tx, year); err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("第%d版：%d组", v+1, len(out.Groups))
-		if err := db.audit(ctx, tx, actor, "groups.confirm", strconv.Itoa(year), detail); err != nil {
+		if err := db.audit(ctx, tx, actor, "groups.confirm", strconv.Itoa(year), storecore.ConfirmDetail(v+1, len(out.Groups))); err != nil {
 			return internal("sqlite.ConfirmYearGroups", err)
 		}
 		return nil
@@ -291,7 +250,7 @@ func (db *DB) GroupOf(ctx context.Context, number string) (*tian.CuratedGroup, e
 	var id string
 	err := db.db.QueryRowContext(ctx, `SELECT year, group_id FROM curated_members WHERE number = ?`, number).Scan(&year, &id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tian.Errorf(tian.ENOTFOUND, "提案 %s 不在任何已保存的并案分组中", number)
+		return nil, storecore.NotInGroup(number)
 	}
 	if err != nil {
 		return nil, internal("sqlite.GroupOf", err)
@@ -305,7 +264,7 @@ func (db *DB) GroupOf(ctx context.Context, number string) (*tian.CuratedGroup, e
 			return &g, nil
 		}
 	}
-	return nil, tian.Errorf(tian.ENOTFOUND, "提案 %s 不在任何已保存的并案分组中", number)
+	return nil, storecore.NotInGroup(number)
 }
 
 // ConfirmedYearGroups returns every confirmed year, oldest first.
@@ -347,7 +306,7 @@ func (db *DB) GroupTuning(ctx context.Context) (*tian.GroupTuning, error) {
 	err := db.db.QueryRowContext(ctx, `SELECT threshold, years, f1, previous, previous_f1, at, scale FROM group_tuning WHERE id = 1`).
 		Scan(&t.Threshold, &years, &t.F1, &t.Previous, &t.PreviousF1, &t.At, &t.Scale)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tian.Errorf(tian.ENOTFOUND, "分组阈值尚未据已确认的分组调整")
+		return nil, storecore.NoTuning()
 	}
 	if err != nil {
 		return nil, internal("sqlite.GroupTuning", err)
@@ -378,8 +337,7 @@ func (db *DB) SaveGroupTuning(ctx context.Context, t tian.GroupTuning, actor str
 		if err != nil {
 			return internal("sqlite.SaveGroupTuning", err)
 		}
-		detail := fmt.Sprintf("阈值 %.2f → %.2f（%s年，F1 %.3f → %.3f）", t.Previous, t.Threshold, strings.Join(years, "、"), t.PreviousF1, t.F1)
-		if err := db.audit(ctx, tx, actor, "groups.tune", "", detail); err != nil {
+		if err := db.audit(ctx, tx, actor, "groups.tune", "", storecore.TuningDetail(t)); err != nil {
 			return internal("sqlite.SaveGroupTuning", err)
 		}
 		return nil

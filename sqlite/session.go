@@ -2,23 +2,17 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"strings"
 	"time"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
-// sessionPrefix marks a browser session's secret: recognisable, and never
-// equal to an API token's (tokenPrefix).
-const sessionPrefix = "tians_"
-
-// errSessionEnded is what a browser sees for a session that is unknown,
-// expired, signed out or whose token was revoked: it need not know which.
-func errSessionEnded() error { return tian.Errorf(tian.EUNAUTH, "登录已过期，请重新登录") }
+// errSessionEnded is what a browser sees for a session that has ended.
+func errSessionEnded() error { return storecore.SessionEnded() }
 
 // CreateSession signs a live token in for ttl and returns the session's
 // secret (256 random bits), for a cookie. Only its SHA-256 is stored.
@@ -26,15 +20,14 @@ func errSessionEnded() error { return tian.Errorf(tian.EUNAUTH, "登录已过期
 // revoked, EINVALID if ttl is not positive.
 func (db *DB) CreateSession(ctx context.Context, tokenID int64, ttl time.Duration) (string, error) {
 	if ttl <= 0 {
-		return "", tian.Errorf(tian.EINVALID, "会话有效期必须大于零")
+		return "", storecore.BadSessionTTL()
 	}
-	var raw [32]byte
-	if _, err := rand.Read(raw[:]); err != nil {
+	secret, err := storecore.NewSecret(storecore.SessionPrefix)
+	if err != nil {
 		return "", internal("sqlite.CreateSession", err)
 	}
-	secret := sessionPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
 	now := db.Now().UTC()
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, stamp(now)); err != nil {
 			return internal("sqlite.CreateSession", err)
 		}
@@ -43,7 +36,7 @@ func (db *DB) CreateSession(ctx context.Context, tokenID int64, ttl time.Duratio
 			return internal("sqlite.CreateSession", err)
 		}
 		if live == 0 {
-			return tian.Errorf(tian.EUNAUTH, "令牌不存在或已吊销，无法登录")
+			return storecore.NoLiveToken()
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (hash, token_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			hashToken(secret), tokenID, stamp(now), stamp(now.Add(ttl)))
@@ -62,7 +55,7 @@ func (db *DB) CreateSession(ctx context.Context, tokenID int64, ttl time.Duratio
 // when the session is unknown, expired or signed out, or its token was
 // revoked.
 func (db *DB) SessionToken(ctx context.Context, secret string) (*tian.APIToken, error) {
-	if !strings.HasPrefix(secret, sessionPrefix) {
+	if !strings.HasPrefix(secret, storecore.SessionPrefix) {
 		return nil, errSessionEnded()
 	}
 	var t tian.APIToken

@@ -53,40 +53,6 @@ func staffToken(t testing.TB, db *sqlite.DB, name string) (string, *tian.APIToke
 	return secret, tok
 }
 
-func TestSessionSignInAndOut(t *testing.T) {
-	ctx := context.Background()
-	db := openDB(t)
-	apiSecret, tok := staffToken(t, db, "王科长")
-	secret, err := db.CreateSession(ctx, tok.ID, 8*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(secret, "tians_") || len(secret) < 40 || secret == apiSecret {
-		t.Errorf("session secret %q: want tians_ and 256 random bits, unlike the API token", secret)
-	}
-	got, err := db.SessionToken(ctx, secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.ID != tok.ID || got.Name != "王科长" || got.Role != "staff" {
-		t.Errorf("session token %+v, want %+v", got, tok)
-	}
-	_, err = db.SessionToken(ctx, apiSecret)
-	wantCode(t, "an API token used as a session", err, tian.EUNAUTH)
-	_, err = db.Authenticate(ctx, secret)
-	wantCode(t, "a session used as an API token", err, tian.EUNAUTH)
-	_, err = db.SessionToken(ctx, "tians_"+strings.Repeat("A", 43))
-	wantCode(t, "an unknown session", err, tian.EUNAUTH)
-	if err := db.DeleteSession(ctx, secret); err != nil {
-		t.Fatal(err)
-	}
-	_, err = db.SessionToken(ctx, secret)
-	wantCode(t, "a signed-out session", err, tian.EUNAUTH)
-	if err := db.DeleteSession(ctx, secret); err != nil {
-		t.Errorf("signing out twice: %v", err)
-	}
-}
-
 // Only the hash of a session secret is stored.
 func TestSessionStoresNoSecret(t *testing.T) {
 	ctx := context.Background()

@@ -2,40 +2,29 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
-// tokenPrefix marks tian's secrets, so that a leaked one is recognisable.
-const tokenPrefix = "tian_"
-
-// hashToken is the stored form of a secret. The secret is 32 random bytes,
-// so a plain SHA-256 is enough: there is nothing to guess.
-func hashToken(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
+// hashToken is the stored form of a secret (storecore.HashSecret).
+func hashToken(secret string) string { return storecore.HashSecret(secret) }
 
 // CreateToken implements tian.TokenStore.
 func (db *DB) CreateToken(ctx context.Context, name string, role tian.Role, actor string) (string, *tian.APIToken, error) {
-	if name == "" || role == tian.RoleNone {
-		return "", nil, tian.Errorf(tian.EINVALID, "令牌须有名称和角色")
+	if err := storecore.CheckNewToken(name, role); err != nil {
+		return "", nil, err
 	}
-	var raw [32]byte
-	if _, err := rand.Read(raw[:]); err != nil {
+	secret, err := storecore.NewSecret(storecore.TokenPrefix)
+	if err != nil {
 		return "", nil, internal("sqlite.CreateToken", err)
 	}
-	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
 	t := &tian.APIToken{Name: name, Role: role.String(), CreatedAt: db.now(), CreatedBy: actor}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO tokens (name, role, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 			t.Name, t.Role, hashToken(secret), t.CreatedAt, actor).Scan(&t.ID)
 		if err != nil {
@@ -76,7 +65,7 @@ func (db *DB) RevokeToken(ctx context.Context, id int64, actor string) error {
 			return internal("sqlite.RevokeToken", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return tian.Errorf(tian.ENOTFOUND, "没有编号为 %d 的有效令牌", id)
+			return storecore.NoSuchToken(id)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_id = ?`, id); err != nil {
 			return internal("sqlite.RevokeToken", err)
@@ -92,7 +81,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*tian.APIToken, 
 	err := db.db.QueryRowContext(ctx, `SELECT id, name, role, created_at, created_by, last_used FROM tokens
 		WHERE hash = ? AND revoked_at = ''`, hashToken(secret)).Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.CreatedBy, &t.LastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tian.Errorf(tian.EUNAUTH, "令牌无效或已吊销")
+		return nil, storecore.NoToken()
 	}
 	if err != nil {
 		return nil, internal("sqlite.Authenticate", err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
 var _ tian.WordStore = (*DB)(nil)
@@ -38,23 +39,11 @@ func (db *DB) Words(ctx context.Context) ([]tian.Word, error) {
 // DecideWords records decisions in one transaction with one audit line
 // each; a later decision on a word replaces the earlier one.
 func (db *DB) DecideWords(ctx context.Context, words []tian.Word, actor string) ([]tian.Word, error) {
-	if len(words) > tian.MaxWordDecisions {
-		return nil, tian.Errorf(tian.ETOOLARGE, "一次最多处理 %d 个词语，收到 %d 个", tian.MaxWordDecisions, len(words))
+	out, err := storecore.CheckDecisions(words, actor, db.now())
+	if err != nil {
+		return nil, err
 	}
-	out := make([]tian.Word, len(words))
-	seen := map[string]int{}
-	for i, w := range words {
-		if err := tian.CheckWord(&w); err != nil {
-			return nil, err
-		}
-		if j, ok := seen[w.Word]; ok {
-			return nil, tian.Errorf(tian.EINVALID, "词语“%s”在第%d项和第%d项重复出现", w.Word, j+1, i+1)
-		}
-		seen[w.Word] = i
-		w.By, w.At = actor, db.now()
-		out[i] = w
-	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, w := range out {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO words (word, status, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)
 				ON CONFLICT (word) DO UPDATE SET status = excluded.status, note = excluded.note,
@@ -81,7 +70,7 @@ func (db *DB) ForgetWord(ctx context.Context, word, actor string) error {
 		var status string
 		err := tx.QueryRowContext(ctx, `SELECT status FROM words WHERE word = ?`, word).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {
-			return tian.Errorf(tian.ENOTFOUND, "委员会词表中没有“%s”", word)
+			return storecore.NoWord(word)
 		}
 		if err != nil {
 			return internal("sqlite.ForgetWord", err)

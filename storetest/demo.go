@@ -159,6 +159,48 @@ func testDemo(t *testing.T, open Open) {
 			}
 		}
 	})
+	t.Run("Counts", func(t *testing.T) {
+		n, err := s.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		units, _ := s.Units(ctx)
+		cs, _ := s.Categories(ctx)
+		routings := 0
+		for _, p := range want {
+			routings += len(p.Units())
+		}
+		if n["proposals"] != len(want) || n["changes"] != len(want) || n["routings"] != routings || n["units"] != len(units) ||
+			n["categories"] != len(cs) || n["audit"] != 2 || n["feedback"] != 0 || n["tokens"] != 0 || n["words"] != 0 {
+			t.Errorf("counts %v; want %d proposals and changes, %d routings, %d units, %d categories, 2 audit lines",
+				n, len(want), routings, len(units), len(cs))
+		}
+	})
+	// last: it empties the store. Every proposal reads back as the batch
+	// recorded it, so the corpus undoes at once, after a partial update
+	// (a reply) is undone first.
+	t.Run("UndoesRightAfterImport", func(t *testing.T) {
+		part := tian.Record{Row: 2, Fields: []string{"number", "reply"}, Proposal: tian.Proposal{Number: recs[0].Proposal.Number, Reply: "已办结，详见市政府网站答复公开栏目。"}}
+		reply := mustImport(t, s, []tian.Record{part}, tian.ImportOptions{File: "答复.csv"})
+		if reply.Updated != 1 {
+			t.Fatalf("reply import %+v", reply)
+		}
+		if _, err := s.UndoBatch(ctx, reply.Batch, "test"); err != nil {
+			t.Fatalf("undo of a partial update: %v", err)
+		}
+		undo, err := s.UndoBatch(ctx, rep.Batch, "test")
+		if err != nil {
+			t.Fatalf("undo of the demo corpus right after importing it: %.300v", err)
+		}
+		if len(undo.Removed) != len(recs) || len(undo.Restored) != 0 || count(t, s) != 0 {
+			t.Errorf("undo removed %d, restored %d, left %d; want the %d imported removed", len(undo.Removed), len(undo.Restored), count(t, s), len(recs))
+		}
+		units, _ := s.Units(ctx)
+		cs, _ := s.Categories(ctx)
+		if len(units) != 0 || !reflect.DeepEqual(cs, cats) {
+			t.Errorf("after the undo: %d units, categories %+v; want none learnt from the corpus left, the loaded catalogue kept", len(units), cs)
+		}
+	})
 }
 
 func numbers(ps []*tian.Proposal) string {

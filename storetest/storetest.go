@@ -20,15 +20,28 @@ import (
 	"testing"
 
 	"tian"
+	"tian/internal/storecore"
 )
 
-// Store is what the suite asks of an engine: the service's tian.Store and
-// the catalogue loads and feedback listing of the office's store.
+// Store is what the suite asks of an engine: what the office composes
+// (office.Store: the service's tian.Store, import batches, statistics of
+// other records, the committee's words, the catalogue loads, feedback
+// and backup), tokens and sessions, and curated groups.
 type Store interface {
 	tian.Store
+	tian.BatchStore
+	tian.OtherStats
+	tian.WordStore
+	tian.TokenStore
+	tian.GroupStore
+	Backuper
 	ImportUnits(ctx context.Context, us []tian.Unit, actor string) error
 	ImportCategories(ctx context.Context, cs []tian.Category, actor string) error
 	Feedbacks(ctx context.Context) ([]tian.Feedback, error)
+	// Counts returns the number of rows of each table.
+	Counts(ctx context.Context) (map[string]int, error)
+	// AuditLog returns the newest entries first, at most limit.
+	AuditLog(ctx context.Context, limit int) ([]storecore.AuditEntry, error)
 }
 
 // Open gives an empty store for one test and closes it when the test
@@ -55,6 +68,21 @@ func Run(t *testing.T, open Open) {
 		{"UnitRenameMovesRoutings", testUnitRename},
 		{"EmptyStore", testEmptyStore},
 		{"DemoCorpus", testDemo},
+		{"Tokens", testTokens},
+		{"Sessions", testSessions},
+		{"UndoBatchesInOrder", testUndoBatchesInOrder},
+		{"UndoRefused", testUndoRefused},
+		{"Words", testWords},
+		{"GroupsSave", testGroupsSave},
+		{"GroupsKeepAndAssignIDs", testGroupsIDs},
+		{"GroupsRefuseStaleVersion", testGroupsStale},
+		{"GroupsValidate", testGroupsValidate},
+		{"GroupsConfirm", testGroupsConfirm},
+		{"GroupsAudited", testGroupsAudited},
+		{"GroupTuning", testGroupTuning},
+		{"OtherStats", testOtherStats},
+		{"Backup", testBackup},
+		{"Audit", testAudit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

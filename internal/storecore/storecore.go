@@ -111,3 +111,13 @@ func UnknownCategory(name string) error {
 func UnknownUnit(name string) error {
 	return tian.Errorf(tian.EINVALID, "承办单位“%s”不存在：反馈只能选择单位表中的单位或其别名", name)
 }
+
+// AuditEntry is one line of the audit log, as every engine gives it.
+type AuditEntry struct {
+	ID     int64  `json:"id"`
+	At     string `json:"at"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	Target string `json:"target"`
+	Detail string `json:"detail"`
+}
