@@ -179,9 +179,10 @@ func TestMigrationMarksStoredMessages(t *testing.T) {
 }
 
 // The hash a batch keeps of what it wrote is the hash of the proposal as
-// read back: an undo right after an import finds no change, over the
-// whole demo corpus (units by alias, categories by code, merges), and
-// after an update of part of the fields.
+// read back: an undo right after an import finds no change, over a year
+// of the demo corpus with a unit by alias and a category by code (the
+// contract suite, storetest, undoes the whole corpus), and after an
+// update of part of the fields.
 func TestUndoRightAfterImport(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
@@ -194,18 +195,23 @@ func TestUndoRightAfterImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	var recs []tian.Record
-	for i, p := range all {
-		recs = append(recs, rec(i+2, *p))
+	for _, p := range all {
+		if p.Year == 2024 { // merges point within their year
+			recs = append(recs, rec(len(recs)+2, *p))
+		}
 	}
 	byCode := eldercare() // 市卫健委 is an alias; social is the code of 社会建设
 	byCode.Number, byCode.Category = "20249901", "social"
 	recs = append(recs, rec(len(recs)+2, byCode))
 	first := mustImport(t, db, recs, tian.ImportOptions{File: "demo", NewUnits: true})
-	if first.Inserted != len(all)+1 {
+	if first.Inserted != len(recs) {
 		t.Fatalf("import %+v", first)
 	}
-	part := tian.Record{Row: 2, Fields: []string{"number", "reply"}, Proposal: tian.Proposal{Number: all[0].Number, Reply: "已办结。"}}
+	part := tian.Record{Row: 2, Fields: []string{"number", "reply"}, Proposal: tian.Proposal{Number: recs[0].Proposal.Number, Reply: "已办结。"}}
 	second := mustImport(t, db, []tian.Record{part}, tian.ImportOptions{File: "答复.csv"})
+	if second.Updated != 1 {
+		t.Fatalf("the reply import %+v, want one proposal updated", second)
+	}
 	if _, err := db.UndoBatch(ctx, second.Batch, "test"); err != nil {
 		t.Fatalf("undo of a partial update: %v", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -83,54 +82,6 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(d)
 	}
 	os.Exit(code)
-}
-
-// ListProposals gives what Proposals gives, sliced, for every filter,
-// offset and limit, and the size of the whole selection.
-func TestListProposalsIsProposalsSliced(t *testing.T) {
-	ctx := context.Background()
-	db := demoDB(t)
-	filters := []tian.ProposalFilter{
-		{},
-		{Year: 2023},
-		{Category: "社会建设"},
-		{Category: "social"}, // by code
-		{Category: "生态文明建设"}, // code = name, learnt from the data
-		{Year: 2024, Category: "economic"},
-		{Numbers: []string{"20250101", "20210205", "20230333", "99999999"}},
-		{Year: 2022, Numbers: []string{"20220101", "20210205", "20220150"}},
-		{Year: 1999},
-		{Category: "没有这个类别"},
-	}
-	for _, f := range filters {
-		want, err := db.Proposals(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := len(want)
-		for _, ol := range [][2]int{{0, 1}, {0, 50}, {0, 500}, {7, 13}, {n / 2, 50}, {max(n-3, 0), 10}, {n, 10}, {n + 100, 500}} {
-			offset, limit := ol[0], ol[1]
-			t.Run(fmt.Sprintf("%+v/offset=%d,limit=%d", f, offset, limit), func(t *testing.T) {
-				got, err := db.ListProposals(ctx, f, offset, limit)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got.Total != n || got.Offset != offset {
-					t.Errorf("total, offset = %d, %d; want %d, %d", got.Total, got.Offset, n, offset)
-				}
-				page := want[min(offset, n):min(offset+limit, n)]
-				if got.Proposals == nil {
-					t.Fatal("Proposals is nil: JSON would say null, not []")
-				}
-				if len(page) == 0 && len(got.Proposals) == 0 {
-					return
-				}
-				if !reflect.DeepEqual(got.Proposals, page) {
-					t.Errorf("page differs from Proposals sliced: got %s, want %s", numbers(got.Proposals), numbers(page))
-				}
-			})
-		}
-	}
 }
 
 func numbers(ps []*tian.Proposal) string {
