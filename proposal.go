@@ -162,6 +162,16 @@ func (p *Proposal) Check() []FieldProblem {
 	if p.Year != 0 && (p.Year < 1949 || p.Year > 2100) {
 		bad("year", "年度%d不在1949—2100之间", p.Year)
 	}
+	switch p.Status {
+	case StatusFiled, StatusRejected, StatusMerged, StatusUnknown:
+	default:
+		bad("status", "未知状态 %q（应为立案、不予立案或并案）", p.Status)
+	}
+	switch p.ProposerType {
+	case ProposerMember, ProposerCollective, "":
+	default:
+		bad("proposer_type", "未知提案人类型 %q（应为委员或集体）", p.ProposerType)
+	}
 	if p.Status == StatusMerged && strings.TrimSpace(p.MergedInto) == "" {
 		bad("merged_into", "状态为并案，但没有并入的提案号")
 	}

@@ -398,6 +398,7 @@ func TestBadInputGets4xx(t *testing.T) {
 		{"GET", "/api/v1/export?format=pdf", "", "", tian.RoleStaff, 400},
 		{"POST", "/api/v1/proposals", "application/json", `{"number":"20260001","title":""}`, tian.RoleStaff, 400},
 		{"POST", "/api/v1/proposals", "application/json", `{"number":"20210205","title":"关于重复的提案"}`, tian.RoleStaff, 409},
+		{"POST", "/api/v1/proposals", "application/json", `{"number":"20260001","title":"关于归档的提案","status":"归档"}`, tian.RoleStaff, 400},
 		{"PUT", "/api/v1/proposals/20210205", "application/json", `{"number":"20210206","title":"关于的提案"}`, tian.RoleStaff, 400},
 		{"DELETE", "/api/v1/proposals/19990001", "", "", tian.RoleStaff, 404},
 		{"POST", "/api/v1/feedback", "application/json", `{"kind":"mood","chosen":"x"}`, tian.RoleReviewer, 400},
@@ -421,11 +422,17 @@ func TestBadInputGets4xx(t *testing.T) {
 
 func TestProposalWritesAndImportUpdateIndex(t *testing.T) {
 	e := newEnv(t, api.DefaultConfig())
-	p := tian.Proposal{Number: "20260001", Year: 2026, Title: "关于城南区增设公交线路的提案", Body: "城南区大学城公交线路少。"}
+	// a status and proposer type as an integrator writes them are kept as
+	// the office's words
+	p := tian.Proposal{Number: "20260001", Year: 2026, Title: "关于城南区增设公交线路的提案", Body: "城南区大学城公交线路少。", Status: "filed", ProposerType: "个人"}
 	res, b := e.do(t, tian.RoleStaff, "POST", "/api/v1/proposals", "application/json", jsonBody(p))
 	if res.StatusCode != http.StatusCreated || !bytes.Contains(b, []byte("20260001")) {
 		t.Fatalf("create: %d %s", res.StatusCode, b)
 	}
+	if got := e.store.proposals["20260001"]; got.Status != tian.StatusFiled || got.ProposerType != tian.ProposerMember {
+		t.Errorf("stored status %q, proposer type %q; want 立案 and 委员", got.Status, got.ProposerType)
+	}
+	p.Status, p.ProposerType = "", ""
 	p.Title = "关于城南区大学城增设公交线路的提案"
 	if res, b := e.do(t, tian.RoleStaff, "PUT", "/api/v1/proposals/20260001", "application/json", jsonBody(p)); res.StatusCode != 200 || !bytes.Contains(b, []byte("大学城增设")) {
 		t.Errorf("update: %d %s", res.StatusCode, b)

@@ -225,6 +225,15 @@ func (s *Server) writeProposal(c *gin.Context, number string) {
 		return
 	}
 	ctx := c.Request.Context()
+	// the ways offices write a status or a proposer type (filed, 已立案,
+	// 个人) are taken as the store keeps them; anything else the store's
+	// check refuses, naming the field
+	if st, err := tian.ParseStatus(string(p.Status)); err == nil {
+		p.Status = st
+	}
+	if pt, err := tian.ParseProposerType(string(p.ProposerType)); err == nil {
+		p.ProposerType = pt
+	}
 	if number != "" {
 		if p.Number != "" && p.Number != number {
 			s.failf(c, tian.EINVALID, "请求中的提案号 %s 与地址中的 %s 不一致", p.Number, number)

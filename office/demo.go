@@ -10,8 +10,14 @@ import (
 // EnsureDemo loads the embedded demo corpus (categories, units with their
 // aliases, proposals) when the store holds no proposal, and brings the
 // index up to date. It reports whether it loaded anything.
+// Replicas starting together on an empty shared store load it once.
 func (o *Office) EnsureDemo(ctx context.Context) (bool, error) {
+	release, err := o.lockJob(ctx, "demo", true)
+	if err != nil {
+		return false, err
+	}
 	loaded, err := LoadDemo(ctx, o.store)
+	release()
 	if err != nil || !loaded {
 		return loaded, err
 	}

@@ -51,23 +51,31 @@ func (o *Office) CheckSpace(need int64) error {
 }
 
 // KeepIndexCaughtUp retries catching up while the index is behind the
-// store (after a write that committed while the disk was full, say),
-// every so often, until ctx ends.
+// store (after a write that committed while the disk was full, or by
+// another process), every so often, until ctx ends; and at once when a
+// store shared by several replicas says another committed changes.
 func (o *Office) KeepIndexCaughtUp(ctx context.Context, logger *slog.Logger, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	wake := make(chan struct{}, 1)
+	if w, ok := o.store.(tian.ChangeWatcher); ok && o.index != nil {
+		go o.watchChanges(ctx, w, wake, logger)
+	}
 	for {
+		recovering := false
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		if st := o.IndexStatus(ctx); st.Behind == 0 && st.Error == "" {
-			continue
+			if st := o.IndexStatus(ctx); st.Behind == 0 && st.Error == "" {
+				continue
+			}
+			recovering = true
+		case <-wake:
 		}
 		if err := o.CatchUp(ctx); err != nil {
 			logger.Warn("index still behind", "err", err.Error())
-		} else {
+		} else if recovering {
 			logger.Info("index caught up")
 		}
 	}

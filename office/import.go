@@ -32,6 +32,12 @@ func (o *Office) Import(ctx context.Context, req tian.FileImport) (*tian.ImportR
 		if err := o.CheckSpace(0); err != nil {
 			return nil, err
 		}
+		// replicas sharing the store import one file at a time
+		release, err := o.lockJob(ctx, "import", true)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 	}
 	rep, err := o.store.ImportProposals(ctx, res.Records, opt)
 	if err != nil {

@@ -33,7 +33,15 @@ func (o *Office) openModel(name string) (io.ReadCloser, string, error) {
 
 // LoadModels loads the serving models now, so that a broken model fails
 // the start, not the first request.
+// With a store that keeps the models, the folder first takes its
+// version.
 func (o *Office) LoadModels(ctx context.Context) error {
+	o.modelsMu.Lock()
+	_, err := o.syncModels(ctx)
+	o.modelsMu.Unlock()
+	if err != nil {
+		return err
+	}
 	if _, _, err := o.models(ctx); err != nil {
 		return err
 	}
@@ -158,37 +166,62 @@ func (o *Office) Versions() map[string]string {
 
 // Train implements tian.ModelStore: it retrains the category, routing
 // and filing models from the store, writes them atomically into the data
-// directory's models folder and swaps them in.
+// directory's models folder and swaps them in. With a store shared by
+// several replicas, one trains at a time (the others are refused), and
+// the models are saved into the store under a new version that every
+// replica then serves (KeepModels).
 func (o *Office) Train(ctx context.Context, progress func(string)) (string, error) {
+	release, err := o.lockJob(ctx, "train", false)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	o.modelsMu.Lock()
 	defer o.modelsMu.Unlock()
+	// start from the store's latest, so that what is not retrained here
+	// (a model of another replica's run) is not saved back older
+	if _, err := o.syncModels(ctx); err != nil {
+		return "", err
+	}
 	progress("训练类别模型、承办单位模型、立案建议模型和相似度模型")
-	res, err := o.TrainInto(ctx, o.ModelDir(), TrainOptions{Category: true, Router: true, Filing: true, Pairs: o.pairs != nil, Progress: progress})
-	if err != nil {
+	if _, err := o.TrainInto(ctx, o.ModelDir(), TrainOptions{Category: true, Router: true, Filing: true, Pairs: o.pairs != nil, Progress: progress}); err != nil {
 		return "", err
 	}
 	progress("载入新模型")
+	if err := o.reloadModels(ctx); err != nil {
+		return "", err
+	}
+	if err := o.shareModels(ctx, "train"); err != nil {
+		return "", err
+	}
+	cm, r, fm := o.category.Load(), o.router.Load(), o.filing.Load()
+	progress("完成：" + cm.Version() + "，" + r.Version() + "，" + fm.Version())
+	return cm.Version(), nil
+}
+
+// reloadModels reads the models folder (or the embedded defaults) again
+// and swaps every model in; on an error none is swapped. The caller holds
+// modelsMu.
+func (o *Office) reloadModels(ctx context.Context) error {
 	cm, err := o.readCategory()
 	if err != nil {
-		return "", err
+		return err
 	}
 	r, err := o.readRouter(ctx)
 	if err != nil {
-		return "", err
+		return err
 	}
 	fm, err := o.readFiling()
 	if err != nil {
-		return "", err
+		return err
 	}
 	if err := o.loadPairs(); err != nil {
-		return "", err
+		return err
 	}
 	o.category.Store(cm)
 	o.router.Store(r)
 	o.filing.Store(fm)
-	progress("完成：" + cm.Version() + "，" + r.Version() + "，" + fm.Version())
-	_ = res
-	return cm.Version(), nil
+	return nil
 }
 
 // saveModel writes a model atomically: a reader sees the old file or the

@@ -118,3 +118,20 @@ func (db *DB) Counts(ctx context.Context) (map[string]int, error) {
 	}
 	return out, nil
 }
+
+// Check confirms that the server answers and the schema is at this
+// program's version. It is sqlite.DB.Check's counterpart; the rest of
+// what SQLite's integrity check looks for (torn pages, broken indexes,
+// dangling references) PostgreSQL guards itself, with its write-ahead
+// log, page checksums (initdb --data-checksums) and the schema's foreign
+// keys.
+func (db *DB) Check(ctx context.Context) error {
+	var version int
+	if err := db.pool.QueryRow(ctx, `SELECT version FROM schema_version`).Scan(&version); err != nil {
+		return classify("postgres.Check", err)
+	}
+	if version != len(migrations) {
+		return tian.Errorf(tian.EINTERNAL, "PostgreSQL 中的数据库结构为第 %d 版，本程序为第 %d 版", version, len(migrations))
+	}
+	return nil
+}

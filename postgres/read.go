@@ -285,6 +285,8 @@ func (db *DB) DeleteProposal(ctx context.Context, number, actor string) error {
 }
 
 func (db *DB) logChange(ctx context.Context, tx pgx.Tx, number, op string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO changes (number, op, at) VALUES ($1, $2, $3)`, number, op, db.now())
+	// the notification goes at commit, once however many were sent
+	_, err := tx.Exec(ctx, `WITH logged AS (INSERT INTO changes (number, op, at) VALUES ($1, $2, $3))
+		SELECT pg_notify('`+changesChannel+`.' || current_schema(), '')`, number, op, db.now())
 	return err
 }

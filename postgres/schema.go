@@ -174,4 +174,17 @@ var migrations = []string{
 		decided_by text NOT NULL,
 		decided_at timestamptz NOT NULL
 	);`,
+	// the trained models, so that every replica serves the same ones: one
+	// row per file of a models folder, all of one version
+	`CREATE TABLE model_files (
+		name    text COLLATE "C" PRIMARY KEY,
+		data    bytea NOT NULL,
+		version bigint NOT NULL
+	);
+	CREATE TABLE model_version (
+		id       integer PRIMARY KEY CHECK (id = 1),
+		version  bigint NOT NULL,
+		saved_at timestamptz NOT NULL,
+		saved_by text NOT NULL
+	);`,
 }

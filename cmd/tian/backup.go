@@ -32,6 +32,9 @@ func (c *backupCmd) command() *cobra.Command {
 // run copies the database and the models into dir (office.Backup), with a
 // MANIFEST that counts what the copy holds.
 func (c *backupCmd) run(ctx context.Context, dir string) error {
+	if c.m.onPostgres() {
+		return errPostgresBackup
+	}
 	o, err := c.m.Office(ctx)
 	if err != nil {
 		return err
@@ -63,6 +66,9 @@ func (c *restoreCmd) command() *cobra.Command {
 		Short: "将备份恢复到空的数据目录（--data）并重建索引",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if c.m.onPostgres() {
+				return errPostgresBackup
+			}
 			if err := office.RestoreFiles(args[0], c.m.DataDir); err != nil {
 				return err
 			}

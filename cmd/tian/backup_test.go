@@ -23,7 +23,7 @@ import (
 )
 
 // smallStore is a data directory holding the first n demo proposals.
-func smallStore(t *testing.T, n int) (*Main, *sqlite.DB) {
+func smallStore(t *testing.T, n int) (*Main, store) {
 	t.Helper()
 	ctx := context.Background()
 	m := NewMainWithData(t.TempDir())

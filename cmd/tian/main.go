@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ import (
 	"tian/api"
 	"tian/index"
 	"tian/office"
+	"tian/postgres"
 	"tian/segment"
 	"tian/sqlite"
 )
@@ -52,8 +54,12 @@ type Main struct {
 	// running tian service with Token instead of the local data directory.
 	Server, Token string
 
+	// DB is the system of record (--db, $TIAN_DATABASE_URL): a
+	// postgres:// URL, or empty for SQLite in DataDir.
+	DB string
+
 	seg    *segment.Segmenter
-	store  *sqlite.DB
+	store  store
 	index  *index.Index
 	office *office.Office
 	// minFree is the disk reserve writes keep (serve --min-free).
@@ -190,16 +196,53 @@ func (m *Main) Backend(ctx context.Context) (backend, error) {
 	return local{ix, o}, nil
 }
 
-// Store opens the system of record in the data directory, once.
-func (m *Main) Store(ctx context.Context) (*sqlite.DB, error) {
-	if m.store == nil {
-		db, err := sqlite.Open(ctx, m.DataDir)
-		if err != nil {
-			return nil, err
-		}
-		m.store = db
+// store is what the commands ask of the system of record, on either
+// engine.
+type store interface {
+	office.Store
+	tian.TokenStore
+	tian.GroupStore
+	Counts(ctx context.Context) (map[string]int, error)
+	// Check checks the database's integrity.
+	Check(ctx context.Context) error
+	Close() error
+}
+
+var (
+	_ store = (*sqlite.DB)(nil)
+	_ store = (*postgres.DB)(nil)
+)
+
+// Store opens the system of record once: PostgreSQL when --db (or
+// $TIAN_DATABASE_URL) names one, else SQLite in the data directory.
+func (m *Main) Store(ctx context.Context) (store, error) {
+	if m.store != nil {
+		return m.store, nil
 	}
-	return m.store, nil
+	var (
+		db  store
+		err error
+	)
+	if m.onPostgres() {
+		db, err = postgres.Open(ctx, m.DB)
+	} else {
+		db, err = sqlite.Open(ctx, m.DataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.store = db
+	return db, nil
+}
+
+// errPostgresBackup refuses the data-directory backup on PostgreSQL.
+var errPostgresBackup = tian.Errorf(tian.EINVALID,
+	"数据库为 PostgreSQL：请用 PostgreSQL 的工具备份和恢复（pg_dump / pg_restore，或 pg_basebackup 与流复制备库，见 README 的部署一节）；模型也保存在数据库中，检索索引由各副本自行重建")
+
+// onPostgres says whether the system of record is a PostgreSQL database;
+// the data directory then holds this replica's index and models cache.
+func (m *Main) onPostgres() bool {
+	return strings.HasPrefix(m.DB, "postgres://") || strings.HasPrefix(m.DB, "postgresql://")
 }
 
 func (m *Main) command() *cobra.Command {
@@ -210,6 +253,8 @@ func (m *Main) command() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&m.DataDir, "data", "./tian-data", "数据目录：数据库、检索索引、模型")
+	root.PersistentFlags().StringVar(&m.DB, "db", os.Getenv("TIAN_DATABASE_URL"),
+		"数据库：留空为数据目录中的 SQLite；postgres://… 为 PostgreSQL（多个副本共用，默认取 $TIAN_DATABASE_URL）")
 	root.PersistentFlags().StringArrayVar(&m.UserDicts, "user-dict", nil,
 		"附加词典文件（每行：词 [词频 [词性]]）；可重复，先给出的优先")
 	root.PersistentFlags().StringVar(&m.Actor, "actor", defaultActor(), "执行命令的人，记入审计日志")
@@ -277,7 +322,7 @@ func (m *Main) Segmenter() (*segment.Segmenter, error) {
 // committee dictionary; none when the directory holds no database yet
 // (a command that only cuts text does not create one).
 func (m *Main) committeeWords() ([]string, error) {
-	if _, err := os.Stat(filepath.Join(m.DataDir, sqlite.FileName)); err != nil {
+	if _, err := os.Stat(filepath.Join(m.DataDir, sqlite.FileName)); err != nil && !m.onPostgres() {
 		return nil, nil
 	}
 	ctx := context.Background()

@@ -18,7 +18,6 @@ import (
 	"tian/api"
 	"tian/index"
 	"tian/office"
-	"tian/sqlite"
 )
 
 type serveCmd struct {
@@ -119,7 +118,14 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	}
 	ready := api.NewServer(parts, logger, cfg).Handler()
 	handler.Store(&ready)
-	go o.KeepIndexCaughtUp(ctx, logger, 5*time.Second)
+	// polling covers what a shared store's notifications miss
+	poll := 5 * time.Second
+	if c.m.onPostgres() {
+		poll = time.Second
+	}
+	go o.KeepIndexCaughtUp(ctx, logger, poll)
+	// models another replica trained, when the store keeps them
+	go o.KeepModels(ctx, logger, 2*time.Second)
 	// the committee's words: in force at once (after a crash during a
 	// re-analysis, the index is analysed again), then after each decision
 	go o.KeepVocabulary(ctx, logger, 10*time.Second)
@@ -142,7 +148,7 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 
 // officeParts are the service's parts over the data directory: the store,
 // the index and the application layer, one per interface the API takes.
-func officeParts(db *sqlite.DB, ix *index.Index, o *office.Office) (api.Parts, error) {
+func officeParts(db store, ix *index.Index, o *office.Office) (api.Parts, error) {
 	rv, err := office.NewReviewer(office.ReviewerConfig{Store: db, Suggest: o, Relate: ix, Filer: o})
 	if err != nil {
 		return api.Parts{}, err
