@@ -102,7 +102,7 @@ func FillSample(ctx context.Context, db SampleStore) (*Sample, error) {
 	reply := *p
 	reply.Reply = "已会同相关部门研究落实，年内完成试点。"
 	reply.ReplyDate = fmt.Sprintf("%d-09-30", s.Year)
-	reply.CoUnits = append(append([]string{}, p.CoUnits...), "市数据局")
+	reply.CoUnits = append(append([]string{}, p.CoUnits...), "市低空经济发展服务中心")
 	if s.Reply, err = importOne(ctx, db, reply, "答复汇总.xlsx"); err != nil {
 		return nil, err
 	}

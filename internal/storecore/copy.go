@@ -185,3 +185,21 @@ func (d *Digest) Sum() string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// ReadAll reads every table of a store into memory, by name: for tests
+// and small stores.
+func ReadAll(ctx context.Context, src RowSource) (map[string][]Row, error) {
+	out := map[string][]Row{}
+	err := src.CopyOut(ctx, func(t *CopyTable, rows iter.Seq2[Row, error]) error {
+		list := []Row{}
+		for r, err := range rows {
+			if err != nil {
+				return err
+			}
+			list = append(list, r)
+		}
+		out[t.Name] = list
+		return nil
+	})
+	return out, err
+}
