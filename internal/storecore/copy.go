@@ -130,7 +130,7 @@ type RowSink interface {
 
 // NotEmpty is the error of a copy into a store that holds rows.
 func NotEmpty(table string, n int) error {
-	return tian.Errorf(tian.ECONFLICT, "目标数据库不是空的（表 %s 已有 %d 行）：只能迁移到空的数据库", table, n)
+	return tian.Errorf(tian.ECONFLICT, "数据库不是空的（表 %s 已有 %d 行）：只能迁移到空的数据库", table, n)
 }
 
 // BadValue is the error of a stored value a copy cannot carry over.
