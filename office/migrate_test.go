@@ -131,7 +131,9 @@ func TestMigrateRefusesAStoreInUse(t *testing.T) {
 func TestMigrateIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
 	src, srcDir := openSQLite(t)
-	if _, err := office.LoadDemo(ctx, src); err != nil {
+	p := tian.Proposal{Number: "20250002", Year: 2025, Title: "关于加强社区嵌入式养老服务的提案", Body: "城东区养老服务站点不足。",
+		Proposer: "民盟市委会", ProposerType: tian.ProposerCollective, Status: tian.StatusFiled, LeadUnit: "市民政局"}
+	if _, err := src.ImportProposals(ctx, []tian.Record{{Row: 2, Proposal: p}}, tian.ImportOptions{File: "养老.xlsx", Actor: "staff", NewUnits: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := src.DecideWords(ctx, []tian.Word{{Word: "加装电梯", Status: tian.WordAccepted}}, "staff:张"); err != nil {
