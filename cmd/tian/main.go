@@ -285,6 +285,7 @@ func (m *Main) command() *cobra.Command {
 		(&loadtestCmd{m: m}).command(),
 		(&backupCmd{m: m}).command(),
 		(&restoreCmd{m: m}).command(),
+		(&migrateCmd{m: m}).command(),
 	)
 	localize(root)
 	return root
