@@ -28,6 +28,9 @@ type MigrateStore interface {
 type MigrateEnd struct {
 	Name  string
 	Store MigrateStore
+	// Dir is the data directory of a store that does not keep the
+	// models itself (SQLite): its models folder holds them.
+	Dir string
 }
 
 // MigratedTable is how many rows of one table a migration copied.
@@ -42,6 +45,10 @@ type MigrateReport struct {
 	// Proposals is how many proposals were compared, field by field,
 	// between the two stores after the copy.
 	Proposals int `json:"proposals"`
+	// Models is how many trained model files were copied (from a data
+	// directory's models folder or a store that keeps them, into the
+	// other).
+	Models int `json:"models"`
 }
 
 // Migrate copies every table of one store into another, empty one, in
@@ -51,7 +58,8 @@ type MigrateReport struct {
 // once copied. The copy is then verified: every table holds the same
 // rows in both (storecore.Digest: times to the second, JSON by content),
 // the stores' own counts agree, and every proposal reads the same from
-// both. Models and the search index are not in a store and not copied.
+// both. The trained models follow (migrateModels); the search index is
+// not copied: it is rebuilt from the change log where it is opened.
 // Errors name the end they come from.
 func Migrate(ctx context.Context, from, to MigrateEnd, progress func(table string, rows int)) (*MigrateReport, error) {
 	if from.Name == to.Name {
@@ -119,6 +127,9 @@ func Migrate(ctx context.Context, from, to MigrateEnd, progress func(table strin
 		return nil, err
 	}
 	rep.Proposals = n
+	if rep.Models, err = migrateModels(ctx, from, to); err != nil {
+		return nil, err
+	}
 	return rep, nil
 }
 

@@ -105,9 +105,26 @@ func (o *Office) shareModels(ctx context.Context, actor string) error {
 		return nil
 	}
 	dir := o.ModelDir()
-	entries, err := os.ReadDir(dir)
+	files, err := readModelFolder(dir)
 	if err != nil {
 		return err
+	}
+	v, err := mf.SaveModels(ctx, files, actor)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(dir, storedVersionFile), []byte(strconv.FormatInt(v, 10)+"\n"))
+}
+
+// readModelFolder reads the model files of a folder (not its hidden
+// files); none when there is no folder.
+func readModelFolder(dir string) (map[string][]byte, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string][]byte{}, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	files := map[string][]byte{}
 	for _, e := range entries {
@@ -116,15 +133,11 @@ func (o *Office) shareModels(ctx context.Context, actor string) error {
 		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		files[e.Name()] = b
 	}
-	v, err := mf.SaveModels(ctx, files, actor)
-	if err != nil {
-		return err
-	}
-	return writeAtomic(filepath.Join(dir, storedVersionFile), []byte(strconv.FormatInt(v, 10)+"\n"))
+	return files, nil
 }
 
 // KeepModels, when the store keeps the models, swaps in those another

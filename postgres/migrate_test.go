@@ -1,9 +1,12 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/url"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -51,15 +54,15 @@ func sameValue(a, b any) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-func migrate(t *testing.T, from, to office.MigrateStore, fromName, toName string) *office.MigrateReport {
+func migrate(t *testing.T, from, to office.MigrateEnd) *office.MigrateReport {
 	t.Helper()
-	rep, err := office.Migrate(context.Background(), office.MigrateEnd{Name: fromName, Store: from}, office.MigrateEnd{Name: toName, Store: to}, nil)
+	rep, err := office.Migrate(context.Background(), from, to, nil)
 	if err != nil {
-		t.Fatalf("migrating %s to %s: %v", fromName, toName, err)
+		t.Fatalf("migrating %s to %s: %v", from.Name, to.Name, err)
 	}
 	for _, tb := range rep.Tables {
 		if tb.Rows == 0 {
-			t.Errorf("%s to %s: table %s copied no rows (the sample fills every table)", fromName, toName, tb.Name)
+			t.Errorf("%s to %s: table %s copied no rows (the sample fills every table)", from.Name, to.Name, tb.Name)
 		}
 	}
 	return rep
@@ -85,13 +88,43 @@ func TestMigrateRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// models the office trained, in the source's models folder
+	trained := map[string][]byte{"category.model": []byte("本办训练的类别模型\x00\x01"), "router.json": []byte(`{"lead":"市住房城乡建设局"}`)}
+	if err := os.MkdirAll(office.ModelDir(srcDir), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range trained {
+		if err := os.WriteFile(filepath.Join(office.ModelDir(srcDir), name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	back, backDir := openSQLite(t)
-	rep := migrate(t, src, pg, srcDir, redacted(pg))
-	migrate(t, pg, back, redacted(pg), backDir)
+	rep := migrate(t, office.MigrateEnd{Name: srcDir, Store: src, Dir: srcDir}, office.MigrateEnd{Name: redacted(pg), Store: pg})
+	if rep.Models != 2 {
+		t.Errorf("copied %d model files into PostgreSQL, want 2", rep.Models)
+	}
+	if v, files, err := pg.ReadModels(ctx); err != nil || v != 1 || !maps.EqualFunc(files, trained, bytes.Equal) {
+		t.Errorf("models in PostgreSQL: version %d, %q, %v; want the folder's files", v, files, err)
+	}
+	if rep := migrate(t, office.MigrateEnd{Name: redacted(pg), Store: pg}, office.MigrateEnd{Name: backDir, Store: back, Dir: backDir}); rep.Models != 2 {
+		t.Errorf("copied %d model files back, want 2", rep.Models)
+	}
+	for name, b := range trained {
+		if got, err := os.ReadFile(filepath.Join(office.ModelDir(backDir), name)); err != nil || !bytes.Equal(got, b) {
+			t.Errorf("%s back in a data directory: %q, %v", name, got, err)
+		}
+	}
 	if rep.Proposals < 1000 {
 		t.Errorf("compared %d proposals, want the demo corpus", rep.Proposals)
 	}
 	want, got := tableRows(t, src), tableRows(t, back)
+	// saving the models into PostgreSQL is audited there, the one row
+	// the round trip adds
+	if audit := got["audit"]; len(audit) > 0 && slices.Contains(audit[len(audit)-1], any("models.save")) {
+		got["audit"] = audit[:len(audit)-1]
+	} else {
+		t.Error("the models saved into PostgreSQL were not audited")
+	}
 	for _, tb := range storecore.CopyTables {
 		w, g := want[tb.Name], got[tb.Name]
 		if len(w) != len(g) {
@@ -161,7 +194,7 @@ func TestMigratePostgresToSQLite(t *testing.T) {
 	}
 	dst, dstDir := openSQLite(t)
 	dst.Now = pg.Now
-	migrate(t, pg, dst, redacted(pg), dstDir)
+	migrate(t, office.MigrateEnd{Name: redacted(pg), Store: pg}, office.MigrateEnd{Name: dstDir, Store: dst, Dir: dstDir})
 	if tok, err := dst.Authenticate(ctx, sample.TokenSecret); err != nil || tok.CreatedAt != "2025-03-04T09:30:15Z" {
 		t.Errorf("the token in SQLite: %+v, %v", tok, err)
 	}

@@ -30,7 +30,7 @@ func (c *migrateCmd) command() *cobra.Command {
 		Short: "在 SQLite 数据目录与 PostgreSQL 之间整库迁移（目标须为空），并核对",
 		Long: "将整个数据库（提案、类别、承办单位、变更日志、反馈、审计日志、导入批次、令牌、会话、并案分组、委员会词表）" +
 			"从源复制到空的目标，编号不变，在目标上一次性提交（失败则目标不变）；复制后逐表核对行数与内容，并逐件比较提案。\n" +
-			"源和目标各为一个数据目录或 postgres://… 地址。模型与检索索引不在数据库中，不迁移：\n" +
+			"源和目标各为一个数据目录或 postgres://… 地址。自行训练的模型一并复制；检索索引不迁移：\n" +
 			"目标为数据目录时，检索索引在首次打开时按变更日志重建。迁移前请停止使用源的 tian 服务。\n\n" +
 			"例：tian migrate --from ./tian-data --to postgres://tian@127.0.0.1:5432/tian",
 		Args: noArgs,
@@ -79,10 +79,13 @@ func (c *migrateCmd) run(ctx context.Context) (err error) {
 		total += t.Rows
 	}
 	fmt.Fprintf(c.m.Stdout, "核对通过：%d 张表共 %d 行，行数与内容一致；%d 件提案逐项相同。\n", len(rep.Tables), total, rep.Proposals)
+	if rep.Models > 0 {
+		fmt.Fprintf(c.m.Stdout, "已复制训练所得的模型文件 %d 个。\n", rep.Models)
+	}
 	if to.dir {
-		fmt.Fprintf(c.m.Stdout, "检索索引与模型不在数据库中，未迁移：检索索引将在首次打开 %s 时按变更日志重建；如有自行训练的模型，请另行复制模型目录或重新训练。\n", c.to)
+		fmt.Fprintf(c.m.Stdout, "检索索引不在数据库中，未迁移：将在首次打开 %s 时按变更日志重建。\n", c.to)
 	} else {
-		fmt.Fprintln(c.m.Stdout, "检索索引与模型不在数据库中，未迁移：使用该数据库的 tian 会在其数据目录中重建检索索引；如有自行训练的模型，请另行复制模型目录或重新训练。")
+		fmt.Fprintln(c.m.Stdout, "检索索引不在数据库中，未迁移：使用该数据库的每个 tian 副本在自己的数据目录中按变更日志重建。")
 	}
 	return nil
 }
@@ -130,6 +133,6 @@ func openEnd(ctx context.Context, spec string, target bool) (*end, error) {
 	if err != nil {
 		return nil, &tian.Error{Code: tian.ErrorCode(err), Op: "migrate", Err: err, Message: fmt.Sprintf("%s %s：%s", role, spec, tian.ErrorMessage(err))}
 	}
-	e.MigrateEnd, e.close = office.MigrateEnd{Name: spec, Store: db}, db.Close
+	e.MigrateEnd, e.close = office.MigrateEnd{Name: spec, Store: db, Dir: spec}, db.Close
 	return e, nil
 }
