@@ -9,7 +9,8 @@ import (
 
 // EnsureDemo loads the embedded demo corpus (categories, units with their
 // aliases, proposals) when the store holds no proposal, and brings the
-// index up to date. It reports whether it loaded anything.
+// index up to date (with what another replica loaded, too). It reports
+// whether it loaded anything.
 // Replicas starting together on an empty shared store load it once.
 func (o *Office) EnsureDemo(ctx context.Context) (bool, error) {
 	release, err := o.lockJob(ctx, "demo", true)
@@ -18,10 +19,11 @@ func (o *Office) EnsureDemo(ctx context.Context) (bool, error) {
 	}
 	loaded, err := LoadDemo(ctx, o.store)
 	release()
-	if err != nil || !loaded {
-		return loaded, err
+	if err != nil {
+		return false, err
 	}
-	return true, o.CatchUp(ctx)
+	// what this office or another replica loaded
+	return loaded, o.CatchUp(ctx)
 }
 
 // LoadDemo loads the demo corpus into an empty store; a store with

@@ -26,6 +26,22 @@ import (
 // models, the version it holds.
 const storedVersionFile = ".stored-version"
 
+// LockJob takes a long job's lock (tian.JobLocker) when the store is
+// shared by replicas; a no-op release otherwise. The office's own jobs
+// take it themselves; cmd takes it around work it composes (tian train).
+func (o *Office) LockJob(ctx context.Context, job string, wait bool) (func(), error) {
+	return o.lockJob(ctx, job, wait)
+}
+
+// PublishModels saves the models folder into a store that keeps models,
+// under its next version, which every replica then serves (KeepModels);
+// nothing for a store that does not.
+func (o *Office) PublishModels(ctx context.Context, actor string) error {
+	o.modelsMu.Lock()
+	defer o.modelsMu.Unlock()
+	return o.shareModels(ctx, actor)
+}
+
 // lockJob takes a long job's lock when the store is shared; a no-op
 // release otherwise.
 func (o *Office) lockJob(ctx context.Context, job string, wait bool) (func(), error) {

@@ -2,8 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -13,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"tian"
 	"tian/postgres"
@@ -35,36 +31,16 @@ func openDB(t *testing.T) *postgres.DB {
 		t.Skip(EnvURL + " is not set: no PostgreSQL server to test against (scripts/pg-test.sh starts one)")
 	}
 	ctx := context.Background()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "tian_test_" + hex.EncodeToString(b)
-	admin, err := pgx.Connect(ctx, base)
+	u, drop, err := postgres.NewSchema(ctx, base, "tian_test_")
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer c.Close(context.Background())
-		if _, err := c.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+		if err := drop(); err != nil {
 			t.Error(err)
 		}
 	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(ctx, u.String())
+	db, err := postgres.Open(ctx, u)
 	if err != nil {
 		t.Fatal(err)
 	}

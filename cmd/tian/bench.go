@@ -15,6 +15,7 @@ import (
 
 	"tian"
 	"tian/index"
+	"tian/postgres"
 	"tian/sheet"
 	"tian/sqlite"
 	"tian/synth"
@@ -35,7 +36,8 @@ func (c *benchCmd) command() *cobra.Command {
 		Long: `把演示数据的句子重新组合（synth 包），扩充到 --n 件提案，导入新的数据目录并建索引，
 再以 Markdown 表格输出各项数据。`,
 		Example: `  tian bench --n 100000
-  tian bench --n 5000 --group 2000`,
+  tian bench --n 5000 --group 2000
+  tian bench --n 20000 --db postgres://tian@127.0.0.1:5432/tian   # PostgreSQL（在临时 schema 中）与两个副本`,
 		Args: noArgs,
 		RunE: c.run,
 	}
@@ -74,8 +76,20 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	add("segmenter load", "%s", time.Since(t0).Round(time.Millisecond))
-	db, err := sqlite.Open(ctx, dir)
-	if err != nil {
+	var db store
+	engine := "SQLite"
+	if c.m.onPostgres() {
+		// a schema of its own on the server, dropped at the end
+		url, drop, err := postgres.NewSchema(ctx, c.m.DB, "tian_bench_")
+		if err != nil {
+			return err
+		}
+		defer drop()
+		if db, err = postgres.Open(ctx, url); err != nil {
+			return err
+		}
+		engine = "PostgreSQL"
+	} else if db, err = sqlite.Open(ctx, dir); err != nil {
 		return err
 	}
 	defer db.Close()
@@ -100,7 +114,7 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	took := time.Since(t0)
-	add("import into SQLite", "%d proposals in %s (%.0f/s)", c.n, took.Round(time.Millisecond), float64(c.n)/took.Seconds())
+	add("import into "+engine, "%d proposals in %s (%.0f/s)", c.n, took.Round(time.Millisecond), float64(c.n)/took.Seconds())
 	t0 = time.Now()
 	ix, err := index.Rebuild(ctx, dir, db, seg)
 	if err != nil {
@@ -111,7 +125,11 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 	add("index build", "%s (%.0f proposals/s)", took.Round(time.Millisecond), float64(c.n)/took.Seconds())
 	size, _ := ix.DiskSize()
 	dbSize := fileSize(filepath.Join(dir, sqlite.FileName)) + fileSize(filepath.Join(dir, sqlite.FileName+"-wal"))
-	add("index size on disk", "%.1f MB (%.1f KB a proposal); database %.1f MB", float64(size)/1e6, float64(size)/1e3/float64(c.n), float64(dbSize)/1e6)
+	if engine == "SQLite" {
+		add("index size on disk", "%.1f MB (%.1f KB a proposal); database %.1f MB", float64(size)/1e6, float64(size)/1e3/float64(c.n), float64(dbSize)/1e6)
+	} else {
+		add("index size on disk", "%.1f MB (%.1f KB a proposal)", float64(size)/1e6, float64(size)/1e3/float64(c.n))
+	}
 
 	rng := rand.New(rand.NewPCG(2, 3))
 	numbers := make([]string, c.queries)
@@ -158,6 +176,11 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	add("grouping a year", "%d proposals in %s (%d groups)", len(year), time.Since(t0).Round(time.Millisecond), len(groups))
+	if pg, ok := db.(*postgres.DB); ok {
+		if err := c.replicas(ctx, pg, ix, dir, seg, queries, add); err != nil {
+			return err
+		}
+	}
 	add("memory", "RSS %s, peak %s", procStatus("VmRSS"), procStatus("VmHWM"))
 	printTable(c.m.Stdout, rows)
 	return nil
@@ -168,7 +191,7 @@ const cityYear = 700
 
 // loadCorpus loads the demo units and returns the demo proposals to
 // recombine.
-func (c *benchCmd) loadCorpus(ctx context.Context, db *sqlite.DB) ([]*tian.Proposal, error) {
+func (c *benchCmd) loadCorpus(ctx context.Context, db store) ([]*tian.Proposal, error) {
 	units, err := sheet.ReadUnitsFS(tian.DemoFS(), tian.DemoUnits)
 	if err != nil {
 		return nil, err
@@ -191,11 +214,16 @@ func timeEach(n int, fn func(int) error) (func(p int) time.Duration, error) {
 		}
 		lat[i] = time.Since(t0)
 	}
+	return percentiles(lat), nil
+}
+
+// percentiles returns a percentile function over latencies.
+func percentiles(lat []time.Duration) func(p int) time.Duration {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	return func(p int) time.Duration {
 		i := min(len(lat)-1, (len(lat)*p+99)/100-1)
 		return lat[max(i, 0)].Round(10 * time.Microsecond)
-	}, nil
+	}
 }
 
 func printTable(w io.Writer, rows []benchRow) {

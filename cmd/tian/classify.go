@@ -129,7 +129,7 @@ func (c *trainCmd) command() *cobra.Command {
 	return cmd
 }
 
-func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
+func (c *trainCmd) run(cmd *cobra.Command, _ []string) (err error) {
 	ctx := cmd.Context()
 	src := c.m
 	if c.corpus { // the embedded corpus, in a store and index of its own
@@ -153,6 +153,20 @@ func (c *trainCmd) run(cmd *cobra.Command, _ []string) error {
 	out := c.out
 	if out == "" {
 		out = office.ModelDir(c.m.DataDir)
+		// the data's own models: on a shared store, one replica trains
+		// at a time and the result goes into the store for all of them
+		release, err := o.LockJob(ctx, "train", false)
+		if err != nil {
+			return err
+		}
+		defer release()
+		if !c.corpus {
+			defer func() {
+				if err == nil {
+					err = o.PublishModels(ctx, c.m.Actor)
+				}
+			}()
+		}
 	}
 	var groups []tian.YearGroups
 	if c.corpus { // the years the defaults are tuned on, as if staff had confirmed them

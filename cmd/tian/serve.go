@@ -111,7 +111,11 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.m.Stdout, "tian：已将演示数据载入 %s。\n", c.m.DataDir)
+		where := c.m.DataDir
+		if c.m.onPostgres() {
+			where = "PostgreSQL 数据库"
+		}
+		fmt.Fprintf(c.m.Stdout, "tian：已将演示数据载入 %s。\n", where)
 		fmt.Fprintf(c.m.Stdout, "tian：请用此链接登录（内含新的管理员令牌，请勿外传）：\n\n    %s/signin?token=%s\n\n", base, secret)
 	} else {
 		fmt.Fprintf(c.m.Stdout, "tian：正在 %s 提供 %s 的服务（创建令牌：tian token create --role admin --name 姓名）\n", base, c.m.DataDir)
