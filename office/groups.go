@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"tian"
 	"tian/relate"
@@ -63,14 +64,45 @@ var _ tian.Curator = (*Curation)(nil)
 // else the similarity's own.
 func NewCuration(ctx context.Context, store CurationStore, rel GroupRelater) (*Curation, error) {
 	c := &Curation{store: store, rel: rel, threshold: rel.DefaultThreshold(), source: ThresholdDefault}
-	t, err := store.GroupTuning(ctx)
-	switch {
-	case err == nil && t.Threshold > 0 && t.Threshold <= 1 && t.Scale == rel.Scale():
-		c.threshold, c.source, c.scale = t.Threshold, ThresholdTuned, t.Scale
-	case err != nil && tian.ErrorCode(err) != tian.ENOTFOUND:
+	if err := c.Refresh(ctx); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// Refresh reads the stored threshold again: the one another replica
+// sharing the store learnt from a confirmation (KeepCurationFresh).
+func (c *Curation) Refresh(ctx context.Context) error {
+	t, err := c.store.GroupTuning(ctx)
+	switch {
+	case err == nil && t.Threshold > 0 && t.Threshold <= 1 && t.Scale == c.rel.Scale():
+		c.mu.Lock()
+		c.threshold, c.source, c.scale = t.Threshold, ThresholdTuned, t.Scale
+		c.mu.Unlock()
+	case err != nil && tian.ErrorCode(err) != tian.ENOTFOUND:
+		return err
+	}
+	return nil
+}
+
+// KeepFresh, when the store is shared by replicas, reads the stored
+// threshold again every so often, until ctx ends.
+func (c *Curation) KeepFresh(ctx context.Context, every time.Duration) {
+	if _, shared := c.store.(tian.ChangeWatcher); !shared {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := c.Refresh(ctx); err != nil && c.Log != nil && ctx.Err() == nil {
+				c.Log("未能读取其他副本学得的分组阈值：" + err.Error())
+			}
+		}
+	}
 }
 
 // GroupThreshold is the threshold a suggestion uses when a request gives

@@ -69,6 +69,20 @@ func TestCurationThresholdFollowsTheScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// a threshold another replica learnt and stored later is in use once
+	// this one refreshes
+	if err := db.SaveGroupTuning(ctx, tian.GroupTuning{Scale: rel.Scale(), Threshold: 0.52, Years: []int{2021, 2022, 2023}}, "staff:李明"); err != nil {
+		t.Fatal(err)
+	}
+	if th, _ := cur.GroupThreshold(); th != 0.45 {
+		t.Errorf("before refreshing: threshold %v, want the 0.45 read at start", th)
+	}
+	if err := cur.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if th, src := cur.GroupThreshold(); th != 0.52 || src != office.ThresholdTuned {
+		t.Errorf("after refreshing: threshold %v (%s), want the stored 0.52", th, src)
+	}
 	retrained := otherModel(t, rel)
 	rel.SetPairModel(retrained)
 	if th, src := cur.GroupThreshold(); th != retrained.Threshold || src != office.ThresholdDefault {

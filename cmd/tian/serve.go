@@ -130,6 +130,8 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	go o.KeepIndexCaughtUp(ctx, logger, poll)
 	// models another replica trained, when the store keeps them
 	go o.KeepModels(ctx, logger, 2*time.Second)
+	// the grouping threshold another replica learnt
+	go curation.KeepFresh(ctx, 5*time.Second)
 	// the committee's words: in force at once (after a crash during a
 	// re-analysis, the index is analysed again), then after each decision
 	go o.KeepVocabulary(ctx, logger, 10*time.Second)
