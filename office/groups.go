@@ -91,18 +91,11 @@ func (c *Curation) KeepFresh(ctx context.Context, every time.Duration) {
 	if _, shared := c.store.(tian.ChangeWatcher); !shared {
 		return
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := c.Refresh(ctx); err != nil && c.Log != nil && ctx.Err() == nil {
-				c.Log("未能读取其他副本学得的分组阈值：" + err.Error())
-			}
+	everySoOften(ctx, every, func() {
+		if err := c.Refresh(ctx); err != nil && c.Log != nil && ctx.Err() == nil {
+			c.Log("未能读取其他副本学得的分组阈值：" + err.Error())
 		}
-	}
+	})
 }
 
 // GroupThreshold is the threshold a suggestion uses when a request gives

@@ -162,20 +162,27 @@ func (o *Office) KeepModels(ctx context.Context, logger *slog.Logger, every time
 	if _, ok := o.store.(tian.ModelFiles); !ok {
 		return
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	everySoOften(ctx, every, func() {
 		changed, err := o.refreshModels(ctx)
 		switch {
 		case err != nil:
 			logger.Warn("models from the database not loaded", "err", err.Error())
 		case changed:
 			logger.Info("models from the database loaded", "versions", o.Versions())
+		}
+	})
+}
+
+// everySoOften runs fn every period until ctx ends.
+func everySoOften(ctx context.Context, period time.Duration, fn func()) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
 		}
 	}
 }
