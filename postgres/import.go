@@ -246,9 +246,9 @@ func (im *importer) write(ctx context.Context, old *tian.Proposal, id int64, p *
 	if err != nil {
 		return err
 	}
-	if _, err := im.tx.Exec(ctx, `DELETE FROM routings WHERE proposal_id = $1`, id); err != nil {
-		return err
-	}
+	// the rest in one round trip: the routings, the change, the batch item
+	b := &pgx.Batch{}
+	b.Queue(`DELETE FROM routings WHERE proposal_id = $1`, id)
 	if len(unitIDs) > 0 {
 		roles := make([]string, len(unitIDs))
 		for i := range roles {
@@ -257,22 +257,21 @@ func (im *importer) write(ctx context.Context, old *tian.Proposal, id int64, p *
 		if p.LeadUnit != "" {
 			roles[0] = "lead"
 		}
-		if _, err := im.tx.Exec(ctx, `INSERT INTO routings (proposal_id, unit_id, role, ord)
+		b.Queue(`INSERT INTO routings (proposal_id, unit_id, role, ord)
 			SELECT $1, u.id, u.role, u.ord - 1 FROM unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS u(id, role, ord)`,
-			id, unitIDs, roles); err != nil {
-			return err
-		}
+			id, unitIDs, roles)
 	}
-	if err := im.db.logChange(ctx, im.tx, p.Number, tian.ChangeUpsert); err != nil {
+	b.Queue(logChangeSQL, p.Number, tian.ChangeUpsert, im.db.now())
+	if err := im.batchItem(b, old, p, catID); err != nil {
 		return err
 	}
-	return im.batchItem(ctx, old, p, catID)
+	return im.tx.SendBatch(ctx, b).Close()
 }
 
 // batchItem records that the batch wrote p over old (nil: added), with a
 // hash of p as reading it back gives it: the category by name, [] for no
 // co-handling units.
-func (im *importer) batchItem(ctx context.Context, old, p *tian.Proposal, catID *int64) error {
+func (im *importer) batchItem(b *pgx.Batch, old, p *tian.Proposal, catID *int64) error {
 	if im.batch == 0 {
 		return nil
 	}
@@ -292,9 +291,9 @@ func (im *importer) batchItem(ctx context.Context, old, p *tian.Proposal, catID 
 	if written.CoUnits == nil {
 		written.CoUnits = []string{}
 	}
-	_, err := im.tx.Exec(ctx, `INSERT INTO batch_items (batch_id, number, action, before, after_hash) VALUES ($1, $2, $3, $4, $5)`,
+	b.Queue(`INSERT INTO batch_items (batch_id, number, action, before, after_hash) VALUES ($1, $2, $3, $4, $5)`,
 		im.batch, p.Number, action, before, storecore.HashOf(&written))
-	return err
+	return nil
 }
 
 // finish writes the batch's counts and audits the import.

@@ -285,8 +285,11 @@ func (db *DB) DeleteProposal(ctx context.Context, number, actor string) error {
 }
 
 func (db *DB) logChange(ctx context.Context, tx pgx.Tx, number, op string) error {
-	// the notification goes at commit, once however many were sent
-	_, err := tx.Exec(ctx, `WITH logged AS (INSERT INTO changes (number, op, at) VALUES ($1, $2, $3))
-		SELECT pg_notify('`+changesChannel+`.' || current_schema(), '')`, number, op, db.now())
+	_, err := tx.Exec(ctx, logChangeSQL, number, op, db.now())
 	return err
 }
+
+// logChangeSQL logs a change ($1 number, $2 op, $3 time) and notifies the
+// replicas: the notification goes at commit, once however many were sent.
+const logChangeSQL = `WITH logged AS (INSERT INTO changes (number, op, at) VALUES ($1, $2, $3))
+	SELECT pg_notify('` + changesChannel + `.' || current_schema(), '')`
