@@ -3,7 +3,10 @@ package classify_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
 	"io"
+	"math"
 	"strings"
 	"testing"
 
@@ -86,12 +89,32 @@ func TestEnsembleSaveLoad(t *testing.T) {
 	}
 	plain, _ := io.ReadAll(zr)
 	head, rest, _ := strings.Cut(string(plain), "\n")
-	if head != "tian-category-model 2" {
+	if head != "tian-category-model 3" {
 		t.Fatalf("an ensemble's header is %q", head)
 	}
+	// the float32 form of format 2, as models trained before format 3
+	// were saved, still loads and answers the same to float32 precision
+	old := float32Form(t, rest, len(m.MemberTemperatures))
+	var oldFile bytes.Buffer
+	zw := gzip.NewWriter(&oldFile)
+	io.WriteString(zw, "tian-category-model 2\n"+old)
+	zw.Close()
+	fromOld, err := classify.ReadModel(&oldFile, seg(t))
+	if err != nil {
+		t.Fatalf("a format 2 file: %v", err)
+	}
+	for _, text := range [][2]string{{title, body}, {"关于治理城南区黑臭水体的提案", "每到夏季，城南区的几条排水渠就发黑发臭。"}, {"关于加强网络谣言治理的提案", ""}} {
+		a, c := m.Probabilities(text[0], text[1]), fromOld.Probabilities(text[0], text[1])
+		for i := range a {
+			if math.Abs(a[i]-c[i]) > 1e-4 {
+				t.Errorf("%s: probabilities %v from the format 2 file, %v from format 3", text[0], c, a)
+				break
+			}
+		}
+	}
 	var forged bytes.Buffer
-	zw := gzip.NewWriter(&forged)
-	io.WriteString(zw, "tian-category-model 1\n"+rest)
+	zw = gzip.NewWriter(&forged)
+	io.WriteString(zw, "tian-category-model 1\n"+float32Form(t, rest, len(m.MemberTemperatures)))
 	zw.Close()
 	if _, err := classify.ReadModel(&forged, seg(t)); tian.ErrorCode(err) != tian.EINVALID {
 		t.Errorf("an ensemble labelled format 1: err = %v", err)
@@ -108,4 +131,35 @@ func TestEnsembleSaveLoad(t *testing.T) {
 			t.Errorf("a top recalibration forged as %s: err = %v", bad, err)
 		}
 	}
+}
+
+// float32Form rewrites the body of a format 3 file (the JSON line, then
+// each member's int16 weights with their scale, and float32 biases) with
+// every weight as a float32, as formats 1 and 2 keep them.
+func float32Form(t *testing.T, body string, members int) string {
+	t.Helper()
+	js, weights, _ := strings.Cut(body, "\n")
+	var h struct{ K, D int }
+	if err := json.Unmarshal([]byte(js), &h); err != nil {
+		t.Fatal(err)
+	}
+	r := strings.NewReader(weights)
+	var out bytes.Buffer
+	out.WriteString(js + "\n")
+	for range max(members, 1) {
+		var scale float64
+		binary.Read(r, binary.LittleEndian, &scale)
+		q := make([]int16, h.K*h.D)
+		binary.Read(r, binary.LittleEndian, q)
+		for _, v := range q {
+			binary.Write(&out, binary.LittleEndian, float32(float64(v)*scale))
+		}
+		bias := make([]float32, h.K)
+		binary.Read(r, binary.LittleEndian, bias)
+		binary.Write(&out, binary.LittleEndian, bias)
+	}
+	if r.Len() != 0 {
+		t.Fatalf("%d bytes left after %d members", r.Len(), members)
+	}
+	return out.String()
 }

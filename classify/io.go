@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -16,22 +17,22 @@ import (
 )
 
 // The saved form: gzip of a header line naming the kind and format
-// version, a JSON line with everything but the weights, then the weights
-// and biases as little-endian float32, member after member. Equal models
-// give equal bytes. Format 1 has one member, format 2 an ensemble.
+// version, a JSON line with everything but the weights, then each
+// member's weights and biases, little-endian, member after member. Equal
+// models give equal bytes. Format 1 (one member) and 2 (an ensemble) keep
+// the weights as float32; format 3 (either) keeps each member's weights
+// as int16 steps of a float64 scale (the largest weight is 32767 steps),
+// half the size, and the biases as float32. Formats 1 and 2 are still
+// read.
 const (
-	categoryMagic  = "tian-category-model"
-	formatVersion  = 1
-	ensembleFormat = 2
+	categoryMagic   = "tian-category-model"
+	formatVersion   = 1
+	ensembleFormat  = 2
+	quantisedFormat = 3
 )
 
 // format is the version of m's saved form.
-func (m *Model) format() int {
-	if len(m.lins) > 1 {
-		return ensembleFormat
-	}
-	return formatVersion
-}
+func (m *Model) format() int { return quantisedFormat }
 
 type modelHeader struct {
 	Model *Model    `json:"model"`
@@ -46,8 +47,10 @@ type modelHeader struct {
 // version from the saved bytes.
 func (m *Model) seal() error {
 	for _, lin := range m.lins {
-		for i, w := range lin.w {
-			lin.w[i] = float64(float32(w))
+		if lin.scale == 0 { // trained, not yet quantised
+			r := quantise(lin.w)
+			r.weights(lin.w)
+			lin.scale = r.Scale
 		}
 		for i, b := range lin.b {
 			lin.b[i] = float64(float32(b))
@@ -85,13 +88,17 @@ func (m *Model) write(w io.Writer) error {
 	if err := enc.Encode(h); err != nil {
 		return err
 	}
-	var b [4]byte
+	var b [8]byte
 	for _, lin := range m.lins {
-		for _, xs := range [][]float64{lin.w, lin.b} {
-			for _, x := range xs {
-				binary.LittleEndian.PutUint32(b[:], math.Float32bits(float32(x)))
-				bw.Write(b[:])
-			}
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(lin.scale))
+		bw.Write(b[:])
+		for _, w := range lin.w {
+			binary.LittleEndian.PutUint16(b[:2], uint16(int16(math.Round(w/lin.scale))))
+			bw.Write(b[:2])
+		}
+		for _, x := range lin.b {
+			binary.LittleEndian.PutUint32(b[:4], math.Float32bits(float32(x)))
+			bw.Write(b[:4])
 		}
 	}
 	return bw.Flush()
@@ -114,8 +121,8 @@ func ReadModel(r io.Reader, seg tian.Segmenter) (*Model, error) {
 	if _, err2 := fmt.Sscanf(line, "%s %d", &kind, &version); err != nil || err2 != nil || kind != categoryMagic {
 		return nil, bad("不是 tian 的类别模型")
 	}
-	if version < formatVersion || version > ensembleFormat {
-		return nil, bad("模型格式为第 %d 版，本程序读取第 %d 至 %d 版：请用 tian train 重新训练", version, formatVersion, ensembleFormat)
+	if version < formatVersion || version > quantisedFormat {
+		return nil, bad("模型格式为第 %d 版，本程序读取第 %d 至 %d 版：请用 tian train 重新训练", version, formatVersion, quantisedFormat)
 	}
 	js, err := br.ReadBytes('\n')
 	if err != nil {
@@ -130,22 +137,22 @@ func ReadModel(r io.Reader, seg tian.Segmenter) (*Model, error) {
 	}
 	m := h.Model
 	n := len(members(m.Config))
-	if n > 1 && len(m.MemberTemperatures) != n || (n > 1) != (version == ensembleFormat) {
+	if n > 1 && len(m.MemberTemperatures) != n || version < quantisedFormat && (n > 1) != (version == ensembleFormat) {
 		return nil, bad("模型文件头前后不一致")
 	}
 	if len(m.Top) != 0 && (len(m.Top) != 2 || !(m.Top[0] >= 0) || math.IsInf(m.Top[0], 0) || math.IsNaN(m.Top[1]) || math.IsInf(m.Top[1], 0)) {
 		return nil, bad("模型的概率校准参数无效：%v", m.Top)
 	}
-	var b [4]byte
 	for range n {
 		lin := &linear{k: h.K, d: h.D, w: make([]float64, h.K*h.D), b: make([]float64, h.K)}
-		for _, xs := range [][]float64{lin.w, lin.b} {
-			for i := range xs {
-				if _, err := io.ReadFull(br, b[:]); err != nil {
-					return nil, bad("模型权重不完整")
-				}
-				xs[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[:])))
-			}
+		var err error
+		if version == quantisedFormat {
+			err = readQuantised(br, lin)
+		} else {
+			err = readFloat32(br, lin.w, lin.b)
+		}
+		if err != nil {
+			return nil, bad("%s", err.Error())
 		}
 		m.lins = append(m.lins, lin)
 	}
@@ -158,6 +165,39 @@ func ReadModel(r io.Reader, seg tian.Segmenter) (*Model, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// readQuantised reads a member's weights of format 3.
+func readQuantised(r io.Reader, lin *linear) error {
+	var b [8]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return errors.New("模型权重不完整")
+	}
+	lin.scale = math.Float64frombits(binary.LittleEndian.Uint64(b[:]))
+	if !(lin.scale > 0) || math.IsInf(lin.scale, 0) {
+		return fmt.Errorf("模型权重的刻度无效：%v", lin.scale)
+	}
+	for i := range lin.w {
+		if _, err := io.ReadFull(r, b[:2]); err != nil {
+			return errors.New("模型权重不完整")
+		}
+		lin.w[i] = float64(int16(binary.LittleEndian.Uint16(b[:2]))) * lin.scale
+	}
+	return readFloat32(r, lin.b)
+}
+
+// readFloat32 reads little-endian float32s into each slice in turn.
+func readFloat32(r io.Reader, xss ...[]float64) error {
+	var b [4]byte
+	for _, xs := range xss {
+		for i := range xs {
+			if _, err := io.ReadFull(r, b[:]); err != nil {
+				return errors.New("模型权重不完整")
+			}
+			xs[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[:])))
+		}
+	}
+	return nil
 }
 
 type countingWriter struct {

@@ -11,6 +11,9 @@ type linear struct {
 	k, d int
 	w    []float64
 	b    []float64
+	// scale is the step of w's saved form (w[i] = q·scale, q an int16),
+	// 0 until the model is sealed.
+	scale float64
 }
 
 // optimiser settings of trainLinear.
