@@ -19,7 +19,9 @@ import (
 	"tian/segment"
 )
 
-// filingSeg is a segmenter for offices the tests make beside the shared one.
+// filingSeg is the default segmenter of the package's tests, loaded once
+// (seconds under -race): the shared office's and that of the offices the
+// tests make beside it.
 var filingSeg = sync.OnceValues(func() (*segment.Segmenter, error) { return segment.New(segment.DefaultConfig()) })
 
 // The office advises with the embedded filing model until the data

@@ -53,7 +53,7 @@ func open() (*office.Office, *sqlite.DB, string, error) {
 	if err != nil {
 		return nil, nil, "", err
 	}
-	seg, err := segment.New(segment.DefaultConfig())
+	seg, err := filingSeg()
 	if err != nil {
 		return nil, nil, dir, err
 	}

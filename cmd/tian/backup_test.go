@@ -22,13 +22,15 @@ import (
 	"tian/sqlite"
 )
 
-// smallStore is a data directory holding the first n demo proposals.
+// smallStore is a data directory holding the first n demo proposals, on
+// the tests' one segmenter (loading another takes seconds under -race).
 func smallStore(t *testing.T, n int) (*Main, store) {
 	t.Helper()
 	ctx := context.Background()
 	m := NewMainWithData(t.TempDir())
 	t.Cleanup(func() { m.Close() })
 	m.Stdout = &bytes.Buffer{}
+	m.seg = sharedSegmenter(t, m)
 	db, err := m.Store(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +102,6 @@ func TestTrainFromStoreReportsFeedback(t *testing.T) {
 	slowtest.Gate(t)
 	ctx := context.Background()
 	m, db := smallStore(t, 120)
-	m.seg = sharedSegmenter(t, m)
 	for _, f := range []tian.Feedback{
 		{Number: "20210001", Kind: "category", Suggested: "社会建设", Chosen: "经济建设", Actor: "token:张三"},
 		{Number: "20210002", Kind: "category", Suggested: "社会建设", Chosen: "社会建设", Accepted: true, Actor: "token:张三"},
@@ -135,7 +136,6 @@ func TestTrainIgnoresFeedbackOutsideTheCatalogue(t *testing.T) {
 	slowtest.Gate(t) // retraining every model
 	ctx := context.Background()
 	m, _ := smallStore(t, 120)
-	m.seg = sharedSegmenter(t, m)
 	raw, err := sql.Open("sqlite", filepath.Join(m.DataDir, sqlite.FileName))
 	if err != nil {
 		t.Fatal(err)

@@ -36,7 +36,7 @@ const pagePolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img
 	"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 // browserSetup starts (or shares) the service, a headless Chromium under
-// pagePolicy, and signs in as the first start's admin. Skipped where
+// pagePolicy, and signs in with the service's admin token. Skipped where
 // Chromium is absent; run by .ci/run (TIAN_SLOW=1).
 func browserSetup(t *testing.T, timeout time.Duration) (*browser, *service) {
 	t.Helper()

@@ -32,7 +32,7 @@ func TestBrowserWords(t *testing.T) {
 	slowtest.Gate(t)
 	chromium := chromiumPath(t)
 	began := time.Now()
-	s := startServiceFor(t, true, false)
+	s := startServiceFor(t, false)
 	t.Cleanup(func() { s.stop() })
 	b := newBrowser(t, chromium, withPolicy(t, s.base), 3*time.Minute)
 	b.signIn(s.token)

@@ -27,28 +27,31 @@ type service struct {
 	stop        func() error
 }
 
-var signinLink = regexp.MustCompile(`(http://\S+)/signin\?token=(\S+)`)
+var (
+	signinLink = regexp.MustCompile(`(http://\S+)/signin\?token=(\S+)`)
+	madeToken  = regexp.MustCompile(`令牌 \d+（[^）]*）：(\S+)`)
+)
 
-func startService(t *testing.T) *service { return startServiceFor(t, true, true) }
+// startService is the first start of `tian serve` on an empty data
+// directory of the test's own.
+func startService(t *testing.T) *service { return startServiceFor(t, true) }
 
-// startServiceFor starts a service on a new data directory; owned, the
-// directory goes with the test, else with the test binary (a shared
-// service outlives the test that started it). sharedSeg gives it the
-// test binary's segmenter (loaded once); a service that accepts committee
-// words needs one of its own, for those words swap its segmenter's
-// dictionary.
-func startServiceFor(t *testing.T, owned, sharedSeg bool) *service {
+// startServiceFor is the first start of `tian serve` on an empty data
+// directory of the test's own: it must load the demo corpus and print a
+// sign-in link with an admin token. sharedSeg gives it the test binary's
+// segmenter (loaded once); a service that accepts committee words needs
+// one of its own, for those words swap its segmenter's dictionary.
+func startServiceFor(t *testing.T, sharedSeg bool) *service {
 	t.Helper()
-	dir := ""
-	if owned {
-		dir = t.TempDir()
-	} else {
-		var err error
-		if dir, err = os.MkdirTemp("", "tian-shared-serve-"); err != nil {
-			t.Fatal(err)
-		}
-		sharedDirs = append(sharedDirs, dir)
-	}
+	return startServiceOn(t, t.TempDir(), sharedSeg, "")
+}
+
+// startServiceOn starts `tian serve` on dir. Without a token it is a
+// first start, which must print a sign-in link whose admin token the
+// service is called with; with one, dir already holds proposals, and the
+// start must say where it serves and print no sign-in link.
+func startServiceOn(t *testing.T, dir string, sharedSeg bool, token string) *service {
+	t.Helper()
 	var out bytes.Buffer
 	var mu sync.Mutex
 	m := NewMain()
@@ -64,8 +67,9 @@ func startServiceFor(t *testing.T, owned, sharedSeg bool) *service {
 		done <- m.Run(ctx, []string{"--data", dir, "serve", "--addr", "127.0.0.1:0"})
 		m.Close()
 	}()
+	var base string
 	select {
-	case <-ready:
+	case base = <-ready:
 	case err := <-done:
 		cancel()
 		t.Fatalf("serve ended: %v", err)
@@ -74,19 +78,32 @@ func startServiceFor(t *testing.T, owned, sharedSeg bool) *service {
 		t.Fatal("serve did not start")
 	}
 	mu.Lock()
-	match := signinLink.FindStringSubmatch(out.String())
+	printed := out.String()
 	mu.Unlock()
-	if match == nil {
-		cancel()
-		t.Fatalf("the first start printed no sign-in link: %q", out.String())
+	stop := func() error { cancel(); return <-done }
+	if token == "" {
+		match := signinLink.FindStringSubmatch(printed)
+		if match == nil || match[1] != base {
+			cancel()
+			t.Fatalf("the first start on %s printed no sign-in link: %q", base, printed)
+		}
+		return &service{base: base, token: match[2], stop: stop}
 	}
-	s := &service{base: match[1], token: match[2], stop: func() error { cancel(); return <-done }}
-	return s
+	if !strings.Contains(printed, "正在 "+base+" 提供") || strings.Contains(printed, "signin?token=") {
+		cancel()
+		t.Fatalf("a start on a data directory with proposals printed %q; want where it serves and no sign-in link", printed)
+	}
+	return &service{base: base, token: token, stop: stop}
 }
 
 // shared is one service for the tests that only read it or write
-// proposals of their own, started once: loading the demo corpus into a
-// fresh data directory is most of a start's cost, more so under -race.
+// proposals of their own, started once on a copy of the demo data
+// directory with an admin token made by `tian token create`: loading the
+// demo corpus into a fresh data directory is most of a first start's
+// cost, more so under -race, and demoDir has paid it already. The first
+// start itself (an empty directory: the demo corpus, the sign-in link)
+// is startService's, which the browser tests and the adversarial suite
+// against the real binary run (.ci/run).
 var shared struct {
 	once sync.Once
 	s    *service
@@ -95,7 +112,22 @@ var shared struct {
 
 func sharedService(t *testing.T) *service {
 	t.Helper()
-	shared.once.Do(func() { shared.s = startServiceFor(t, false, true) })
+	shared.once.Do(func() {
+		dir, err := os.MkdirTemp("", "tian-shared-serve-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharedDirs = append(sharedDirs, dir)
+		if err := copyTree(demoDir(t), dir); err != nil {
+			t.Fatalf("copying the demo data directory: %v", err)
+		}
+		out, _, err := runIn(t, dir, "token", "create", "--role", "admin", "--name", "测试管理员")
+		match := madeToken.FindStringSubmatch(out)
+		if err != nil || match == nil {
+			t.Fatalf("tian token create: %q, %v", out, err)
+		}
+		shared.s = startServiceOn(t, dir, true, match[1])
+	})
 	if shared.s == nil {
 		t.Fatal("the shared service did not start")
 	}
@@ -134,9 +166,8 @@ func (s *service) call(t *testing.T, method, path string, body any, out any) int
 	return res.StatusCode
 }
 
-// The first start of `tian serve` on an empty data directory loads the
-// demo corpus, prints a sign-in link with an admin token, and serves the
-// real parts, also to the CLI through --server.
+// `tian serve` on the demo data directory serves the real parts, also to
+// the CLI through --server.
 func TestServeEndToEnd(t *testing.T) {
 	s := sharedService(t)
 	if code := s.call(t, "GET", "/readyz", nil, nil); code != 200 {
