@@ -379,4 +379,6 @@ func (b *browser) notProposal(s *service) {
 }
 
 // isDupFact says whether a match's facts name it a resubmission or a copy.
-func isDupFact(f string) bool { return strings.Contains(f, "重复提交：") || strings.Contains(f, "疑似雷同：") }
+func isDupFact(f string) bool {
+	return strings.Contains(f, "重复提交：") || strings.Contains(f, "疑似雷同：")
+}
