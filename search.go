@@ -1,6 +1,9 @@
 package tian
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Change is one entry of the store's change log: a proposal was written or
 // deleted. Derived data (the index) records the last Seq it applied and
@@ -169,7 +172,7 @@ type Match struct {
 	Year          int      `json:"year"`
 	Title         string   `json:"title"`
 	Score         float64  `json:"score"` // in [0,1]
-	Kind          string   `json:"kind"`  // MatchNearDuplicate or MatchSimilar
+	Kind          string   `json:"kind"`  // MatchResubmission, MatchCopy or MatchSimilar
 	SharedTerms   []string `json:"shared_terms"`
 	Cosine        float64  `json:"cosine"`  // term-vector cosine
 	Shingles      float64  `json:"overlap"` // character-shingle overlap
@@ -178,13 +181,62 @@ type Match struct {
 	Status        string   `json:"status,omitempty"`
 	Reply         string   `json:"reply,omitempty"` // for earlier proposals: how it was answered
 	CategoryLabel string   `json:"category,omitempty"`
+	// Passages are, for a resubmission or a copy, the source's sentences
+	// beside the sentences of this proposal they repeat (the most alike
+	// first few, in the source's order).
+	Passages []SentencePair `json:"passages,omitempty"`
 }
 
 // Kinds of Match.
 const (
-	MatchNearDuplicate = "near_duplicate" // resubmitted or copied text
-	MatchSimilar       = "similar"        // the same topic
+	// MatchResubmission: the text repeats a proposal of another year,
+	// however edited: the later of the two resubmits the earlier (a
+	// member resubmitting an answered proposal).
+	MatchResubmission = "resubmission"
+	// MatchCopy: the text repeats a proposal of the same year, however
+	// edited: another member's, copied.
+	MatchCopy    = "copy"
+	MatchSimilar = "similar" // the same topic
 )
+
+// KindLabel names the kind as staff say it: 重复提交, 疑似雷同 or 相似.
+func (m *Match) KindLabel() string {
+	switch m.Kind {
+	case MatchResubmission:
+		return "重复提交"
+	case MatchCopy:
+		return "疑似雷同"
+	}
+	return "相似"
+}
+
+// DuplicateNote says what a resubmission or copy repeats, and where that
+// proposal stands: "与2023年第20230123号提案基本相同，已答复".
+func (m *Match) DuplicateNote() string {
+	note := fmt.Sprintf("与%d年第%s号提案基本相同", m.Year, m.Number)
+	if m.Kind == MatchCopy {
+		note = fmt.Sprintf("与同年第%s号提案文字基本相同", m.Number)
+	}
+	switch {
+	case m.Reply != "":
+		note += "，已答复"
+	case m.Status != "":
+		note += "，" + m.Status
+	}
+	return note
+}
+
+// Duplicate says whether the match repeats the source's text (a
+// resubmission or a copy) rather than sharing its topic.
+func (m *Match) Duplicate() bool { return m.Kind == MatchResubmission || m.Kind == MatchCopy }
+
+// SentencePair is a sentence of one text beside the most alike sentence
+// of another: a passage one copied from the other, as staff compare them.
+type SentencePair struct {
+	A          string  `json:"a"`
+	B          string  `json:"b"`
+	Similarity float64 `json:"similarity"`
+}
 
 // Group is a set of proposals for joint consultation (同类提案集中协商).
 type Group struct {

@@ -45,7 +45,7 @@ func (f *fakeServices) Similar(_ context.Context, req tian.SimilarRequest) ([]ti
 	if req.Number == "19990001" {
 		return nil, tian.Errorf(tian.ENOTFOUND, "没有提案号为%s的提案", req.Number)
 	}
-	return []tian.Match{{Number: "20220205", Title: "关于进一步简化老旧小区加装电梯审批流程的提案", Score: 0.865, Kind: tian.MatchNearDuplicate,
+	return []tian.Match{{Number: "20220205", Title: "关于进一步简化老旧小区加装电梯审批流程的提案", Score: 0.865, Kind: tian.MatchCopy,
 		SharedTerms: []string{"加装电梯"}}}, nil
 }
 

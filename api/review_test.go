@@ -38,7 +38,7 @@ func (f *fakeReviewer) Review(_ context.Context, req tian.ReviewRequest) (*tian.
 		Routing:        &tian.Routing{Lead: []tian.UnitSuggestion{{Unit: "市住房和城乡建设局", Rank: 1, Strength: tian.StrengthHigh, Reasons: []string{"以往同类提案3件由该单位主办"}}}, Co: []tian.UnitSuggestion{}},
 		Recommendation: tian.RecommendFile}
 	if req.Number == "20230311" {
-		m := tian.Match{Number: "20230045", Year: 2023, Title: "关于加快既有住宅加装电梯的提案", Score: 0.9, Kind: tian.MatchNearDuplicate, Status: "立案"}
+		m := tian.Match{Number: "20230045", Year: 2023, Title: "关于加快既有住宅加装电梯的提案", Score: 0.9, Kind: tian.MatchCopy, Status: "立案"}
 		r.Similar, r.MergeInto, r.Recommendation = []tian.Match{m}, &m, tian.RecommendMerge
 	}
 	return r, nil

@@ -329,7 +329,7 @@ func TestSimilarTextExcludesTheProposalUnderReview(t *testing.T) {
 	}
 	ctx := context.Background()
 	with, err := f.ix.Similar(ctx, tian.SimilarRequest{Title: p.Title, Body: p.Body, K: 5})
-	if err != nil || len(with) == 0 || with[0].Number != p.Number || with[0].Kind != tian.MatchNearDuplicate {
+	if err != nil || len(with) == 0 || with[0].Number != p.Number || !with[0].Duplicate() {
 		t.Fatalf("its own text should find it first as a near-duplicate: %+v, %v", with, err)
 	}
 	without, err := f.ix.Similar(ctx, tian.SimilarRequest{Title: p.Title, Body: p.Body, K: 5, Exclude: p.Number})

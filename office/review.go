@@ -210,7 +210,7 @@ func (rv *Reviewer) recommend(ctx context.Context, req tian.ReviewRequest, out *
 	if target != nil {
 		out.Recommendation, out.MergeInto = tian.RecommendMerge, target
 		why := fmt.Sprintf("与同年已立案的提案 %s 的同组可能性 %.0f%%", target.Number, target.Score*100)
-		if target.Kind == tian.MatchNearDuplicate {
+		if target.Duplicate() {
 			why = fmt.Sprintf("内容与同年较早立案的提案 %s 基本重复", target.Number)
 		}
 		if len(target.SharedTerms) > 0 {
@@ -255,7 +255,7 @@ func likelyReason(reasons []tian.Scored) string {
 func (rv *Reviewer) mergeTarget(ctx context.Context, req tian.ReviewRequest, similar []tian.Match) (*tian.Match, error) {
 	var cands []string
 	for _, m := range similar {
-		if m.Status == string(tian.StatusFiled) && (m.Kind == tian.MatchNearDuplicate || (rv.mergeAt > 0 && m.Score >= rv.mergeAt)) {
+		if m.Status == string(tian.StatusFiled) && (m.Duplicate() || (rv.mergeAt > 0 && m.Score >= rv.mergeAt)) {
 			cands = append(cands, m.Number)
 		}
 	}

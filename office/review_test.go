@@ -109,8 +109,8 @@ func TestReviewOfANewText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Similar) == 0 || r.Similar[0].Number != p.Number || r.Similar[0].Kind != tian.MatchNearDuplicate {
-		t.Errorf("its own text without the number: similar %+v, want itself first as a near-duplicate", r.Similar)
+	if len(r.Similar) == 0 || r.Similar[0].Number != p.Number || r.Similar[0].Kind != tian.MatchCopy || len(r.Similar[0].Passages) == 0 {
+		t.Errorf("its own text without the number: similar %+v, want itself first as a copy of the same year, with the passages", r.Similar)
 	}
 	r, err = rv.Review(ctx, tian.ReviewRequest{Title: p.Title, Body: p.Body, Number: p.Number})
 	if err != nil {

@@ -130,7 +130,7 @@ func (s *Service) EvalDuplicates(ctx context.Context, g *Gold, yrs []int, p Para
 				return nil, err
 			}
 			for _, m := range ms {
-				if m.Kind == tian.MatchNearDuplicate {
+				if m.Duplicate() {
 					flagged[orderPair(n, m.Number)] = true
 				}
 			}

@@ -221,15 +221,18 @@ func (s *Service) NearDuplicatePairs(ctx context.Context, numbers []string) ([][
 	if len(numbers) > tian.MaxGroupMembers {
 		return nil, tian.Errorf(tian.ETOOLARGE, "一次最多比较 %d 件提案", tian.MaxGroupMembers)
 	}
-	p := DefaultParams()
-	set, err := s.withProfiles(ctx, numbers, p)
+	set, err := s.withProfiles(ctx, numbers, DefaultParams())
 	if err != nil {
 		return nil, err
+	}
+	texts := make([]*copyText, len(set))
+	for i, c := range set {
+		texts[i] = newCopyText(s.seg, c.p.Title, c.p.Body, nil)
 	}
 	out := [][2]string{}
 	for i := range set {
 		for j := i + 1; j < len(set); j++ {
-			if compare(set[i].prof, set[j].prof, p).dup >= p.NearDuplicate {
+			if _, copied := s.copies.compare(texts[i], texts[j]); copied {
 				out = append(out, [2]string{set[i].p.Number, set[j].p.Number})
 			}
 		}

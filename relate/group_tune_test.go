@@ -138,7 +138,7 @@ func TestNearDuplicatePairsAgreeWithSimilar(t *testing.T) {
 			}
 			found := false
 			for _, m := range ms {
-				found = found || m.Number == pr[1] && m.Kind == tian.MatchNearDuplicate
+				found = found || m.Number == pr[1] && m.Duplicate()
 			}
 			if !found {
 				t.Errorf("%s–%s flagged as near-duplicates, Similar does not say so", pr[0], pr[1])

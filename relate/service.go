@@ -22,6 +22,7 @@ type Service struct {
 	units    *unitNames          // the unit catalogue, for reading queries
 	model    *PairModel          // the learned pair similarity; nil: the fixed blend
 	modelSet bool                // model was set (else the embedded default is read)
+	copies   CopyParams          // what counts as a copy
 }
 
 // SetPairModel makes m the similarity of grouping and similar proposals;
@@ -89,7 +90,7 @@ var (
 // analysed with seg. When store also lists the units (UnitLister), unit
 // names and aliases in queries find the proposals the units handle.
 func New(engine Engine, store tian.ProposalReader, seg tian.Segmenter) *Service {
-	return &Service{engine: engine, store: store, seg: seg}
+	return &Service{engine: engine, store: store, seg: seg, copies: DefaultCopyParams()}
 }
 
 // Changed tells the Service that the engine's documents changed: document

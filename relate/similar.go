@@ -3,6 +3,7 @@ package relate
 import (
 	"context"
 	"sort"
+	"time"
 
 	"tian"
 )
@@ -26,9 +27,11 @@ const (
 
 // Similar returns the k proposals most like the source, best first, each
 // with its score in [0,1] (the pair model's probability that staff would
-// put the two together, or without a model the fixed blend), the key terms it shares with the source, and
-// whether it is a near-duplicate (resubmitted or copied text) or only on
-// the same topic. K is at most MaxK.
+// put the two together, or without a model the fixed blend), the key
+// terms it shares with the source, and whether it repeats the source's
+// text, however edited (a resubmission of an earlier year's proposal, or
+// a copy, with the passages side by side), or only shares its topic;
+// repeats come first. K is at most MaxK.
 func (s *Service) Similar(ctx context.Context, req tian.SimilarRequest) ([]tian.Match, error) {
 	return s.SimilarWith(ctx, req, SimilarOptions{})
 }
@@ -59,6 +62,15 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 		return nil, err
 	}
 	prof := newProfile(s.seg, title, body, cs, p)
+	text := newCopyText(s.seg, title, body, nil)
+	// a repeat of another year's proposal is a resubmission (the later
+	// of the two resubmits the earlier), of the same year a copy
+	year := req.Year
+	if source != nil {
+		year = source.Year
+	} else if year == 0 {
+		year = time.Now().Year()
+	}
 	var restrict Filter
 	if req.BeforeYear != 0 {
 		restrict.Years = &YearRange{1900, req.BeforeYear - 1}
@@ -90,8 +102,12 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 		m := tian.Match{Number: c.p.Number, Year: c.p.Year, Title: c.p.Title, Score: round3(cmp.score), Kind: tian.MatchSimilar,
 			SharedTerms: sharedTerms(prof, c.prof, 5), Cosine: round3(cmp.cosine), Shingles: round3(cmp.overlap),
 			LeadUnit: c.p.LeadUnit, CoUnits: c.p.CoUnits, Status: string(c.p.Status), CategoryLabel: c.p.Category}
-		if cmp.dup >= p.NearDuplicate {
-			m.Kind = tian.MatchNearDuplicate
+		if ev, copied := s.copies.compare(text, newCopyText(s.seg, c.p.Title, c.p.Body, nil)); copied {
+			m.Kind = tian.MatchCopy
+			if c.p.Year != 0 && year != 0 && c.p.Year != year {
+				m.Kind = tian.MatchResubmission
+			}
+			m.Passages = strongestPairs(ev.Pairs, maxPassages)
 		}
 		if req.BeforeYear != 0 {
 			m.Reply = c.p.Reply
@@ -101,7 +117,7 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 	sort.SliceStable(matches, func(i, j int) bool {
 		// a resubmitted or copied text first, however the model scores
 		// topics: it is what a reviewer must see
-		if di, dj := matches[i].Kind == tian.MatchNearDuplicate, matches[j].Kind == tian.MatchNearDuplicate; di != dj {
+		if di, dj := matches[i].Duplicate(), matches[j].Duplicate(); di != dj {
 			return di
 		}
 		if matches[i].Score != matches[j].Score {

@@ -14,7 +14,7 @@ import (
 // CurationHeader is the header of the 并案分组 sheet: one row per member,
 // its group on every row so that the sheet sorts and filters.
 var CurationHeader = []string{"组号", "组名", "牵头单位", "提案号", "标题", "提案人", "提案人类型", "类别", "状态",
-	"主办单位", "协办单位", "疑似重复"}
+	"主办单位", "协办单位", "疑似雷同"}
 
 // CurationState says in words where a year's groups stand.
 func CurationState(v *tian.CurationView) string {

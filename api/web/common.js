@@ -206,6 +206,34 @@ export function proposalLink(number, text) {
   return el("a", { href: "/p/" + encodeURIComponent(str(number)) }, str(text === undefined ? number : text));
 }
 
+// --- resubmissions and copies (tian.Match's kinds)
+
+// isDuplicate says whether a match repeats the text, however edited: a
+// resubmission of an earlier year's proposal, or a copy.
+export const isDuplicate = (m) => m.kind === "resubmission" || m.kind === "copy";
+
+// kindLabel names a duplicate's kind as staff say it (tian.Match.KindLabel).
+export const kindLabel = (m) => (m.kind === "resubmission" ? "重复提交" : m.kind === "copy" ? "疑似雷同" : "相似");
+
+// duplicateNote says what a duplicate repeats and where that proposal
+// stands, word for word as tian.Match.DuplicateNote.
+export function duplicateNote(m) {
+  let note = m.kind === "copy" ? "与同年第" + str(m.number) + "号提案文字基本相同" : "与" + str(m.year) + "年第" + str(m.number) + "号提案基本相同";
+  if (str(m.reply)) note += "，已答复";
+  else if (str(m.status)) note += "，" + str(m.status);
+  return note;
+}
+
+// passages shows a duplicate's repeated sentences side by side: the text
+// under review (本件) and the proposal it repeats (该件).
+export function passages(m) {
+  const ps = list(m.passages).map(obj).filter((p) => str(p.a) || str(p.b));
+  if (!ps.length) return null;
+  return el("table", { class: "passages" },
+    el("thead", {}, el("tr", {}, el("th", {}, "本件"), el("th", {}, "该件（" + str(m.number) + "）"), el("th", {}, "相似度"))),
+    el("tbody", {}, ...ps.map((p) => el("tr", {}, el("td", {}, str(p.a)), el("td", {}, str(p.b)), el("td", { class: "num" }, percent(Number(p.similarity)))))));
+}
+
 // confirmDialog asks in the page and resolves to true when the user
 // agrees; Escape or 取消 resolve to false.
 export function confirmDialog(text, okLabel) {

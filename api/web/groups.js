@@ -222,7 +222,7 @@ function membersTable(members, gi) {
     return el("tr", { "data-number": str(m.number) },
       el("td", {}, el("input", { type: "checkbox", class: "g-pick-m", "aria-label": "选中 " + str(m.number) })),
       el("td", {}, proposalLink(m.number)),
-      el("td", { class: "title" }, title, why.length ? el("div", { class: "why" }, el("small", {}, "入组依据：" + why.join("、"))) : "", ...dups.map((d) => el("div", {}, el("span", { class: "dup", title: "文本与本组提案 " + d + " 高度重复" }, "疑似重复 " + d)))),
+      el("td", { class: "title" }, title, why.length ? el("div", { class: "why" }, el("small", {}, "入组依据：" + why.join("、"))) : "", ...dups.map((d) => el("div", {}, el("span", { class: "dup", title: "文字与本组提案 " + d + " 基本相同（即使改动了措辞和语序）" }, "疑似雷同 " + d)))),
       el("td", { class: "who" }, str(m.proposer), m.proposer_type ? el("small", {}, "（" + str(m.proposer_type) + "）") : ""),
       el("td", { class: "nowrap" }, str(m.category)),
       el("td", { class: "status" }, el("span", { class: "nowrap badge " + (statusClass[status] || "status-none") }, status),

@@ -4,7 +4,10 @@
 // consultation, similar proposals of its year and earlier years' ones.
 // Printable: the print style hides the header and the buttons.
 
-import { $, el, list, obj, str, api, showError, begin, finish, mountHeader, proposalLink, when, together, togetherHint } from "./common.js";
+import {
+  $, el, list, obj, str, api, showError, begin, finish, mountHeader, proposalLink, when, together, togetherHint, isDuplicate, kindLabel,
+  duplicateNote, passages,
+} from "./common.js";
 
 // the header resolves to who is signed in, with the grouping threshold:
 // a similar proposal below it is not listed (the measure that groups
@@ -220,10 +223,10 @@ async function earlier(p) {
   }
 }
 
-// listed says whether a match is shown: a near-duplicate always (a
-// resubmitted or copied text is what a reader must see, however the model
-// scores it), another from the threshold up.
-const listed = (m, least) => m.kind === "near_duplicate" || Number(m.score) >= least;
+// listed says whether a match is shown: a resubmission or copy always
+// (a repeated text is what a reader must see, however the model scores
+// it), another from the threshold up.
+const listed = (m, least) => isDuplicate(m) || Number(m.score) >= least;
 
 // threshold is the least similarity listed: the server's grouping
 // threshold, or none when it is unknown.
@@ -241,9 +244,10 @@ function explain() {
 }
 
 function matchItem(m, withReply) {
-  const kind = m.kind === "near_duplicate" ? "疑似重复（文字高度重复） · " : "";
+  const kind = isDuplicate(m) ? kindLabel(m) + "：" + duplicateNote(m) + " · " : "";
   const terms = list(m.shared_terms).slice(0, 5).map(str).join("、");
   const facts = [m.year ? str(m.year) + "年" : "", str(m.status), kind + together(m.score), terms ? "共同词：" + terms : ""].filter(Boolean);
   const reply = withReply && m.reply ? el("div", { class: "reply" }, el("small", {}, "答复：" + str(m.reply))) : null;
-  return el("li", { class: "match", "data-year": str(m.year) }, proposalLink(m.number, str(m.number) + " " + str(m.title)), el("small", {}, " · " + facts.join(" · ")), reply);
+  return el("li", { class: "match" + (isDuplicate(m) ? " dup" : ""), "data-year": str(m.year) }, proposalLink(m.number, str(m.number) + " " + str(m.title)),
+    el("small", {}, " · " + facts.join(" · ")), reply, isDuplicate(m) ? passages(m) : null);
 }

@@ -11,7 +11,7 @@
 
 import {
   $, el, list, obj, str, fixed, api, messageOf, showError, notice, begin, finish, stale, mountHeader, highlight,
-  proposalLink, confirmDialog, toast, percent as pct, together, togetherHint,
+  proposalLink, confirmDialog, toast, percent as pct, together, togetherHint, isDuplicate, kindLabel, duplicateNote, passages,
 } from "./common.js";
 
 const who = mountHeader("review");
@@ -285,12 +285,17 @@ function renderMatches(target, matches, none, least) {
   $("r-together").textContent = togetherHint;
   $("r-together").hidden = false;
   target.replaceChildren(...ms.map((m) => {
-    const facts = [str(m.year) ? str(m.year) + "年" : "", m.kind === "near_duplicate" ? "疑似重复（文字高度重复）" : "",
+    const dup = isDuplicate(m);
+    const facts = [str(m.year) ? str(m.year) + "年" : "", dup ? kindLabel(m) + "：" + duplicateNote(m) : "",
       together(m.score) + (Number(m.score) < least ? "（低于分组阈值 " + pct(least) + "）" : ""), statusText(m.status), m.lead_unit ? "主办：" + str(m.lead_unit) : ""];
     const shared = list(m.shared_terms).map(str).filter(Boolean);
     if (shared.length) facts.push("共同：" + shared.join("、"));
-    const li = el("li", { class: "match" + (m.kind === "near_duplicate" ? " dup" : Number(m.score) < least ? " low" : "") },
+    const li = el("li", { class: "match" + (dup ? " dup" : Number(m.score) < least ? " low" : "") },
       el("strong", {}, proposalLink(m.number, str(m.number) + " " + str(m.title))), " ", el("small", {}, facts.filter(Boolean).join(" · ")));
+    if (dup) {
+      const side = passages(m);
+      if (side) li.append(side);
+    }
     if (m.reply) li.append(el("div", { class: "reply" }, el("small", {}, "答复：" + str(m.reply))));
     return li;
   }));

@@ -178,10 +178,10 @@ func (b *browser) proposalPage(client *api.Client, number string, merged []strin
 		if m != nil {
 			pc, _ = strconv.Atoi(m[1])
 		}
-		check(pc >= 0 && pc <= 100 && (pc >= least || strings.Contains(f, "疑似重复")), "a similar proposal reads %q, want 同组可能性 of %d%%–100%%, or a near-duplicate", f, least)
+		check(pc >= 0 && pc <= 100 && (pc >= least || isDupFact(f)), "a similar proposal reads %q, want 同组可能性 of %d%%–100%%, or a near-duplicate", f, least)
 	}
 	for _, f := range v.SimilarFacts {
-		dup := strings.Contains(f, "疑似重复")
+		dup := isDupFact(f)
 		check(dups || !dup, "a near-duplicate listed after a proposal only on the same topic: %q", v.SimilarFacts)
 		dups = dups && dup
 	}
@@ -376,4 +376,9 @@ func (b *browser) notProposal(s *service) {
 	}
 	b.shot("search-not-proposal.png")
 	b.pageErrors("searching for a post")
+}
+
+// isDupFact says whether a match's facts name it a resubmission or a copy.
+func isDupFact(f string) bool {
+	return strings.Contains(f, "重复提交：") || strings.Contains(f, "疑似雷同：")
 }

@@ -307,13 +307,14 @@ func compareScores(v reviewView, r *tian.Review) []string {
 			want += fmt.Sprintf("（低于分组阈值 %d%%）", int(math.Round(v.Least*100)))
 		}
 		if !strings.Contains(v.Facts[i], want) || strings.Contains(v.Facts[i], "相似度") ||
-			strings.Contains(v.Facts[i], "疑似重复") != (m.Kind == tian.MatchNearDuplicate) {
+			(strings.Contains(v.Facts[i], "重复提交") || strings.Contains(v.Facts[i], "疑似雷同")) != m.Duplicate() ||
+			m.Duplicate() && !strings.Contains(v.Facts[i], m.DuplicateNote()) {
 			problems = append(problems, fmt.Sprintf("%s (%s, %.3f) reads %q, want %s", m.Number, m.Kind, m.Score, v.Facts[i], want))
 		}
 	}
 	for _, list := range [][]tian.Match{r.Similar, r.Earlier} {
 		for i := 1; i < len(list); i++ {
-			if list[i].Kind == tian.MatchNearDuplicate && list[i-1].Kind != tian.MatchNearDuplicate {
+			if list[i].Duplicate() && !list[i-1].Duplicate() {
 				problems = append(problems, fmt.Sprintf("near-duplicate %s listed after %s, only on the same topic", list[i].Number, list[i-1].Number))
 			}
 		}

@@ -324,7 +324,7 @@ func TestSearchSimilarGroupCommands(t *testing.T) {
 		}
 	}
 	out, _, err = runIn(t, dir, "similar", "20210205", "--k", "3")
-	if err != nil || !strings.Contains(out, "疑似重复  20220205") {
+	if err != nil || !strings.Contains(out, "重复提交  20220205") || !strings.Contains(out, "与2022年第20220205号提案基本相同") || !strings.Contains(out, "本件：") {
 		t.Errorf("similar 20210205: %q, %v; want its resubmission 20220205 flagged", out, err)
 	}
 	file := filepath.Join(t.TempDir(), "groups.xlsx")

@@ -71,8 +71,8 @@ func TestReviewAPI(t *testing.T) {
 		}
 	}
 	r = review(tian.ReviewRequest{Number: copied.Number})
-	if r.Year != 2026 || len(r.Earlier) == 0 || r.Earlier[0].Number != orig.Number || r.Earlier[0].Kind != tian.MatchNearDuplicate {
-		t.Errorf("the 2026 copy: year %d, earlier %v; want the 2025 original first as a near-duplicate", r.Year, numbers(r.Earlier))
+	if r.Year != 2026 || len(r.Earlier) == 0 || r.Earlier[0].Number != orig.Number || r.Earlier[0].Kind != tian.MatchResubmission {
+		t.Errorf("the 2026 copy: year %d, earlier %v; want the 2025 original first as a resubmission", r.Year, numbers(r.Earlier))
 	}
 	if all := strings.Join(append(numbers(r.Similar), cited(r)...), " "); strings.Contains(all, copied.Number) {
 		t.Errorf("the 2026 copy matches itself: %s", all)

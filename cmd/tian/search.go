@@ -128,7 +128,7 @@ type similarCmd struct {
 func (c *similarCmd) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "similar 提案号 | --text 文本",
-		Short: "相似和疑似重复的提案，附共有的关键词；--before-year：以前是否提过？",
+		Short: "相似的提案，以及重复提交和疑似雷同的提案（附雷同的段落）；--before-year：以前是否提过？",
 		Example: `  tian similar 20240107
   tian similar --text "建议加快老旧小区加装电梯" --before-year 2025`,
 		Args: maximumArgs(1),
@@ -171,12 +171,15 @@ func (c *similarCmd) run(cmd *cobra.Command, args []string) error {
 		return printJSON(c.m.Stdout, ms)
 	}
 	for _, m := range ms {
-		kind := "相似"
-		if m.Kind == tian.MatchNearDuplicate {
-			kind = "疑似重复"
+		fmt.Fprintf(c.m.Stdout, "%.3f  %s  %s  %d  %s\n", m.Score, m.KindLabel(), m.Number, m.Year, m.Title)
+		if m.Duplicate() {
+			fmt.Fprintf(c.m.Stdout, "       %s\n", m.DuplicateNote())
+			for _, p := range m.Passages {
+				fmt.Fprintf(c.m.Stdout, "       本件：%s\n       该件：%s（相似度 %.2f）\n", p.A, p.B, p.Similarity)
+			}
+		} else {
+			fmt.Fprintf(c.m.Stdout, "       共有：%s\n", strings.Join(m.SharedTerms, "、"))
 		}
-		fmt.Fprintf(c.m.Stdout, "%.3f  %s  %s  %d  %s\n       共有：%s\n", m.Score, kind, m.Number, m.Year, m.Title,
-			strings.Join(m.SharedTerms, "、"))
 		if m.Reply != "" {
 			fmt.Fprintf(c.m.Stdout, "       答复：%s\n", m.Reply)
 		}
