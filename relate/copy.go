@@ -2,6 +2,7 @@ package relate
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -47,9 +48,11 @@ type copyText struct {
 }
 
 type copySentence struct {
-	text    string             // as written, for the reason shown to staff
-	bigrams map[string]float64 // character bigram → weight
-	weight  float64            // Σ weights
+	text  string    // as written, for the reason shown to staff
+	grams []uint64  // its distinct character bigrams (two runes packed), sorted
+	w     []float64 // their weights; nil: 1 each
+	// weight is Σ w
+	weight float64
 }
 
 // minSentenceRunes leaves out sentences too short to tell anything
@@ -67,18 +70,20 @@ func newCopyText(seg tian.Segmenter, title, body string, weight func(string) flo
 		if len(letters) < minSentenceRunes {
 			return
 		}
-		cs := copySentence{text: strings.TrimSpace(s), bigrams: map[string]float64{}}
+		cs := copySentence{text: strings.TrimSpace(s), grams: make([]uint64, 0, len(letters)-1)}
 		for i := 0; i+1 < len(letters); i++ {
-			g := string(letters[i : i+2])
-			if _, seen := cs.bigrams[g]; seen {
-				continue
+			cs.grams = append(cs.grams, uint64(letters[i])<<32|uint64(letters[i+1]))
+		}
+		slices.Sort(cs.grams)
+		cs.grams = slices.Compact(cs.grams)
+		if weight == nil {
+			cs.weight = float64(len(cs.grams))
+		} else {
+			cs.w = make([]float64, len(cs.grams))
+			for i, g := range cs.grams {
+				cs.w[i] = weight(string([]rune{rune(g >> 32), rune(uint32(g))}))
+				cs.weight += cs.w[i]
 			}
-			w := 1.0
-			if weight != nil {
-				w = weight(g)
-			}
-			cs.bigrams[g] = w
-			cs.weight += w
 		}
 		if cs.weight > 0 {
 			t.sents = append(t.sents, cs)
@@ -109,14 +114,21 @@ func (a *copySentence) dice(b *copySentence) float64 {
 	if a.weight+b.weight == 0 {
 		return 0
 	}
-	small, large := a, b
-	if len(small.bigrams) > len(large.bigrams) {
-		small, large = large, small
-	}
 	shared := 0.0
-	for g, w := range small.bigrams {
-		if _, ok := large.bigrams[g]; ok {
-			shared += w
+	for i, j := 0, 0; i < len(a.grams) && j < len(b.grams); {
+		switch {
+		case a.grams[i] < b.grams[j]:
+			i++
+		case a.grams[i] > b.grams[j]:
+			j++
+		default:
+			if a.w == nil {
+				shared++
+			} else {
+				shared += a.w[i]
+			}
+			i++
+			j++
 		}
 	}
 	return 2 * shared / (a.weight + b.weight)
@@ -231,4 +243,85 @@ func NewCopyComparer(seg tian.Segmenter, corpus []*tian.Proposal, p CopyParams) 
 // Compare aligns two texts.
 func (c *CopyComparer) Compare(aTitle, aBody, bTitle, bBody string) (CopyEvidence, bool) {
 	return c.params.compare(newCopyText(c.seg, aTitle, aBody, c.weight), newCopyText(c.seg, bTitle, bBody, c.weight))
+}
+
+// CopyPair is two texts of a set that repeat each other.
+type CopyPair struct {
+	A, B           int // indexes into the set, A < B
+	CoverA, CoverB float64
+}
+
+// prefilterShare is the share of the rarer text's distinctive bigrams
+// another text must hold to be aligned with it at all; distinctive
+// bigrams are those in at most prefilterDF of the set (and 2 texts).
+const (
+	prefilterShare = 0.3
+	prefilterDF    = 0.05
+)
+
+// FindCopies returns every pair of texts of a set that repeat each other
+// (a year's proposals, for the office's 查重), without aligning every
+// pair: an inverted index of the set's distinctive character bigrams
+// proposes the pairs that share many, and only those are aligned.
+func (c *CopyComparer) FindCopies(ps []*tian.Proposal) []CopyPair {
+	n := len(ps)
+	texts := make([]*copyText, n)
+	grams := make([][]int32, n) // each text's distinct bigrams, as ids
+	ids := map[uint64]int32{}
+	var df []int32
+	for i, p := range ps {
+		texts[i] = newCopyText(c.seg, p.Title, p.Body, c.weight)
+		seen := map[int32]bool{}
+		for _, s := range texts[i].sents {
+			for _, g := range s.grams {
+				id, ok := ids[g]
+				if !ok {
+					id = int32(len(df))
+					ids[g] = id
+					df = append(df, 0)
+				}
+				if !seen[id] {
+					seen[id] = true
+					grams[i] = append(grams[i], id)
+					df[id]++
+				}
+			}
+		}
+	}
+	maxDF := int32(max(2, int(prefilterDF*float64(n))))
+	postings := make([][]int32, len(df))
+	rare := make([]int, n)
+	for i, gs := range grams {
+		for _, g := range gs {
+			if df[g] <= maxDF {
+				postings[g] = append(postings[g], int32(i))
+				rare[i]++
+			}
+		}
+	}
+	var out []CopyPair
+	shared := make([]int32, n)
+	for i, gs := range grams {
+		clear(shared)
+		for _, g := range gs {
+			if df[g] > maxDF {
+				continue
+			}
+			for _, j := range postings[g] {
+				if int(j) > i {
+					shared[j]++
+				}
+			}
+		}
+		for j := i + 1; j < n; j++ {
+			least := min(rare[i], rare[j])
+			if least == 0 || float64(shared[j]) < prefilterShare*float64(least) {
+				continue
+			}
+			if ev, copied := c.params.compare(texts[i], texts[j]); copied {
+				out = append(out, CopyPair{A: i, B: j, CoverA: ev.CoverA, CoverB: ev.CoverB})
+			}
+		}
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 
 	"tian"
 	"tian/relate"
+	"tian/synth"
 )
 
 // An edited resubmission (synonyms, a clause reordered, a sentence
@@ -111,3 +112,76 @@ func TestCopiesBenchmark(t *testing.T) {
 
 func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
 func itoa(n int) string     { return strconv.Itoa(n) }
+
+// A year's proposals with copies slipped in: FindCopies finds the copies
+// the pairwise comparison finds, and no other pair.
+func TestFindCopiesMatchesPairwise(t *testing.T) {
+	ps, err := tian.ReadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the proposals of 2023–2024 in the gold's copies, and every fifteenth
+	// other one (the pairwise comparison of all 685 takes minutes)
+	f, err := os.Open("../testdata/gold.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gold, err := relate.ReadGold(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inGold := map[string]bool{}
+	for _, pr := range gold.NearDuplicates {
+		inGold[pr[0]], inGold[pr[1]] = true, true
+	}
+	var year []*tian.Proposal
+	for i, p := range ps {
+		if (p.Year == 2024 || p.Year == 2023) && (inGold[p.Number] || i%15 == 0) {
+			year = append(year, p)
+		}
+	}
+	c := relate.NewCopyComparer(segmenter(t), nil, relate.DefaultCopyParams())
+	found := map[[2]int]bool{}
+	for _, cp := range c.FindCopies(year) {
+		found[[2]int{cp.A, cp.B}] = true
+	}
+	want := 0
+	for i := range year {
+		for j := i + 1; j < len(year); j++ {
+			if _, is := c.Compare(year[i].Title, year[i].Body, year[j].Title, year[j].Body); is {
+				want++
+				if !found[[2]int{i, j}] {
+					t.Errorf("%s and %s repeat each other, FindCopies misses them", year[i].Number, year[j].Number)
+				}
+			}
+		}
+	}
+	if len(found) != want || want == 0 {
+		t.Errorf("FindCopies found %d pairs, the pairwise comparison %d", len(found), want)
+	}
+	t.Logf("%d proposals of 2023–2024: %d pairs repeat each other", len(year), want)
+	if want < 10 {
+		t.Errorf("only %d pairs repeat each other: the sample lost the gold's copies", want)
+	}
+}
+
+// BenchmarkFindCopiesYear is the office's 查重 of a year of 700 proposals
+// (the corpus recombined), all pairs.
+func BenchmarkFindCopiesYear(b *testing.B) {
+	ps, err := tian.ReadDemo()
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := synth.New(ps, 3)
+	year := make([]*tian.Proposal, 700)
+	for i := range year {
+		p := g.Proposal(i)
+		year[i] = &p
+	}
+	c := relate.NewCopyComparer(segmenter(b), nil, relate.DefaultCopyParams())
+	b.ResetTimer()
+	for b.Loop() {
+		c.FindCopies(year)
+	}
+}
