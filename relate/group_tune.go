@@ -230,8 +230,12 @@ func (s *Service) NearDuplicatePairs(ctx context.Context, numbers []string) ([][
 		texts[i] = newCopyText(s.seg, c.p.Title, c.p.Body, nil)
 	}
 	out := [][2]string{}
+	p := DefaultParams()
 	for i := range set {
 		for j := i + 1; j < len(set); j++ {
+			if compare(set[i].prof, set[j].prof, p).overlap < copyOverlapFloor {
+				continue
+			}
 			if _, copied := s.copies.compare(texts[i], texts[j]); copied {
 				out = append(out, [2]string{set[i].p.Number, set[j].p.Number})
 			}

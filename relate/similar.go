@@ -102,7 +102,9 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 		m := tian.Match{Number: c.p.Number, Year: c.p.Year, Title: c.p.Title, Score: round3(cmp.score), Kind: tian.MatchSimilar,
 			SharedTerms: sharedTerms(prof, c.prof, 5), Cosine: round3(cmp.cosine), Shingles: round3(cmp.overlap),
 			LeadUnit: c.p.LeadUnit, CoUnits: c.p.CoUnits, Status: string(c.p.Status), CategoryLabel: c.p.Category}
-		if ev, copied := s.copies.compare(text, newCopyText(s.seg, c.p.Title, c.p.Body, nil)); copied {
+		if cmp.overlap < copyOverlapFloor {
+			// no copy shares this little: not worth aligning
+		} else if ev, copied := s.copies.compare(text, newCopyText(s.seg, c.p.Title, c.p.Body, nil)); copied {
 			m.Kind = tian.MatchCopy
 			if c.p.Year != 0 && year != 0 && c.p.Year != year {
 				m.Kind = tian.MatchResubmission
