@@ -15,7 +15,7 @@ import (
 // added) is a copy, with its passages side by side; another member's
 // proposal on the same problem is not.
 func TestCopiesSurviveEditing(t *testing.T) {
-	c := relate.NewCopyComparer(segmenter(t), nil, relate.DefaultCopyParams())
+	c := relate.NewCopyComparer(segmenter(t), relate.DefaultCopyParams())
 	orig := tian.Proposal{Title: "关于治理城南区黑臭水体的提案",
 		Body: "城南区几条排水渠夏季发黑发臭，周边居民反映强烈。主要原因是雨污管网混接，生活污水直排入渠。" +
 			"建议：一是开展雨污混接排查，限期整改；二是对排水渠实施清淤和生态修复；三是建立河长巡查和水质公示制度。"}
@@ -78,7 +78,7 @@ func TestCopiesBenchmark(t *testing.T) {
 		}
 		return i%2 == 1
 	}
-	det := relate.NewCopyComparer(segmenter(t), nil, relate.DefaultCopyParams()).Detectors()
+	det := relate.NewCopyComparer(segmenter(t), relate.DefaultCopyParams()).Detectors()
 	for _, split := range []struct {
 		name string
 		keep func(int, relate.CopyBenchLine) bool
@@ -141,7 +141,7 @@ func TestFindCopiesMatchesPairwise(t *testing.T) {
 			year = append(year, p)
 		}
 	}
-	c := relate.NewCopyComparer(segmenter(t), nil, relate.DefaultCopyParams())
+	c := relate.NewCopyComparer(segmenter(t), relate.DefaultCopyParams())
 	found := map[[2]int]bool{}
 	for _, cp := range c.FindCopies(year) {
 		found[[2]int{cp.A, cp.B}] = true
@@ -179,7 +179,7 @@ func BenchmarkFindCopiesYear(b *testing.B) {
 		p := g.Proposal(i)
 		year[i] = &p
 	}
-	c := relate.NewCopyComparer(segmenter(b), nil, relate.DefaultCopyParams())
+	c := relate.NewCopyComparer(segmenter(b), relate.DefaultCopyParams())
 	b.ResetTimer()
 	for b.Loop() {
 		c.FindCopies(year)

@@ -214,29 +214,33 @@ func (s *Service) TuneThreshold(ctx context.Context, confirmed []tian.YearGroups
 }
 
 // NearDuplicatePairs compares every two of a few proposals (a group's
-// members) and returns the pairs whose texts are near-duplicates, by the
-// measure Similar's near_duplicate kind uses; numbers not stored are
+// members) and returns the pairs whose texts repeat each other, by the
+// measure of Similar's resubmission and copy kinds; numbers not stored are
 // skipped. ETOOLARGE for more than MaxGroupMembers numbers.
 func (s *Service) NearDuplicatePairs(ctx context.Context, numbers []string) ([][2]string, error) {
 	if len(numbers) > tian.MaxGroupMembers {
 		return nil, tian.Errorf(tian.ETOOLARGE, "一次最多比较 %d 件提案", tian.MaxGroupMembers)
 	}
-	set, err := s.withProfiles(ctx, numbers, DefaultParams())
+	p := DefaultParams()
+	set, err := s.withProfiles(ctx, numbers, p)
 	if err != nil {
 		return nil, err
 	}
+	// a member's clauses are cut only when a pair passes the overlap floor
 	texts := make([]*copyText, len(set))
-	for i, c := range set {
-		texts[i] = newCopyText(s.seg, c.p.Title, c.p.Body, nil)
+	text := func(i int) *copyText {
+		if texts[i] == nil {
+			texts[i] = newCopyText(s.seg, set[i].p.Title, set[i].p.Body)
+		}
+		return texts[i]
 	}
 	out := [][2]string{}
-	p := DefaultParams()
 	for i := range set {
 		for j := i + 1; j < len(set); j++ {
 			if compare(set[i].prof, set[j].prof, p).overlap < copyOverlapFloor {
 				continue
 			}
-			if _, copied := s.copies.compare(texts[i], texts[j]); copied {
+			if _, copied := s.copies.compare(text(i), text(j)); copied {
 				out = append(out, [2]string{set[i].p.Number, set[j].p.Number})
 			}
 		}

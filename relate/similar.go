@@ -62,7 +62,7 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 		return nil, err
 	}
 	prof := newProfile(s.seg, title, body, cs, p)
-	text := newCopyText(s.seg, title, body, nil)
+	text := newCopyText(s.seg, title, body)
 	// a repeat of another year's proposal is a resubmission (the later
 	// of the two resubmits the earlier), of the same year a copy
 	year := req.Year
@@ -104,7 +104,7 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 			LeadUnit: c.p.LeadUnit, CoUnits: c.p.CoUnits, Status: string(c.p.Status), CategoryLabel: c.p.Category}
 		if cmp.overlap < copyOverlapFloor {
 			// no copy shares this little: not worth aligning
-		} else if ev, copied := s.copies.compare(text, newCopyText(s.seg, c.p.Title, c.p.Body, nil)); copied {
+		} else if ev, copied := s.copies.compare(text, newCopyText(s.seg, c.p.Title, c.p.Body)); copied {
 			m.Kind = tian.MatchCopy
 			if c.p.Year != 0 && year != 0 && c.p.Year != year {
 				m.Kind = tian.MatchResubmission
