@@ -231,10 +231,7 @@ func saveModel(path string, wt io.WriterTo) error {
 	if _, err := wt.WriteTo(&buf); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, 0o600, func(f *os.File) error {
-		_, err := f.Write(buf.Bytes())
-		return err
-	})
+	return writeAtomic(path, buf.Bytes())
 }
 
 // WriteFileAtomic writes through a temporary file in the same folder,
