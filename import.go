@@ -149,4 +149,6 @@ type Exporter interface {
 	// ExportStats writes s as a workbook: the report paragraph and one
 	// sheet a table, text made safe to open in a spreadsheet.
 	ExportStats(w io.Writer, s *Stats) error
+	// ExportDuplicates writes a year's 查重 as a workbook.
+	ExportDuplicates(w io.Writer, rep *DuplicateReport) error
 }

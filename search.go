@@ -68,6 +68,73 @@ type GroupRequest struct {
 	Threshold float64 `json:"threshold,omitempty"`
 }
 
+// DuplicateRequest asks for a year's 查重: every two of its proposals
+// whose texts repeat each other (copies), and every proposal of it that
+// repeats one of the Lookback years before (resubmissions).
+type DuplicateRequest struct {
+	Year int `json:"year"`
+	// Lookback is how many earlier years are checked for resubmissions;
+	// 0 means DefaultLookback, at most MaxLookback.
+	Lookback int `json:"lookback,omitempty"`
+}
+
+// How far back a year's 查重 looks by default, and at most: a member
+// resubmits within the term of the committee (five years).
+const (
+	DefaultLookback = 2
+	MaxLookback     = 10
+)
+
+// DuplicateReport is a year's 查重.
+type DuplicateReport struct {
+	Year     int `json:"year"`
+	FromYear int `json:"from_year"` // the earliest year compared
+	Compared int `json:"compared"`  // proposals compared, of all those years
+	// Pairs are the repeats found, resubmissions first, then by number.
+	Pairs []DuplicatePair `json:"pairs"`
+}
+
+// DuplicatePair is a proposal of the year and the proposal it repeats:
+// an earlier year's (a resubmission) or the same year's (a copy, the
+// later number repeating the earlier).
+type DuplicatePair struct {
+	Kind     string        `json:"kind"` // MatchResubmission or MatchCopy
+	Proposal DuplicateSide `json:"proposal"`
+	Repeats  DuplicateSide `json:"repeats"`
+	// Cover is the least of the two texts' shares aligned with the other.
+	Cover float64 `json:"cover"`
+	// Passages are the proposal's sentences (A) beside the ones of the
+	// proposal it repeats (B), the most alike few in the proposal's order.
+	Passages []SentencePair `json:"passages"`
+}
+
+// DuplicateSide is one proposal of a DuplicatePair.
+type DuplicateSide struct {
+	Number   string `json:"number"`
+	Year     int    `json:"year"`
+	Title    string `json:"title"`
+	Proposer string `json:"proposer"`
+	Status   string `json:"status"`
+	HasReply bool   `json:"has_reply"`
+}
+
+// Note says what the proposal repeats and where that one stands, as
+// Match.DuplicateNote does.
+func (d *DuplicatePair) Note() string {
+	r := d.Repeats
+	return duplicateNote(d.Kind, r.Year, r.Number, r.HasReply, r.Status)
+}
+
+// KindLabel names the kind as staff say it (Match.KindLabel).
+func (d *DuplicatePair) KindLabel() string { return (&Match{Kind: d.Kind}).KindLabel() }
+
+// DuplicateFinder finds a year's repeats (查重). Returns EINVALID for a
+// year or lookback out of range, ETOOLARGE for more proposals than it
+// compares at once.
+type DuplicateFinder interface {
+	Duplicates(ctx context.Context, req DuplicateRequest) (*DuplicateReport, error)
+}
+
 // Relater relates proposals to each other: similar proposals and groups
 // for joint consultation. Returns ENOTFOUND for an unknown number,
 // EINVALID for a request naming no set, ETOOLARGE for a set too large.
@@ -213,15 +280,19 @@ func (m *Match) KindLabel() string {
 // DuplicateNote says what a resubmission or copy repeats, and where that
 // proposal stands: "与2023年第20230123号提案基本相同，已答复".
 func (m *Match) DuplicateNote() string {
-	note := fmt.Sprintf("与%d年第%s号提案基本相同", m.Year, m.Number)
-	if m.Kind == MatchCopy {
-		note = fmt.Sprintf("与同年第%s号提案文字基本相同", m.Number)
+	return duplicateNote(m.Kind, m.Year, m.Number, m.Reply != "", m.Status)
+}
+
+func duplicateNote(kind string, year int, number string, replied bool, status string) string {
+	note := fmt.Sprintf("与%d年第%s号提案基本相同", year, number)
+	if kind == MatchCopy {
+		note = fmt.Sprintf("与同年第%s号提案文字基本相同", number)
 	}
 	switch {
-	case m.Reply != "":
+	case replied:
 		note += "，已答复"
-	case m.Status != "":
-		note += "，" + m.Status
+	case status != "":
+		note += "，" + status
 	}
 	return note
 }

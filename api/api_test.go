@@ -111,6 +111,11 @@ func (f *fakeServices) ExportGroups(w io.Writer, _ []tian.Group) error {
 	return err
 }
 
+func (f *fakeServices) ExportDuplicates(w io.Writer, rep *tian.DuplicateReport) error {
+	_, err := fmt.Fprintf(w, "PK %d", len(rep.Pairs))
+	return err
+}
+
 func (f *fakeServices) ExportStats(w io.Writer, s *tian.Stats) error {
 	_, err := io.WriteString(w, "PK "+s.Report())
 	return err

@@ -74,7 +74,7 @@ func buildCurationEnv() (*curationEnv, error) {
 	}
 	e := &curationEnv{env: env{store: newMemStore(), svc: &fakeServices{}, tokens: map[tian.Role]string{}}, db: db, ix: ix, rel: ix.Relations(), cur: cur, seg: seg}
 	parts := api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: e.svc, Models: e.svc, Import: e.svc,
-		Export: e.svc, Stats: e.store, Health: e.svc, Curate: cur}
+		Export: e.svc, Stats: e.store, Health: e.svc, Curate: cur, Duplicates: ix}
 	e.srv = httptest.NewServer(api.NewServer(parts, slog.New(slog.NewTextHandler(io.Discard, nil)), api.DefaultConfig()).Handler())
 	for _, r := range []tian.Role{tian.RoleMember, tian.RoleStaff} {
 		sec, _, err := db.CreateToken(ctx, "王芳-"+r.String(), r, "test")

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -47,6 +48,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/review", tian.RoleReviewer, s.review, false},
 		{"POST", "/api/v1/feedback", tian.RoleReviewer, s.feedback, w},
 		{"GET", "/api/v1/groups", tian.RoleStaff, s.groups, false},
+		{"GET", "/api/v1/duplicates", tian.RoleReviewer, s.duplicates, false},
 		{"GET", "/api/v1/groups/:year", tian.RoleStaff, s.getYearGroups, false},
 		{"PUT", "/api/v1/groups/:year", tian.RoleStaff, s.putYearGroups, w},
 		{"POST", "/api/v1/groups/:year/confirm", tian.RoleStaff, s.confirmYearGroups, w},
@@ -432,6 +434,43 @@ func (s *Server) categories(c *gin.Context) {
 // maxGroupSet bounds one grouping request: an office groups a session's
 // or a year's proposals, not a province's archive at once.
 const maxGroupSet = 10000
+
+// duplicates is a year's 查重: its copies and resubmissions.
+func (s *Server) duplicates(c *gin.Context) {
+	if s.Duplicates == nil {
+		s.failf(c, tian.EUNAVAILABLE, "本服务未提供查重")
+		return
+	}
+	year, ok := s.queryInt(c, "year", 0)
+	if !ok {
+		return
+	}
+	lookback, ok := s.queryInt(c, "lookback", 0)
+	if !ok {
+		return
+	}
+	format := c.DefaultQuery("format", "json")
+	if format != "json" && format != "xlsx" {
+		s.failf(c, tian.EINVALID, "参数 format 须为 json 或 xlsx，收到 %q", format)
+		return
+	}
+	rep, err := s.Duplicates.Duplicates(c.Request.Context(), tian.DuplicateRequest{Year: year, Lookback: lookback})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if format == "json" {
+		c.JSON(http.StatusOK, rep)
+		return
+	}
+	var buf bytes.Buffer
+	if err := s.Export.ExportDuplicates(&buf, rep); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", attachment(fmt.Sprintf("%d年提案查重.xlsx", year), fmt.Sprintf("tian-duplicates-%d.xlsx", year)))
+	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+}
 
 func (s *Server) groups(c *gin.Context) {
 	year, ok := s.queryInt(c, "year", 0)

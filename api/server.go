@@ -19,20 +19,22 @@ import (
 // Parts are what the service answers from: one field per interface of
 // the root package, each small enough to fake in a test in a few lines.
 type Parts struct {
-	Store   tian.Store // proposals (paged), feedback, units, categories
-	Tokens  tian.TokenStore
-	Search  tian.Searcher
-	Relate  tian.Relater // similar proposals and groups
-	Suggest tian.Suggester
-	Review  tian.Reviewer // nil: no review endpoint (503)
-	Models  tian.ModelStore
-	Import  tian.Importer
-	Export  tian.Exporter
-	Stats   tian.Reporter
-	Health  tian.Health     // index lag, disk space
-	Imports tian.Imports    // import previews, batches and their undo
-	Curate  tian.Curator    // curated groups (并案); nil: not offered
-	Words   tian.Vocabulary // the committee's dictionary; nil: not offered
+	Store  tian.Store // proposals (paged), feedback, units, categories
+	Tokens tian.TokenStore
+	Search tian.Searcher
+	Relate tian.Relater // similar proposals and groups
+	// Duplicates is a year's 查重; nil: not offered.
+	Duplicates tian.DuplicateFinder
+	Suggest    tian.Suggester
+	Review     tian.Reviewer // nil: no review endpoint (503)
+	Models     tian.ModelStore
+	Import     tian.Importer
+	Export     tian.Exporter
+	Stats      tian.Reporter
+	Health     tian.Health     // index lag, disk space
+	Imports    tian.Imports    // import previews, batches and their undo
+	Curate     tian.Curator    // curated groups (并案); nil: not offered
+	Words      tian.Vocabulary // the committee's dictionary; nil: not offered
 }
 
 // Config holds the service's limits.

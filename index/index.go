@@ -365,6 +365,11 @@ func (ix *Index) Groups(ctx context.Context, req tian.GroupRequest) ([]tian.Grou
 	return ix.rel.Groups(ctx, req)
 }
 
+// Duplicates implements tian.DuplicateFinder (relate.Service.Duplicates).
+func (ix *Index) Duplicates(ctx context.Context, req tian.DuplicateRequest) (*tian.DuplicateReport, error) {
+	return ix.rel.Duplicates(ctx, req)
+}
+
 // SimilarText implements tian.Neighbours.
 func (ix *Index) SimilarText(ctx context.Context, title, body string, k, before int, exclude string) ([]tian.Match, error) {
 	return ix.rel.SimilarText(ctx, title, body, k, before, exclude)

@@ -57,3 +57,8 @@ func (o *Office) StatsOf(ctx context.Context, year, topics int, other bool) (*ti
 func (o *Office) ExportStats(w io.Writer, s *tian.Stats) error {
 	return sheet.WriteStatsXLSX(w, s)
 }
+
+// ExportDuplicates writes a year's 查重 as a workbook (sheet.WriteDuplicates).
+func (o *Office) ExportDuplicates(w io.Writer, rep *tian.DuplicateReport) error {
+	return sheet.WriteDuplicates(w, rep)
+}

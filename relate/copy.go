@@ -216,8 +216,9 @@ func (c *CopyComparer) Compare(aTitle, aBody, bTitle, bBody string) (CopyEvidenc
 
 // CopyPair is two texts of a set that repeat each other.
 type CopyPair struct {
-	A, B           int // indexes into the set, A < B
-	CoverA, CoverB float64
+	A, B int // indexes into the set, A < B
+	// Evidence aligns A's sentences with B's.
+	CopyEvidence
 }
 
 // prefilterShare is the share of the rarer text's distinctive bigrams
@@ -233,6 +234,14 @@ const (
 // pair: an inverted index of the set's distinctive character bigrams
 // proposes the pairs that share many, and only those are aligned.
 func (c *CopyComparer) FindCopies(ps []*tian.Proposal) []CopyPair {
+	return c.FindCopiesOf(ps, nil)
+}
+
+// FindCopiesOf is FindCopies keeping only the pairs with at least one
+// text in focus (nil: every pair): a year's proposals among those of the
+// years before, which are compared with the year's but not with each
+// other.
+func (c *CopyComparer) FindCopiesOf(ps []*tian.Proposal, focus func(i int) bool) []CopyPair {
 	n := len(ps)
 	texts := make([]*copyText, n)
 	grams := make([][]int32, n) // each text's distinct bigrams, as ids
@@ -271,6 +280,7 @@ func (c *CopyComparer) FindCopies(ps []*tian.Proposal) []CopyPair {
 	var out []CopyPair
 	shared := make([]int32, n)
 	for i, gs := range grams {
+		inFocus := focus == nil || focus(i)
 		clear(shared)
 		for _, g := range gs {
 			if df[g] > maxDF {
@@ -284,11 +294,11 @@ func (c *CopyComparer) FindCopies(ps []*tian.Proposal) []CopyPair {
 		}
 		for j := i + 1; j < n; j++ {
 			least := min(rare[i], rare[j])
-			if least == 0 || float64(shared[j]) < prefilterShare*float64(least) {
+			if least == 0 || float64(shared[j]) < prefilterShare*float64(least) || !inFocus && !focus(j) {
 				continue
 			}
 			if ev, copied := c.params.compare(texts[i], texts[j]); copied {
-				out = append(out, CopyPair{A: i, B: j, CoverA: ev.CoverA, CoverB: ev.CoverB})
+				out = append(out, CopyPair{A: i, B: j, CopyEvidence: ev})
 			}
 		}
 	}

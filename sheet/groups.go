@@ -52,36 +52,24 @@ func WriteCuration(w io.Writer, v *tian.CurationView) error {
 }
 
 func writeCurationRows(f *excelize.File, name string, v *tian.CurationView) error {
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
-		return err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	for i, width := range []float64{6, 24, 22, 12, 46, 18, 10, 12, 10, 22, 30, 16} {
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", cells(CurationHeader, bold)); err != nil {
-		return err
-	}
-	row := 2
-	for gi, g := range v.Groups {
-		for _, m := range g.Members {
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			row++
-			if err := sw.SetRow(cell, cells(memberRow(gi, g, m), 0)); err != nil {
-				return err
+	return streamSheet(f, name, CurationHeader, []float64{6, 24, 22, 12, 46, 18, 10, 12, 10, 22, 30, 16}, func(add func([]any) error) error {
+		for gi, g := range v.Groups {
+			for _, m := range g.Members {
+				if err := add(anys(memberRow(gi, g, m))); err != nil {
+					return err
+				}
 			}
 		}
+		return nil
+	})
+}
+
+func anys(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
 	}
-	return sw.Flush()
+	return out
 }
 
 func memberRow(gi int, g tian.GroupView, m tian.GroupMemberView) []string {
@@ -117,10 +105,16 @@ func writeCurationAbout(f *excelize.File, name string, v *tian.CurationView) err
 		// as the page says it: the pair model's probability, not a similarity of the texts
 		rows = append(rows, [2]string{"分组范围", scope}, [2]string{"分组阈值", fmt.Sprintf("同组可能性 %.0f%%", v.Threshold*100)})
 	}
+	return writeAbout(f, name, rows, 40)
+}
+
+// writeAbout writes a 说明 sheet: a name and a value a row, the values'
+// column width wide, every cell made safe by safeCell.
+func writeAbout(f *excelize.File, name string, rows [][2]string, width float64) error {
 	if err := f.SetColWidth(name, "A", "A", 12); err != nil {
 		return err
 	}
-	if err := f.SetColWidth(name, "B", "B", 40); err != nil {
+	if err := f.SetColWidth(name, "B", "B", width); err != nil {
 		return err
 	}
 	for i, r := range rows {

@@ -327,6 +327,22 @@ func TestSearchSimilarGroupCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "重复提交  20220205") || !strings.Contains(out, "与2022年第20220205号提案基本相同") || !strings.Contains(out, "本件：") {
 		t.Errorf("similar 20210205: %q, %v; want its resubmission 20220205 flagged", out, err)
 	}
+	// the year's 查重 finds the same resubmission from the other side
+	out, _, err = runIn(t, dir, "duplicates", "--year", "2022", "--lookback", "1")
+	if err != nil || !strings.Contains(out, "重复提交  20220205") || !strings.Contains(out, "与2021年第20210205号提案基本相同") ||
+		!strings.Contains(out, "比较 2021–2022 年的提案") || !strings.Contains(out, "本件：") {
+		t.Errorf("duplicates --year 2022: %q, %v; want 20220205 flagged as resubmitting 20210205", out, err)
+	}
+	out, _, err = runIn(t, dir, "duplicates", "--year", "2022", "--format", "json")
+	var rep tian.DuplicateReport
+	if err != nil || json.Unmarshal([]byte(out), &rep) != nil || rep.FromYear != 2020 || len(rep.Pairs) == 0 {
+		t.Errorf("duplicates --format json: %+v, %v", rep, err)
+	}
+	for _, bad := range [][]string{{"duplicates"}, {"duplicates", "--year", "2022", "--lookback", "0"}, {"duplicates", "--year", "2022", "--format", "pdf"}} {
+		if _, _, err := runIn(t, dir, bad...); tian.ErrorCode(err) != tian.EINVALID {
+			t.Errorf("%v: err = %v", bad, err)
+		}
+	}
 	file := filepath.Join(t.TempDir(), "groups.xlsx")
 	if _, _, err := runIn(t, dir, "group", "--year", "2024", "--format", "xlsx", "--out", file); err != nil {
 		t.Fatal(err)

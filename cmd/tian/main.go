@@ -274,6 +274,7 @@ func (m *Main) command() *cobra.Command {
 		(&searchCmd{m: m}).command(),
 		(&similarCmd{m: m}).command(),
 		(&groupCmd{m: m}).command(),
+		(&duplicatesCmd{m: m}).command(),
 		(&reindexCmd{m: m}).command(),
 		(&evalCmd{m: m}).command(),
 		(&benchCmd{m: m}).command(),

@@ -159,7 +159,7 @@ func officeParts(db store, ix *index.Index, o *office.Office) (api.Parts, error)
 	if err != nil {
 		return api.Parts{}, err
 	}
-	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Suggest: o, Review: rv, Models: o, Import: o, Export: o, Stats: o, Health: o, Imports: o, Words: o}, nil
+	return api.Parts{Store: db, Tokens: db, Search: ix, Relate: ix, Duplicates: ix, Suggest: o, Review: rv, Models: o, Import: o, Export: o, Stats: o, Health: o, Imports: o, Words: o}, nil
 }
 
 func (c *serveCmd) baseURL(addr net.Addr) string {

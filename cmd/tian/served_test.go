@@ -29,7 +29,7 @@ func TestCommandsOnAServedDirectoryNeverHang(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, servedFile), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"search", "加装电梯"}, {"similar", "20210205"}, {"route", "关于加快发展社区嵌入式养老服务的提案"}, {"group", "--year", "2024"}, {"reindex"}} {
+	for _, args := range [][]string{{"search", "加装电梯"}, {"similar", "20210205"}, {"route", "关于加快发展社区嵌入式养老服务的提案"}, {"group", "--year", "2024"}, {"duplicates", "--year", "2024"}, {"reindex"}} {
 		start := time.Now()
 		done := make(chan error, 1)
 		go func() { _, _, err := runIn(t, dir, args...); done <- err }()
