@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -16,17 +18,20 @@ import (
 	"tian"
 	"tian/index"
 	"tian/postgres"
+	"tian/relate"
+	"tian/segment"
 	"tian/sheet"
 	"tian/sqlite"
 	"tian/synth"
 )
 
 type benchCmd struct {
-	m       *Main
-	n       int
-	queries int
-	group   int
-	dir     string
+	m        *Main
+	n        int
+	nQueries int
+	group    int
+	dir      string
+	profile  string
 }
 
 func (c *benchCmd) command() *cobra.Command {
@@ -43,9 +48,10 @@ func (c *benchCmd) command() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.IntVar(&c.n, "n", 100_000, "生成的提案件数")
-	f.IntVar(&c.queries, "queries", 300, "计时的检索和相似提案请求数")
+	f.IntVar(&c.nQueries, "queries", 300, "计时的检索和相似提案请求数")
 	f.IntVar(&c.group, "group", 5000, "一次分组的提案件数")
-	f.StringVar(&c.dir, "dir", "", "本次运行的数据目录（默认：临时目录，用后删除）")
+	f.StringVar(&c.dir, "dir", "", "本次运行的数据目录（默认：临时目录，用后删除）；已有同样 --n 的 bench 数据时直接使用，不再导入和建索引")
+	f.StringVar(&c.profile, "profile", "", "把各项的 CPU 剖析（cpu-search.pprof 等）和结束时的堆剖析写入该目录，供 go tool pprof 查看")
 	return cmd
 }
 
@@ -53,7 +59,7 @@ type benchRow struct{ what, value string }
 
 func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
-	if c.n < 1 || c.queries < 1 || c.group < 2 {
+	if c.n < 1 || c.nQueries < 1 || c.group < 2 {
 		return tian.Errorf(tian.EINVALID, "--n, --queries and --group must be positive")
 	}
 	dir := c.dir
@@ -93,12 +99,68 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	defer db.Close()
-	corpus, err := c.loadCorpus(ctx, db)
+	counts, err := db.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	reuse := counts["proposals"] == c.n && engine == "SQLite"
+	var corpus []*tian.Proposal
+	if reuse {
+		corpus, err = tian.ReadDemo()
+	} else {
+		corpus, err = c.loadCorpus(ctx, db)
+	}
 	if err != nil {
 		return err
 	}
 	gen := synth.New(corpus, 1)
-	t0 = time.Now()
+	if c.profile != "" {
+		if err := os.MkdirAll(c.profile, 0o755); err != nil {
+			return err
+		}
+	}
+	ix, err := c.build(ctx, db, dir, seg, gen, reuse, engine, add)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	size, _ := ix.DiskSize()
+	dbSize := fileSize(filepath.Join(dir, sqlite.FileName)) + fileSize(filepath.Join(dir, sqlite.FileName+"-wal"))
+	if engine == "SQLite" {
+		add("index size on disk", "%.1f MB (%.1f KB a proposal); database %.1f MB", float64(size)/1e6, float64(size)/1e3/float64(c.n), float64(dbSize)/1e6)
+	} else {
+		add("index size on disk", "%.1f MB (%.1f KB a proposal)", float64(size)/1e6, float64(size)/1e3/float64(c.n))
+	}
+	if err := c.measure(ctx, db, ix, seg, gen, add); err != nil {
+		return err
+	}
+	if pg, ok := db.(*postgres.DB); ok {
+		if err := c.replicas(ctx, pg, ix, dir, seg, c.queries(seg, gen), add); err != nil {
+			return err
+		}
+	}
+	add("memory", "RSS %s, peak %s", procStatus("VmRSS"), procStatus("VmHWM"))
+	if err := c.writeHeapProfile(); err != nil {
+		return err
+	}
+	printTable(c.m.Stdout, rows)
+	return nil
+}
+
+// build imports the generated proposals and builds the index, or, when
+// the directory already holds them (reuse), opens the index.
+func (c *benchCmd) build(ctx context.Context, db store, dir string, seg *segment.Segmenter, gen *synth.Generator, reuse bool, engine string,
+	add func(what, format string, args ...any)) (*index.Index, error) {
+	if reuse {
+		t0 := time.Now()
+		ix, err := index.Open(ctx, dir, db, seg)
+		if err != nil {
+			return nil, err
+		}
+		add("reused", "%d proposals already in %s, index opened in %s", c.n, dir, time.Since(t0).Round(time.Millisecond))
+		return ix, nil
+	}
+	t0 := time.Now()
 	const chunk = 10_000
 	for start := 0; start < c.n; start += chunk {
 		recs := make([]tian.Record, 0, chunk)
@@ -107,10 +169,10 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 		}
 		rep, err := db.ImportProposals(ctx, recs, tian.ImportOptions{File: "bench", Actor: "bench"})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if rep.Rejected > 0 {
-			return tian.Errorf(tian.EINTERNAL, "bench: %d generated rows rejected: %v", rep.Rejected, rep.Errors[0].Error())
+			return nil, tian.Errorf(tian.EINTERNAL, "bench: %d generated rows rejected: %v", rep.Rejected, rep.Errors[0].Error())
 		}
 	}
 	took := time.Since(t0)
@@ -118,72 +180,135 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 	t0 = time.Now()
 	ix, err := index.Rebuild(ctx, dir, db, seg)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer ix.Close()
 	took = time.Since(t0)
 	add("index build", "%s (%.0f proposals/s)", took.Round(time.Millisecond), float64(c.n)/took.Seconds())
-	size, _ := ix.DiskSize()
-	dbSize := fileSize(filepath.Join(dir, sqlite.FileName)) + fileSize(filepath.Join(dir, sqlite.FileName+"-wal"))
-	if engine == "SQLite" {
-		add("index size on disk", "%.1f MB (%.1f KB a proposal); database %.1f MB", float64(size)/1e6, float64(size)/1e3/float64(c.n), float64(dbSize)/1e6)
-	} else {
-		add("index size on disk", "%.1f MB (%.1f KB a proposal)", float64(size)/1e6, float64(size)/1e3/float64(c.n))
-	}
+	return ix, nil
+}
 
+// queries are the timed searches: one or two keywords of a proposal.
+func (c *benchCmd) queries(seg *segment.Segmenter, gen *synth.Generator) []string {
 	rng := rand.New(rand.NewPCG(2, 3))
-	numbers := make([]string, c.queries)
-	queries := make([]string, c.queries)
-	for i := range c.queries {
+	queries := make([]string, c.nQueries)
+	for i := range c.nQueries {
 		p := gen.Proposal(rng.IntN(c.n))
-		numbers[i] = p.Number
 		var words []string
 		for _, k := range seg.Keywords(p.Title+"\n"+p.Body, 1+rng.IntN(2), nil) {
 			words = append(words, k.Text)
 		}
 		queries[i] = strings.Join(words, " ")
 	}
-	lat, err := timeEach(c.queries, func(i int) error {
-		_, err := ix.Search(ctx, tian.SearchRequest{Query: queries[i], Size: 10})
+	return queries
+}
+
+// measure times search, similar, grouping and a year's 查重, each under
+// a CPU profile of its own when --profile is given.
+func (c *benchCmd) measure(ctx context.Context, db store, ix *index.Index, seg *segment.Segmenter, gen *synth.Generator,
+	add func(what, format string, args ...any)) error {
+	queries := c.queries(seg, gen)
+	rng := rand.New(rand.NewPCG(5, 7))
+	numbers := make([]string, c.nQueries)
+	for i := range c.nQueries {
+		numbers[i] = gen.Proposal(rng.IntN(c.n)).Number
+	}
+	err := c.profiled("search", func() error {
+		lat, err := timeEach(c.nQueries, func(i int) error {
+			_, err := ix.Search(ctx, tian.SearchRequest{Query: queries[i], Size: 10})
+			return err
+		})
+		if err == nil {
+			add("search latency (10 hits, 3 facets, snippets)", "p50 %s, p99 %s", lat(50), lat(99))
+		}
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	add("search latency (10 hits, 3 facets, snippets)", "p50 %s, p99 %s", lat(50), lat(99))
-	lat, err = timeEach(c.queries, func(i int) error {
-		_, err := ix.Similar(ctx, tian.SimilarRequest{Number: numbers[i], K: 10})
+	err = c.profiled("similar", func() error {
+		lat, err := timeEach(c.nQueries, func(i int) error {
+			_, err := ix.Similar(ctx, tian.SimilarRequest{Number: numbers[i], K: 10})
+			return err
+		})
+		if err == nil {
+			add("similar latency (k=10 of 50 candidates, copies aligned)", "p50 %s, p99 %s", lat(50), lat(99))
+		}
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	add("similar latency (k=10 of 50 candidates)", "p50 %s, p99 %s", lat(50), lat(99))
 	set := make([]string, 0, c.group)
 	for _, i := range rng.Perm(c.n)[:min(c.group, c.n)] {
 		set = append(set, gen.Proposal(i).Number)
 	}
-	t0 = time.Now()
-	groups, err := ix.Groups(ctx, tian.GroupRequest{Numbers: set})
+	err = c.profiled("group", func() error {
+		t0 := time.Now()
+		groups, err := ix.Groups(ctx, tian.GroupRequest{Numbers: set})
+		if err != nil {
+			return err
+		}
+		add("grouping", "%d proposals in %s (%d groups)", len(set), time.Since(t0).Round(time.Millisecond), len(groups))
+		// a city's year: about 700 proposals
+		year := set[:min(cityYear, len(set))]
+		t0 = time.Now()
+		if groups, err = ix.Groups(ctx, tian.GroupRequest{Numbers: year}); err != nil {
+			return err
+		}
+		add("grouping a year", "%d proposals in %s (%d groups)", len(year), time.Since(t0).Round(time.Millisecond), len(groups))
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	add("grouping", "%d proposals in %s (%d groups)", len(set), time.Since(t0).Round(time.Millisecond), len(groups))
-	// a city's year: about 700 proposals
-	year := set[:min(cityYear, len(set))]
-	t0 = time.Now()
-	if groups, err = ix.Groups(ctx, tian.GroupRequest{Numbers: year}); err != nil {
+	// a year's 查重: every pair of a city's year that repeats each other
+	byNumber, err := db.ProposalsByNumber(ctx, set[:min(cityYear, len(set))])
+	if err != nil {
 		return err
 	}
-	add("grouping a year", "%d proposals in %s (%d groups)", len(year), time.Since(t0).Round(time.Millisecond), len(groups))
-	if pg, ok := db.(*postgres.DB); ok {
-		if err := c.replicas(ctx, pg, ix, dir, seg, queries, add); err != nil {
-			return err
-		}
+	year := make([]*tian.Proposal, 0, len(byNumber))
+	for _, p := range byNumber {
+		year = append(year, p)
 	}
-	add("memory", "RSS %s, peak %s", procStatus("VmRSS"), procStatus("VmHWM"))
-	printTable(c.m.Stdout, rows)
-	return nil
+	return c.profiled("duplicates", func() error {
+		t0 := time.Now()
+		pairs := relate.NewCopyComparer(seg, relate.DefaultCopyParams()).FindCopies(year)
+		add("查重 of a year", "%d proposals, all pairs, in %s (%d pairs repeat each other)", len(year), time.Since(t0).Round(time.Millisecond), len(pairs))
+		return nil
+	})
+}
+
+// profiled runs fn under a CPU profile written to cpu-<name>.pprof in
+// the --profile directory, or just runs it.
+func (c *benchCmd) profiled(name string, fn func() error) error {
+	if c.profile == "" {
+		return fn()
+	}
+	f, err := os.Create(filepath.Join(c.profile, "cpu-"+name+".pprof"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	err = fn()
+	pprof.StopCPUProfile()
+	return err
+}
+
+// writeHeapProfile writes heap.pprof to the --profile directory.
+func (c *benchCmd) writeHeapProfile() error {
+	if c.profile == "" {
+		return nil
+	}
+	f, err := os.Create(filepath.Join(c.profile, "heap.pprof"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	runtime.GC()
+	return pprof.WriteHeapProfile(f)
 }
 
 // cityYear is the proposals a city committee receives in a year.
