@@ -224,6 +224,21 @@ export function duplicateNote(m) {
   return note;
 }
 
+// kindMark is a duplicate's kind, marked to stand out in a line of
+// facts, and its note: 疑似雷同：与同年第…号提案文字基本相同，立案.
+export const kindMark = (m) => [el("strong", { class: "kind" }, kindLabel(m)), "：" + duplicateNote(m)];
+
+// joinFacts puts " · " between the facts shown in a line, each a text or
+// a list of texts and nodes, leaving out the empty ones.
+export function joinFacts(facts) {
+  const out = [];
+  for (const f of facts.filter((f) => (Array.isArray(f) ? f.length : str(f)))) {
+    if (out.length) out.push(" · ");
+    out.push(...(Array.isArray(f) ? f : [f]));
+  }
+  return out;
+}
+
 // passages shows a duplicate's repeated sentences side by side: the text
 // under review (本件) and the proposal it repeats (该件).
 export function passages(m) {

@@ -5,8 +5,8 @@
 // Printable: the print style hides the header and the buttons.
 
 import {
-  $, el, list, obj, str, api, showError, begin, finish, mountHeader, proposalLink, when, together, togetherHint, isDuplicate, kindLabel,
-  duplicateNote, passages,
+  $, el, list, obj, str, api, showError, begin, finish, mountHeader, proposalLink, when, together, togetherHint, isDuplicate, kindMark,
+  joinFacts, passages,
 } from "./common.js";
 
 // the header resolves to who is signed in, with the grouping threshold:
@@ -244,10 +244,10 @@ function explain() {
 }
 
 function matchItem(m, withReply) {
-  const kind = isDuplicate(m) ? kindLabel(m) + "：" + duplicateNote(m) + " · " : "";
+  const dup = isDuplicate(m); // its note says where it stands: the status is not said twice
   const terms = list(m.shared_terms).slice(0, 5).map(str).join("、");
-  const facts = [m.year ? str(m.year) + "年" : "", str(m.status), kind + together(m.score), terms ? "共同词：" + terms : ""].filter(Boolean);
+  const facts = [m.year ? str(m.year) + "年" : "", dup ? "" : str(m.status), dup ? kindMark(m) : "", together(m.score), terms ? "共同词：" + terms : ""];
   const reply = withReply && m.reply ? el("div", { class: "reply" }, el("small", {}, "答复：" + str(m.reply))) : null;
-  return el("li", { class: "match" + (isDuplicate(m) ? " dup" : ""), "data-year": str(m.year) }, proposalLink(m.number, str(m.number) + " " + str(m.title)),
-    el("small", {}, " · " + facts.join(" · ")), reply, isDuplicate(m) ? passages(m) : null);
+  return el("li", { class: "match" + (dup ? " dup" : ""), "data-year": str(m.year) }, proposalLink(m.number, str(m.number) + " " + str(m.title)),
+    el("small", {}, " · ", ...joinFacts(facts)), reply, dup ? passages(m) : null);
 }

@@ -11,7 +11,7 @@
 
 import {
   $, el, list, obj, str, fixed, api, messageOf, showError, notice, begin, finish, stale, mountHeader, highlight,
-  proposalLink, confirmDialog, toast, percent as pct, together, togetherHint, isDuplicate, kindLabel, duplicateNote, passages,
+  proposalLink, confirmDialog, toast, percent as pct, together, togetherHint, isDuplicate, kindMark, joinFacts, passages,
 } from "./common.js";
 
 const who = mountHeader("review");
@@ -286,12 +286,13 @@ function renderMatches(target, matches, none, least) {
   $("r-together").hidden = false;
   target.replaceChildren(...ms.map((m) => {
     const dup = isDuplicate(m);
-    const facts = [str(m.year) ? str(m.year) + "年" : "", dup ? kindLabel(m) + "：" + duplicateNote(m) : "",
-      together(m.score) + (Number(m.score) < least ? "（低于分组阈值 " + pct(least) + "）" : ""), statusText(m.status), m.lead_unit ? "主办：" + str(m.lead_unit) : ""];
+    // a duplicate's note says where it stands: its status is not said twice
+    const facts = [str(m.year) ? str(m.year) + "年" : "", dup ? kindMark(m) : "",
+      together(m.score) + (Number(m.score) < least ? "（低于分组阈值 " + pct(least) + "）" : ""), dup ? "" : statusText(m.status), m.lead_unit ? "主办：" + str(m.lead_unit) : ""];
     const shared = list(m.shared_terms).map(str).filter(Boolean);
     if (shared.length) facts.push("共同：" + shared.join("、"));
     const li = el("li", { class: "match" + (dup ? " dup" : Number(m.score) < least ? " low" : "") },
-      el("strong", {}, proposalLink(m.number, str(m.number) + " " + str(m.title))), " ", el("small", {}, facts.filter(Boolean).join(" · ")));
+      el("strong", {}, proposalLink(m.number, str(m.number) + " " + str(m.title))), " ", el("small", {}, ...joinFacts(facts)));
     if (dup) {
       const side = passages(m);
       if (side) li.append(side);

@@ -121,17 +121,24 @@ func sharedService(t *testing.T) *service {
 		if err := copyTree(demoDir(t), dir); err != nil {
 			t.Fatalf("copying the demo data directory: %v", err)
 		}
-		out, _, err := runIn(t, dir, "token", "create", "--role", "admin", "--name", "测试管理员")
-		match := madeToken.FindStringSubmatch(out)
-		if err != nil || match == nil {
-			t.Fatalf("tian token create: %q, %v", out, err)
-		}
-		shared.s = startServiceOn(t, dir, true, match[1])
+		shared.s = adminService(t, dir)
 	})
 	if shared.s == nil {
 		t.Fatal("the shared service did not start")
 	}
 	return shared.s
+}
+
+// adminService starts `tian serve` on dir, a data directory with
+// proposals, with an admin token made by `tian token create`.
+func adminService(t *testing.T, dir string) *service {
+	t.Helper()
+	out, _, err := runIn(t, dir, "token", "create", "--role", "admin", "--name", "测试管理员")
+	match := madeToken.FindStringSubmatch(out)
+	if err != nil || match == nil {
+		t.Fatalf("tian token create: %q, %v", out, err)
+	}
+	return startServiceOn(t, dir, true, match[1])
 }
 
 type lockedWriter struct {
