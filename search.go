@@ -104,7 +104,8 @@ type DuplicatePair struct {
 	// Cover is the least of the two texts' shares aligned with the other.
 	Cover float64 `json:"cover"`
 	// Passages are the proposal's sentences (A) beside the ones of the
-	// proposal it repeats (B), the most alike few in the proposal's order.
+	// proposal it repeats (B), in the proposal's order: up to five, the
+	// reworded ones and the longest repeated word for word.
 	Passages []SentencePair `json:"passages"`
 }
 
@@ -249,8 +250,9 @@ type Match struct {
 	Reply         string   `json:"reply,omitempty"` // for earlier proposals: how it was answered
 	CategoryLabel string   `json:"category,omitempty"`
 	// Passages are, for a resubmission or a copy, the source's sentences
-	// beside the sentences of this proposal they repeat (the most alike
-	// first few, in the source's order).
+	// beside the sentences of this proposal they repeat, in the source's
+	// order: up to five, the reworded ones and the longest repeated word
+	// for word.
 	Passages []SentencePair `json:"passages,omitempty"`
 }
 

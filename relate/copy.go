@@ -176,19 +176,28 @@ const maxPassages = 5
 // isCopy decides from the covers: each text mostly made of the other.
 func (ev CopyEvidence) isCopy(p CopyParams) bool { return math.Min(ev.CoverA, ev.CoverB) >= p.Cover }
 
-// strongestPairs keeps the n most alike aligned sentences, in A's order.
-func strongestPairs(ps []tian.SentencePair, n int) []tian.SentencePair {
+// tellingPairs keeps n of the aligned sentences to show staff, in A's
+// order: the reworded ones (most alike first), which show the copy
+// survived editing, and the longest identical ones, which show it is a
+// copy, at most half of each when both are there.
+func tellingPairs(ps []tian.SentencePair, n int) []tian.SentencePair {
 	if len(ps) <= n {
 		return ps
 	}
-	idx := make([]int, len(ps))
-	for i := range idx {
-		idx[i] = i
+	var edited, same []int
+	for i, p := range ps {
+		if p.Similarity < 1 {
+			edited = append(edited, i)
+		} else {
+			same = append(same, i)
+		}
 	}
-	sort.SliceStable(idx, func(i, j int) bool { return ps[idx[i]].Similarity > ps[idx[j]].Similarity })
-	idx = idx[:n]
+	sort.SliceStable(edited, func(i, j int) bool { return ps[edited[i]].Similarity > ps[edited[j]].Similarity })
+	sort.SliceStable(same, func(i, j int) bool { return len(ps[same[i]].A) > len(ps[same[j]].A) })
+	keepEdited := min(len(edited), max(n-len(same), (n+1)/2))
+	idx := append(edited[:keepEdited], same[:min(len(same), n-keepEdited)]...)
 	sort.Ints(idx)
-	out := make([]tian.SentencePair, n)
+	out := make([]tian.SentencePair, len(idx))
 	for i, k := range idx {
 		out[i] = ps[k]
 	}

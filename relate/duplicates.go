@@ -62,7 +62,7 @@ func (s *Service) Duplicates(ctx context.Context, req tian.DuplicateRequest) (*t
 			ev, _ = cc.params.compare(newCopyText(s.seg, a.Title, a.Body), newCopyText(s.seg, b.Title, b.Body))
 		}
 		rep.Pairs = append(rep.Pairs, tian.DuplicatePair{Kind: kind, Proposal: side(a), Repeats: side(b),
-			Cover: round3(min(ev.CoverA, ev.CoverB)), Passages: orNoPairs(strongestPairs(ev.Pairs, maxPassages))})
+			Cover: round3(min(ev.CoverA, ev.CoverB)), Passages: orNoPairs(tellingPairs(ev.Pairs, maxPassages))})
 	}
 	sort.SliceStable(rep.Pairs, func(i, j int) bool {
 		x, y := rep.Pairs[i], rep.Pairs[j]

@@ -109,7 +109,7 @@ func (s *Service) SimilarWith(ctx context.Context, req tian.SimilarRequest, opt 
 			if c.p.Year != 0 && year != 0 && c.p.Year != year {
 				m.Kind = tian.MatchResubmission
 			}
-			m.Passages = strongestPairs(ev.Pairs, maxPassages)
+			m.Passages = tellingPairs(ev.Pairs, maxPassages)
 		}
 		if req.BeforeYear != 0 {
 			m.Reply = c.p.Reply
