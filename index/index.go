@@ -331,9 +331,13 @@ func (ix *Index) Count() (int, error) {
 }
 
 // DiskSize returns the bytes the index takes on disk.
-func (ix *Index) DiskSize() (int64, error) {
+func (ix *Index) DiskSize() (int64, error) { return DirSize(ix.path) }
+
+// DirSize returns the bytes of the files under dir (an index of tian's or
+// another's).
+func DirSize(dir string) (int64, error) {
 	var total int64
-	err := filepath.WalkDir(ix.path, func(_ string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

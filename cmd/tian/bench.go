@@ -32,6 +32,7 @@ type benchCmd struct {
 	group    int
 	dir      string
 	profile  string
+	withPeer bool
 }
 
 func (c *benchCmd) command() *cobra.Command {
@@ -51,11 +52,14 @@ func (c *benchCmd) command() *cobra.Command {
 	f.IntVar(&c.nQueries, "queries", 300, "计时的检索和相似提案请求数")
 	f.IntVar(&c.group, "group", 5000, "一次分组的提案件数")
 	f.StringVar(&c.dir, "dir", "", "本次运行的数据目录（默认：临时目录，用后删除）；已有同样 --n 的 bench 数据时直接使用，不再导入和建索引")
+	f.BoolVar(&c.withPeer, "peer", true, "同样的提案也建一个开箱即用的 bleve 索引（默认映射、CJK 二元分析器）作对照，并列输出")
 	f.StringVar(&c.profile, "profile", "", "把各项的 CPU 剖析（cpu-search.pprof 等）和结束时的堆剖析写入该目录，供 go tool pprof 查看")
 	return cmd
 }
 
-type benchRow struct{ what, value string }
+// benchRow is a measure, tian's figure and, where the peer (bleve out of
+// the box) was measured on the same, the peer's.
+type benchRow struct{ what, value, peer string }
 
 func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
@@ -73,8 +77,19 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 	}
 	var rows []benchRow
 	add := func(what, format string, args ...any) {
-		rows = append(rows, benchRow{what, fmt.Sprintf(format, args...)})
+		rows = append(rows, benchRow{what: what, value: fmt.Sprintf(format, args...)})
 		fmt.Fprintf(c.m.Stderr, "%s: %s\n", what, rows[len(rows)-1].value)
+	}
+	addPeer := func(what, format string, args ...any) {
+		v := fmt.Sprintf(format, args...)
+		fmt.Fprintf(c.m.Stderr, "peer, %s: %s\n", what, v)
+		for i := range rows {
+			if rows[i].what == what {
+				rows[i].peer = v
+				return
+			}
+		}
+		rows = append(rows, benchRow{what: what, value: "—", peer: v})
 	}
 	t0 := time.Now()
 	seg, err := c.m.Segmenter()
@@ -133,6 +148,11 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 	}
 	if err := c.measure(ctx, db, ix, seg, gen, add); err != nil {
 		return err
+	}
+	if c.withPeer {
+		if err := c.peer(ctx, dir, gen, c.queries(seg, gen), addPeer); err != nil {
+			return err
+		}
 	}
 	if pg, ok := db.(*postgres.DB); ok {
 		if err := c.replicas(ctx, pg, ix, dir, seg, c.queries(seg, gen), add); err != nil {
@@ -218,7 +238,7 @@ func (c *benchCmd) measure(ctx context.Context, db store, ix *index.Index, seg *
 			return err
 		})
 		if err == nil {
-			add("search latency (10 hits, 3 facets, snippets)", "p50 %s, p99 %s", lat(50), lat(99))
+			add("search latency", "p50 %s, p99 %s (10 hits, 3 facets, snippets)", lat(50), lat(99))
 		}
 		return err
 	})
@@ -352,10 +372,26 @@ func percentiles(lat []time.Duration) func(p int) time.Duration {
 }
 
 func printTable(w io.Writer, rows []benchRow) {
-	fmt.Fprintln(w, "| measure | figure |")
-	fmt.Fprintln(w, "|---|---|")
+	peer := false
 	for _, r := range rows {
-		fmt.Fprintf(w, "| %s | %s |\n", r.what, r.value)
+		peer = peer || r.peer != ""
+	}
+	if !peer {
+		fmt.Fprintln(w, "| measure | tian |")
+		fmt.Fprintln(w, "|---|---|")
+		for _, r := range rows {
+			fmt.Fprintf(w, "| %s | %s |\n", r.what, r.value)
+		}
+		return
+	}
+	fmt.Fprintln(w, "| measure | tian | bleve out of the box |")
+	fmt.Fprintln(w, "|---|---|---|")
+	for _, r := range rows {
+		p := r.peer
+		if p == "" {
+			p = "—"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", r.what, r.value, p)
 	}
 }
 

@@ -21,7 +21,7 @@ func TestBenchSmallAndReused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"| import into SQLite | 400 proposals", "| index build |", "| search latency", "| similar latency",
+	for _, want := range []string{"| measure | tian | bleve out of the box |", "| import into SQLite | 400 proposals", "| index build |", "| search latency | p50 ", "(query string, 10 hits, highlighted) |", "| similar latency",
 		"| grouping | 120 proposals", "| 查重 of a year | 120 proposals, all pairs", "| memory | RSS"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("bench prints no %q:\n%s", want, out)
