@@ -721,6 +721,7 @@ func TestAdversarialPages(t *testing.T) {
 		words  string
 	}{
 		{"/review", 403, "审查"},
+		{"/duplicates", 403, "查重"},
 		{"/groups", 403, "并案"},
 		{"/import", 403, "导入"},
 		{"/search", 200, ""},

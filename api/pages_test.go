@@ -23,8 +23,8 @@ func TestPagesByRole(t *testing.T) {
 		denied  string
 	}{
 		{tian.RoleMember, "/search", []string{"search", "stats"}, "/review"},
-		{tian.RoleReviewer, "/review", []string{"review", "search", "stats"}, "/groups"},
-		{tian.RoleStaff, "/review", []string{"review", "search", "groups", "import", "words", "stats"}, ""},
+		{tian.RoleReviewer, "/review", []string{"review", "duplicates", "search", "stats"}, "/groups"},
+		{tian.RoleStaff, "/review", []string{"review", "duplicates", "search", "groups", "import", "words", "stats"}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.role.String(), func(t *testing.T) {

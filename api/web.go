@@ -43,6 +43,7 @@ type page struct {
 // it may open (a member on 检索, a reviewer on 审查).
 var pages = []page{
 	{"review", "审查", tian.RoleReviewer},
+	{"duplicates", "查重", tian.RoleReviewer},
 	{"search", "检索", tian.RoleMember},
 	{"groups", "并案", tian.RoleStaff},
 	{"import", "导入", tian.RoleStaff},

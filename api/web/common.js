@@ -183,6 +183,15 @@ export async function mountHeader(active) {
   return who;
 }
 
+// proposalYears reads the years that have proposals, with how many each
+// received ([{year, count}]), from the statistics, which leave out records
+// that are not proposals (an imported message board's) as grouping and
+// 查重 do.
+export async function proposalYears() {
+  const r = obj(await api("GET", "/api/v1/stats"));
+  return list(obj(r.stats).years).map(obj).map((y) => ({ year: Number(y.year), count: Number(y.received) || 0 })).filter((y) => y.year > 0);
+}
+
 // when says a stored time (an RFC 3339 string, in UTC) in the reader's
 // local time, as 2024年3月5日 14:05; dateOnly leaves out the time.
 export function when(iso, dateOnly) {
@@ -216,10 +225,11 @@ export const isDuplicate = (m) => m.kind === "resubmission" || m.kind === "copy"
 export const kindLabel = (m) => (m.kind === "resubmission" ? "重复提交" : m.kind === "copy" ? "疑似雷同" : "相似");
 
 // duplicateNote says what a duplicate repeats and where that proposal
-// stands, word for word as tian.Match.DuplicateNote.
+// stands, word for word as tian.Match.DuplicateNote: m is a match, or a
+// 查重 pair's kind with the proposal repeated (its has_reply for a reply).
 export function duplicateNote(m) {
   let note = m.kind === "copy" ? "与同年第" + str(m.number) + "号提案文字基本相同" : "与" + str(m.year) + "年第" + str(m.number) + "号提案基本相同";
-  if (str(m.reply)) note += "，已答复";
+  if (str(m.reply) || m.has_reply === true) note += "，已答复";
   else if (str(m.status)) note += "，" + str(m.status);
   return note;
 }

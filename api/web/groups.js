@@ -5,7 +5,7 @@
 // started from (a colleague's newer save is refused, not overwritten),
 // confirms the year, and links the Excel export.
 
-import { $, el, list, obj, str, api, showError, begin, finish, stale, mountHeader, proposalLink, confirmDialog, toast, when, percent, together, togetherHint, actorName } from "./common.js";
+import { $, el, list, obj, str, api, showError, begin, finish, stale, mountHeader, proposalLink, confirmDialog, toast, when, percent, together, togetherHint, actorName, proposalYears } from "./common.js";
 
 let units = []; // unit names, for the lead unit
 let view = {}; // the last answer of the server
@@ -40,12 +40,10 @@ async function start() {
 }
 
 // loadYears reads the years that have proposals, with how many each
-// received, from the statistics (which leave out records that are not
-// proposals, such as an imported message board's, as grouping does).
+// received (see proposalYears).
 async function loadYears() {
   try {
-    const r = obj(await api("GET", "/api/v1/stats"));
-    return list(obj(r.stats).years).map(obj).map((y) => ({ year: Number(y.year), count: Number(y.received) || 0 })).filter((y) => y.year > 0);
+    return await proposalYears();
   } catch (e) {
     showError($("g-msg"), e);
     return [];
