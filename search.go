@@ -3,6 +3,7 @@ package tian
 import (
 	"context"
 	"fmt"
+	"math"
 )
 
 // Change is one entry of the store's change log: a proposal was written or
@@ -293,11 +294,17 @@ func duplicateNote(kind string, year int, number string, replied bool, status st
 	switch {
 	case replied:
 		note += "，已答复"
+	case status == string(StatusFiled) || status == string(StatusMerged):
+		note += "，已" + status
 	case status != "":
 		note += "，" + status
 	}
 	return note
 }
+
+// CoverPercent is the cover as a whole percentage, rounded down: 100%
+// only for texts aligned throughout.
+func (d *DuplicatePair) CoverPercent() int { return int(math.Floor(d.Cover * 100)) }
 
 // Duplicate says whether the match repeats the source's text (a
 // resubmission or a copy) rather than sharing its topic.

@@ -76,11 +76,40 @@ func newCopyText(seg tian.Segmenter, title, body string) *copyText {
 		t.size += len(cs.grams)
 	}
 	for _, s := range append([]string{title}, splitSentences(body)...) {
-		for _, c := range strings.FieldsFunc(s, func(r rune) bool { return r == '，' || r == ',' || r == '：' || r == ':' }) {
+		for _, c := range splitClauses(s) {
 			add(c)
 		}
 	}
 	return t
+}
+
+// splitClauses cuts a sentence at commas and colons, full-width or not,
+// but not at a half-width one inside a number (1,400, 9:30) or a web
+// address (https://).
+func splitClauses(s string) []string {
+	var out []string
+	rs := []rune(s)
+	start := 0
+	digit := func(i int) bool { return i >= 0 && i < len(rs) && rs[i] >= '0' && rs[i] <= '9' }
+	for i, r := range rs {
+		cut := r == '，' || r == '：'
+		switch r {
+		case ',':
+			cut = !(digit(i-1) && digit(i+1))
+		case ':':
+			cut = !(digit(i-1) && digit(i+1)) && !(i+1 < len(rs) && rs[i+1] == '/')
+		}
+		if cut {
+			if i > start {
+				out = append(out, string(rs[start:i]))
+			}
+			start = i + 1
+		}
+	}
+	if start < len(rs) {
+		out = append(out, string(rs[start:]))
+	}
+	return out
 }
 
 // splitSentences cuts text at sentence ends and line breaks.

@@ -1,6 +1,7 @@
 package relate
 
 import (
+	"strings"
 	"testing"
 
 	"tian"
@@ -43,5 +44,15 @@ func TestTellingPairsShowTheEdits(t *testing.T) {
 	same := []tian.SentencePair{ps[1], ps[2], ps[3], ps[5], ps[7]}
 	if got := tellingPairs(append(same, ps[1]), 2); len(got) != 2 || got[0].A != ps[2].A || got[1].A != ps[7].A {
 		t.Errorf("identical pairs: kept %+v", got)
+	}
+}
+
+// Clauses end at commas and colons, but a web address, a time or a
+// number written with half-width punctuation stays whole.
+func TestSplitClausesKeepsAddressesAndNumbers(t *testing.T) {
+	got := splitClauses("详见市政府门户网站（https://www.example.gov.cn/zwgk:2024），每天9:30至17:00开放，全市共有1,400余处,覆盖各区：东城、西城")
+	want := []string{"详见市政府门户网站（https://www.example.gov.cn/zwgk", "2024）", "每天9:30至17:00开放", "全市共有1,400余处", "覆盖各区", "东城、西城"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("clauses\n got %q\nwant %q", got, want)
 	}
 }

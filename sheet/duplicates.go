@@ -39,7 +39,7 @@ func WriteDuplicates(w io.Writer, rep *tian.DuplicateReport) error {
 			}
 			err := add([]any{d.KindLabel(), d.Proposal.Number, d.Proposal.Title, d.Proposal.Proposer, d.Repeats.Number,
 				strconv.Itoa(d.Repeats.Year), d.Repeats.Title, d.Repeats.Proposer, d.Repeats.Status, d.Note(),
-				fmt.Sprintf("%.0f%%", d.Cover*100), strings.Join(passages, "\n")})
+				fmt.Sprintf("%d%%", d.CoverPercent()), strings.Join(passages, "\n")})
 			if err != nil {
 				return err
 			}

@@ -230,12 +230,13 @@ export const kindLabel = (m) => (m.kind === "resubmission" ? "重复提交" : m.
 export function duplicateNote(m) {
   let note = m.kind === "copy" ? "与同年第" + str(m.number) + "号提案文字基本相同" : "与" + str(m.year) + "年第" + str(m.number) + "号提案基本相同";
   if (str(m.reply) || m.has_reply === true) note += "，已答复";
+  else if (str(m.status) === "立案" || str(m.status) === "并案") note += "，已" + str(m.status);
   else if (str(m.status)) note += "，" + str(m.status);
   return note;
 }
 
 // kindMark is a duplicate's kind, marked to stand out in a line of
-// facts, and its note: 疑似雷同：与同年第…号提案文字基本相同，立案.
+// facts, and its note: 疑似雷同：与同年第…号提案文字基本相同，已立案.
 export const kindMark = (m) => [el("strong", { class: "kind" }, kindLabel(m)), "：" + duplicateNote(m)];
 
 // joinFacts puts " · " between the facts shown in a line, each a text or

@@ -7,7 +7,7 @@
 // (/duplicates?year=2024&lookback=2&kind=copy), so that a check can be
 // shared; the workbook holds the whole answer.
 
-import { $, el, list, obj, str, api, showError, notice, begin, finish, stale, mountHeader, proposalLink, percent, kindLabel, duplicateNote, passages, proposalYears } from "./common.js";
+import { $, el, list, obj, str, api, showError, notice, begin, finish, stale, mountHeader, proposalLink, kindLabel, duplicateNote, passages, proposalYears } from "./common.js";
 
 const lookbacks = [1, 2, 3, 4, 5]; // the years offered to look back; the API takes up to 10
 const defaultLookback = 2;
@@ -155,7 +155,7 @@ function card(p) {
       el("span", { class: "badge kind-" + str(p.kind) }, kindLabel(p)),
       el("span", { class: "title" }, proposalLink(a.number, str(a.number) + " " + (str(a.title) || "（无标题）")))),
     el("p", { class: "facts" }, el("small", {}, [a.year ? str(a.year) + "年" : "", a.proposer ? "提案人：" + str(a.proposer) : ""].filter(Boolean).join(" · ")), status(a.status)),
-    el("p", { class: "note" }, el("strong", {}, note), el("span", { class: "cover" }, "雷同程度 " + percent(Number(p.cover)))),
+    el("p", { class: "note" }, el("strong", {}, note), el("span", { class: "cover" }, "雷同程度 " + Math.floor(Number(p.cover) * 100) + "%")),
     el("p", { class: "repeats" }, el("span", { class: "label" }, "该件："),
       proposalLink(b.number, str(b.number) + " " + (str(b.title) || "（无标题）")),
       el("small", {}, [b.year ? str(b.year) + "年" : "", b.proposer ? "提案人：" + str(b.proposer) : ""].filter(Boolean).join(" · ")),

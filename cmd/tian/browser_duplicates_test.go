@@ -255,7 +255,7 @@ func (b *browser) checkDuplicates(s *service, counts map[int]int, year, lookback
 		if c.Note != p.Note() {
 			b.t.Errorf("%s: the note reads %q, want the server's %q", of, c.Note, p.Note())
 		}
-		if want := fmt.Sprintf("雷同程度 %d%%", int(math.Round(p.Cover*100))); c.Cover != want || p.Cover <= 0 || p.Cover > 1 {
+		if want := fmt.Sprintf("雷同程度 %d%%", p.CoverPercent()); c.Cover != want || p.Cover <= 0 || p.Cover > 1 {
 			b.t.Errorf("%s: %q for a cover of %v, want %q", of, c.Cover, p.Cover, want)
 		}
 		if c.TitleHref != "/p/"+url.PathEscape(p.Proposal.Number) || c.Title != p.Proposal.Number+" "+p.Proposal.Title ||

@@ -86,7 +86,7 @@ func printDuplicates(w io.Writer, rep *tian.DuplicateReport, took time.Duration)
 		rep.Compared, kinds[tian.MatchResubmission], kinds[tian.MatchCopy], took.Seconds())
 	for _, d := range rep.Pairs {
 		fmt.Fprintf(w, "\n%s  %s  %s（%s）\n", d.KindLabel(), d.Proposal.Number, d.Proposal.Title, d.Proposal.Proposer)
-		fmt.Fprintf(w, "      %s（雷同程度 %.0f%%）\n", d.Note(), d.Cover*100)
+		fmt.Fprintf(w, "      %s（雷同程度 %d%%）\n", d.Note(), d.CoverPercent())
 		fmt.Fprintf(w, "      该件：%s  %s（%s）\n", d.Repeats.Number, d.Repeats.Title, d.Repeats.Proposer)
 		for _, p := range d.Passages {
 			fmt.Fprintf(w, "        本件：%s\n        该件：%s（相似度 %.2f）\n", p.A, p.B, p.Similarity)
