@@ -240,15 +240,22 @@ func (s *Service) similarityGraph(ctx context.Context, set []member, p Params, m
 	if neighbors == 0 {
 		neighbors = groupNeighbors
 	}
-	postings := map[string][]int{}
+	// each posting carries the member's weight of the term, so that the
+	// votes below read no map
+	type posting struct {
+		at int
+		w  float64
+	}
+	postings := map[string][]posting{}
 	for i, m := range set {
-		for t := range m.prof.terms {
-			postings[t] = append(postings[t], i)
+		for t, w := range m.prof.terms {
+			postings[t] = append(postings[t], posting{i, w})
 		}
 	}
 	g := graph{}
 	votes := make([]float64, len(set))
 	var touched []int
+	best := make([]int, 0, neighbors)
 	for i, m := range set {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -259,30 +266,25 @@ func (s *Service) similarityGraph(ctx context.Context, set []member, p Params, m
 				break
 			}
 			w := m.prof.terms[t]
-			for _, j := range postings[t] {
-				if j == i {
+			for _, pj := range postings[t] {
+				if pj.at == i {
 					continue
 				}
-				if votes[j] == 0 {
-					touched = append(touched, j)
+				if votes[pj.at] == 0 {
+					touched = append(touched, pj.at)
 				}
-				votes[j] += w * set[j].prof.terms[t]
+				votes[pj.at] += w * pj.w
 			}
 		}
-		sort.Slice(touched, func(a, b int) bool {
-			if votes[touched[a]] != votes[touched[b]] {
-				return votes[touched[a]] > votes[touched[b]]
-			}
-			return touched[a] < touched[b]
-		})
-		for k, j := range touched {
-			if k < neighbors {
-				if _, done := g[i][j]; !done {
-					if w := pairScore(m, set[j], p, model); w > 0 {
-						g.set(i, j, w)
-					}
+		best = topVoted(best[:0], touched, votes, neighbors)
+		for _, j := range best {
+			if _, done := g[i][j]; !done {
+				if w := pairScore(m, set[j], p, model); w > 0 {
+					g.set(i, j, w)
 				}
 			}
+		}
+		for _, j := range touched {
 			votes[j] = 0
 		}
 	}
@@ -290,6 +292,27 @@ func (s *Service) similarityGraph(ctx context.Context, set []member, p Params, m
 		linkMerged(set, g)
 	}
 	return g, nil
+}
+
+// topVoted appends to best the k of touched with the most votes, most
+// first, ties to the lower index: the order a full sort would give, kept
+// by insertion into k places (touched runs to thousands, k is 15).
+func topVoted(best, touched []int, votes []float64, k int) []int {
+	ahead := func(a, b int) bool { return votes[a] > votes[b] || votes[a] == votes[b] && a < b }
+	for _, j := range touched {
+		if len(best) == k && !ahead(j, best[k-1]) {
+			continue
+		}
+		if len(best) < k {
+			best = append(best, j)
+		} else {
+			best[k-1] = j
+		}
+		for x := len(best) - 1; x > 0 && ahead(best[x], best[x-1]); x-- {
+			best[x], best[x-1] = best[x-1], best[x]
+		}
+	}
+	return best
 }
 
 // pairScore is the similarity of two members: the model's probability,

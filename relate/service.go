@@ -2,8 +2,10 @@ package relate
 
 import (
 	"context"
+	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"tian"
 )
@@ -163,8 +165,30 @@ func (s *Service) withProfiles(ctx context.Context, numbers []string, p Params) 
 	out := make([]candidate, 0, len(numbers))
 	for _, n := range numbers {
 		if pr, ok := ps[n]; ok {
-			out = append(out, candidate{pr, s.profileOf(pr, cs, p)})
+			out = append(out, candidate{p: pr})
 		}
 	}
+	// profiles not cached mean segmenting each text: on every core
+	workers := min(runtime.GOMAXPROCS(0), (len(out)+profilesPerWorker-1)/profilesPerWorker)
+	if workers <= 1 {
+		for i := range out {
+			out[i].prof = s.profileOf(out[i].p, cs, p)
+		}
+		return out, nil
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(out); i = int(next.Add(1) - 1) {
+				out[i].prof = s.profileOf(out[i].p, cs, p)
+			}
+		})
+	}
+	wg.Wait()
 	return out, nil
 }
+
+// profilesPerWorker is the least work worth another goroutine: a few
+// texts to segment.
+const profilesPerWorker = 8
