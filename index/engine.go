@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"sort"
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
@@ -220,20 +221,38 @@ func (e engine) Candidates(ctx context.Context, q relate.CandidateQuery) ([]stri
 	}
 	b := bleve.NewBooleanQuery()
 	b.AddShould(should...)
+	// at least one of the terms: beside a must clause bleve takes the
+	// should clauses as optional, and documents holding none of the terms
+	// would fill the candidates left over
+	b.SetMinShould(1)
 	if restrict := filterQueries(q.Filter); len(restrict) > 0 {
 		b.AddMust(restrict...)
 	}
 	if q.Exclude != "" {
 		b.AddMustNot(bleve.NewDocIDQuery([]string{q.Exclude}))
 	}
-	sr := bleve.NewSearchRequestOptions(b, q.N, 0, false)
-	sr.SortBy([]string{"-_score", fNumber})
+	// by score alone: sorting by number as well made the collector read
+	// every matching document's number (a fifth of Similar at 100,000
+	// proposals); ties are put in number order among twice as many
+	// fetched, which settles them unless a tie runs past those
+	sr := bleve.NewSearchRequestOptions(b, 2*q.N, 0, false)
 	res, err := e.b.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, &tian.Error{Code: tian.EINTERNAL, Op: "index.Similar", Err: err}
 	}
+	hits := res.Hits
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	if len(hits) > q.N {
+		res.Hits = hits[:q.N]
+	}
 	return hitIDs(res), nil
 }
+
 
 // Select implements relate.Engine.
 func (e engine) Select(ctx context.Context, f relate.Filter, limit int) ([]string, error) {
