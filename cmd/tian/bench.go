@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,6 +34,7 @@ type benchCmd struct {
 	dir      string
 	profile  string
 	withPeer bool
+	serve    bool
 }
 
 func (c *benchCmd) command() *cobra.Command {
@@ -53,6 +55,7 @@ func (c *benchCmd) command() *cobra.Command {
 	f.IntVar(&c.group, "group", 5000, "一次分组的提案件数")
 	f.StringVar(&c.dir, "dir", "", "本次运行的数据目录（默认：临时目录，用后删除）；已有同样 --n 的 bench 数据时直接使用，不再导入和建索引")
 	f.BoolVar(&c.withPeer, "peer", true, "同样的提案也建一个开箱即用的 bleve 索引（默认映射、CJK 二元分析器）作对照，并列输出")
+	f.BoolVar(&c.serve, "serve", true, "再以独立进程运行 tian serve：就绪用时，以及检索、相似、列表、分类、分组混合负载后的常驻内存")
 	f.StringVar(&c.profile, "profile", "", "把各项的 CPU 剖析（cpu-search.pprof 等）和结束时的堆剖析写入该目录，供 go tool pprof 查看")
 	return cmd
 }
@@ -138,7 +141,8 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	closeIndex := sync.OnceValue(ix.Close)
+	defer closeIndex()
 	size, _ := ix.DiskSize()
 	dbSize := fileSize(filepath.Join(dir, sqlite.FileName)) + fileSize(filepath.Join(dir, sqlite.FileName+"-wal"))
 	if engine == "SQLite" {
@@ -159,9 +163,18 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 	}
-	add("memory", "RSS %s, peak %s", procStatus("VmRSS"), procStatus("VmHWM"))
+	add("memory of the bench", "RSS %s, peak %s", procStatus("VmRSS"), procStatus("VmHWM"))
 	if err := c.writeHeapProfile(); err != nil {
 		return err
+	}
+	if c.serve && engine == "SQLite" {
+		// the service opens the index itself: one writer at a time
+		if err := closeIndex(); err != nil {
+			return err
+		}
+		if err := c.served(ctx, db, dir, gen, c.queries(seg, gen), add); err != nil {
+			return err
+		}
 	}
 	printTable(c.m.Stdout, rows)
 	return nil

@@ -10,11 +10,16 @@ import (
 	"tian/internal/slowtest"
 )
 
+// runAsTian, set in a child's environment, makes the test binary run
+// tian's main (TestMain).
+const runAsTian = "TIAN_TEST_RUN_MAIN"
+
 // A small bench prints every measure, with the year's 查重, and writes a
 // CPU profile of each phase; run again on its directory it reuses the
 // proposals and the index instead of importing them again.
 func TestBenchSmallAndReused(t *testing.T) {
 	slowtest.Gate(t)
+	t.Setenv(runAsTian, "1") // the bench starts this binary as tian serve
 	dir, prof := t.TempDir(), t.TempDir()
 	args := []string{"bench", "--n", "400", "--queries", "10", "--group", "120", "--dir", dir, "--profile", prof}
 	out, _, err := runIn(t, t.TempDir(), args...)
@@ -22,7 +27,8 @@ func TestBenchSmallAndReused(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"| measure | tian | bleve out of the box |", "| import into SQLite | 400 proposals", "| index build |", "| search latency | p50 ", "(query string, 10 hits, highlighted) |", "| similar latency",
-		"| grouping | 120 proposals", "| 查重 of a year | 120 proposals, all pairs", "| memory | RSS"} {
+		"| grouping | 120 proposals", "| 查重 of a year | 120 proposals, all pairs", "| memory of the bench | RSS",
+		"| serving: ready (process start to /readyz) | ", "| serving: RSS after a mixed load | ", "after 10 searches, 10 similar, 10 lists, 10 classifications, 1 groupings of"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("bench prints no %q:\n%s", want, out)
 		}

@@ -152,8 +152,12 @@ func printStats(w io.Writer, seg *segment.Segmenter, load time.Duration, n int64
 }
 
 // procStatus reads a field of /proc/self/status (Linux), e.g. VmRSS.
-func procStatus(field string) string {
-	b, err := os.ReadFile("/proc/self/status")
+func procStatus(field string) string { return procField("self", field) }
+
+// procField reads a field of a process's /proc status (VmRSS, VmHWM):
+// pid is a process id, or "self".
+func procField(pid, field string) string {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
 		return "不详"
 	}
