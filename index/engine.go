@@ -253,7 +253,6 @@ func (e engine) Candidates(ctx context.Context, q relate.CandidateQuery) ([]stri
 	return hitIDs(res), nil
 }
 
-
 // Select implements relate.Engine.
 func (e engine) Select(ctx context.Context, f relate.Filter, limit int) ([]string, error) {
 	var q query.Query = bleve.NewMatchAllQuery()
