@@ -1,7 +1,6 @@
 package relate
 
 import (
-	"hash/fnv"
 	"math"
 	"slices"
 	"sort"
@@ -55,8 +54,7 @@ func paramsOr(p *Params) Params {
 type profile struct {
 	terms    map[string]float64 // tf-idf, L2-normalised
 	ranked   []string           // terms by weight, strongest first
-	shingles map[uint64]struct{}
-	dup      map[uint64]struct{} // 5-character shingles of the body, for near-duplicates
+	shingles hashSet            // character 1–3-grams (or ShingleK-grams)
 
 	title, body map[string]float64 // domain-weighted, L2-normalised
 	phrases     map[string]float64 // key phrases, domain-weighted, L2-normalised
@@ -90,14 +88,8 @@ func newProfile(seg tian.Segmenter, title, body string, cs *corpusStats, p Param
 	if p.ShingleK > 0 {
 		pr.shingles = shingles(text, p.ShingleK)
 	} else {
-		pr.shingles = shingles(text, 1)
-		for k := 2; k <= 3; k++ {
-			for h := range shingles(text, k) {
-				pr.shingles[h] = struct{}{}
-			}
-		}
+		pr.shingles = shingles(text, 1, 2, 3)
 	}
-	pr.dup = shingles(tian.Letters(seg.Normalize(body)), 5)
 	dw := cs.domainWeight(p.DomainPower)
 	pr.title = weighTerms(titleToks, dw)
 	pr.body = weighTerms(bodyToks, dw)
@@ -190,44 +182,63 @@ func isNumeric(s string) bool {
 	return true
 }
 
-func shingles(r []rune, k int) map[uint64]struct{} {
-	out := make(map[uint64]struct{}, len(r))
-	if len(r) < k {
-		if len(r) > 0 {
-			out[hash(r)] = struct{}{}
+// hashSet is a set of shingle hashes, sorted: a tenth of a map's memory,
+// and two sets intersect by one merge (profiles are cached by the tens of
+// thousands).
+type hashSet []uint64
+
+// shingles hashes the character k-grams of r for each k (a text shorter
+// than k as one shingle).
+func shingles(r []rune, ks ...int) hashSet {
+	out := make(hashSet, 0, len(ks)*len(r))
+	for _, k := range ks {
+		if len(r) < k {
+			if len(r) > 0 {
+				out = append(out, hash(r))
+			}
+			continue
 		}
-		return out
+		for i := 0; i+k <= len(r); i++ {
+			out = append(out, hash(r[i:i+k]))
+		}
 	}
-	for i := 0; i+k <= len(r); i++ {
-		out[hash(r[i:i+k])] = struct{}{}
-	}
-	return out
+	slices.Sort(out)
+	return slices.Clip(slices.Compact(out))
 }
 
+// hash is FNV-1a over the runes' four little-endian bytes each, without
+// the allocation of hash/fnv.
 func hash(r []rune) uint64 {
-	h := fnv.New64a()
-	var b [4]byte
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
 	for _, c := range r {
-		b[0], b[1], b[2], b[3] = byte(c), byte(c>>8), byte(c>>16), byte(c>>24)
-		h.Write(b[:])
+		for _, b := range [4]byte{byte(c), byte(c >> 8), byte(c >> 16), byte(c >> 24)} {
+			h ^= uint64(b)
+			h *= prime
+		}
 	}
-	return h.Sum64()
+	return h
 }
 
-func intersect(a, b map[uint64]struct{}) int {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
+// intersect counts the hashes two sets share.
+func intersect(a, b hashSet) int {
 	n := 0
-	for h := range a {
-		if _, ok := b[h]; ok {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
 			n++
+			i++
+			j++
 		}
 	}
 	return n
 }
 
-func jaccard(a, b map[uint64]struct{}) float64 {
+func jaccard(a, b hashSet) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
@@ -237,18 +248,17 @@ func jaccard(a, b map[uint64]struct{}) float64 {
 
 // comparison is how two profiles relate.
 type comparison struct {
-	score, cosine, overlap, dup float64
-	shared                      []string
+	score, cosine, overlap float64
+	shared                 []string
 }
 
 // compare scores b against a in [0,1]: Alpha·cosine + (1−Alpha)·Dice of
-// the character shingles; dup is the near-duplicate measure.
+// the character shingles.
 func compare(a, b *profile, p Params) comparison {
 	c := comparison{cosine: tian.Cosine(a.terms, b.terms)}
 	if n := len(a.shingles) + len(b.shingles); n > 0 {
 		c.overlap = 2 * float64(intersect(a.shingles, b.shingles)) / float64(n)
 	}
-	c.dup = jaccard(a.dup, b.dup)
 	c.score = p.Alpha*c.cosine + (1-p.Alpha)*c.overlap
 	return c
 }
