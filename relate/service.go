@@ -21,6 +21,7 @@ type Service struct {
 	mu       sync.Mutex
 	stats    *corpusStats        // IDF and document count, for similarity
 	profiles map[string]*profile // by number and params, for the current stats
+	older    map[string]*profile // the generation before profiles (profileOf)
 	units    *unitNames          // the unit catalogue, for reading queries
 	model    *PairModel          // the learned pair similarity; nil: the fixed blend
 	modelSet bool                // model was set (else the embedded default is read)
@@ -100,7 +101,7 @@ func New(engine Engine, store tian.ProposalReader, seg tian.Segmenter) *Service 
 // The engine's indexer calls it after each change it applies.
 func (s *Service) Changed() {
 	s.mu.Lock()
-	s.stats, s.profiles, s.units = nil, nil, nil
+	s.stats, s.profiles, s.older, s.units = nil, nil, nil, nil
 	s.mu.Unlock()
 }
 
@@ -119,16 +120,22 @@ func (s *Service) corpus(ctx context.Context) (*corpusStats, error) {
 	return s.stats, nil
 }
 
-// maxProfiles bounds the profile cache; past it the cache starts again.
-const maxProfiles = 50_000
+// maxProfiles bounds the profile cache: a profile holds about 20 KB of
+// weighted terms and shingles, so 4,000 keep under 100 MB (at 50,000 the
+// cache was most of a serving process's memory at 100,000 proposals).
+const maxProfiles = 4_000
 
 // profileOf returns the profile of a stored proposal, cached until the
 // engine next changes (a changed proposal or new statistics).
 func (s *Service) profileOf(p *tian.Proposal, cs *corpusStats, params Params) *profile {
-	key := p.Number + "\x00" + strconv.FormatFloat(params.Alpha, 'g', -1, 64) + "/" + strconv.Itoa(params.ShingleK) +
-		"/" + strconv.FormatFloat(params.DomainPower, 'g', -1, 64)
+	key := profileKey(p.Number, params)
 	s.mu.Lock()
 	pr, ok := s.profiles[key]
+	if !ok {
+		if pr, ok = s.older[key]; ok {
+			s.keepProfile(key, pr) // used again: kept a generation longer
+		}
+	}
 	s.mu.Unlock()
 	if ok {
 		return pr
@@ -136,13 +143,28 @@ func (s *Service) profileOf(p *tian.Proposal, cs *corpusStats, params Params) *p
 	pr = newProfile(s.seg, p.Title, p.Body, cs, params)
 	s.mu.Lock()
 	if s.stats == cs { // still current
-		if s.profiles == nil || len(s.profiles) >= maxProfiles {
-			s.profiles = make(map[string]*profile)
-		}
-		s.profiles[key] = pr
+		s.keepProfile(key, pr)
 	}
 	s.mu.Unlock()
 	return pr
+}
+
+// profileKey is a profile's key in the cache: the number and the
+// parameters it was made with.
+func profileKey(number string, params Params) string {
+	return number + "\x00" + strconv.FormatFloat(params.Alpha, 'g', -1, 64) + "/" + strconv.Itoa(params.ShingleK) +
+		"/" + strconv.FormatFloat(params.DomainPower, 'g', -1, 64)
+}
+
+// keepProfile caches a profile in two generations of maxProfiles/2: when
+// the current one is full it becomes the older and a new one starts, so
+// the profiles used since the last turn stay and the cache stays bounded.
+// Called with s.mu held.
+func (s *Service) keepProfile(key string, pr *profile) {
+	if s.profiles == nil || len(s.profiles) >= maxProfiles/2 {
+		s.older, s.profiles = s.profiles, make(map[string]*profile, maxProfiles/2)
+	}
+	s.profiles[key] = pr
 }
 
 // candidate is a proposal with its profile, for exact scoring.
