@@ -1530,6 +1530,7 @@ func (a *adversary) jsonNeverNull(t *testing.T) {
 		"GET /api/v1/units":         {""},
 		"GET /api/v1/categories":    {""},
 		"GET /api/v1/groups":        {"?year=2024", "?year=1999", "?numbers=" + full.Number, "?year=2026"},
+		"GET /api/v1/duplicates":    {"?year=2024", "?year=1999", "?year=2026&lookback=3"},
 		"GET /api/v1/export":        {"?format=jsonl&year=2026", "?format=jsonl&year=2023"},
 		"GET /api/v1/train":         {""},
 		"GET /api/v1/jobs":          {""},
