@@ -75,19 +75,23 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	defer hs.Close()
 
 	c.m.minFree = c.minFree
+	t0 := time.Now()
 	o, err := c.m.Office(ctx)
 	if err != nil {
 		return err
 	}
+	opened := time.Since(t0)
 	db, ix := c.m.store, c.m.index
 	fresh, err := o.EnsureDemo(ctx)
 	if err != nil {
 		return err
 	}
 	// load the models now: a broken model fails the start, not a request
+	t1 := time.Now()
 	if err := o.LoadModels(ctx); err != nil {
 		return err
 	}
+	models := time.Since(t1)
 	// the index keeps at least the writes' reserve, so that a write the
 	// guard let through has room to be indexed, or waits for it
 	ix.SetReserve(uint64(max(c.minFree, index.DefaultReserve)))
@@ -122,6 +126,8 @@ func (c *serveCmd) run(cmd *cobra.Command, _ []string) error {
 	}
 	ready := api.NewServer(parts, logger, cfg).Handler()
 	handler.Store(&ready)
+	// where the start's time went: the segmenter, store and index, then the models
+	logger.Info("ready", "ms", time.Since(t0).Milliseconds(), "open_ms", opened.Milliseconds(), "models_ms", models.Milliseconds())
 	// polling covers what a shared store's notifications miss
 	poll := 5 * time.Second
 	if c.m.onPostgres() {
