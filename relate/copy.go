@@ -48,8 +48,8 @@ type copyText struct {
 }
 
 type copySentence struct {
-	text  string   // as written, for the reason shown to staff
-	grams []uint64 // its distinct character bigrams (two runes packed), sorted
+	text  string  // as written, for the reason shown to staff
+	grams hashSet // its distinct character bigrams (two runes packed), sorted
 }
 
 // minSentenceRunes leaves out sentences too short to tell anything
@@ -66,7 +66,7 @@ func newCopyText(seg tian.Segmenter, title, body string) *copyText {
 		if len(letters) < minSentenceRunes {
 			return
 		}
-		cs := copySentence{text: strings.TrimSpace(s), grams: make([]uint64, 0, len(letters)-1)}
+		cs := copySentence{text: strings.TrimSpace(s), grams: make(hashSet, 0, len(letters)-1)}
 		for i := 0; i+1 < len(letters); i++ {
 			cs.grams = append(cs.grams, uint64(letters[i])<<32|uint64(letters[i+1]))
 		}
@@ -128,20 +128,7 @@ func (a *copySentence) dice(b *copySentence) float64 {
 	if len(a.grams)+len(b.grams) == 0 {
 		return 0
 	}
-	shared := 0
-	for i, j := 0, 0; i < len(a.grams) && j < len(b.grams); {
-		switch {
-		case a.grams[i] < b.grams[j]:
-			i++
-		case a.grams[i] > b.grams[j]:
-			j++
-		default:
-			shared++
-			i++
-			j++
-		}
-	}
-	return 2 * float64(shared) / float64(len(a.grams)+len(b.grams))
+	return 2 * float64(intersect(a.grams, b.grams)) / float64(len(a.grams)+len(b.grams))
 }
 
 // CopyEvidence is how much of two texts aligns, sentence by sentence.
@@ -280,13 +267,25 @@ func (c *CopyComparer) FindCopies(ps []*tian.Proposal) []CopyPair {
 // years before, which are compared with the year's but not with each
 // other.
 func (c *CopyComparer) FindCopiesOf(ps []*tian.Proposal, focus func(i int) bool) []CopyPair {
-	n := len(ps)
-	texts := make([]*copyText, n)
+	return c.params.findCopies(copyTexts(c.seg, ps), focus)
+}
+
+// copyTexts cuts each proposal for alignment.
+func copyTexts(seg tian.Segmenter, ps []*tian.Proposal) []*copyText {
+	texts := make([]*copyText, len(ps))
+	for i, p := range ps {
+		texts[i] = newCopyText(seg, p.Title, p.Body)
+	}
+	return texts
+}
+
+// findCopies is FindCopiesOf over texts already cut.
+func (p CopyParams) findCopies(texts []*copyText, focus func(i int) bool) []CopyPair {
+	n := len(texts)
 	grams := make([][]int32, n) // each text's distinct bigrams, as ids
 	ids := map[uint64]int32{}
 	var df []int32
-	for i, p := range ps {
-		texts[i] = newCopyText(c.seg, p.Title, p.Body)
+	for i := range texts {
 		seen := map[int32]bool{}
 		for _, s := range texts[i].sents {
 			for _, g := range s.grams {
@@ -335,7 +334,7 @@ func (c *CopyComparer) FindCopiesOf(ps []*tian.Proposal, focus func(i int) bool)
 			if least == 0 || float64(shared[j]) < prefilterShare*float64(least) || !inFocus && !focus(j) {
 				continue
 			}
-			if ev, copied := c.params.compare(texts[i], texts[j]); copied {
+			if ev, copied := p.compare(texts[i], texts[j]); copied {
 				out = append(out, CopyPair{A: i, B: j, CopyEvidence: ev})
 			}
 		}

@@ -43,8 +43,8 @@ func (s *Service) Duplicates(ctx context.Context, req tian.DuplicateRequest) (*t
 		}
 	}
 	rep := &tian.DuplicateReport{Year: req.Year, FromYear: from, Compared: len(ps), Pairs: []tian.DuplicatePair{}}
-	cc := &CopyComparer{seg: s.seg, params: s.copies}
-	for _, cp := range cc.FindCopiesOf(ps, func(i int) bool { return ps[i].Year == req.Year }) {
+	texts := copyTexts(s.seg, ps)
+	for _, cp := range s.copies.findCopies(texts, func(i int) bool { return ps[i].Year == req.Year }) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -57,9 +57,7 @@ func (s *Service) Duplicates(ctx context.Context, req tian.DuplicateRequest) (*t
 		// the other; its sentences are the passages' first column
 		if b.Year > a.Year || b.Year == a.Year && b.Number > a.Number {
 			a, b = b, a
-		}
-		if a != ps[cp.A] {
-			ev, _ = cc.params.compare(newCopyText(s.seg, a.Title, a.Body), newCopyText(s.seg, b.Title, b.Body))
+			ev, _ = s.copies.compare(texts[cp.B], texts[cp.A])
 		}
 		rep.Pairs = append(rep.Pairs, tian.DuplicatePair{Kind: kind, Proposal: side(a), Repeats: side(b),
 			Cover: round3(min(ev.CoverA, ev.CoverB)), Passages: orNoPairs(tellingPairs(ev.Pairs, maxPassages))})

@@ -237,7 +237,7 @@ func (s *Service) NearDuplicatePairs(ctx context.Context, numbers []string) ([][
 	out := [][2]string{}
 	for i := range set {
 		for j := i + 1; j < len(set); j++ {
-			if compare(set[i].prof, set[j].prof, p).overlap < copyOverlapFloor {
+			if shingleOverlap(set[i].prof, set[j].prof) < copyOverlapFloor {
 				continue
 			}
 			if _, copied := s.copies.compare(text(i), text(j)); copied {

@@ -41,9 +41,7 @@ func features(a, b *profile, pa, pb *tian.Proposal) [nFeatures]float64 {
 	f[fCosine] = tian.Cosine(a.terms, b.terms)
 	f[fTitle] = tian.Cosine(a.title, b.title)
 	f[fBody] = tian.Cosine(a.body, b.body)
-	if n := len(a.shingles) + len(b.shingles); n > 0 {
-		f[fShingle] = 2 * float64(intersect(a.shingles, b.shingles)) / float64(n)
-	}
+	f[fShingle] = shingleOverlap(a, b)
 	f[fPhrase] = tian.Cosine(a.phrases, b.phrases)
 	for ph, w := range a.phrases {
 		if v, ok := b.phrases[ph]; ok {

@@ -246,6 +246,14 @@ func jaccard(a, b hashSet) float64 {
 	return float64(n) / float64(len(a)+len(b)-n)
 }
 
+// shingleOverlap is the Dice coefficient of two profiles' shingles.
+func shingleOverlap(a, b *profile) float64 {
+	if n := len(a.shingles) + len(b.shingles); n > 0 {
+		return 2 * float64(intersect(a.shingles, b.shingles)) / float64(n)
+	}
+	return 0
+}
+
 // comparison is how two profiles relate.
 type comparison struct {
 	score, cosine, overlap float64
@@ -255,10 +263,7 @@ type comparison struct {
 // compare scores b against a in [0,1]: Alpha·cosine + (1−Alpha)·Dice of
 // the character shingles.
 func compare(a, b *profile, p Params) comparison {
-	c := comparison{cosine: tian.Cosine(a.terms, b.terms)}
-	if n := len(a.shingles) + len(b.shingles); n > 0 {
-		c.overlap = 2 * float64(intersect(a.shingles, b.shingles)) / float64(n)
-	}
+	c := comparison{cosine: tian.Cosine(a.terms, b.terms), overlap: shingleOverlap(a, b)}
 	c.score = p.Alpha*c.cosine + (1-p.Alpha)*c.overlap
 	return c
 }
