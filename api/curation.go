@@ -1,11 +1,10 @@
 package api
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
-	"net/url"
 	"strconv"
 	"unicode/utf8"
 
@@ -159,14 +158,8 @@ func (s *Server) exportYearGroups(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var buf bytes.Buffer // written whole first: a failure is still a JSON error
-	if err := s.Curate.WriteYearGroups(&buf, v); err != nil {
-		s.fail(c, err)
-		return
-	}
-	name := fmt.Sprintf("%d年并案分组.xlsx", req.Year)
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="groups-%d.xlsx"; filename*=UTF-8''%s`, req.Year, url.PathEscape(name)))
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	s.sendWorkbook(c, fmt.Sprintf("%d年并案分组.xlsx", req.Year), fmt.Sprintf("groups-%d.xlsx", req.Year),
+		func(w io.Writer) error { return s.Curate.WriteYearGroups(w, v) })
 }
 
 func (s *Server) proposalGroup(c *gin.Context) {

@@ -1,11 +1,11 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"mime"
 	"net/http"
@@ -449,9 +449,8 @@ func (s *Server) duplicates(c *gin.Context) {
 	if !ok {
 		return
 	}
-	format := c.DefaultQuery("format", "json")
-	if format != "json" && format != "xlsx" {
-		s.failf(c, tian.EINVALID, "参数 format 须为 json 或 xlsx，收到 %q", format)
+	xlsx, ok := s.wantsXLSX(c)
+	if !ok {
 		return
 	}
 	rep, err := s.Duplicates.Duplicates(c.Request.Context(), tian.DuplicateRequest{Year: year, Lookback: lookback})
@@ -459,17 +458,12 @@ func (s *Server) duplicates(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if format == "json" {
+	if !xlsx {
 		c.JSON(http.StatusOK, rep)
 		return
 	}
-	var buf bytes.Buffer
-	if err := s.Export.ExportDuplicates(&buf, rep); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Header("Content-Disposition", attachment(fmt.Sprintf("%d年提案查重.xlsx", year), fmt.Sprintf("tian-duplicates-%d.xlsx", year)))
-	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+	s.sendWorkbook(c, fmt.Sprintf("%d年提案查重.xlsx", year), fmt.Sprintf("tian-duplicates-%d.xlsx", year),
+		func(w io.Writer) error { return s.Export.ExportDuplicates(w, rep) })
 }
 
 func (s *Server) groups(c *gin.Context) {
@@ -494,9 +488,8 @@ func (s *Server) groups(c *gin.Context) {
 		s.failf(c, tian.ETOOLARGE, "一次最多为 %d 件提案分组，收到 %d 件；请按年度或届次分组", maxGroupSet, len(numbers))
 		return
 	}
-	format := c.DefaultQuery("format", "json")
-	if format != "json" && format != "xlsx" {
-		s.failf(c, tian.EINVALID, "format 须为 json 或 xlsx，收到 %q", format)
+	xlsx, ok := s.wantsXLSX(c)
+	if !ok {
 		return
 	}
 	gs, err := s.Relate.Groups(c.Request.Context(), tian.GroupRequest{Year: year, Session: c.Query("session"), Numbers: numbers, Threshold: threshold})
@@ -504,12 +497,8 @@ func (s *Server) groups(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if format == "xlsx" {
-		c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		c.Header("Content-Disposition", `attachment; filename="groups.xlsx"`)
-		if err := s.Export.ExportGroups(c.Writer, gs); err != nil {
-			s.fail(c, err)
-		}
+	if xlsx {
+		s.sendWorkbook(c, "groups.xlsx", "groups.xlsx", func(w io.Writer) error { return s.Export.ExportGroups(w, gs) })
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"groups": orEmpty(gs)})

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -28,9 +29,8 @@ func (s *Server) stats(c *gin.Context) {
 		s.failf(c, tian.EINVALID, "参数 year 须为四位年份（如 2024），不填则统计全部年度；收到 %q", c.Query("year"))
 		return
 	}
-	format := c.DefaultQuery("format", "json")
-	if format != "json" && format != "xlsx" {
-		s.failf(c, tian.EINVALID, "参数 format 须为 json 或 xlsx，收到 %q", format)
+	xlsx, ok := s.wantsXLSX(c)
+	if !ok {
 		return
 	}
 	st, err := s.statsOf(c.Request.Context(), year, c.Query("include_other") == "true")
@@ -38,16 +38,37 @@ func (s *Server) stats(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if format == "json" {
+	if !xlsx {
 		c.JSON(http.StatusOK, gin.H{"stats": st, "report": st.Report(), "title": st.Title()})
 		return
 	}
+	s.sendWorkbook(c, st.Title()+".xlsx", fmt.Sprintf("tian-stats-%s.xlsx", statsPeriod(st)), func(w io.Writer) error { return s.Export.ExportStats(w, st) })
+}
+
+// wantsXLSX reads the format of an endpoint that answers JSON (the
+// default) or a workbook; false in ok when it answered 400.
+func (s *Server) wantsXLSX(c *gin.Context) (xlsx, ok bool) {
+	switch format := c.DefaultQuery("format", "json"); format {
+	case "json":
+		return false, true
+	case "xlsx":
+		return true, true
+	default:
+		s.failf(c, tian.EINVALID, "参数 format 须为 json 或 xlsx，收到 %q", format)
+		return false, false
+	}
+}
+
+// sendWorkbook sends a workbook as a download named name (fallback: the
+// ASCII name for clients that do not read filename*). It is written in
+// full first, so that a failure is still a JSON error.
+func (s *Server) sendWorkbook(c *gin.Context, name, fallback string, write func(io.Writer) error) {
 	var buf bytes.Buffer
-	if err := s.Export.ExportStats(&buf, st); err != nil {
+	if err := write(&buf); err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", attachment(st.Title()+".xlsx", fmt.Sprintf("tian-stats-%s.xlsx", statsPeriod(st))))
+	c.Header("Content-Disposition", attachment(name, fallback))
 	c.Data(http.StatusOK, xlsxType, buf.Bytes())
 }
 
