@@ -150,16 +150,18 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 	} else {
 		add("index size on disk", "%.1f MB (%.1f KB a proposal)", float64(size)/1e6, float64(size)/1e3/float64(c.n))
 	}
-	if err := c.measure(ctx, db, ix, seg, gen, add); err != nil {
+	// the same searches for tian, the peer, the replicas and the service
+	queries := c.queries(seg, gen)
+	if err := c.measure(ctx, db, ix, seg, gen, queries, add); err != nil {
 		return err
 	}
 	if c.withPeer {
-		if err := c.peer(ctx, dir, gen, c.queries(seg, gen), addPeer); err != nil {
+		if err := c.peer(ctx, dir, gen, queries, addPeer); err != nil {
 			return err
 		}
 	}
 	if pg, ok := db.(*postgres.DB); ok {
-		if err := c.replicas(ctx, pg, ix, dir, seg, c.queries(seg, gen), add); err != nil {
+		if err := c.replicas(ctx, pg, ix, dir, seg, queries, add); err != nil {
 			return err
 		}
 	}
@@ -172,7 +174,7 @@ func (c *benchCmd) run(cmd *cobra.Command, _ []string) error {
 		if err := closeIndex(); err != nil {
 			return err
 		}
-		if err := c.served(ctx, db, dir, gen, c.queries(seg, gen), add); err != nil {
+		if err := c.served(ctx, db, dir, gen, queries, add); err != nil {
 			return err
 		}
 	}
@@ -237,9 +239,8 @@ func (c *benchCmd) queries(seg *segment.Segmenter, gen *synth.Generator) []strin
 
 // measure times search, similar, grouping and a year's 查重, each under
 // a CPU profile of its own when --profile is given.
-func (c *benchCmd) measure(ctx context.Context, db store, ix *index.Index, seg *segment.Segmenter, gen *synth.Generator,
+func (c *benchCmd) measure(ctx context.Context, db store, ix *index.Index, seg *segment.Segmenter, gen *synth.Generator, queries []string,
 	add func(what, format string, args ...any)) error {
-	queries := c.queries(seg, gen)
 	rng := rand.New(rand.NewPCG(5, 7))
 	numbers := make([]string, c.nQueries)
 	for i := range c.nQueries {

@@ -115,24 +115,21 @@ func (c *benchCmd) served(ctx context.Context, db store, dir string, gen *synth.
 	for i := range min(cityYear, c.n) {
 		set = append(set, gen.Proposal(i*max(1, c.n/cityYear)).Number)
 	}
+	type step struct {
+		kind         string
+		method, path string
+		body         any
+	}
 	for i := range queries {
 		p := gen.Proposal((i * 7919) % c.n)
-		steps := []struct {
-			kind         string
-			method, path string
-			body         any
-		}{
+		steps := []step{
 			{"searches", "GET", "/api/v1/search?q=" + url.QueryEscape(queries[i]), nil},
 			{"similar", "GET", "/api/v1/proposals/" + url.PathEscape(p.Number) + "/similar", nil},
 			{"lists", "GET", "/api/v1/proposals?limit=50&offset=" + strconv.Itoa((i*50)%max(1, c.n-50)), nil},
 			{"classifications", "POST", "/api/v1/classify", map[string]string{"title": p.Title, "body": p.Body}},
 		}
 		if i%50 == 0 { // a year grouped now and then
-			steps = append(steps, struct {
-				kind         string
-				method, path string
-				body         any
-			}{"groupings", "GET", "/api/v1/groups?numbers=" + strings.Join(set, ","), nil})
+			steps = append(steps, step{"groupings", "GET", "/api/v1/groups?numbers=" + strings.Join(set, ","), nil})
 		}
 		for _, s := range steps {
 			if err := call(i, s.method, s.path, s.body); err != nil {
