@@ -192,6 +192,13 @@ export async function proposalYears() {
   return list(obj(r.stats).years).map(obj).map((y) => ({ year: Number(y.year), count: Number(y.received) || 0 })).filter((y) => y.year > 0);
 }
 
+// statusBadge marks a proposal's status as shown (立案, 不予立案, 并案, or
+// the page's word for none), coloured by its kind; cls adds classes.
+export function statusBadge(text, cls) {
+  const kind = { 立案: "filed", 不予立案: "rejected", 并案: "merged" }[text] || "none";
+  return el("span", { class: (cls ? cls + " " : "") + "badge status-" + kind }, text);
+}
+
 // when says a stored time (an RFC 3339 string, in UTC) in the reader's
 // local time, as 2024年3月5日 14:05; dateOnly leaves out the time.
 export function when(iso, dateOnly) {

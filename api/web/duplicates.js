@@ -7,7 +7,7 @@
 // (/duplicates?year=2024&lookback=2&kind=copy), so that a check can be
 // shared; the workbook holds the whole answer.
 
-import { $, el, list, obj, str, api, showError, notice, begin, finish, stale, mountHeader, proposalLink, kindLabel, duplicateNote, passages, proposalYears } from "./common.js";
+import { $, el, list, obj, str, api, showError, notice, begin, finish, stale, mountHeader, proposalLink, kindLabel, duplicateNote, passages, proposalYears, statusBadge } from "./common.js";
 
 const lookbacks = [1, 2, 3, 4, 5]; // the years offered to look back; the API takes up to 10
 const defaultLookback = 2;
@@ -137,12 +137,7 @@ function render() {
   return shown.length ? "done" : "empty";
 }
 
-const statusClass = { 立案: "status-filed", 不予立案: "status-rejected", 并案: "status-merged" };
-
-function status(s) {
-  const text = str(s) || "状态未记录";
-  return el("span", { class: "badge " + (statusClass[text] || "status-none") }, text);
-}
+const status = (s) => statusBadge(str(s) || "状态未记录");
 
 // card is one pair: the proposal of the year, what it repeats and how
 // much, the proposal it repeats, and the passages side by side.

@@ -5,7 +5,7 @@
 // started from (a colleague's newer save is refused, not overwritten),
 // confirms the year, and links the Excel export.
 
-import { $, el, list, obj, str, api, showError, begin, finish, stale, mountHeader, proposalLink, confirmDialog, toast, when, percent, together, togetherHint, actorName, proposalYears } from "./common.js";
+import { $, el, list, obj, str, api, showError, begin, finish, stale, mountHeader, proposalLink, confirmDialog, toast, when, percent, together, togetherHint, actorName, proposalYears, statusBadge } from "./common.js";
 
 let units = []; // unit names, for the lead unit
 let view = {}; // the last answer of the server
@@ -207,8 +207,6 @@ function leadSelect(g) {
   return s;
 }
 
-const statusClass = { 立案: "status-filed", 不予立案: "status-rejected", 并案: "status-merged" };
-
 function membersTable(members, gi) {
   const label = gi >= 0 ? work.groups[gi].label : [];
   const rows = members.map((m, mi) => {
@@ -223,7 +221,7 @@ function membersTable(members, gi) {
       el("td", { class: "title" }, title, why.length ? el("div", { class: "why" }, el("small", {}, "入组依据：" + why.join("、"))) : "", ...dups.map((d) => el("div", {}, el("span", { class: "dup", title: "文字与本组提案 " + d + " 基本相同（即使改动了措辞和语序）" }, "疑似雷同 " + d)))),
       el("td", { class: "who" }, str(m.proposer), m.proposer_type ? el("small", {}, "（" + str(m.proposer_type) + "）") : ""),
       el("td", { class: "nowrap" }, str(m.category)),
-      el("td", { class: "status" }, el("span", { class: "nowrap badge " + (statusClass[status] || "status-none") }, status),
+      el("td", { class: "status" }, statusBadge(status, "nowrap"),
         m.status_reason ? el("div", {}, el("small", {}, str(m.status_reason))) : ""),
       el("td", { class: "units" }, str(m.lead_unit), list(m.co_units).length ? el("small", {}, "；协办 " + list(m.co_units).join("、")) : ""),
       el("td", {}, moveSelect(gi, mi)));

@@ -6,7 +6,7 @@
 
 import {
   $, el, list, obj, str, api, showError, begin, finish, mountHeader, proposalLink, when, together, togetherHint, isDuplicate, kindMark,
-  joinFacts, passages,
+  joinFacts, passages, statusBadge,
 } from "./common.js";
 
 // the header resolves to who is signed in, with the grouping threshold:
@@ -111,7 +111,7 @@ function meta(p) {
 async function state(p) {
   const status = str(p.status) || "未记录";
   const box = $("p-state");
-  const line = el("p", { class: "status" }, el("strong", {}, "状态："), el("span", { class: "badge status-" + statusClass(status) }, status));
+  const line = el("p", { class: "status" }, el("strong", {}, "状态："), statusBadge(status));
   if (p.not_proposal) {
     line.append(" ", el("span", { class: "badge not-proposal" }, "非提案记录"));
     box.replaceChildren(line, el("p", { class: "notice" }, "这条记录随导入进入档案（如网上留言），没有提案流程信息，不计入统计，也不参加并案分组。"));
@@ -133,8 +133,6 @@ async function state(p) {
   }
   return (await mergedInto(p)) && ok;
 }
-
-const statusClass = (s) => ({ 立案: "filed", 不予立案: "rejected", 并案: "merged" })[s] || "none";
 
 // mergedInto lists the proposals of the year merged into this one.
 async function mergedInto(p) {
